@@ -1,0 +1,310 @@
+"""REST API for people, agencies, support plans, referrals and health access."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db import models
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.routers import DefaultRouter
+
+from clients import services
+from clients.models import (
+    Agency,
+    Client,
+    GoalStatus,
+    HealthAccess,
+    Referral,
+    SupportGoal,
+    SupportNeed,
+    SupportPlan,
+)
+from mars import access
+from mars.api import AccessPermission
+
+
+class ClientSerializer(serializers.ModelSerializer):
+    aliases = serializers.ListField(
+        child=serializers.CharField(max_length=200), required=False, help_text="Other names."
+    )
+    support_needs = serializers.ListField(
+        child=serializers.ChoiceField(choices=SupportNeed.choices), required=False
+    )
+    confirmed_distinct = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text="Set after checking possible duplicates, to create the record anyway.",
+    )
+
+    class Meta:
+        model = Client
+        fields = [
+            "id",
+            "reference",
+            "first_name",
+            "last_name",
+            "known_as",
+            "aliases",
+            "date_of_birth",
+            "date_of_birth_approximate",
+            "gender",
+            "nationality",
+            "ethnicity",
+            "phone",
+            "key_worker",
+            "status",
+            "local_connection",
+            "reconnection_policy_applies",
+            "primary_care_relevant",
+            "gp_registered",
+            "support_needs",
+            "consent_given_on",
+            "consent_withdrawn_on",
+            "created_at",
+            "confirmed_distinct",
+        ]
+        read_only_fields = ["reference", "created_at"]
+
+    def to_representation(self, instance: Client) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        data["aliases"] = [alias.name for alias in instance.aliases.all()]
+        return data
+
+    def validate_key_worker(self, value: Any) -> Any:
+        from clients.models import key_worker_choices
+
+        if value is not None and not key_worker_choices().filter(pk=value.pk).exists():
+            raise ValidationError("A key worker must be an active member of staff.")
+        return value
+
+    def _split(self, data: dict[str, Any]) -> tuple[dict[str, Any], list[str] | None]:
+        data = dict(data)
+        data.pop("confirmed_distinct", None)
+        aliases = data.pop("aliases", None)
+        return data, aliases
+
+    def create(self, validated_data: dict[str, Any]) -> Client:
+        confirmed = validated_data.get("confirmed_distinct", False)
+        fields, aliases = self._split(validated_data)
+        try:
+            return services.create_client(
+                fields,
+                aliases=aliases or [],
+                by=self.context["request"].user,
+                confirmed_distinct=confirmed,
+            )
+        except services.PossibleDuplicates as duplicates:
+            raise ValidationError(
+                {
+                    "possible_duplicates": [
+                        {"id": c.pk, "reference": c.reference, "name": c.full_name}
+                        for c in duplicates.candidates
+                    ],
+                    "detail": str(duplicates),
+                }
+            ) from duplicates
+        except services.ClientError as error:
+            raise ValidationError({"detail": str(error)}) from error
+
+    def update(self, instance: Client, validated_data: dict[str, Any]) -> Client:
+        fields, aliases = self._split(validated_data)
+        try:
+            return services.update_client(
+                instance, fields, aliases=aliases, by=self.context["request"].user
+            )
+        except services.ClientError as error:
+            raise ValidationError({"detail": str(error)}) from error
+
+
+class ClientFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Name, alias, reference or date of birth")
+    need = django_filters.ChoiceFilter(choices=SupportNeed.choices, method="with_need")
+
+    class Meta:
+        model = Client
+        fields = ["status", "key_worker", "local_connection"]
+
+    def search(self, queryset: Any, name: str, value: str) -> Any:
+        return queryset.search(value)
+
+    def with_need(self, queryset: Any, name: str, value: str) -> Any:
+        return queryset.with_need(value)
+
+
+class ScopedViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """List, retrieve, create and update, scoped by mars.access."""
+
+    permission_classes = [AccessPermission]
+
+    def get_queryset(self) -> models.QuerySet[Any]:
+        return access.visible(self.request.user, self.queryset.model)
+
+
+class ClientViewSet(ScopedViewSet):
+    queryset = Client.objects.all()
+    serializer_class = ClientSerializer
+    filterset_class = ClientFilter
+
+    def get_queryset(self) -> models.QuerySet[Client]:
+        return (
+            access.visible_clients(self.request.user)
+            .select_related("key_worker")
+            .prefetch_related("aliases")
+            .order_by("last_name", "first_name", "id")
+        )
+
+
+class AgencySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Agency
+        fields = ["id", "key", "name", "kind", "phone", "email", "address", "active"]
+
+
+class AgencyViewSet(ScopedViewSet):
+    queryset = Agency.objects.all()
+    serializer_class = AgencySerializer
+    filterset_fields = ["kind", "active"]
+
+
+def _client_field() -> serializers.PrimaryKeyRelatedField:
+    return serializers.PrimaryKeyRelatedField(queryset=Client.objects.none())
+
+
+class ClientRecordSerializer(serializers.ModelSerializer):
+    """A record about a person: the person must be one the user may see, and not merged."""
+
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None and "client" in fields:
+            fields["client"].queryset = access.visible_clients(request.user)
+        return fields
+
+    def validate_client(self, client: Client) -> Client:
+        if self.instance is not None and client.pk != self.instance.client_id:
+            raise ValidationError("A record cannot be moved to another person; merge the people.")
+        return client
+
+
+class GoalSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(required=False)
+    status = serializers.ChoiceField(choices=GoalStatus.choices, required=False)
+
+    class Meta:
+        model = SupportGoal
+        fields = ["id", "description", "status", "target_date"]
+
+
+class SupportPlanSerializer(ClientRecordSerializer):
+    goals = GoalSerializer(many=True, required=False)
+    agencies = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Agency.objects.all(), required=False
+    )
+
+    class Meta:
+        model = SupportPlan
+        fields = ["id", "client", "start", "end", "review_date", "summary", "agencies", "goals"]
+
+    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
+        start = data.get("start", getattr(self.instance, "start", None))
+        end = data.get("end", getattr(self.instance, "end", None))
+        if start and end and end < start:
+            raise ValidationError({"end": "The plan cannot end before it starts."})
+        return data
+
+    def _save(self, plan: SupportPlan, data: dict[str, Any]) -> SupportPlan:
+        agencies = data.pop("agencies", None)
+        goals = data.pop("goals", None)
+        for name, value in data.items():
+            setattr(plan, name, value)
+        if goals is not None and plan.pk:
+            # Goals not sent are removed: the list is the plan's goals.
+            kept = {g.get("id") for g in goals if g.get("id")}
+            goals = goals + [
+                {"id": g.pk, "delete": True} for g in plan.goals.all() if g.pk not in kept
+            ]
+        try:
+            return services.save_support_plan(
+                plan,
+                agencies=agencies
+                if agencies is not None
+                else (plan.agencies.all() if plan.pk else []),
+                goals=goals or [],
+                by=self.context["request"].user,
+            )
+        except services.ClientError as error:
+            raise ValidationError({"detail": str(error)}) from error
+
+    def create(self, validated_data: dict[str, Any]) -> SupportPlan:
+        return self._save(SupportPlan(), validated_data)
+
+    def update(self, instance: SupportPlan, validated_data: dict[str, Any]) -> SupportPlan:
+        return self._save(instance, validated_data)
+
+
+class ReferralSerializer(ClientRecordSerializer):
+    class Meta:
+        model = Referral
+        fields = [
+            "id",
+            "client",
+            "direction",
+            "agency",
+            "referred_on",
+            "reason",
+            "status",
+            "status_changed_on",
+            "notes",
+        ]
+
+    def create(self, validated_data: dict[str, Any]) -> Referral:
+        validated_data["created_by"] = self.context["request"].user
+        return super().create(validated_data)
+
+
+class HealthAccessSerializer(ClientRecordSerializer):
+    class Meta:
+        model = HealthAccess
+        fields = ["id", "client", "kind", "date", "outcome", "notes"]
+
+    def create(self, validated_data: dict[str, Any]) -> HealthAccess:
+        validated_data["recorded_by"] = self.context["request"].user
+        return super().create(validated_data)
+
+
+class SupportPlanViewSet(ScopedViewSet):
+    queryset = SupportPlan.objects.all()
+    serializer_class = SupportPlanSerializer
+    filterset_fields = ["client"]
+
+    def get_queryset(self) -> models.QuerySet[SupportPlan]:
+        return super().get_queryset().prefetch_related("agencies", "goals")
+
+
+class ReferralViewSet(ScopedViewSet):
+    queryset = Referral.objects.all()
+    serializer_class = ReferralSerializer
+    filterset_fields = ["client", "direction", "status", "agency"]
+
+
+class HealthAccessViewSet(ScopedViewSet):
+    queryset = HealthAccess.objects.all()
+    serializer_class = HealthAccessSerializer
+    filterset_fields = ["client", "kind"]
+
+
+def register(router: DefaultRouter) -> None:
+    router.register("clients", ClientViewSet)
+    router.register("agencies", AgencyViewSet)
+    router.register("support-plans", SupportPlanViewSet)
+    router.register("referrals", ReferralViewSet)
+    router.register("health-access", HealthAccessViewSet)

@@ -1,0 +1,198 @@
+"""Form shapes for people and their records; the rules live in clients.services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.forms import formset_factory
+
+from clients.models import (
+    Agency,
+    Client,
+    GoalStatus,
+    HealthAccess,
+    Referral,
+    SupportNeed,
+    SupportPlan,
+    key_worker_choices,
+)
+
+
+class DateInput(forms.DateInput):
+    """The phone's own date picker; values in ISO form as the input type requires."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class ClientForm(forms.ModelForm):
+    aliases = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Other names the person is known by, one per line.",
+    )
+    support_needs = forms.MultipleChoiceField(
+        choices=SupportNeed.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Client
+        fields = [
+            "first_name",
+            "last_name",
+            "known_as",
+            "aliases",
+            "date_of_birth",
+            "date_of_birth_approximate",
+            "gender",
+            "nationality",
+            "ethnicity",
+            "phone",
+            "status",
+            "key_worker",
+            "local_connection",
+            "reconnection_policy_applies",
+            "primary_care_relevant",
+            "gp_registered",
+            "support_needs",
+            "consent_given_on",
+            "consent_withdrawn_on",
+        ]
+        widgets = {
+            "date_of_birth": DateInput(),
+            "consent_given_on": DateInput(),
+            "consent_withdrawn_on": DateInput(),
+        }
+        help_texts = {
+            "ethnicity": "Special category data: record only what the person has told you.",
+            "known_as": "The name the person likes to be called.",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["key_worker"].queryset = key_worker_choices()
+        self.fields["key_worker"].label_from_instance = lambda u: u.get_full_name() or u.username
+        if self.instance.pk and not self.is_bound:
+            self.initial["aliases"] = "\n".join(a.name for a in self.instance.aliases.all())
+
+    def alias_list(self) -> list[str]:
+        return [
+            line.strip()
+            for line in self.cleaned_data.get("aliases", "").splitlines()
+            if line.strip()
+        ]
+
+    def model_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name != "aliases"}
+
+
+class ConfirmDistinctForm(forms.Form):
+    confirmed_distinct = forms.BooleanField(
+        required=False, label="I have checked: this is a different person"
+    )
+
+
+class ClientSearchForm(forms.Form):
+    q = forms.CharField(
+        required=False,
+        label="Search",
+        help_text="Name, known-as, alias, reference (MARS-000123) or date of birth (31/12/1985).",
+    )
+    status = forms.ChoiceField(
+        required=False, choices=[("", "Any status"), *Client._meta.get_field("status").choices]
+    )
+    key_worker = forms.ModelChoiceField(
+        required=False, queryset=key_worker_choices(), empty_label="Any key worker"
+    )
+    need = forms.ChoiceField(
+        required=False, choices=[("", "Any need"), *SupportNeed.choices], label="Support need"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["key_worker"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class MergeChooseForm(forms.Form):
+    survivor = forms.CharField(
+        label="Reference of the record that stays",
+        help_text="For example MARS-000123. This record will be merged into it.",
+    )
+
+
+class SupportPlanForm(forms.ModelForm):
+    agencies = forms.ModelMultipleChoiceField(
+        queryset=Agency.objects.filter(active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Partner agencies involved in this plan.",
+    )
+
+    class Meta:
+        model = SupportPlan
+        fields = ["start", "end", "review_date", "summary", "agencies"]
+        widgets = {"start": DateInput(), "end": DateInput(), "review_date": DateInput()}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", "The plan cannot end before it starts.")
+        return data
+
+
+class GoalForm(forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    description = forms.CharField(max_length=300, required=False, label="Goal")
+    status = forms.ChoiceField(choices=GoalStatus.choices, initial=GoalStatus.NOT_STARTED)
+    target_date = forms.DateField(required=False, widget=DateInput())
+    delete = forms.BooleanField(required=False, label="Remove")
+
+
+GoalFormSet = formset_factory(GoalForm, extra=2)
+
+
+def goal_rows(formset: Any) -> list[dict[str, Any]]:
+    """Goal forms that say something, as data for clients.services.save_support_plan."""
+    return [
+        form.cleaned_data
+        for form in formset.forms
+        if form.cleaned_data.get("description") or form.cleaned_data.get("id")
+    ]
+
+
+class ReferralForm(forms.ModelForm):
+    class Meta:
+        model = Referral
+        fields = [
+            "direction",
+            "agency",
+            "referred_on",
+            "reason",
+            "status",
+            "status_changed_on",
+            "notes",
+        ]
+        widgets = {
+            "referred_on": DateInput(),
+            "status_changed_on": DateInput(),
+            "reason": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {"status_changed_on": "Status changed on"}
+
+
+class HealthAccessForm(forms.ModelForm):
+    class Meta:
+        model = HealthAccess
+        fields = ["kind", "date", "outcome", "notes"]
+        widgets = {"date": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class AgencyForm(forms.ModelForm):
+    class Meta:
+        model = Agency
+        fields = ["key", "name", "kind", "phone", "email", "address", "active"]
+        widgets = {"address": forms.Textarea(attrs={"rows": 3})}

@@ -1,0 +1,487 @@
+"""People the team works with, and the agencies, plans, referrals and health access around them."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.db import connection, models
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Upper
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+
+class Gender(models.TextChoices):
+    MALE = "male", "Male"
+    FEMALE = "female", "Female"
+    NON_BINARY = "non_binary", "Non-binary"
+    OTHER = "other", "Other"
+    NOT_KNOWN = "not_known", "Not known"
+
+
+class ClientStatus(models.TextChoices):
+    ROUGH_SLEEPING = "rough_sleeping", "Rough sleeping"
+    AT_RISK = "at_risk", "At risk of rough sleeping"
+    TEMPORARY_ACCOMMODATION = "temporary_accommodation", "Temporary accommodation"
+    MARS_HOUSE = "mars_house", "MARS House"
+    SETTLED = "settled", "Settled"
+    RECONNECTED = "reconnected", "Reconnected"
+    LOST_CONTACT = "lost_contact", "Lost contact"
+    DECEASED = "deceased", "Deceased"
+
+
+class YesNoUnknown(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class PolicyApplies(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    NOT_ASSESSED = "not_assessed", "Not assessed"
+
+
+class SupportNeed(models.TextChoices):
+    MENTAL_HEALTH = "mental_health", "Mental health"
+    DRUGS = "drugs", "Drugs"
+    ALCOHOL = "alcohol", "Alcohol"
+    PHYSICAL_HEALTH = "physical_health", "Physical health"
+    LEARNING_DISABILITY = "learning_disability", "Learning disability"
+    OFFENDING_HISTORY = "offending_history", "Offending history"
+    CARE_LEAVER = "care_leaver", "Care leaver"
+    ARMED_FORCES = "armed_forces", "Armed forces"
+    DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse"
+    NO_RECOURSE = "no_recourse_to_public_funds", "No recourse to public funds"
+
+
+class Ethnicity(models.TextChoices):
+    """Census 2021 (England and Wales) groups; special category data under UK GDPR."""
+
+    ASIAN_BANGLADESHI = "asian_bangladeshi", "Asian: Bangladeshi"
+    ASIAN_CHINESE = "asian_chinese", "Asian: Chinese"
+    ASIAN_INDIAN = "asian_indian", "Asian: Indian"
+    ASIAN_PAKISTANI = "asian_pakistani", "Asian: Pakistani"
+    ASIAN_OTHER = "asian_other", "Asian: any other Asian background"
+    BLACK_AFRICAN = "black_african", "Black: African"
+    BLACK_CARIBBEAN = "black_caribbean", "Black: Caribbean"
+    BLACK_OTHER = "black_other", "Black: any other Black background"
+    MIXED_WHITE_ASIAN = "mixed_white_asian", "Mixed: White and Asian"
+    MIXED_WHITE_BLACK_AFRICAN = "mixed_white_black_african", "Mixed: White and Black African"
+    MIXED_WHITE_BLACK_CARIBBEAN = (
+        "mixed_white_black_caribbean",
+        "Mixed: White and Black Caribbean",
+    )
+    MIXED_OTHER = "mixed_other", "Mixed: any other mixed background"
+    WHITE_BRITISH = "white_british", "White: English, Welsh, Scottish, Northern Irish or British"
+    WHITE_IRISH = "white_irish", "White: Irish"
+    WHITE_TRAVELLER = "white_gypsy_irish_traveller", "White: Gypsy or Irish Traveller"
+    WHITE_ROMA = "white_roma", "White: Roma"
+    WHITE_OTHER = "white_other", "White: any other White background"
+    OTHER_ARAB = "other_arab", "Other: Arab"
+    OTHER = "other", "Other: any other ethnic group"
+    NOT_STATED = "not_stated", "Not stated"
+
+
+class AgencyKind(models.TextChoices):
+    POLICE = "police", "Police"
+    HEALTH = "health", "Health"
+    MENTAL_HEALTH = "mental_health", "Mental health"
+    DRUG_ALCOHOL = "drug_alcohol", "Drug and alcohol"
+    GP_PRACTICE = "gp_practice", "GP practice"
+    HOUSING = "housing", "Housing provider"
+    COUNCIL = "council", "Council"
+    PROBATION = "probation", "Probation"
+    VOLUNTARY = "voluntary", "Voluntary sector"
+    OTHER = "other", "Other"
+
+
+class Agency(models.Model):
+    """An external organisation the team works with."""
+
+    key = models.SlugField(max_length=50, unique=True, help_text="Short unique key, e.g. harbour.")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=AgencyKind.choices, default=AgencyKind.OTHER)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    address = models.TextField(blank=True)
+    active = models.BooleanField(default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("clients:agency_detail", args=[self.pk])
+
+
+class ClientQuerySet(models.QuerySet["Client"]):
+    def active(self) -> ClientQuerySet:
+        """People who have not been merged into another record."""
+        return self.filter(merged_into__isnull=True)
+
+    def search(self, text: str) -> ClientQuerySet:
+        """Every word must start a name, known-as or alias; a reference or date matches exactly."""
+        text = text.strip()
+        if not text:
+            return self
+        reference = text.upper()
+        if reference.startswith("MARS-") or reference.isdigit():
+            digits = reference.removeprefix("MARS-")
+            if digits.isdigit():
+                return self.filter(reference=f"MARS-{int(digits):06d}")
+        born = parse_uk_date(text)
+        if born is not None:
+            return self.filter(date_of_birth=born)
+        queryset = self
+        for word in text.split():
+            queryset = queryset.filter(
+                Q(first_name__istartswith=word)
+                | Q(last_name__istartswith=word)
+                | Q(known_as__istartswith=word)
+                | Exists(ClientAlias.objects.filter(client=OuterRef("pk"), name__istartswith=word))
+            )
+        return queryset
+
+    def with_need(self, need: str) -> ClientQuerySet:
+        return self.filter(support_needs__contains=[need])
+
+
+def parse_uk_date(text: str) -> date | None:
+    """Read 31/12/1985 or 1985-12-31 as a date; anything else is not a date."""
+    from datetime import datetime
+
+    for fmt in settings.DATE_INPUT_FORMATS:
+        try:
+            return datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+class Client(models.Model):
+    """A person the team works with."""
+
+    reference = models.CharField(max_length=20, unique=True, editable=False)
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100, blank=True)
+    known_as = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    date_of_birth_approximate = models.BooleanField("date of birth is approximate", default=False)
+    gender = models.CharField(max_length=20, choices=Gender.choices, default=Gender.NOT_KNOWN)
+    nationality = models.CharField(max_length=100, blank=True)
+    ethnicity = models.CharField(max_length=40, choices=Ethnicity.choices, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    key_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="caseload",
+    )
+    status = models.CharField(
+        max_length=30, choices=ClientStatus.choices, default=ClientStatus.ROUGH_SLEEPING
+    )
+    local_connection = models.CharField(
+        max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN
+    )
+    reconnection_policy_applies = models.CharField(
+        max_length=20, choices=PolicyApplies.choices, default=PolicyApplies.NOT_ASSESSED
+    )
+    primary_care_relevant = models.BooleanField(default=True)
+    gp_registered = models.BooleanField("registered with a GP", default=False)
+    support_needs = ArrayField(
+        models.CharField(max_length=40, choices=SupportNeed.choices), default=list, blank=True
+    )
+    consent_given_on = models.DateField(
+        "information-sharing consent given on", null=True, blank=True
+    )
+    consent_withdrawn_on = models.DateField(
+        "information-sharing consent withdrawn on", null=True, blank=True
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_duplicates",
+        editable=False,
+    )
+    merged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["created_at"])
+
+    objects = ClientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        permissions = [("merge_client", "Can merge duplicate people")]
+        indexes = [
+            models.Index(fields=["last_name", "first_name", "id"], name="client_name_order"),
+            # Prefix search (istartswith) compares UPPER(column) LIKE 'ABC%'; these serve it.
+            models.Index(
+                OpClass(Upper("last_name"), name="text_pattern_ops"), name="client_last_name_prefix"
+            ),
+            models.Index(
+                OpClass(Upper("first_name"), name="text_pattern_ops"),
+                name="client_first_name_prefix",
+            ),
+            models.Index(
+                OpClass(Upper("known_as"), name="text_pattern_ops"), name="client_known_as_prefix"
+            ),
+            models.Index(fields=["date_of_birth"], name="client_date_of_birth"),
+            models.Index(fields=["status"], name="client_status"),
+            GinIndex(fields=["support_needs"], name="client_support_needs"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(consent_withdrawn_on__isnull=True)
+                | Q(consent_given_on__isnull=True)
+                | Q(consent_withdrawn_on__gte=models.F("consent_given_on")),
+                name="client_consent_withdrawn_after_given",
+            ),
+            models.CheckConstraint(
+                condition=~Q(merged_into=models.F("id")), name="client_not_merged_into_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.reference})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("clients:detail", args=[self.pk])
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def display_name(self) -> str:
+        if self.known_as and self.known_as.lower() != self.first_name.lower():
+            return f"{self.full_name} (known as {self.known_as})"
+        return self.full_name
+
+    @property
+    def is_merged(self) -> bool:
+        return self.merged_into_id is not None
+
+    @property
+    def consent_state(self) -> str:
+        """Whether information may be shared with partners today."""
+        if self.consent_withdrawn_on:
+            return "withdrawn"
+        if self.consent_given_on:
+            return "given"
+        return "not recorded"
+
+    def age_on(self, day: date) -> int | None:
+        if self.date_of_birth is None:
+            return None
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    def support_need_labels(self) -> list[str]:
+        return [
+            SupportNeed(need).label for need in self.support_needs if need in SupportNeed.values
+        ]
+
+    @staticmethod
+    def next_id() -> int:
+        """Reserve the next primary key, so the reference is known before the only insert."""
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval(pg_get_serial_sequence('clients_client', 'id'))")
+            return int(cursor.fetchone()[0])
+
+    @staticmethod
+    def reference_for(pk: int) -> str:
+        return f"MARS-{pk:06d}"
+
+
+class ClientAlias(models.Model):
+    """Another name a person is known by, as searched for on the street."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="aliases")
+    name = models.CharField(max_length=200)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "aliases"
+        indexes = [
+            models.Index(OpClass(Upper("name"), name="text_pattern_ops"), name="alias_name_prefix")
+        ]
+        constraints = [
+            models.UniqueConstraint(Upper("name"), "client", name="alias_unique_per_client")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GoalStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    ACHIEVED = "achieved", "Achieved"
+    NOT_ACHIEVED = "not_achieved", "Not achieved"
+
+
+class SupportPlanQuerySet(models.QuerySet["SupportPlan"]):
+    def in_force_on(self, day: date) -> SupportPlanQuerySet:
+        return self.filter(Q(end__isnull=True) | Q(end__gte=day), start__lte=day)
+
+
+class SupportPlan(models.Model):
+    """A multi-agency support plan for a person."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="support_plans")
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True)
+    review_date = models.DateField(null=True, blank=True)
+    summary = models.TextField(blank=True)
+    agencies = models.ManyToManyField(Agency, blank=True, related_name="support_plans")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(m2m_fields=[agencies], excluded_fields=["created_at"])
+
+    objects = SupportPlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="support_plan_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Support plan from {self.start:%d/%m/%Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("clients:support_plan_detail", args=[self.pk])
+
+    def is_in_force_on(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or self.end >= day)
+
+
+class SupportGoal(models.Model):
+    """One goal of a support plan, with how far it has got."""
+
+    plan = models.ForeignKey(SupportPlan, on_delete=models.PROTECT, related_name="goals")
+    description = models.CharField(max_length=300)
+    status = models.CharField(
+        max_length=20, choices=GoalStatus.choices, default=GoalStatus.NOT_STARTED
+    )
+    target_date = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class ReferralDirection(models.TextChoices):
+    IN = "in", "Referral in (to MARS)"
+    OUT = "out", "Referral out (from MARS)"
+
+
+class ReferralStatus(models.TextChoices):
+    SENT = "sent", "Sent"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    CLOSED = "closed", "Closed"
+
+
+class Referral(models.Model):
+    """A referral of a person to or from a partner agency."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="referrals")
+    direction = models.CharField(max_length=3, choices=ReferralDirection.choices)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="referrals")
+    referred_on = models.DateField()
+    reason = models.TextField()
+    status = models.CharField(
+        max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.SENT
+    )
+    status_changed_on = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-referred_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()}: {self.agency} on {self.referred_on:%d/%m/%Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("clients:referral_detail", args=[self.pk])
+
+
+class HealthAccessKind(models.TextChoices):
+    GP_REGISTRATION = "gp_registration", "GP registration"
+    GP_APPOINTMENT = "gp_appointment", "GP appointment"
+    DENTAL = "dental", "Dental"
+    MENTAL_HEALTH_ASSESSMENT = "mental_health_assessment", "Mental health assessment"
+    DRUG_ALCOHOL_TREATMENT = "drug_alcohol_treatment", "Drug and alcohol treatment"
+    HEPATITIS_C = "hepatitis_c", "Hepatitis C testing or treatment"
+    HOSPITAL = "hospital", "Hospital"
+    OTHER = "other", "Other"
+
+
+class HealthAccess(models.Model):
+    """A time a person got to a health service."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="health_access")
+    kind = models.CharField(max_length=30, choices=HealthAccessKind.choices)
+    date = models.DateField()
+    outcome = models.CharField(max_length=300, blank=True)
+    notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name_plural = "health access"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.date:%d/%m/%Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("clients:health_access_detail", args=[self.pk])
+
+
+def key_worker_choices() -> models.QuerySet[User]:
+    """Staff who can hold a caseload."""
+    from django.contrib.auth import get_user_model
+
+    from mars.roles import Role
+
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            groups__name__in=[Role.SUPPORT, Role.OUTREACH, Role.COORDINATOR],
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )

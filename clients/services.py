@@ -1,0 +1,343 @@
+"""Changes to people and their records that carry rules: one entry point for page, API, command."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from difflib import SequenceMatcher
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.db.models.functions import Upper
+from django.utils import timezone
+
+from clients.models import Agency, Client, ClientAlias, SupportGoal, SupportPlan
+
+User = AbstractBaseUser
+
+# Names at least this alike (0..1, difflib's ratio) with the same date of birth may be one person.
+SIMILAR_NAME_RATIO = 0.75
+
+
+class ClientError(Exception):
+    """A change to a person's record that the rules refuse, with a message a person can act on."""
+
+
+class PossibleDuplicates(ClientError):
+    """The new person may already have a record; the caller must confirm they are different."""
+
+    def __init__(self, candidates: list[Client]) -> None:
+        self.candidates = candidates
+        super().__init__(
+            "This person may already have a record. Check the possible matches, or confirm that "
+            "this is a different person."
+        )
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[^a-z ]", "", name.lower()).strip()
+
+
+def _similar(a: str, b: str) -> bool:
+    a, b = _normal(a), _normal(b)
+    if not a or not b:
+        return False
+    if a == b or sorted(a.split()) == sorted(b.split()):
+        return True
+    return SequenceMatcher(None, a, b).ratio() >= SIMILAR_NAME_RATIO
+
+
+def find_possible_duplicates(
+    *,
+    first_name: str,
+    last_name: str = "",
+    known_as: str = "",
+    date_of_birth: date | None = None,
+    aliases: Sequence[str] = (),
+    exclude_pk: int | None = None,
+) -> list[Client]:
+    """People who may be the same as the one described.
+
+    Rules: the same date of birth with a similar name (or known-as), or an alias of either that
+    matches a name or alias of the other.
+    """
+    full_name = f"{first_name} {last_name}".strip()
+    names = [n for n in [full_name, known_as, *aliases] if n.strip()]
+    found: dict[int, Client] = {}
+    base = Client.objects.active().select_related("key_worker")
+    if exclude_pk is not None:
+        base = base.exclude(pk=exclude_pk)
+
+    if date_of_birth is not None:
+        for candidate in base.filter(date_of_birth=date_of_birth):
+            theirs = [candidate.full_name, candidate.known_as]
+            theirs += [a.name for a in candidate.aliases.all()]
+            if any(_similar(mine, other) for mine in names for other in theirs if other):
+                found[candidate.pk] = candidate
+
+    upper_names = {n.strip().upper() for n in names}
+    upper_aliases = {a.strip().upper() for a in aliases if a.strip()}
+    if upper_names:
+        alias_match = Q(
+            pk__in=ClientAlias.objects.annotate(upper=Upper("name"))
+            .filter(upper__in=upper_names)
+            .values("client_id")
+        )
+        if upper_aliases:
+            for alias in upper_aliases:
+                parts = alias.split(maxsplit=1)
+                if len(parts) == 2:
+                    alias_match |= Q(first_name__iexact=parts[0], last_name__iexact=parts[1])
+                alias_match |= Q(known_as__iexact=alias)
+        for candidate in base.filter(alias_match)[:20]:
+            found[candidate.pk] = candidate
+    return sorted(found.values(), key=lambda c: (c.last_name, c.first_name, c.pk))
+
+
+def _clean_aliases(names: Iterable[str]) -> list[str]:
+    seen: dict[str, str] = {}
+    for name in names:
+        name = " ".join(name.split())
+        if name and name.upper() not in seen:
+            seen[name.upper()] = name
+    return list(seen.values())
+
+
+def _set_aliases(client: Client, names: Iterable[str], *, by: User | None) -> None:
+    wanted = {name.upper(): name for name in _clean_aliases(names)}
+    for alias in client.aliases.all():
+        if alias.name.upper() in wanted:
+            wanted.pop(alias.name.upper())
+        else:
+            alias._history_user = by  # type: ignore[attr-defined]
+            alias.delete()
+    for name in wanted.values():
+        alias = ClientAlias(client=client, name=name)
+        alias._history_user = by  # type: ignore[attr-defined]
+        alias.save()
+
+
+@transaction.atomic
+def create_client(
+    fields: dict[str, Any],
+    *,
+    aliases: Sequence[str] = (),
+    by: User | None,
+    confirmed_distinct: bool = False,
+) -> Client:
+    """Create a person's record.
+
+    Rules: unless the caller confirms the person is different, a record that may duplicate an
+    existing one is refused with the candidates (PossibleDuplicates).
+    """
+    if not confirmed_distinct:
+        candidates = find_possible_duplicates(
+            first_name=fields.get("first_name", ""),
+            last_name=fields.get("last_name", ""),
+            known_as=fields.get("known_as", ""),
+            date_of_birth=fields.get("date_of_birth"),
+            aliases=aliases,
+        )
+        if candidates:
+            raise PossibleDuplicates(candidates)
+    pk = Client.next_id()
+    client = Client(pk=pk, reference=Client.reference_for(pk), **fields)
+    client._history_user = by  # type: ignore[attr-defined]
+    client.full_clean(exclude=["reference"])
+    client.save(force_insert=True)
+    _set_aliases(client, aliases, by=by)
+    return client
+
+
+@transaction.atomic
+def update_client(
+    client: Client, fields: dict[str, Any], *, aliases: Sequence[str] | None = None, by: User | None
+) -> Client:
+    """Change a person's details (and, when given, their aliases).
+
+    Rules: a merged record is read-only.
+    """
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    if client.is_merged:
+        raise ClientError("This record was merged into another and can no longer be changed.")
+    for name, value in fields.items():
+        setattr(client, name, value)
+    client.full_clean(exclude=["reference"])
+    client._history_user = by  # type: ignore[attr-defined]
+    client.save()
+    if aliases is not None:
+        _set_aliases(client, aliases, by=by)
+    return client
+
+
+@dataclass
+class MergeSummary:
+    survivor: Client
+    duplicate: Client
+    moved: dict[str, int]
+
+
+# Details of the duplicate that fill the survivor's gaps when it is merged.
+_FILLED_BY_MERGE = [
+    "known_as",
+    "date_of_birth",
+    "nationality",
+    "ethnicity",
+    "phone",
+    "key_worker",
+    "consent_given_on",
+]
+
+
+def records_to_move(client: Client) -> dict[str, int]:
+    """How many records of each kind point at this person (what a merge would move)."""
+    counts: dict[str, int] = {}
+    for relation in Client._meta.related_objects:
+        if relation.related_model is Client:
+            continue
+        model = relation.related_model
+        count = model._default_manager.filter(**{relation.field.name: client}).count()
+        if count:
+            counts[str(model._meta.verbose_name_plural)] = count
+    return counts
+
+
+@transaction.atomic
+def merge_clients(duplicate: Client, survivor: Client, *, by: User | None) -> MergeSummary:
+    """Merge a duplicate record into the one that stays.
+
+    Rules: every record that points at the duplicate, in every app (found through the model
+    relations), moves to the survivor in one transaction; the duplicate's names become the
+    survivor's aliases; blanks in the survivor are filled from the duplicate; the duplicate stays
+    as a read-only tombstone that points at the survivor. Both histories show the merge.
+    """
+    if duplicate.pk == survivor.pk:
+        raise ClientError("A record cannot be merged into itself.")
+    # Lock both rows in a fixed order, so two merges of the same pair cannot interleave.
+    locked = {
+        c.pk: c
+        for c in Client.objects.select_for_update()
+        .filter(pk__in=[duplicate.pk, survivor.pk])
+        .order_by("pk")
+    }
+    duplicate, survivor = locked[duplicate.pk], locked[survivor.pk]
+    for client in (duplicate, survivor):
+        if client.is_merged:
+            raise ClientError(f"{client.reference} has already been merged into another record.")
+
+    reason = f"Moved from {duplicate.reference} when it was merged into {survivor.reference}"
+    moved: dict[str, int] = {}
+
+    survivor_aliases = {a.name.upper() for a in survivor.aliases.all()}
+    for alias in duplicate.aliases.all():
+        if (
+            alias.name.upper() in survivor_aliases
+            or alias.name.upper() == survivor.full_name.upper()
+        ):
+            alias._history_user = by  # type: ignore[attr-defined]
+            alias._change_reason = reason  # type: ignore[attr-defined]
+            alias.delete()
+
+    for relation in Client._meta.related_objects:
+        model = relation.related_model
+        if model is Client:
+            continue
+        name = relation.field.name
+        if relation.many_to_many:
+            for obj in model._default_manager.filter(**{name: duplicate}):
+                getattr(obj, name).remove(duplicate)
+                getattr(obj, name).add(survivor)
+                moved[str(model._meta.verbose_name_plural)] = (
+                    moved.get(str(model._meta.verbose_name_plural), 0) + 1
+                )
+            continue
+        for obj in model._default_manager.select_for_update().filter(**{name: duplicate}):
+            setattr(obj, name, survivor)
+            obj._history_user = by
+            obj._change_reason = reason
+            try:
+                with transaction.atomic():
+                    obj.save(update_fields=[name])
+            except IntegrityError as error:
+                raise ClientError(
+                    f"A {model._meta.verbose_name} of {duplicate.reference} cannot move to "
+                    f"{survivor.reference}: {error}"
+                ) from error
+            label = str(model._meta.verbose_name_plural)
+            moved[label] = moved.get(label, 0) + 1
+
+    new_aliases = [a.name for a in survivor.aliases.all()]
+    for name in (duplicate.full_name, duplicate.known_as):
+        if name and name.upper() != survivor.full_name.upper():
+            new_aliases.append(name)
+    for name in _FILLED_BY_MERGE:
+        if not getattr(survivor, name) and getattr(duplicate, name):
+            setattr(survivor, name, getattr(duplicate, name))
+    survivor.support_needs = sorted(set(survivor.support_needs) | set(duplicate.support_needs))
+    survivor._history_user = by  # type: ignore[attr-defined]
+    survivor._change_reason = (
+        f"{duplicate.reference} ({duplicate.full_name}) merged into this record"  # type: ignore[attr-defined]
+    )
+    survivor.save()
+    _set_aliases(survivor, new_aliases, by=by)
+
+    duplicate.merged_into = survivor
+    duplicate.merged_at = timezone.now()
+    duplicate._history_user = by  # type: ignore[attr-defined]
+    duplicate._change_reason = f"Merged into {survivor.reference} ({survivor.full_name})"  # type: ignore[attr-defined]
+    duplicate.save()
+    return MergeSummary(survivor=survivor, duplicate=duplicate, moved=moved)
+
+
+def final_record(client: Client) -> Client:
+    """The record a merged duplicate now lives on (following merges of merges)."""
+    seen = {client.pk}
+    while client.merged_into_id is not None and client.merged_into_id not in seen:
+        seen.add(client.merged_into_id)
+        client = Client.objects.get(pk=client.merged_into_id)
+    return client
+
+
+@transaction.atomic
+def save_support_plan(
+    plan: SupportPlan,
+    *,
+    agencies: Iterable[Agency],
+    goals: Sequence[dict[str, Any]],
+    by: User | None,
+) -> SupportPlan:
+    """Create or change a support plan with its agencies and goals.
+
+    Rules: the plan ends on or after it starts; goals given with an id change that goal, without
+    one are added, and goals marked delete are removed; a plan of a merged record cannot change.
+    """
+    if plan.client.is_merged:
+        raise ClientError("This person's record was merged into another; add the plan there.")
+    if plan.pk is not None:
+        SupportPlan.objects.select_for_update().get(pk=plan.pk)
+    else:
+        plan.created_by = by if by is not None and by.is_authenticated else None  # type: ignore[assignment]
+    plan.full_clean(exclude=["client", "created_by"])
+    plan._history_user = by  # type: ignore[attr-defined]
+    plan.save()
+    plan.agencies.set(list(agencies))
+    existing = {goal.pk: goal for goal in plan.goals.all()}
+    for data in goals:
+        goal_id = data.get("id")
+        goal = existing.get(goal_id) if goal_id else SupportGoal(plan=plan)
+        if goal is None:
+            raise ClientError(f"Goal {goal_id} does not belong to this plan.")
+        goal._history_user = by  # type: ignore[attr-defined]
+        if data.get("delete"):
+            if goal.pk:
+                goal.delete()
+            continue
+        goal.description = data["description"]
+        goal.status = data.get("status") or goal.status
+        goal.target_date = data.get("target_date")
+        goal.save()
+    return plan

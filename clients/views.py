@@ -1,0 +1,447 @@
+"""Pages for people, their support plans, referrals and health access, and agencies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import models
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from clients import services
+from clients.forms import (
+    AgencyForm,
+    ClientForm,
+    ClientSearchForm,
+    ConfirmDistinctForm,
+    GoalFormSet,
+    HealthAccessForm,
+    MergeChooseForm,
+    ReferralForm,
+    SupportPlanForm,
+    goal_rows,
+)
+from clients.models import Agency, Client, HealthAccess, Referral, SupportPlan
+from mars import access
+from mars.history import history_entries
+
+PAGE_SIZE = 25
+
+
+def _client_or_redirect(
+    request: HttpRequest, pk: int, *, write: bool = False
+) -> Client | HttpResponse:
+    client = access.get_visible(request.user, Client, pk, write=write)
+    if client.is_merged:
+        survivor = services.final_record(client)
+        messages.info(request, f"{client.reference} was merged into {survivor.reference}.")
+        return redirect(survivor)
+    return client
+
+
+@login_required
+def client_list(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, access.perm(Client, "view"))
+    form = ClientSearchForm(request.GET or None)
+    people = (
+        access.visible_clients(request.user)
+        .select_related("key_worker")
+        .prefetch_related("aliases")
+    )
+    if form.is_valid():
+        people = people.search(form.cleaned_data["q"])
+        if form.cleaned_data["status"]:
+            people = people.filter(status=form.cleaned_data["status"])
+        if form.cleaned_data["key_worker"]:
+            people = people.filter(key_worker=form.cleaned_data["key_worker"])
+        if form.cleaned_data["need"]:
+            people = people.with_need(form.cleaned_data["need"])
+    page = Paginator(people.order_by("last_name", "first_name", "id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "can_add": access.can_add_for(request.user, Client),
+    }
+    template = "clients/_client_results.html" if request.htmx else "clients/client_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def client_create(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, access.perm(Client, "add"))
+    form = ClientForm(request.POST or None, initial={"first_name": request.GET.get("name", "")})
+    confirm = ConfirmDistinctForm(request.POST or None)
+    candidates: list[Client] = []
+    if request.method == "POST" and form.is_valid() and confirm.is_valid():
+        try:
+            client = services.create_client(
+                form.model_fields(),
+                aliases=form.alias_list(),
+                by=request.user,
+                confirmed_distinct=confirm.cleaned_data["confirmed_distinct"],
+            )
+        except services.PossibleDuplicates as duplicates:
+            candidates = duplicates.candidates
+        except services.ClientError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"{client.full_name} added as {client.reference}.")
+            return redirect(client)
+    return render(
+        request,
+        "clients/client_form.html",
+        {"form": form, "candidates": candidates, "confirm": confirm, "title": "Add a person"},
+    )
+
+
+@login_required
+def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _client_or_redirect(request, pk)
+    if isinstance(found, HttpResponse):
+        return found
+    client = found
+    user = request.user
+    history = history_entries(
+        ("", client.history.select_related("history_user")),
+        (
+            "Alias",
+            Client.aliases.rel.related_model.history.filter(client_id=client.pk).select_related(
+                "history_user"
+            ),
+        ),
+    )
+    context = {
+        "client": client,
+        "aliases": client.aliases.all(),
+        "support_plans": client.support_plans.prefetch_related("agencies", "goals"),
+        "referrals": client.referrals.select_related("agency"),
+        "health_access": client.health_access.all(),
+        "merged_duplicates": client.merged_duplicates.all(),
+        "history": history,
+        "can_change": access.can_change(user, Client),
+        "can_merge": access.can_merge_clients(user),
+        "can_add_plan": access.can_add_for(user, SupportPlan),
+        "can_add_referral": access.can_add_for(user, Referral),
+        "can_add_health": access.can_add_for(user, HealthAccess),
+    }
+    return render(request, "clients/client_detail.html", context)
+
+
+@login_required
+def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _client_or_redirect(request, pk, write=True)
+    if isinstance(found, HttpResponse):
+        return found
+    client = found
+    form = ClientForm(request.POST or None, instance=client)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_client(
+                client, form.model_fields(), aliases=form.alias_list(), by=request.user
+            )
+        except services.ClientError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Changes saved.")
+            return redirect(client)
+    return render(
+        request,
+        "clients/client_form.html",
+        {"form": form, "client": client, "title": f"Change {client.full_name}"},
+    )
+
+
+@login_required
+def client_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    """A coordinator merges this (duplicate) record into the one that stays."""
+    access.require(request.user, "clients.merge_client")
+    found = _client_or_redirect(request, pk)
+    if isinstance(found, HttpResponse):
+        return found
+    duplicate = found
+    form = MergeChooseForm(request.POST or request.GET or None)
+    survivor = None
+    if form.is_bound and form.is_valid():
+        matches = access.visible_clients(request.user).search(form.cleaned_data["survivor"])
+        survivor = (
+            matches.exclude(pk=duplicate.pk).first()
+            if form.cleaned_data["survivor"].upper().startswith("MARS-")
+            else None
+        )
+        if survivor is None:
+            form.add_error("survivor", "No other person has that reference.")
+        elif request.method == "POST" and request.POST.get("confirm") == "yes":
+            try:
+                summary = services.merge_clients(duplicate, survivor, by=request.user)
+            except services.ClientError as error:
+                form.add_error(None, str(error))
+            else:
+                moved = (
+                    ", ".join(f"{n} {what}" for what, n in summary.moved.items()) or "no records"
+                )
+                messages.success(
+                    request,
+                    f"{duplicate.reference} merged into {survivor.reference} ({moved} moved).",
+                )
+                return redirect(survivor)
+    return render(
+        request,
+        "clients/client_merge.html",
+        {
+            "duplicate": duplicate,
+            "survivor": survivor if not form.errors else None,
+            "form": form,
+            "moving": services.records_to_move(duplicate),
+        },
+    )
+
+
+# Records about a person: support plans, referrals, health access.
+
+
+def _record_page(
+    request: HttpRequest,
+    obj: models.Model,
+    rows: list[tuple[str, Any]],
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    model = type(obj)
+    sources: list[tuple[str, Any]] = [("", obj.history.select_related("history_user"))]  # type: ignore[attr-defined]
+    if isinstance(obj, SupportPlan):
+        goal_history = obj.goals.model.history.filter(plan_id=obj.pk).select_related("history_user")
+        sources.append(("Goal", goal_history))
+    return render(
+        request,
+        "clients/record_detail.html",
+        {
+            "object": obj,
+            "client": getattr(obj, "client", None),
+            "title": str(obj),
+            "rows": rows,
+            "history": history_entries(*sources),
+            "can_change": access.can_change(request.user, model),
+            "edit_url": reverse(f"clients:{_url_name(model)}_edit", args=[obj.pk]),
+            **(extra or {}),
+        },
+    )
+
+
+def _url_name(model: type[models.Model]) -> str:
+    return {SupportPlan: "support_plan", Referral: "referral", HealthAccess: "health_access"}[model]
+
+
+def _form_page(
+    request: HttpRequest, form: Any, client: Client, title: str, **extra: Any
+) -> HttpResponse:
+    return render(
+        request,
+        "clients/record_form.html",
+        {"form": form, "client": client, "title": title, **extra},
+    )
+
+
+def _person_for_new_record(
+    request: HttpRequest, pk: int, model: type[models.Model]
+) -> Client | HttpResponse:
+    found = _client_or_redirect(request, pk)
+    if not isinstance(found, HttpResponse):
+        access.require(request.user, access.perm(model, "add"))
+    return found
+
+
+@login_required
+def support_plan_create(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _person_for_new_record(request, pk, SupportPlan)
+    if isinstance(found, HttpResponse):
+        return found
+    return _support_plan_form(request, SupportPlan(client=found), "New support plan")
+
+
+@login_required
+def support_plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = access.get_visible(request.user, SupportPlan, pk, write=True)
+    return _support_plan_form(request, plan, "Change support plan")
+
+
+def _support_plan_form(request: HttpRequest, plan: SupportPlan, title: str) -> HttpResponse:
+    form = SupportPlanForm(request.POST or None, instance=plan)
+    initial = (
+        [
+            {
+                "id": g.pk,
+                "description": g.description,
+                "status": g.status,
+                "target_date": g.target_date,
+            }
+            for g in plan.goals.all()
+        ]
+        if plan.pk
+        else []
+    )
+    goals = GoalFormSet(request.POST or None, initial=initial, prefix="goals")
+    if request.method == "POST" and form.is_valid() and goals.is_valid():
+        try:
+            plan = services.save_support_plan(
+                form.save(commit=False),
+                agencies=form.cleaned_data["agencies"],
+                goals=goal_rows(goals),
+                by=request.user,
+            )
+        except services.ClientError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Support plan saved.")
+            return redirect(plan)
+    return _form_page(request, form, plan.client, title, goals=goals)
+
+
+@login_required
+def support_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = access.get_visible(request.user, SupportPlan, pk)
+    rows = [
+        ("Person", plan.client),
+        ("Start", plan.start),
+        ("End", plan.end),
+        ("Review date", plan.review_date),
+        ("Agencies involved", ", ".join(a.name for a in plan.agencies.all()) or "None yet"),
+        ("Summary", plan.summary),
+    ]
+    return _record_page(request, plan, rows, {"goals": plan.goals.all()})
+
+
+def _simple_record_form(
+    request: HttpRequest, form_class: Any, instance: models.Model, client: Client, title: str
+) -> HttpResponse:
+    form = form_class(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        if client.is_merged:
+            form.add_error(None, "This person's record was merged into another.")
+        else:
+            record = form.save(commit=False)
+            if record.pk is None and hasattr(record, "created_by_id"):
+                record.created_by = request.user
+            if record.pk is None and hasattr(record, "recorded_by_id"):
+                record.recorded_by = request.user
+            record.save()
+            messages.success(request, f"{record._meta.verbose_name.capitalize()} saved.")
+            return redirect(record)
+    return _form_page(request, form, client, title)
+
+
+@login_required
+def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _person_for_new_record(request, pk, Referral)
+    if isinstance(found, HttpResponse):
+        return found
+    return _simple_record_form(request, ReferralForm, Referral(client=found), found, "New referral")
+
+
+@login_required
+def referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = access.get_visible(request.user, Referral, pk, write=True)
+    return _simple_record_form(request, ReferralForm, referral, referral.client, "Change referral")
+
+
+@login_required
+def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    r = access.get_visible(request.user, Referral, pk)
+    rows = [
+        ("Person", r.client),
+        ("Direction", r.get_direction_display()),
+        ("Agency", r.agency),
+        ("Referred on", r.referred_on),
+        ("Reason", r.reason),
+        ("Status", r.get_status_display()),
+        ("Status changed on", r.status_changed_on),
+        ("Notes", r.notes),
+    ]
+    return _record_page(request, r, rows)
+
+
+@login_required
+def health_access_create(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _person_for_new_record(request, pk, HealthAccess)
+    if isinstance(found, HttpResponse):
+        return found
+    return _simple_record_form(
+        request, HealthAccessForm, HealthAccess(client=found), found, "Record health access"
+    )
+
+
+@login_required
+def health_access_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    record = access.get_visible(request.user, HealthAccess, pk, write=True)
+    return _simple_record_form(
+        request, HealthAccessForm, record, record.client, "Change health access"
+    )
+
+
+@login_required
+def health_access_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    h = access.get_visible(request.user, HealthAccess, pk)
+    rows = [
+        ("Person", h.client),
+        ("Kind", h.get_kind_display()),
+        ("Date", h.date),
+        ("Outcome", h.outcome),
+        ("Notes", h.notes),
+    ]
+    return _record_page(request, h, rows)
+
+
+# Agencies (reference data)
+
+
+@login_required
+def agency_list(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, access.perm(Agency, "view"))
+    return render(
+        request,
+        "clients/agency_list.html",
+        {
+            "agencies": access.visible(request.user, Agency),
+            "can_add": access.can_add_for(request.user, Agency),
+        },
+    )
+
+
+@login_required
+def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    agency = access.get_visible(request.user, Agency, pk)
+    return render(
+        request,
+        "clients/agency_detail.html",
+        {
+            "agency": agency,
+            "history": history_entries(("", agency.history.select_related("history_user"))),
+            "can_change": access.can_change(request.user, Agency),
+        },
+    )
+
+
+@login_required
+def agency_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    if pk is None:
+        access.require(request.user, access.perm(Agency, "add"))
+        agency = Agency()
+    else:
+        agency = access.get_visible(request.user, Agency, pk, write=True)
+    form = AgencyForm(request.POST or None, instance=agency)
+    if request.method == "POST" and form.is_valid():
+        agency = form.save()
+        messages.success(request, f"{agency.name} saved.")
+        return HttpResponseRedirect(agency.get_absolute_url())
+    return render(
+        request,
+        "clients/agency_form.html",
+        {"form": form, "agency": agency, "title": "Change agency" if pk else "Add an agency"},
+    )

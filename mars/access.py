@@ -1,0 +1,96 @@
+"""Who may see and change what: the one place that decides.
+
+Role abilities are Django permissions granted to the role's group. A record a user may not see is
+a 404 (its existence is not revealed); one they may see but not change is a 403. Records about a
+person are visible only to those who may see that person: a commissioner sees no one.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404
+
+from clients.models import Agency, Client
+
+M = TypeVar("M", bound=models.Model)
+AnyUser = AbstractBaseUser | AnonymousUser
+
+
+def perm(model: type[models.Model], action: str) -> str:
+    """The permission name for an action (view, add, change, delete) on a model."""
+    return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
+
+
+def can(user: AnyUser, permission: str) -> bool:
+    return bool(user.is_authenticated and user.has_perm(permission))
+
+
+def require(user: AnyUser, permission: str) -> None:
+    """Refuse (403) unless the user holds the permission."""
+    if not can(user, permission):
+        raise PermissionDenied
+
+
+def _is_about_a_person(model: type[models.Model]) -> bool:
+    return model is not Client and any(
+        field.is_relation and field.related_model is Client and field.many_to_one
+        for field in model._meta.get_fields()
+        if field.name == "client"
+    )
+
+
+def visible(user: AnyUser, model: type[M]) -> models.QuerySet[M]:
+    """Every record of a model the user may see."""
+    queryset = model._default_manager.all()
+    if not can(user, perm(model, "view")):
+        return queryset.none()
+    if _is_about_a_person(model) and not can(user, perm(Client, "view")):
+        return queryset.none()
+    return queryset
+
+
+def visible_clients(user: AnyUser) -> models.QuerySet[Client]:
+    """People the user may see, merged duplicates left out."""
+    return visible(user, Client).active()  # type: ignore[attr-defined]
+
+
+def get_visible(user: AnyUser, model: type[M], pk: object, *, write: bool = False) -> M:
+    """One record: 404 if the user may not see it; 403 if write is asked and they may not change it.
+
+    (The 403 comes after the 404 check, so nothing is revealed to those who may not see.)
+    """
+    try:
+        obj = visible(user, model).get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError) as error:
+        raise Http404 from error
+    if write:
+        require(user, perm(model, "change"))
+    return obj
+
+
+def get_client(user: AnyUser, pk: object, *, write: bool = False) -> Client:
+    return get_visible(user, Client, pk, write=write)
+
+
+def can_add_for(user: AnyUser, model: type[models.Model]) -> bool:
+    return can(user, perm(model, "add"))
+
+
+def can_change(user: AnyUser, model: type[models.Model]) -> bool:
+    return can(user, perm(model, "change"))
+
+
+def can_merge_clients(user: AnyUser) -> bool:
+    return can(user, "clients.merge_client")
+
+
+def can_see_people(user: AnyUser) -> bool:
+    return can(user, perm(Client, "view"))
+
+
+def can_see_agencies(user: AnyUser) -> bool:
+    return can(user, perm(Agency, "view"))

@@ -1,0 +1,41 @@
+"""The REST API's router and the permission class that defers to mars.access."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import permissions, routers
+
+from mars import access
+
+
+class AccessPermission(permissions.BasePermission):
+    """DRF's view of mars.access: list and create need view/add; records come from the scoped
+    queryset (404 when not visible); changing one needs the change permission (403)."""
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        model = view.queryset.model
+        if not request.user.is_authenticated:
+            return False
+        if view.action == "list":
+            return access.can(request.user, access.perm(model, "view"))
+        if view.action == "create":
+            return access.can(request.user, access.perm(model, "add"))
+        return True
+
+    def has_object_permission(self, request: Any, view: Any, obj: Any) -> bool:
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return access.can(request.user, access.perm(type(obj), "change"))
+
+
+router = routers.DefaultRouter()
+
+
+def register_api() -> None:
+    from clients import api as clients_api
+
+    clients_api.register(router)
+
+
+register_api()

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MarsConfig(AppConfig):
+    name = "mars"
+    verbose_name = "MARS"

@@ -1,0 +1,22 @@
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from mars import access
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The navigation links the signed-in user's role may use."""
+    user = request.user
+    if not user.is_authenticated:
+        return {"nav_links": []}
+    links = [("Home", reverse("home"))]
+    if access.can_see_people(user):
+        links.append(("People", reverse("clients:list")))
+    if access.can_see_agencies(user):
+        links.append(("Agencies", reverse("clients:agency_list")))
+    links.append(("API", reverse("api-docs")))
+    if user.is_staff:
+        links.append(("Admin", reverse("admin:index")))
+    return {"nav_links": links}

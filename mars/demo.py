@@ -1,0 +1,470 @@
+"""Demo data for `make run`: one user per role and about forty realistic people.
+
+Never loaded by migrations; the command refuses to run with DEBUG off unless told it is not
+production. Loading twice adds nothing: users and people are matched on their usernames and names.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, User
+from django.db import transaction
+
+from clients import services
+from clients.models import (
+    Agency,
+    AgencyKind,
+    Client,
+    ClientStatus,
+    Ethnicity,
+    Gender,
+    GoalStatus,
+    HealthAccess,
+    HealthAccessKind,
+    PolicyApplies,
+    Referral,
+    ReferralDirection,
+    ReferralStatus,
+    SupportNeed,
+    SupportPlan,
+    YesNoUnknown,
+)
+from mars.roles import Role
+
+DEMO_PASSWORD = "mars-demo-2026"
+
+USERS = [
+    ("coordinator", "Cora", "Reid", Role.COORDINATOR),
+    ("outreach", "Owen", "Hale", Role.OUTREACH),
+    ("support", "Sophie", "Marsh", Role.SUPPORT),
+    ("panel", "Pat", "Quinn", Role.PANEL),
+    ("director", "Dev", "Anand", Role.DIRECTOR),
+    ("commissioner", "Claire", "Moss", Role.COMMISSIONER),
+    ("admin", "Ada", "Wright", Role.ADMINISTRATOR),
+]
+
+AGENCIES = [
+    ("police", "Devon and Cornwall Police", AgencyKind.POLICE),
+    ("livewell", "Livewell Southwest complex needs", AgencyKind.MENTAL_HEALTH),
+    ("harbour", "Harbour Drug and Alcohol Service", AgencyKind.DRUG_ALCOHOL),
+    ("hepc", "Hep C Trust", AgencyKind.HEALTH),
+    ("cathedral-gp", "Cathedral Street GP Practice", AgencyKind.GP_PRACTICE),
+    ("probation", "Probation Service", AgencyKind.PROBATION),
+    ("council-housing", "City Council Housing Options", AgencyKind.COUNCIL),
+    ("shekinah", "Shekinah day centre", AgencyKind.VOLUNTARY),
+    ("salvation", "Salvation Army hostel", AgencyKind.HOUSING),
+]
+
+# (first, last, known_as, aliases, born, gender, status, needs)
+PEOPLE = [
+    (
+        "Daniel",
+        "Price",
+        "Danny",
+        ["Dan the Man"],
+        "1984-03-12",
+        "male",
+        "rough_sleeping",
+        ["alcohol", "mental_health"],
+    ),
+    ("Sarah", "Collins", "", [], "1991-07-02", "female", "temporary_accommodation", ["drugs"]),
+    (
+        "Michael",
+        "O'Brien",
+        "Mick",
+        ["Irish Mick"],
+        "1969-11-23",
+        "male",
+        "rough_sleeping",
+        ["alcohol", "physical_health"],
+    ),
+    (
+        "Jade",
+        "Thompson",
+        "",
+        [],
+        "1998-01-15",
+        "female",
+        "at_risk",
+        ["care_leaver", "mental_health"],
+    ),
+    (
+        "Lee",
+        "Harris",
+        "",
+        ["Scouse"],
+        "1979-05-30",
+        "male",
+        "rough_sleeping",
+        ["drugs", "offending_history"],
+    ),
+    (
+        "Tomasz",
+        "Kowalski",
+        "Tom",
+        [],
+        "1987-09-09",
+        "male",
+        "rough_sleeping",
+        ["alcohol", "no_recourse_to_public_funds"],
+    ),
+    (
+        "Emma",
+        "Walsh",
+        "",
+        [],
+        "1995-04-21",
+        "female",
+        "mars_house",
+        ["domestic_abuse", "mental_health"],
+    ),
+    ("Gary", "Pengelly", "", [], "1972-12-01", "male", "settled", ["physical_health"]),
+    (
+        "Kieran",
+        "Doyle",
+        "",
+        ["K"],
+        "1990-08-17",
+        "male",
+        "rough_sleeping",
+        ["drugs", "mental_health"],
+    ),
+    ("Paul", "Trewin", "", [], "1965-02-28", "male", "lost_contact", ["alcohol"]),
+    (
+        "Aisha",
+        "Mohamed",
+        "",
+        [],
+        "2000-06-06",
+        "female",
+        "temporary_accommodation",
+        ["mental_health"],
+    ),
+    (
+        "Wayne",
+        "Bolitho",
+        "",
+        ["Bolly"],
+        "1982-10-10",
+        "male",
+        "rough_sleeping",
+        ["drugs", "alcohol", "offending_history"],
+    ),
+    ("Chloe", "Evans", "", [], "1999-12-24", "female", "at_risk", ["learning_disability"]),
+    ("Stephen", "Rowe", "Steve", [], "1975-03-03", "male", "reconnected", ["alcohol"]),
+    (
+        "Andrius",
+        "Petrauskas",
+        "Andy",
+        [],
+        "1986-07-19",
+        "male",
+        "rough_sleeping",
+        ["alcohol", "no_recourse_to_public_funds"],
+    ),
+    (
+        "Nicola",
+        "Hext",
+        "Nicky",
+        [],
+        "1983-09-14",
+        "female",
+        "mars_house",
+        ["drugs", "domestic_abuse"],
+    ),
+    (
+        "Robert",
+        "Sweet",
+        "Bob",
+        ["Bobby"],
+        "1958-01-05",
+        "male",
+        "temporary_accommodation",
+        ["physical_health", "armed_forces"],
+    ),
+    (
+        "Callum",
+        "Fraser",
+        "",
+        [],
+        "1996-11-11",
+        "male",
+        "rough_sleeping",
+        ["mental_health", "care_leaver"],
+    ),
+    ("Marie", "Lambert", "", [], "1977-04-04", "female", "settled", ["mental_health"]),
+    ("Dean", "Carter", "", ["Deano"], "1988-02-14", "male", "rough_sleeping", ["drugs"]),
+    (
+        "Hassan",
+        "Ali",
+        "",
+        [],
+        "1993-05-05",
+        "male",
+        "temporary_accommodation",
+        ["no_recourse_to_public_funds"],
+    ),
+    ("Kelly", "Rundle", "", [], "1989-10-31", "female", "at_risk", ["domestic_abuse", "drugs"]),
+    ("Mark", "Pascoe", "", [], "1970-07-07", "male", "rough_sleeping", ["alcohol", "armed_forces"]),
+    ("Ryan", "Tucker", "", [], "2002-03-18", "male", "rough_sleeping", ["care_leaver", "drugs"]),
+    (
+        "Joanne",
+        "Bennett",
+        "Jo",
+        [],
+        "1980-08-08",
+        "female",
+        "temporary_accommodation",
+        ["mental_health", "alcohol"],
+    ),
+    (
+        "Peter",
+        "Nance",
+        "",
+        ["Pete"],
+        "1962-06-16",
+        "male",
+        "deceased",
+        ["alcohol", "physical_health"],
+    ),
+    ("Liam", "Murphy", "", [], "1994-01-29", "male", "rough_sleeping", ["mental_health"]),
+    ("Zoe", "Cornish", "", [], "1997-09-01", "female", "mars_house", ["drugs"]),
+    ("Adrian", "Kitto", "Ade", [], "1976-12-12", "male", "settled", []),
+    (
+        "Florin",
+        "Popescu",
+        "",
+        [],
+        "1985-04-27",
+        "male",
+        "rough_sleeping",
+        ["no_recourse_to_public_funds"],
+    ),
+    (
+        "Sean",
+        "Gilbert",
+        "",
+        [],
+        "1981-11-03",
+        "male",
+        "rough_sleeping",
+        ["offending_history", "alcohol"],
+    ),
+    ("Tracey", "Vosper", "", [], "1973-02-19", "female", "at_risk", ["physical_health"]),
+    (
+        "Jamie",
+        "Lobb",
+        "",
+        ["Lobby"],
+        "1992-06-22",
+        "non_binary",
+        "rough_sleeping",
+        ["mental_health", "drugs"],
+    ),
+    ("Craig", "Hosking", "", [], "1968-10-02", "male", "lost_contact", ["alcohol"]),
+    ("Hannah", "Wills", "", [], "2001-07-13", "female", "temporary_accommodation", ["care_leaver"]),
+    ("Darren", "Yeo", "", [], "1983-03-25", "male", "rough_sleeping", ["drugs", "physical_health"]),
+    ("Ian", "Stephens", "", [], "1960-05-09", "male", "settled", ["armed_forces"]),
+    (
+        "Becky",
+        "Jago",
+        "",
+        [],
+        "1990-12-05",
+        "female",
+        "rough_sleeping",
+        ["drugs", "domestic_abuse"],
+    ),
+    (
+        "Patrick",
+        "Quinlan",
+        "Paddy",
+        [],
+        "1974-08-26",
+        "male",
+        "rough_sleeping",
+        ["alcohol", "mental_health"],
+    ),
+    # A likely duplicate of the first person, entered by someone who did not find him: for merging.
+    ("Danny", "Pryce", "", [], "1984-03-12", "male", "rough_sleeping", ["alcohol"]),
+]
+
+NATIONALITIES = ["British"] * 8 + ["Irish", "Polish", "Lithuanian", "Romanian", "Somali"]
+
+
+def load(today: date | None = None) -> dict[str, int]:
+    """Create what is missing of the demo data; return how many of each thing were added."""
+    today = today or date.today()
+    added = {"users": 0, "agencies": 0, "people": 0}
+    with transaction.atomic():
+        users = _users(added)
+        agencies = _agencies(added)
+        rng = random.Random(2026)
+        staff = [users["support"], users["outreach"], users["coordinator"]]
+        for index, row in enumerate(PEOPLE):
+            first, last, known_as, aliases, born, gender, status, needs = row
+            if Client.objects.filter(first_name=first, last_name=last, date_of_birth=born).exists():
+                continue
+            client = services.create_client(
+                {
+                    "first_name": first,
+                    "last_name": last,
+                    "known_as": known_as,
+                    "date_of_birth": date.fromisoformat(born),
+                    "date_of_birth_approximate": index % 9 == 4,
+                    "gender": Gender(gender),
+                    "nationality": _nationality(first, rng),
+                    "ethnicity": rng.choice(
+                        [Ethnicity.WHITE_BRITISH] * 5
+                        + [Ethnicity.WHITE_OTHER, Ethnicity.BLACK_AFRICAN, Ethnicity.NOT_STATED]
+                    ),
+                    "status": ClientStatus(status),
+                    "key_worker": staff[index % 3] if index % 5 else None,
+                    "local_connection": rng.choice(list(YesNoUnknown)),
+                    "reconnection_policy_applies": rng.choice(list(PolicyApplies)),
+                    "primary_care_relevant": index % 11 != 7,
+                    "gp_registered": index % 3 == 0,
+                    "support_needs": [SupportNeed(n) for n in needs],
+                    "consent_given_on": today - timedelta(days=30 + index * 7)
+                    if index % 4
+                    else None,
+                    "phone": f"07700 900{index:03d}" if index % 3 == 1 else "",
+                },
+                aliases=aliases,
+                by=staff[index % 3],
+                confirmed_distinct=True,
+            )
+            added["people"] += 1
+            _case_records(client, index, today, agencies, staff[index % 3], rng)
+    return added
+
+
+def _users(added: dict[str, int]) -> dict[str, User]:
+    users: dict[str, User] = {}
+    UserModel = get_user_model()
+    for username, first, last, role in USERS:
+        user = UserModel.objects.filter(username=username).first()
+        if user is None:
+            user = UserModel(
+                username=username,
+                first_name=first,
+                last_name=last,
+                email=f"{username}@mars.example",
+                is_staff=role == Role.ADMINISTRATOR,
+            )
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            added["users"] += 1
+        user.groups.add(Group.objects.get(name=role))
+        users[username] = user
+    return users
+
+
+def _agencies(added: dict[str, int]) -> dict[str, Agency]:
+    agencies = {}
+    for key, name, kind in AGENCIES:
+        agency, created = Agency.objects.get_or_create(
+            key=key, defaults={"name": name, "kind": kind}
+        )
+        added["agencies"] += int(created)
+        agencies[key] = agency
+    return agencies
+
+
+def _nationality(first: str, rng: random.Random) -> str:
+    by_name = {
+        "Tomasz": "Polish",
+        "Andrius": "Lithuanian",
+        "Florin": "Romanian",
+        "Hassan": "Somali",
+        "Aisha": "British",
+    }
+    return by_name.get(first) or rng.choice([*NATIONALITIES[:8], "Irish"])
+
+
+def _case_records(
+    client: Client,
+    index: int,
+    today: date,
+    agencies: dict[str, Agency],
+    worker: User,
+    rng: random.Random,
+) -> None:
+    if index % 3 != 2:
+        start = today - timedelta(days=20 + index * 5)
+        plan = SupportPlan(
+            client=client,
+            start=start,
+            review_date=start + timedelta(days=90),
+            end=start + timedelta(days=60) if index % 7 == 0 else None,
+            summary="Agreed with the person at the day centre.",
+        )
+        partner_keys = rng.sample(
+            ["livewell", "harbour", "hepc", "cathedral-gp", "probation", "council-housing"],
+            k=index % 3 + (0 if index % 8 == 3 else 1),
+        )
+        services.save_support_plan(
+            plan,
+            agencies=[agencies[k] for k in partner_keys],
+            goals=[
+                {
+                    "description": "Register with a GP",
+                    "status": GoalStatus.ACHIEVED if index % 2 else GoalStatus.IN_PROGRESS,
+                },
+                {
+                    "description": "Get ID documents (birth certificate, bank account)",
+                    "status": GoalStatus.IN_PROGRESS,
+                },
+                {
+                    "description": "Move into supported accommodation",
+                    "status": GoalStatus.NOT_STARTED,
+                    "target_date": today + timedelta(days=60),
+                },
+            ],
+            by=worker,
+        )
+    if index % 2 == 0:
+        referral = Referral(
+            client=client,
+            direction=ReferralDirection.OUT if index % 4 else ReferralDirection.IN,
+            agency=agencies[
+                ["harbour", "livewell", "council-housing", "police", "shekinah"][index % 5]
+            ],
+            referred_on=today - timedelta(days=10 + index * 3),
+            reason=[
+                "Help with opiate use",
+                "Mental health assessment",
+                "Housing options interview",
+                "Found bedded down by patrol",
+                "Day centre place",
+            ][index % 5],
+            status=list(ReferralStatus)[index % 4],
+            created_by=worker,
+        )
+        referral._history_user = worker  # type: ignore[attr-defined]
+        referral.save()
+    for n, kind in enumerate(
+        [
+            HealthAccessKind.GP_REGISTRATION,
+            HealthAccessKind.GP_APPOINTMENT,
+            HealthAccessKind.HEPATITIS_C,
+            HealthAccessKind.DENTAL,
+        ][: index % 4]
+    ):
+        record = HealthAccess(
+            client=client,
+            kind=kind,
+            date=today - timedelta(days=5 + index + n * 9),
+            outcome=[
+                "Registered",
+                "Seen, prescribed",
+                "Tested, awaiting result",
+                "Check-up booked",
+            ][n],
+            recorded_by=worker,
+        )
+        record._history_user = worker  # type: ignore[attr-defined]
+        record.save()

@@ -1,0 +1,148 @@
+"""A record's history as people read it: who, when, and each field from -> to."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.utils import timezone
+from django.utils.text import capfirst
+
+ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
+EMPTY = "—"
+
+
+@dataclass
+class FieldChange:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryEntry:
+    when: datetime
+    who: str
+    action: str
+    record: str
+    reason: str
+    changes: list[FieldChange] = field(default_factory=list)
+
+
+class _Display:
+    """Turns stored values into what a person reads, resolving related records once each."""
+
+    def __init__(self) -> None:
+        self._related: dict[tuple[type[models.Model], Any], str] = {}
+
+    def __call__(self, model: type[models.Model], name: str, value: Any) -> str:
+        model_field = model._meta.get_field(name)
+        if value is None or value == "" or value == []:
+            return EMPTY
+        if model_field.many_to_many:
+            target = model_field.related_model
+            column = target._meta.model_name
+            ids = [row[column] if isinstance(row, dict) else row for row in value]
+            return ", ".join(sorted(self._related_name(target, pk) for pk in ids)) or EMPTY
+        if model_field.is_relation:
+            return self._related_name(model_field.related_model, value)
+        if isinstance(model_field, ArrayField):
+            labels = dict(model_field.base_field.flatchoices)
+            return ", ".join(str(labels.get(item, item)) for item in value)
+        if model_field.choices:
+            return str(dict(model_field.flatchoices).get(value, value))
+        if isinstance(value, bool):
+            return "Yes" if value else "No"
+        if isinstance(value, datetime):
+            return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+        if isinstance(value, date):
+            return value.strftime("%d/%m/%Y")
+        return str(value)
+
+    def _related_name(self, model: type[models.Model], pk: Any) -> str:
+        key = (model, pk)
+        if key not in self._related:
+            obj = model._default_manager.filter(pk=pk).first()
+            self._related[key] = str(obj) if obj is not None else f"#{pk} (removed)"
+        return self._related[key]
+
+
+def _who(record: Any) -> str:
+    user = record.history_user
+    if user is None:
+        return "System"
+    return user.get_full_name() or user.username
+
+
+def history_entries(*sources: tuple[str, Iterable[Any]]) -> list[HistoryEntry]:
+    """Entries, newest first, from (label, historical records) pairs such as ("Alias", qs)."""
+    display = _Display()
+    entries: list[HistoryEntry] = []
+    for label, records in sources:
+        by_object: dict[Any, list[Any]] = {}
+        for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
+            by_object.setdefault(record.instance.pk, []).append(record)
+        for versions in by_object.values():
+            previous = None
+            for record in versions:
+                entries.append(_entry(label, record, previous, display))
+                previous = record
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries
+
+
+def _entry(label: str, record: Any, previous: Any, display: _Display) -> HistoryEntry:
+    model = record.instance_type
+    tracked = [f.name for f in record.instance._meta.concrete_fields] + [
+        f.name for f in getattr(model, "_history_m2m_fields", [])
+    ]
+    changes: list[FieldChange] = []
+    if record.history_type == "~" and previous is not None:
+        delta = record.diff_against(previous, foreign_keys_are_objs=False)
+        for change in delta.changes:
+            changes.append(
+                FieldChange(
+                    capfirst(str(model._meta.get_field(change.field).verbose_name)),
+                    display(model, change.field, change.old),
+                    display(model, change.field, change.new),
+                )
+            )
+    elif record.history_type == "+":
+        for name in tracked:
+            if name == "id" or not hasattr(record, _attname(model, name)):
+                continue
+            value = _value(record, model, name)
+            shown = display(model, name, value)
+            if shown != EMPTY and not (isinstance(value, bool) and not value):
+                changes.append(
+                    FieldChange(
+                        capfirst(str(model._meta.get_field(name).verbose_name)), EMPTY, shown
+                    )
+                )
+    return HistoryEntry(
+        when=record.history_date,
+        who=_who(record),
+        action=ACTIONS[record.history_type],
+        record=f"{label}: {record.instance}" if label else str(record.instance),
+        reason=record.history_change_reason or "",
+        changes=changes,
+    )
+
+
+def _attname(model: type[models.Model], name: str) -> str:
+    model_field = model._meta.get_field(name)
+    return name if model_field.many_to_many else model_field.attname
+
+
+def _value(record: Any, model: type[models.Model], name: str) -> Any:
+    model_field = model._meta.get_field(name)
+    if model_field.many_to_many:
+        return [
+            getattr(row, model_field.related_model._meta.model_name + "_id")
+            for row in getattr(record, name).all()
+        ]
+    return getattr(record, model_field.attname)

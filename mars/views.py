@@ -1,0 +1,83 @@
+"""Pages that belong to no one app: home, health check, error pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from clients.models import Client
+from mars import access
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    context: dict[str, Any] = {"can_see_people": access.can_see_people(request.user)}
+    if context["can_see_people"]:
+        people = access.visible_clients(request.user)
+        context["caseload"] = (
+            people.filter(key_worker=request.user)
+            .select_related("key_worker")
+            .order_by("last_name", "first_name")[:50]
+        )
+        context["recently_added"] = people.select_related("key_worker").order_by("-created_at")[:8]
+        context["can_add_person"] = access.can_add_for(request.user, Client)
+    return render(request, "mars/home.html", context)
+
+
+def _database_state() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return "ok"
+    except Exception:
+        return "unavailable"
+
+
+def _broker_state() -> str | None:
+    if not settings.REDIS_URL:
+        return None
+    try:
+        import redis
+
+        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2).ping()
+        return "ok"
+    except Exception:
+        return "unavailable"
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness of the app and what it depends on; says nothing secret."""
+    checks: dict[str, str] = {"database": _database_state()}
+    broker = _broker_state()
+    if broker is not None:
+        checks["broker"] = broker
+    healthy = all(state == "ok" for state in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
+    )
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/400.html", status=400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/403.html", status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # No context processors: whatever failed must not fail again while rendering this page.
+    from django.template import loader
+
+    return HttpResponse(loader.get_template("errors/500.html").render(), status=500)

@@ -1,0 +1,12 @@
+"""Test settings: the app's one settings module, with the environment a test run needs."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+os.environ.setdefault("DJANGO_SECURE_HTTPS", "0")
+os.environ.setdefault("DJANGO_STATIC_MANIFEST", "0")
+
+from mars.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
