@@ -22,12 +22,15 @@ from clients.models import (
     SupportPlan,
 )
 from mars import access
-from mars.api import AccessPermission
+from mars.api import AccessPermission, refusals_as_validation_errors
 
 
 class ClientSerializer(serializers.ModelSerializer):
     aliases = serializers.ListField(
-        child=serializers.CharField(max_length=200), required=False, help_text="Other names."
+        child=serializers.CharField(max_length=200),
+        required=False,
+        source="alias_names",
+        help_text="Other names the person is known by.",
     )
     support_needs = serializers.ListField(
         child=serializers.ChoiceField(choices=SupportNeed.choices), required=False
@@ -68,11 +71,6 @@ class ClientSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["reference", "created_at"]
 
-    def to_representation(self, instance: Client) -> dict[str, Any]:
-        data = super().to_representation(instance)
-        data["aliases"] = [alias.name for alias in instance.aliases.all()]
-        return data
-
     def validate_key_worker(self, value: Any) -> Any:
         from clients.models import key_worker_choices
 
@@ -83,40 +81,37 @@ class ClientSerializer(serializers.ModelSerializer):
     def _split(self, data: dict[str, Any]) -> tuple[dict[str, Any], list[str] | None]:
         data = dict(data)
         data.pop("confirmed_distinct", None)
-        aliases = data.pop("aliases", None)
+        aliases = data.pop("alias_names", None)
         return data, aliases
 
     def create(self, validated_data: dict[str, Any]) -> Client:
         confirmed = validated_data.get("confirmed_distinct", False)
         fields, aliases = self._split(validated_data)
-        try:
-            return services.create_client(
-                fields,
-                aliases=aliases or [],
-                by=self.context["request"].user,
-                confirmed_distinct=confirmed,
-            )
-        except services.PossibleDuplicates as duplicates:
-            raise ValidationError(
-                {
-                    "possible_duplicates": [
-                        {"id": c.pk, "reference": c.reference, "name": c.full_name}
-                        for c in duplicates.candidates
-                    ],
-                    "detail": str(duplicates),
-                }
-            ) from duplicates
-        except services.ClientError as error:
-            raise ValidationError({"detail": str(error)}) from error
+        with refusals_as_validation_errors(services.ClientError):
+            try:
+                return services.create_client(
+                    fields,
+                    aliases=aliases or [],
+                    by=self.context["request"].user,
+                    confirmed_distinct=confirmed,
+                )
+            except services.PossibleDuplicates as duplicates:
+                raise ValidationError(
+                    {
+                        "possible_duplicates": [
+                            {"id": c.pk, "reference": c.reference, "name": c.full_name}
+                            for c in duplicates.candidates
+                        ],
+                        "detail": str(duplicates),
+                    }
+                ) from duplicates
 
     def update(self, instance: Client, validated_data: dict[str, Any]) -> Client:
         fields, aliases = self._split(validated_data)
-        try:
+        with refusals_as_validation_errors(services.ClientError):
             return services.update_client(
                 instance, fields, aliases=aliases, by=self.context["request"].user
             )
-        except services.ClientError as error:
-            raise ValidationError({"detail": str(error)}) from error
 
 
 class ClientFilter(django_filters.FilterSet):
@@ -214,13 +209,6 @@ class SupportPlanSerializer(ClientRecordSerializer):
         model = SupportPlan
         fields = ["id", "client", "start", "end", "review_date", "summary", "agencies", "goals"]
 
-    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
-        start = data.get("start", getattr(self.instance, "start", None))
-        end = data.get("end", getattr(self.instance, "end", None))
-        if start and end and end < start:
-            raise ValidationError({"end": "The plan cannot end before it starts."})
-        return data
-
     def _save(self, plan: SupportPlan, data: dict[str, Any]) -> SupportPlan:
         agencies = data.pop("agencies", None)
         goals = data.pop("goals", None)
@@ -232,7 +220,7 @@ class SupportPlanSerializer(ClientRecordSerializer):
             goals = goals + [
                 {"id": g.pk, "delete": True} for g in plan.goals.all() if g.pk not in kept
             ]
-        try:
+        with refusals_as_validation_errors(services.ClientError):
             return services.save_support_plan(
                 plan,
                 agencies=agencies
@@ -241,8 +229,6 @@ class SupportPlanSerializer(ClientRecordSerializer):
                 goals=goals or [],
                 by=self.context["request"].user,
             )
-        except services.ClientError as error:
-            raise ValidationError({"detail": str(error)}) from error
 
     def create(self, validated_data: dict[str, Any]) -> SupportPlan:
         return self._save(SupportPlan(), validated_data)

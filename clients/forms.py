@@ -136,13 +136,6 @@ class SupportPlanForm(forms.ModelForm):
         fields = ["start", "end", "review_date", "summary", "agencies"]
         widgets = {"start": DateInput(), "end": DateInput(), "review_date": DateInput()}
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        start, end = data.get("start"), data.get("end")
-        if start and end and end < start:
-            self.add_error("end", "The plan cannot end before it starts.")
-        return data
-
 
 class GoalForm(forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)

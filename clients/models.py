@@ -6,16 +6,24 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Upper
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+
+
+def not_in_future(value: date) -> None:
+    """Dates of things that have happened (births, consent, appointments) are not after today."""
+    if value > timezone.localdate():
+        raise ValidationError("This date cannot be in the future.", code="future_date")
 
 
 class Gender(models.TextChoices):
@@ -177,7 +185,7 @@ class Client(models.Model):
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100, blank=True)
     known_as = models.CharField(max_length=100, blank=True)
-    date_of_birth = models.DateField(null=True, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True, validators=[not_in_future])
     date_of_birth_approximate = models.BooleanField("date of birth is approximate", default=False)
     gender = models.CharField(max_length=20, choices=Gender.choices, default=Gender.NOT_KNOWN)
     nationality = models.CharField(max_length=100, blank=True)
@@ -205,10 +213,13 @@ class Client(models.Model):
         models.CharField(max_length=40, choices=SupportNeed.choices), default=list, blank=True
     )
     consent_given_on = models.DateField(
-        "information-sharing consent given on", null=True, blank=True
+        "information-sharing consent given on", null=True, blank=True, validators=[not_in_future]
     )
     consent_withdrawn_on = models.DateField(
-        "information-sharing consent withdrawn on", null=True, blank=True
+        "information-sharing consent withdrawn on",
+        null=True,
+        blank=True,
+        validators=[not_in_future],
     )
     merged_into = models.ForeignKey(
         "self",
@@ -262,6 +273,13 @@ class Client(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("clients:detail", args=[self.pk])
 
+    def clean(self) -> None:
+        given, withdrawn = self.consent_given_on, self.consent_withdrawn_on
+        if given and withdrawn and withdrawn < given:
+            raise ValidationError(
+                {"consent_withdrawn_on": "Withdrawal cannot be before consent was given."}
+            )
+
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
@@ -284,6 +302,10 @@ class Client(models.Model):
         if self.consent_given_on:
             return "given"
         return "not recorded"
+
+    @property
+    def alias_names(self) -> list[str]:
+        return [alias.name for alias in self.aliases.all()]
 
     def age_on(self, day: date) -> int | None:
         if self.date_of_birth is None:
@@ -373,6 +395,10 @@ class SupportPlan(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("clients:support_plan_detail", args=[self.pk])
 
+    def clean(self) -> None:
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": "The plan cannot end before it starts."})
+
     def is_in_force_on(self, day: date) -> bool:
         return self.start <= day and (self.end is None or self.end >= day)
 
@@ -413,7 +439,7 @@ class Referral(models.Model):
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="referrals")
     direction = models.CharField(max_length=3, choices=ReferralDirection.choices)
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="referrals")
-    referred_on = models.DateField()
+    referred_on = models.DateField(validators=[not_in_future])
     reason = models.TextField()
     status = models.CharField(
         max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.SENT
@@ -451,7 +477,7 @@ class HealthAccess(models.Model):
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="health_access")
     kind = models.CharField(max_length=30, choices=HealthAccessKind.choices)
-    date = models.DateField()
+    date = models.DateField(validators=[not_in_future])
     outcome = models.CharField(max_length=300, blank=True)
     notes = models.TextField(blank=True)
     recorded_by = models.ForeignKey(

@@ -42,13 +42,25 @@ def _normal(name: str) -> str:
     return re.sub(r"[^a-z ]", "", name.lower()).strip()
 
 
+def _alike(a: str, b: str) -> bool:
+    return SequenceMatcher(None, a, b).ratio() >= SIMILAR_NAME_RATIO
+
+
 def _similar(a: str, b: str) -> bool:
+    """Names that may be one person's: the same words, spelt alike, or a close surname with the
+    same first initial (Danny Pryce and Daniel Price)."""
     a, b = _normal(a), _normal(b)
     if not a or not b:
         return False
-    if a == b or sorted(a.split()) == sorted(b.split()):
+    if sorted(a.split()) == sorted(b.split()) or _alike(a, b):
         return True
-    return SequenceMatcher(None, a, b).ratio() >= SIMILAR_NAME_RATIO
+    mine, theirs = a.split(), b.split()
+    return (
+        len(mine) > 1
+        and len(theirs) > 1
+        and mine[0][0] == theirs[0][0]
+        and _alike(mine[-1], theirs[-1])
+    )
 
 
 def find_possible_duplicates(

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import permissions, routers
+from rest_framework.exceptions import ValidationError
 
 from mars import access
 
@@ -27,6 +31,19 @@ class AccessPermission(permissions.BasePermission):
         if request.method in permissions.SAFE_METHODS:
             return True
         return access.can(request.user, access.perm(type(obj), "change"))
+
+
+@contextmanager
+def refusals_as_validation_errors(*domain_errors: type[Exception]) -> Iterator[None]:
+    """Turn a service's refusal (a domain error or a model validation error) into a 400."""
+    try:
+        yield
+    except DjangoValidationError as error:
+        raise ValidationError(
+            error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
+        ) from error
+    except domain_errors as error:
+        raise ValidationError({"detail": str(error)}) from error
 
 
 router = routers.DefaultRouter()

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from clients.models import Agency, Client, ClientAlias, HealthAccess, Referral, SupportPlan
+
+PASSWORD = "a-long-test-password-2026"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"worker{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@mars.example")
+
+    @factory.post_generation
+    def password(self, create: bool, extracted: str | None, **kwargs: Any) -> None:
+        self.set_password(extracted or PASSWORD)
+        if create:
+            self.save()
+
+    @factory.post_generation
+    def role(self, create: bool, extracted: str | None, **kwargs: Any) -> None:
+        if create and extracted:
+            self.groups.add(Group.objects.get(name=extracted))
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+        django_get_or_create = ["key"]
+
+    key = factory.Sequence(lambda n: f"agency-{n}")
+    name = factory.Sequence(lambda n: f"Partner Agency {n}")
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Client
+        skip_postgeneration_save = True
+
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    date_of_birth = factory.Faker("date_of_birth", minimum_age=18, maximum_age=75)
+
+    @classmethod
+    def _create(cls, model_class: type[Client], *args: Any, **kwargs: Any) -> Client:
+        pk = Client.next_id()
+        return super()._create(
+            model_class, *args, id=pk, reference=Client.reference_for(pk), **kwargs
+        )
+
+    @factory.post_generation
+    def aliases(self, create: bool, extracted: list[str] | None, **kwargs: Any) -> None:
+        for name in extracted or []:
+            ClientAlias.objects.create(client=self, name=name)
+
+
+class SupportPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SupportPlan
+        skip_postgeneration_save = True
+
+    client = factory.SubFactory(ClientFactory)
+    start = dt.date(2026, 10, 1)
+
+    @factory.post_generation
+    def agencies(self, create: bool, extracted: list[Agency] | None, **kwargs: Any) -> None:
+        if create and extracted:
+            self.agencies.set(extracted)
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Referral
+
+    client = factory.SubFactory(ClientFactory)
+    direction = "out"
+    agency = factory.SubFactory(AgencyFactory)
+    referred_on = dt.date(2026, 10, 5)
+    reason = "Mental health assessment"
+
+
+class HealthAccessFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HealthAccess
+
+    client = factory.SubFactory(ClientFactory)
+    kind = "gp_registration"
+    date = dt.date(2026, 10, 20)
