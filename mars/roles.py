@@ -19,9 +19,10 @@ def grant_permissions(apps, role_permissions: dict[str, list[str]]) -> None:  # 
 
     # Permissions are normally created after migrate; a grant needs them now.
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        had_models = getattr(app_config, "models_module", None)
+        app_config.models_module = had_models or True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = had_models
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")

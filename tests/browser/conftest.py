@@ -1,0 +1,90 @@
+"""Playwright journeys in Debian's Chromium against the live test server."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.factories import PASSWORD
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make around it
+# are ordinary synchronous ones.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path(os.environ.get("MARS_CHROMIUM", "/usr/bin/chromium"))
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        message = f"Chromium not found at {CHROMIUM}: install Debian's chromium package."
+        if os.environ.get("CI"):
+            pytest.fail(message + " CI must run the browser journeys.")
+        pytest.skip(message + " Browser journeys skipped.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_page(browser, live_server) -> Iterator[Callable[..., object]]:  # type: ignore[no-untyped-def]
+    contexts = []
+
+    def open_page(viewport: dict[str, int]):  # type: ignore[no-untyped-def]
+        context = browser.new_context(viewport=viewport, locale="en-GB", base_url=live_server.url)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.console_errors = errors
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+ROLE_MIGRATIONS = [
+    ("mars.migrations.0001_create_roles", "create_roles"),
+    ("mars.migrations.0002_administrator_permissions", "grant"),
+    ("clients.migrations.0002_grant_role_permissions", "grant"),
+]
+
+
+@pytest.fixture(autouse=True)
+def roles(transactional_db: None) -> None:
+    """Live-server tests flush the database, roles included: put them back as migrations made them."""
+    import importlib
+
+    from django.apps import apps
+
+    for module, function in ROLE_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(apps, None)
+
+
+def sign_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/")
