@@ -73,7 +73,7 @@ ROLE_MIGRATIONS = [
 
 @pytest.fixture(autouse=True)
 def roles(transactional_db: None) -> None:
-    """Live-server tests flush the database, roles included: put them back as migrations made them."""
+    """Live-server tests flush the database, roles and all: put the roles back as migrations do."""
     import importlib
 
     from django.apps import apps

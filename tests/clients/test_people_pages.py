@@ -71,7 +71,7 @@ def test_case_workers_add_a_person(as_role, role):
     assert person.support_needs == ["alcohol", "mental_health"]
 
 
-@pytest.mark.parametrize("role", READERS + [Role.COMMISSIONER])
+@pytest.mark.parametrize("role", [*READERS, Role.COMMISSIONER])
 def test_readers_cannot_add_a_person(as_role, role):
     response = as_role(role).post(reverse("clients:create"), VALID_PERSON)
     assert response.status_code == 403
