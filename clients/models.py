@@ -144,11 +144,9 @@ class ClientQuerySet(models.QuerySet["Client"]):
         text = text.strip()
         if not text:
             return self
-        reference = text.upper()
-        if reference.startswith("MARS-") or reference.isdigit():
-            digits = reference.removeprefix("MARS-")
-            if digits.isdigit():
-                return self.filter(reference=f"MARS-{int(digits):06d}")
+        reference = normal_reference(text)
+        if reference is not None:
+            return self.filter(reference=reference)
         born = parse_uk_date(text)
         if born is not None:
             return self.filter(date_of_birth=born)
@@ -164,6 +162,12 @@ class ClientQuerySet(models.QuerySet["Client"]):
 
     def with_need(self, need: str) -> ClientQuerySet:
         return self.filter(support_needs__contains=[need])
+
+
+def normal_reference(text: str) -> str | None:
+    """MARS-000123 from "mars-123", "MARS-000123" or "123"; None if the text is no reference."""
+    digits = text.strip().upper().removeprefix("MARS-")
+    return f"MARS-{int(digits):06d}" if digits.isdigit() else None
 
 
 def parse_uk_date(text: str) -> date | None:

@@ -25,7 +25,7 @@ from clients.forms import (
     SupportPlanForm,
     goal_rows,
 )
-from clients.models import Agency, Client, HealthAccess, Referral, SupportPlan
+from clients.models import Agency, Client, HealthAccess, Referral, SupportPlan, normal_reference
 from mars import access
 from mars.history import history_entries
 
@@ -171,11 +171,12 @@ def client_merge(request: HttpRequest, pk: int) -> HttpResponse:
     form = MergeChooseForm(request.POST or request.GET or None)
     survivor = None
     if form.is_bound and form.is_valid():
-        matches = access.visible_clients(request.user).search(form.cleaned_data["survivor"])
+        reference = normal_reference(form.cleaned_data["survivor"])
         survivor = (
-            matches.exclude(pk=duplicate.pk).first()
-            if form.cleaned_data["survivor"].upper().startswith("MARS-")
-            else None
+            access.visible_clients(request.user)
+            .exclude(pk=duplicate.pk)
+            .filter(reference=reference)
+            .first()
         )
         if survivor is None:
             form.add_error("survivor", "No other person has that reference.")
