@@ -6,6 +6,7 @@ process that uses it exits.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 from pathlib import Path
@@ -46,6 +47,13 @@ def _forget_dead_handles(pgdata: Path) -> None:
         handles.write_text(json.dumps(alive))
 
 
+def _forget_dead_handles_locked(pgdata: Path) -> None:
+    import pgserver
+
+    with pgserver.PostgresServer._lock:
+        _forget_dead_handles(pgdata)
+
+
 def start(var_dir: Path) -> dict[str, Any]:
     """Start (or join) the embedded server and return Django DATABASES settings for it."""
     _prepare_runtime_dir(var_dir)
@@ -55,9 +63,11 @@ def start(var_dir: Path) -> dict[str, Any]:
     import pgserver
 
     # The handle list is shared between processes: prune it under pgserver's own lock.
-    with pgserver.PostgresServer._lock:
-        _forget_dead_handles(pgdata)
+    _forget_dead_handles_locked(pgdata)
     server = pgserver.get_server(pgdata, cleanup_mode="stop")
+    # Runs before pgserver's own exit hook (atexit is last-in, first-out): children that were killed
+    # must not keep the server alive after the last live user leaves.
+    atexit.register(_forget_dead_handles_locked, pgdata)
     uri = urlparse(server.get_uri())
     socket_dir = parse_qs(uri.query)["host"][0]
     _ensure_database(socket_dir)
