@@ -12,6 +12,7 @@ from rest_framework.routers import DefaultRouter
 
 from clients import services
 from clients.models import (
+    PERSON_FIELDS,
     Agency,
     Client,
     GoalStatus,
@@ -47,25 +48,8 @@ class ClientSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "reference",
-            "first_name",
-            "last_name",
-            "known_as",
+            *PERSON_FIELDS,
             "aliases",
-            "date_of_birth",
-            "date_of_birth_approximate",
-            "gender",
-            "nationality",
-            "ethnicity",
-            "phone",
-            "key_worker",
-            "status",
-            "local_connection",
-            "reconnection_policy_applies",
-            "primary_care_relevant",
-            "gp_registered",
-            "support_needs",
-            "consent_given_on",
-            "consent_withdrawn_on",
             "created_at",
             "confirmed_distinct",
         ]

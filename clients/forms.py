@@ -8,6 +8,7 @@ from django import forms
 from django.forms import formset_factory
 
 from clients.models import (
+    PERSON_FIELDS,
     Agency,
     Client,
     GoalStatus,
@@ -40,27 +41,7 @@ class ClientForm(forms.ModelForm):
 
     class Meta:
         model = Client
-        fields = [
-            "first_name",
-            "last_name",
-            "known_as",
-            "aliases",
-            "date_of_birth",
-            "date_of_birth_approximate",
-            "gender",
-            "nationality",
-            "ethnicity",
-            "phone",
-            "status",
-            "key_worker",
-            "local_connection",
-            "reconnection_policy_applies",
-            "primary_care_relevant",
-            "gp_registered",
-            "support_needs",
-            "consent_given_on",
-            "consent_withdrawn_on",
-        ]
+        fields = PERSON_FIELDS
         widgets = {
             "date_of_birth": DateInput(),
             "consent_given_on": DateInput(),
@@ -86,7 +67,7 @@ class ClientForm(forms.ModelForm):
         ]
 
     def model_fields(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields if name != "aliases"}
+        return {name: self.cleaned_data[name] for name in PERSON_FIELDS}
 
 
 class ConfirmDistinctForm(forms.Form):

@@ -334,6 +334,29 @@ class Client(models.Model):
         return f"MARS-{pk:06d}"
 
 
+# What a person's record holds that staff may set, in the order forms and the API present it.
+PERSON_FIELDS = [
+    "first_name",
+    "last_name",
+    "known_as",
+    "date_of_birth",
+    "date_of_birth_approximate",
+    "gender",
+    "nationality",
+    "ethnicity",
+    "phone",
+    "status",
+    "key_worker",
+    "local_connection",
+    "reconnection_policy_applies",
+    "primary_care_relevant",
+    "gp_registered",
+    "support_needs",
+    "consent_given_on",
+    "consent_withdrawn_on",
+]
+
+
 class ClientAlias(models.Model):
     """Another name a person is known by, as searched for on the street."""
 
