@@ -1,0 +1,118 @@
+"""Search speed on 100,000 people: prints timings and changes nothing (a rolled-back transaction).
+
+Run with `make bench` (embedded PostgreSQL unless DATABASE_URL is set).
+"""
+
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mars.settings")
+os.environ.setdefault("DJANGO_DEBUG", "1")
+
+import django
+
+django.setup()
+
+from django.db import connection, transaction  # noqa: E402
+
+from clients.models import Client, ClientAlias  # noqa: E402
+
+PEOPLE = int(os.environ.get("BENCH_PEOPLE", "100000"))
+FIRST = [
+    "Sam",
+    "Daniel",
+    "Sarah",
+    "Michael",
+    "Jade",
+    "Lee",
+    "Tomasz",
+    "Emma",
+    "Gary",
+    "Kieran",
+    "Paul",
+    "Aisha",
+]
+LAST = [
+    "Price",
+    "Collins",
+    "Harris",
+    "Walsh",
+    "Doyle",
+    "Trewin",
+    "Mohamed",
+    "Evans",
+    "Rowe",
+    "Pascoe",
+    "Tucker",
+]
+
+
+class Rollback(Exception):
+    pass
+
+
+def timed(label: str, run, repeat: int = 20) -> None:  # type: ignore[no-untyped-def]
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        samples.append((time.perf_counter() - start) * 1000)
+    print(f"{label:<48} median {statistics.median(samples):7.2f} ms   max {max(samples):7.2f} ms")
+
+
+def main() -> None:
+    rng = random.Random(1)
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence('clients_client', 'id')) "
+                    "FROM generate_series(1, %s)",
+                    [PEOPLE],
+                )
+                ids = [row[0] for row in cursor.fetchall()]
+            started = time.perf_counter()
+            Client.objects.bulk_create(
+                [
+                    Client(
+                        id=pk,
+                        reference=Client.reference_for(pk),
+                        first_name=rng.choice(FIRST) + str(pk % 997),
+                        last_name=rng.choice(LAST) + str(pk % 991),
+                        date_of_birth=f"{1950 + pk % 50}-{1 + pk % 12:02d}-{1 + pk % 28:02d}",
+                        support_needs=["alcohol"] if pk % 3 else ["drugs"],
+                    )
+                    for pk in ids
+                ],
+                batch_size=5000,
+            )
+            ClientAlias.objects.bulk_create(
+                [ClientAlias(client_id=pk, name=f"Alias{pk}") for pk in ids[::4]], batch_size=5000
+            )
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE clients_client; ANALYZE clients_clientalias")
+            print(f"seeded {PEOPLE} people in {time.perf_counter() - started:.1f} s")
+            active = Client.objects.active()
+            timed("name prefix (first page of 25)", lambda: list(active.search("Sam12 Price")[:25]))
+            timed("alias prefix", lambda: list(active.search(f"Alias{ids[400]}")[:25]))
+            timed("reference", lambda: list(active.search(Client.reference_for(ids[123]))))
+            timed("date of birth", lambda: list(active.search("01/02/1985")[:25]))
+            timed(
+                "need filter, ordered page",
+                lambda: list(
+                    active.with_need("drugs").order_by("last_name", "first_name", "id")[:25]
+                ),
+            )
+            timed("count for the pager (name prefix)", lambda: active.search("Sam1").count())
+            raise Rollback
+    except Rollback:
+        print("rolled back: the database is as it was")
+
+
+if __name__ == "__main__":
+    main()
