@@ -168,6 +168,15 @@ class ClientRecordSerializer(serializers.ModelSerializer):
             fields["client"].queryset = access.visible_clients(request.user)
         return fields
 
+    def create(self, validated_data: dict[str, Any]) -> Any:
+        return self.update(self.Meta.model(), validated_data)
+
+    def update(self, instance: Any, validated_data: dict[str, Any]) -> Any:
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        with refusals_as_validation_errors(services.ClientError):
+            return services.save_person_record(instance, by=self.context["request"].user)
+
     def validate_client(self, client: Client) -> Client:
         if self.instance is not None and client.pk != self.instance.client_id:
             raise ValidationError("A record cannot be moved to another person; merge the people.")
@@ -236,19 +245,11 @@ class ReferralSerializer(ClientRecordSerializer):
             "notes",
         ]
 
-    def create(self, validated_data: dict[str, Any]) -> Referral:
-        validated_data["created_by"] = self.context["request"].user
-        return super().create(validated_data)
-
 
 class HealthAccessSerializer(ClientRecordSerializer):
     class Meta:
         model = HealthAccess
         fields = ["id", "client", "kind", "date", "outcome", "notes"]
-
-    def create(self, validated_data: dict[str, Any]) -> HealthAccess:
-        validated_data["recorded_by"] = self.context["request"].user
-        return super().create(validated_data)
 
 
 class SupportPlanViewSet(ScopedViewSet):

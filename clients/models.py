@@ -507,7 +507,7 @@ class HealthAccess(models.Model):
     date = models.DateField(validators=[not_in_future])
     outcome = models.CharField(max_length=300, blank=True)
     notes = models.TextField(blank=True)
-    recorded_by = models.ForeignKey(
+    created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     history = HistoricalRecords()

@@ -15,7 +15,15 @@ from django.db.models import Q
 from django.db.models.functions import Upper
 from django.utils import timezone
 
-from clients.models import Agency, Client, ClientAlias, SupportGoal, SupportPlan
+from clients.models import (
+    Agency,
+    Client,
+    ClientAlias,
+    HealthAccess,
+    Referral,
+    SupportGoal,
+    SupportPlan,
+)
 
 User = AbstractBaseUser
 
@@ -85,7 +93,7 @@ def find_possible_duplicates(
         base = base.exclude(pk=exclude_pk)
 
     if date_of_birth is not None:
-        for candidate in base.filter(date_of_birth=date_of_birth):
+        for candidate in base.filter(date_of_birth=date_of_birth).prefetch_related("aliases"):
             theirs = [candidate.full_name, candidate.known_as]
             theirs += [a.name for a in candidate.aliases.all()]
             if any(_similar(mine, other) for mine in names for other in theirs if other):
@@ -314,6 +322,32 @@ def final_record(client: Client) -> Client:
     return client
 
 
+def _lock_unmerged_person(client_id: int) -> Client:
+    """The person a record is about, locked: a merge running at the same time waits or has won."""
+    client = Client.objects.select_for_update().get(pk=client_id)
+    if client.is_merged:
+        raise ClientError("This person's record was merged into another; record it there.")
+    return client
+
+
+@transaction.atomic
+def save_person_record(
+    record: Referral | HealthAccess, *, by: User | None
+) -> Referral | HealthAccess:
+    """Create or change a referral or a health access record.
+
+    Rules: a merged person's record takes nothing new (it belongs on the survivor); who made the
+    record is kept from its creation; the model's own validation applies.
+    """
+    _lock_unmerged_person(record.client_id)
+    if record.pk is None:
+        record.created_by = by if by is not None and by.is_authenticated else None  # type: ignore[assignment]
+    record.full_clean(exclude=["created_by"])
+    record._history_user = by  # type: ignore[attr-defined]
+    record.save()
+    return record
+
+
 @transaction.atomic
 def save_support_plan(
     plan: SupportPlan,
@@ -327,8 +361,7 @@ def save_support_plan(
     Rules: the plan ends on or after it starts; goals given with an id change that goal, without
     one are added, and goals marked delete are removed; a plan of a merged record cannot change.
     """
-    if plan.client.is_merged:
-        raise ClientError("This person's record was merged into another; add the plan there.")
+    _lock_unmerged_person(plan.client_id)
     if plan.pk is not None:
         SupportPlan.objects.select_for_update().get(pk=plan.pk)
     else:

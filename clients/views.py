@@ -25,7 +25,16 @@ from clients.forms import (
     SupportPlanForm,
     goal_rows,
 )
-from clients.models import Agency, Client, HealthAccess, Referral, SupportPlan, normal_reference
+from clients.models import (
+    Agency,
+    Client,
+    ClientAlias,
+    HealthAccess,
+    Referral,
+    SupportGoal,
+    SupportPlan,
+    normal_reference,
+)
 from mars import access
 from mars.history import history_entries
 
@@ -112,12 +121,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     history = history_entries(
         ("", client.history.select_related("history_user")),
-        (
-            "Alias",
-            Client.aliases.rel.related_model.history.filter(client_id=client.pk).select_related(
-                "history_user"
-            ),
-        ),
+        ("Alias", ClientAlias.history.filter(client_id=client.pk).select_related("history_user")),
     )
     context = {
         "client": client,
@@ -218,7 +222,7 @@ def _record_page(
     model = type(obj)
     sources: list[tuple[str, Any]] = [("", obj.history.select_related("history_user"))]  # type: ignore[attr-defined]
     if isinstance(obj, SupportPlan):
-        goal_history = obj.goals.model.history.filter(plan_id=obj.pk).select_related("history_user")
+        goal_history = SupportGoal.history.filter(plan_id=obj.pk).select_related("history_user")
         sources.append(("Goal", goal_history))
     return render(
         request,
@@ -324,15 +328,11 @@ def _simple_record_form(
 ) -> HttpResponse:
     form = form_class(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        if client.is_merged:
-            form.add_error(None, "This person's record was merged into another.")
+        try:
+            record = services.save_person_record(form.save(commit=False), by=request.user)
+        except services.ClientError as error:
+            form.add_error(None, str(error))
         else:
-            record = form.save(commit=False)
-            if record.pk is None and hasattr(record, "created_by_id"):
-                record.created_by = request.user
-            if record.pk is None and hasattr(record, "recorded_by_id"):
-                record.recorded_by = request.user
-            record.save()
             messages.success(request, f"{record._meta.verbose_name.capitalize()} saved.")
             return redirect(record)
     return _form_page(request, form, client, title)

@@ -464,7 +464,7 @@ def _case_records(
                 "Tested, awaiting result",
                 "Check-up booked",
             ][n],
-            recorded_by=worker,
+            created_by=worker,
         )
         record._history_user = worker  # type: ignore[attr-defined]
         record.save()

@@ -133,3 +133,26 @@ def test_staff_see_agencies(as_role, role):
 
 def test_commissioner_is_refused_agencies(as_role):
     assert as_role(Role.COMMISSIONER).get(reverse("clients:agency_list")).status_code == 403
+
+
+def test_no_record_is_added_to_a_merged_person(sam):
+    from clients.services import ClientError, merge_clients, save_person_record
+    from tests.factories import ClientFactory
+
+    merge_clients(sam, ClientFactory(), by=None)
+    with pytest.raises(ClientError, match="merged into another"):
+        save_person_record(HealthAccess(client=sam, kind="dental", date="2026-10-06"), by=None)
+    assert not HealthAccess.objects.exists()
+
+
+def test_api_stamps_who_recorded_health_access(as_role, sam):
+    client = as_role(Role.SUPPORT)
+    response = client.post(
+        "/api/health-access/",
+        {"client": sam.pk, "kind": "dental", "date": "2026-10-06"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    record = HealthAccess.objects.get(pk=response.json()["id"])
+    assert record.created_by.username == "support"
+    assert record.history.first().history_user.username == "support"
