@@ -18,15 +18,7 @@ from clients.models import (
     SupportPlan,
     key_worker_choices,
 )
-
-
-class DateInput(forms.DateInput):
-    """The phone's own date picker; values in ISO form as the input type requires."""
-
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+from mars.forms import DateInput
 
 
 class ClientForm(forms.ModelForm):

@@ -37,6 +37,7 @@ from clients.models import (
 )
 from mars import access
 from mars.history import history_entries
+from mars.timeline import timeline_for
 
 PAGE_SIZE = 25
 
@@ -79,6 +80,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": query.urlencode(),
         "can_add": access.can_add_for(request.user, Client),
+        "can_log_contact": access.can_log_contact(request.user),
     }
     template = "clients/_client_results.html" if request.htmx else "clients/client_list.html"
     return render(request, template, context)
@@ -131,6 +133,9 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "health_access": client.health_access.all(),
         "merged_duplicates": client.merged_duplicates.all(),
         "history": history,
+        "timeline": timeline_for(client, user),
+        "can_log_contact": access.can_log_contact(user),
+        "can_add_intervention": access.can(user, "outreach.add_intervention"),
         "can_change": access.can_change(user, Client),
         "can_merge": access.can_merge_clients(user),
         "can_add_plan": access.can_add_for(user, SupportPlan),
@@ -226,7 +231,7 @@ def _record_page(
         sources.append(("Goal", goal_history))
     return render(
         request,
-        "clients/record_detail.html",
+        "records/detail.html",
         {
             "object": obj,
             "client": getattr(obj, "client", None),
@@ -249,7 +254,7 @@ def _form_page(
 ) -> HttpResponse:
     return render(
         request,
-        "clients/record_form.html",
+        "records/form.html",
         {"form": form, "client": client, "title": title, **extra},
     )
 

@@ -94,3 +94,7 @@ def can_see_people(user: AnyUser) -> bool:
 
 def can_see_agencies(user: AnyUser) -> bool:
     return can(user, perm(Agency, "view"))
+
+
+def can_log_contact(user: AnyUser) -> bool:
+    return can(user, "outreach.add_contact")

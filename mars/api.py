@@ -30,7 +30,8 @@ class AccessPermission(permissions.BasePermission):
     def has_object_permission(self, request: Any, view: Any, obj: Any) -> bool:
         if request.method in permissions.SAFE_METHODS:
             return True
-        return access.can(request.user, access.perm(type(obj), "change"))
+        verb = "delete" if request.method == "DELETE" else "change"
+        return access.can(request.user, access.perm(type(obj), verb))
 
 
 @contextmanager
@@ -51,8 +52,10 @@ router = routers.DefaultRouter()
 
 def register_api() -> None:
     from clients import api as clients_api
+    from outreach import api as outreach_api
 
     clients_api.register(router)
+    outreach_api.register(router)
 
 
 register_api()

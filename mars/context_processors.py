@@ -7,16 +7,26 @@ from mars import access
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """The navigation links the signed-in user's role may use."""
+    """The navigation links the signed-in user's role may use, and the SWEP banner."""
     user = request.user
     if not user.is_authenticated:
         return {"nav_links": []}
     links = [("Home", reverse("home"))]
     if access.can_see_people(user):
         links.append(("People", reverse("clients:list")))
+    if access.can(user, "outreach.view_contact"):
+        links.append(("Outreach", reverse("outreach:home")))
+        links.append(("Reports", reverse("outreach:report_list")))
     if access.can_see_agencies(user):
         links.append(("Agencies", reverse("clients:agency_list")))
     links.append(("API", reverse("api-docs")))
     if user.is_staff:
         links.append(("Admin", reverse("admin:index")))
-    return {"nav_links": links}
+    return {"nav_links": links, "swep": _active_swep}
+
+
+def _active_swep() -> Any:
+    # Called from the template, so pages that never render the header pay nothing.
+    from outreach.figures import active_swep
+
+    return active_swep()

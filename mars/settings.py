@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "csp",
     "mars",
     "clients",
+    "outreach",
 ]
 
 MIDDLEWARE = [
@@ -222,9 +223,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per shared choice set, so clients see one enum wherever it is used.
+    "ENUM_NAME_OVERRIDES": {
+        "SupportNeedEnum": "clients.models.SupportNeed",
+        "GenderEnum": "clients.models.Gender",
+    },
 }
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# Outreach: a report from the public not attempted within this many hours is overdue.
+OUTREACH_REPORT_ATTEMPT_HOURS = env.int("OUTREACH_REPORT_ATTEMPT_HOURS", default=72)
 
 LOGGING = {
     "version": 1,

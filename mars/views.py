@@ -27,6 +27,12 @@ def home(request: HttpRequest) -> HttpResponse:
         )
         context["recently_added"] = people.select_related("key_worker").order_by("-created_at")[:8]
         context["can_add_person"] = access.can_add_for(request.user, Client)
+    if access.can(request.user, "outreach.view_outreachsession"):
+        from outreach.services import todays_session
+
+        context["outreach"] = True
+        context["todays_session"] = todays_session(request.user)
+        context["can_start_session"] = access.can(request.user, "outreach.add_outreachsession")
     return render(request, "mars/home.html", context)
 
 

@@ -1,0 +1,485 @@
+"""REST API for outreach: the same services and access rules as the pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import models
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.routers import DefaultRouter
+
+from clients.api import ScopedViewSet
+from clients.models import Agency, Client, SupportNeed, key_worker_choices
+from mars import access
+from mars.api import refusals_as_validation_errors
+from outreach import figures, services
+from outreach.models import (
+    Contact,
+    CountedPerson,
+    Hotspot,
+    Intervention,
+    OutreachSession,
+    PublicReport,
+    ReportAttempt,
+    RoughSleepingCount,
+    SevereWeatherActivation,
+    SwepOffer,
+)
+
+
+class ScopedClientMixin:
+    """The `client` field offers only people the user may see (and who are not merged)."""
+
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()  # type: ignore[misc]
+        request = self.context.get("request")  # type: ignore[attr-defined]
+        if request is not None and "client" in fields and not fields["client"].read_only:
+            fields["client"].queryset = access.visible_clients(request.user)
+        return fields
+
+
+class ServiceSerializer(ScopedClientMixin, serializers.ModelSerializer):
+    """Saves through one service function: `save(record, by=user, **extra)`."""
+
+    def save_with(self, record: Any, data: dict[str, Any]) -> Any:
+        for name, value in data.items():
+            setattr(record, name, value)
+        with refusals_as_validation_errors(services.OutreachError):
+            return self.service(record, by=self.context["request"].user)
+
+    def service(self, record: Any, *, by: Any) -> Any:
+        raise NotImplementedError
+
+    def create(self, validated_data: dict[str, Any]) -> Any:
+        return self.save_with(self.Meta.model(), validated_data)  # type: ignore[attr-defined]
+
+    def update(self, instance: Any, validated_data: dict[str, Any]) -> Any:
+        return self.save_with(instance, validated_data)
+
+
+class HotspotSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Hotspot
+        fields = ["id", "name", "area", "description", "active"]
+
+
+class SessionSerializer(ServiceSerializer):
+    staff = serializers.PrimaryKeyRelatedField(many=True, queryset=get_user_model().objects.none())
+    partners = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Agency.objects.all(), required=False
+    )
+
+    class Meta:
+        model = OutreachSession
+        fields = [
+            "id",
+            "date",
+            "start_time",
+            "end_time",
+            "area",
+            "staff",
+            "partners",
+            "other_partners",
+            "notes",
+        ]
+
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()
+        fields["staff"].child_relation.queryset = key_worker_choices()
+        return fields
+
+    def save_with(self, record: Any, data: dict[str, Any]) -> Any:
+        staff = data.pop("staff", None)
+        partners = data.pop("partners", None)
+        for name, value in data.items():
+            setattr(record, name, value)
+        with refusals_as_validation_errors(services.OutreachError):
+            return services.save_session(
+                record,
+                staff=staff if staff is not None else record.staff.all(),
+                partners=partners
+                if partners is not None
+                else (record.partners.all() if record.pk else []),
+                by=self.context["request"].user,
+            )
+
+
+class ContactSerializer(ServiceSerializer):
+    needs_observed = serializers.ListField(
+        child=serializers.ChoiceField(choices=SupportNeed.choices), required=False
+    )
+
+    class Meta:
+        model = Contact
+        fields = [
+            "id",
+            "client",
+            "description",
+            "at",
+            "kind",
+            "bedded_down",
+            "verification",
+            "location",
+            "hotspot",
+            "latitude",
+            "longitude",
+            "engagement",
+            "needs_observed",
+            "notes",
+            "session",
+            "worker",
+        ]
+        read_only_fields = ["worker"]
+        extra_kwargs = {"client": {"required": False, "allow_null": True}}
+
+    def service(self, record: Contact, *, by: Any) -> Contact:
+        return services.log_contact(record, by=by)
+
+
+class LinkSerializer(serializers.Serializer):
+    client = serializers.PrimaryKeyRelatedField(queryset=Client.objects.none())
+
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()
+        fields["client"].queryset = access.visible_clients(self.context["request"].user)
+        return fields
+
+
+class AttemptSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReportAttempt
+        fields = ["id", "at", "session", "found", "found_contact", "notes", "by"]
+        read_only_fields = ["found", "by"]
+
+    found_contact = serializers.PrimaryKeyRelatedField(
+        queryset=Contact.objects.none(), required=False, allow_null=True, write_only=True
+    )
+
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            fields["found_contact"].queryset = access.visible(request.user, Contact)
+        return fields
+
+
+class OutcomeSerializer(serializers.Serializer):
+    outcome = serializers.CharField()
+
+
+class AllocateSerializer(serializers.Serializer):
+    session = serializers.PrimaryKeyRelatedField(queryset=OutreachSession.objects.all())
+
+
+class PublicReportSerializer(ServiceSerializer):
+    attempts = AttemptSerializer(many=True, read_only=True)
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PublicReport
+        fields = [
+            "id",
+            "received_at",
+            "source",
+            "source_reference",
+            "location",
+            "hotspot",
+            "description",
+            "reporter_consents",
+            "reporter_name",
+            "reporter_contact",
+            "status",
+            "allocated_session",
+            "first_attempt_at",
+            "found_contact",
+            "outcome",
+            "closed_at",
+            "overdue",
+            "attempts",
+        ]
+        read_only_fields = [
+            "status",
+            "allocated_session",
+            "first_attempt_at",
+            "found_contact",
+            "outcome",
+            "closed_at",
+        ]
+
+    def get_overdue(self, report: PublicReport) -> bool:
+        return report.is_overdue()
+
+    def service(self, record: PublicReport, *, by: Any) -> PublicReport:
+        return services.save_report(record, by=by)
+
+
+class InterventionSerializer(ServiceSerializer):
+    class Meta:
+        model = Intervention
+        fields = [
+            "id",
+            "client",
+            "kind",
+            "opened",
+            "closed",
+            "outcome",
+            "outcome_notes",
+            "worker",
+            "notes",
+            "destination",
+            "local_connection_verified_by",
+            "travel_arranged",
+        ]
+        extra_kwargs = {"worker": {"required": False}}
+
+    def validate_client(self, client: Client) -> Client:
+        if self.instance is not None and client.pk != self.instance.client_id:
+            raise serializers.ValidationError("An intervention cannot be moved to another person.")
+        return client
+
+    def service(self, record: Intervention, *, by: Any) -> Intervention:
+        return services.save_intervention(record, by=by)
+
+
+class SwepActivationSerializer(ServiceSerializer):
+    class Meta:
+        model = SevereWeatherActivation
+        fields = ["id", "starts", "ends", "trigger", "forecast_minimum", "note", "activated_by"]
+        read_only_fields = ["activated_by"]
+
+    def service(self, record: SevereWeatherActivation, *, by: Any) -> SevereWeatherActivation:
+        return services.save_swep_activation(record, by=by)
+
+
+class SwepSummarySerializer(serializers.Serializer):
+    offered = serializers.IntegerField()
+    accepted = serializers.IntegerField()
+    declined = serializers.IntegerField()
+    still_out = serializers.IntegerField()
+    unidentified_sightings = serializers.IntegerField()
+
+
+class SwepOfferSerializer(ServiceSerializer):
+    class Meta:
+        model = SwepOffer
+        fields = [
+            "id",
+            "activation",
+            "client",
+            "offered_on",
+            "offer",
+            "accepted",
+            "declined_reason",
+            "mental_health_assessment_requested",
+            "notes",
+            "made_by",
+        ]
+        read_only_fields = ["made_by"]
+
+    def service(self, record: SwepOffer, *, by: Any) -> SwepOffer:
+        return services.save_swep_offer(record, by=by)
+
+
+class CountSerializer(ServiceSerializer):
+    agencies_consulted = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Agency.objects.all(), required=False
+    )
+
+    class Meta:
+        model = RoughSleepingCount
+        fields = ["id", "night", "method", "areas_covered", "agencies_consulted", "notes"]
+
+    def save_with(self, record: Any, data: dict[str, Any]) -> Any:
+        agencies = data.pop("agencies_consulted", None)
+        for name, value in data.items():
+            setattr(record, name, value)
+        with refusals_as_validation_errors(services.OutreachError):
+            return services.save_count(
+                record,
+                agencies=agencies
+                if agencies is not None
+                else (record.agencies_consulted.all() if record.pk else []),
+                by=self.context["request"].user,
+            )
+
+
+class CountTotalsSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    gender = serializers.DictField(child=serializers.IntegerField())
+    age_band = serializers.DictField(child=serializers.IntegerField())
+    nationality_group = serializers.DictField(child=serializers.IntegerField())
+
+
+class CountedPersonSerializer(ServiceSerializer):
+    class Meta:
+        model = CountedPerson
+        fields = ["id", "count", "client", "gender", "age_band", "nationality_group", "location"]
+        extra_kwargs = {"client": {"required": False, "allow_null": True}}
+
+    def service(self, record: CountedPerson, *, by: Any) -> CountedPerson:
+        return services.save_counted_person(record, by=by)
+
+
+class HotspotViewSet(ScopedViewSet):
+    queryset = Hotspot.objects.all()
+    serializer_class = HotspotSerializer
+    filterset_fields = ["active"]
+
+
+class SessionViewSet(ScopedViewSet):
+    queryset = OutreachSession.objects.all()
+    serializer_class = SessionSerializer
+    filterset_fields = ["date"]
+
+    def get_queryset(self) -> models.QuerySet[OutreachSession]:
+        return super().get_queryset().prefetch_related("staff", "partners")
+
+
+class ContactViewSet(ScopedViewSet):
+    queryset = Contact.objects.all()
+    serializer_class = ContactSerializer
+    filterset_fields = ["client", "session", "hotspot", "bedded_down", "kind"]
+
+    @extend_schema(request=LinkSerializer, responses=ContactSerializer)
+    @action(detail=True, methods=["post"])
+    def link(self, request: Request, pk: str | None = None) -> Response:
+        """Link an unidentified sighting to the person it turned out to be."""
+        contact = self.get_object()
+        data = LinkSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        with refusals_as_validation_errors(services.OutreachError):
+            contact = services.link_contact(contact, data.validated_data["client"], by=request.user)
+        return Response(ContactSerializer(contact, context=self.get_serializer_context()).data)
+
+
+class PublicReportViewSet(ScopedViewSet):
+    queryset = PublicReport.objects.all()
+    serializer_class = PublicReportSerializer
+    filterset_fields = ["status", "source", "allocated_session"]
+
+    def get_queryset(self) -> models.QuerySet[PublicReport]:
+        return super().get_queryset().prefetch_related("attempts")
+
+    def _act(
+        self,
+        request: Request,
+        shape: type[serializers.Serializer],
+        run: Callable[[PublicReport, dict[str, Any]], Any],
+    ) -> Response:
+        report = self.get_object()
+        data = shape(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        with refusals_as_validation_errors(services.OutreachError):
+            run(report, dict(data.validated_data))
+        report.refresh_from_db()
+        return Response(self.get_serializer(report).data)
+
+    @extend_schema(request=AttemptSerializer, responses=PublicReportSerializer)
+    @action(detail=True, methods=["post"])
+    def attempt(self, request: Request, pk: str | None = None) -> Response:
+        """Record a go at finding the person; with found_contact, the report is found."""
+        return self._act(
+            request,
+            AttemptSerializer,
+            lambda report, data: services.record_attempt(report, by=request.user, **data),
+        )
+
+    @extend_schema(request=AllocateSerializer, responses=PublicReportSerializer)
+    @action(detail=True, methods=["post"])
+    def allocate(self, request: Request, pk: str | None = None) -> Response:
+        """Give the report to a session today or later."""
+        return self._act(
+            request,
+            AllocateSerializer,
+            lambda report, data: services.allocate_report(report, data["session"], by=request.user),
+        )
+
+    @extend_schema(request=OutcomeSerializer, responses=PublicReportSerializer)
+    @action(detail=True, methods=["post"], url_path="not-found")
+    def not_found(self, request: Request, pk: str | None = None) -> Response:
+        """Stop searching after attempts."""
+        return self._act(
+            request,
+            OutcomeSerializer,
+            lambda report, data: services.mark_not_found(report, by=request.user, **data),
+        )
+
+    @extend_schema(request=OutcomeSerializer, responses=PublicReportSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: str | None = None) -> Response:
+        """Close the report, saying why."""
+        return self._act(
+            request,
+            OutcomeSerializer,
+            lambda report, data: services.close_report(report, by=request.user, **data),
+        )
+
+
+class InterventionViewSet(ScopedViewSet):
+    queryset = Intervention.objects.all()
+    serializer_class = InterventionSerializer
+    filterset_fields = ["client", "kind", "outcome"]
+
+
+class SwepActivationViewSet(ScopedViewSet):
+    queryset = SevereWeatherActivation.objects.all()
+    serializer_class = SwepActivationSerializer
+
+    @extend_schema(responses=SwepSummarySerializer)
+    @action(detail=True, methods=["get"])
+    def summary(self, request: Request, pk: str | None = None) -> Response:
+        """People offered, accepted, declined, still out; unidentified sightings during it."""
+        return Response(SwepSummarySerializer(figures.swep_summary(self.get_object())).data)
+
+    @extend_schema(request=None, responses=SwepActivationSerializer)
+    @action(detail=True, methods=["post"], url_path="stand-down")
+    def stand_down(self, request: Request, pk: str | None = None) -> Response:
+        activation = self.get_object()
+        with refusals_as_validation_errors(services.OutreachError):
+            services.stand_down_swep(activation, by=request.user)
+        activation.refresh_from_db()
+        return Response(self.get_serializer(activation).data)
+
+
+class SwepOfferViewSet(ScopedViewSet):
+    queryset = SwepOffer.objects.all()
+    serializer_class = SwepOfferSerializer
+    filterset_fields = ["activation", "client", "accepted"]
+
+
+class CountViewSet(ScopedViewSet):
+    queryset = RoughSleepingCount.objects.all()
+    serializer_class = CountSerializer
+
+    @extend_schema(responses=CountTotalsSerializer)
+    @action(detail=True, methods=["get"])
+    def totals(self, request: Request, pk: str | None = None) -> Response:
+        """Totals by gender, age band and nationality group, as in the snapshot return."""
+        return Response(CountTotalsSerializer(figures.count_totals([self.get_object()])[0]).data)
+
+
+class CountedPersonViewSet(mixins.DestroyModelMixin, ScopedViewSet):
+    queryset = CountedPerson.objects.all()
+    serializer_class = CountedPersonSerializer
+    filterset_fields = ["count", "client"]
+
+    def perform_destroy(self, instance: CountedPerson) -> None:
+        services.remove_counted_person(instance, by=self.request.user)
+
+
+def register(router: DefaultRouter) -> None:
+    router.register("hotspots", HotspotViewSet)
+    router.register("outreach-sessions", SessionViewSet)
+    router.register("contacts", ContactViewSet)
+    router.register("public-reports", PublicReportViewSet)
+    router.register("interventions", InterventionViewSet)
+    router.register("swep-activations", SwepActivationViewSet)
+    router.register("swep-offers", SwepOfferViewSet)
+    router.register("counts", CountViewSet)
+    router.register("counted-people", CountedPersonViewSet)

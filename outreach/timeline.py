@@ -1,0 +1,51 @@
+"""A person's contacts, interventions and SWEP offers for their timeline."""
+
+from __future__ import annotations
+
+from clients.models import Client
+from mars import access
+from mars.dates import day_start
+from mars.timeline import TimelineEntry
+from outreach.models import Contact, Intervention, SwepOffer
+
+
+def entries_for(client: Client, user: access.AnyUser) -> list[TimelineEntry]:
+    entries = []
+    contacts = access.visible(user, Contact).filter(client=client).select_related("hotspot")
+    for c in contacts:
+        facts = [c.get_kind_display(), c.place, c.get_engagement_display()]
+        entries.append(
+            TimelineEntry(
+                when=c.at,
+                kind="Contact, bedded down" if c.bedded_down else "Contact",
+                title=c.notes[:120] if c.notes else c.place,
+                detail=" · ".join(facts),
+                url=c.get_absolute_url(),
+            )
+        )
+    for i in access.visible(user, Intervention).filter(client=client):
+        state = f"closed {i.closed:%d/%m/%Y}: {i.get_outcome_display()}" if i.closed else "open"
+        where = f" to {i.destination}" if i.destination else ""
+        entries.append(
+            TimelineEntry(
+                when=day_start(i.opened),
+                kind="Intervention",
+                title=f"{i.get_kind_display()}{where}",
+                detail=state,
+                url=i.get_absolute_url(),
+                all_day=True,
+            )
+        )
+    for o in access.visible(user, SwepOffer).filter(client=client):
+        answer = "accepted" if o.accepted else f"declined ({o.declined_reason})"
+        entries.append(
+            TimelineEntry(
+                when=day_start(o.offered_on),
+                kind="SWEP offer",
+                title=o.get_offer_display(),
+                detail=answer,
+                url=o.get_absolute_url(),
+                all_day=True,
+            )
+        )
+    return entries
