@@ -22,6 +22,11 @@ from outreach.models import (
 )
 
 
+def _no_blank(field: Any) -> None:
+    """Radio buttons need no "---------" choice: the options are the answer."""
+    field.choices = [(value, label) for value, label in field.choices if value != ""]
+
+
 class HotspotForm(forms.ModelForm):
     class Meta:
         model = Hotspot
@@ -106,10 +111,10 @@ class ContactForm(forms.ModelForm):
             ].help_text = (
                 "Clothes, build, dog, belongings: enough for a colleague to know them again."
             )
-        self.fields["verification"].choices = self.fields["verification"].choices[1:]
+        _no_blank(self.fields["verification"])
         self.fields["verification"].required = False
-        self.fields["engagement"].choices = self.fields["engagement"].choices[1:]
-        self.fields["kind"].choices = self.fields["kind"].choices[1:]
+        _no_blank(self.fields["engagement"])
+        _no_blank(self.fields["kind"])
         self.fields["hotspot"].queryset = Hotspot.objects.filter(active=True)
         today = timezone.localdate()
         self.fields["session"].queryset = OutreachSession.objects.filter(
@@ -253,7 +258,7 @@ class SwepOfferForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["offer"].choices = self.fields["offer"].choices[1:]
+        _no_blank(self.fields["offer"])
         if self.instance.pk and not self.is_bound:
             self.initial["accepted"] = "yes" if self.instance.accepted else "no"
 
@@ -272,7 +277,7 @@ class CountForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["method"].choices = self.fields["method"].choices[1:]
+        _no_blank(self.fields["method"])
         self.fields["agencies_consulted"].required = False
 
 
@@ -295,4 +300,4 @@ class CountedPersonForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("gender", "age_band", "nationality_group"):
-            self.fields[name].choices = self.fields[name].choices[1:]
+            _no_blank(self.fields[name])

@@ -6,6 +6,7 @@ from typing import Any
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from clients.models import Agency, Client, ClientAlias, HealthAccess, Referral, SupportPlan
 
@@ -98,3 +99,81 @@ class HealthAccessFactory(factory.django.DjangoModelFactory):
     client = factory.SubFactory(ClientFactory)
     kind = "gp_registration"
     date = dt.date(2026, 10, 20)
+
+
+# Outreach
+
+
+class HotspotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "outreach.Hotspot"
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Doorway {n}")
+
+
+class OutreachSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "outreach.OutreachSession"
+        skip_postgeneration_save = True
+
+    date = factory.LazyFunction(lambda: timezone.localdate())
+    start_time = dt.time(6, 0)
+    area = "City centre"
+
+    @factory.post_generation
+    def staff(self, create: bool, extracted: list[Any] | None, **kwargs: Any) -> None:
+        if create and extracted:
+            self.staff.set(extracted)
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "outreach.Contact"
+
+    client = factory.SubFactory(ClientFactory)
+    at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(hours=1))
+    kind = "street_outreach"
+    bedded_down = True
+    verification = factory.LazyAttribute(lambda c: "seen_by_worker" if c.bedded_down else "")
+    location = "Royal Parade"
+    worker = factory.SubFactory(UserFactory)
+
+
+class PublicReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "outreach.PublicReport"
+
+    received_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(hours=2))
+    source = "streetlink"
+    location = "Bus station"
+    description = "Man in a doorway with a red sleeping bag"
+
+
+class InterventionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "outreach.Intervention"
+
+    client = factory.SubFactory(ClientFactory)
+    kind = "reconnection"
+    opened = dt.date(2026, 10, 5)
+    worker = factory.SubFactory(UserFactory)
+
+
+class SwepActivationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "outreach.SevereWeatherActivation"
+
+    starts = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(hours=3))
+    ends = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=1))
+    trigger = "freezing"
+    activated_by = factory.SubFactory(UserFactory)
+
+
+class RoughSleepingCountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "outreach.RoughSleepingCount"
+
+    night = dt.date(2025, 11, 12)
+    method = "count"
+    areas_covered = "City centre"
