@@ -623,7 +623,11 @@ class RoughSleepingCount(models.Model):
         ordering = ["-night"]
         verbose_name = "rough sleeping count"
         constraints = [
-            models.UniqueConstraint(ExtractYear("night"), name="one_count_per_year"),
+            models.UniqueConstraint(
+                ExtractYear("night"),
+                name="one_count_per_year",
+                violation_error_message="There is already a count for that year; change that one.",
+            ),
             models.CheckConstraint(
                 condition=Q(night__month__in=[10, 11]), name="count_night_in_autumn"
             ),
