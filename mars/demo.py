@@ -339,6 +339,9 @@ def load(today: date | None = None) -> dict[str, int]:
             )
             added["people"] += 1
             _case_records(client, index, today, agencies, staff[index % 3], rng)
+        from outreach import demo as outreach_demo
+
+        added.update(outreach_demo.load(today, users, agencies))
     return added
 
 

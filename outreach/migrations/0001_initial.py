@@ -11,567 +11,1994 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('clients', '0002_grant_role_permissions'),
+        ("clients", "0002_grant_role_permissions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Hotspot',
+            name="Hotspot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True)),
-                ('area', models.CharField(blank=True, help_text='Ward or part of the city.', max_length=120)),
-                ('description', models.TextField(blank=True, help_text='How to find it; what to look out for.')),
-                ('active', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True)),
+                (
+                    "area",
+                    models.CharField(
+                        blank=True, help_text="Ward or part of the city.", max_length=120
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(blank=True, help_text="How to find it; what to look out for."),
+                ),
+                ("active", models.BooleanField(default=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.CharField(blank=True, help_text='What the person looked like, for someone not yet identified.', max_length=300)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='when')),
-                ('kind', models.CharField(choices=[('street_outreach', 'Street outreach'), ('phone', 'Phone'), ('office', 'Office'), ('visit', 'Visit'), ('other', 'Other')], max_length=20)),
-                ('bedded_down', models.BooleanField(default=False, verbose_name='bedded down')),
-                ('verification', models.CharField(blank=True, choices=[('seen_by_worker', 'Seen bedded down by the worker'), ('partner_agency', 'Reported by a partner agency'), ('self_reported', 'Self-reported')], max_length=20, verbose_name='how rough sleeping was verified')),
-                ('location', models.CharField(blank=True, max_length=200)),
-                ('latitude', models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True, validators=[django.core.validators.MinValueValidator(-90), django.core.validators.MaxValueValidator(90)])),
-                ('longitude', models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True, validators=[django.core.validators.MinValueValidator(-180), django.core.validators.MaxValueValidator(180)])),
-                ('engagement', models.CharField(choices=[('engaged', 'Engaged'), ('declined', 'Declined'), ('asleep_not_disturbed', 'Asleep, not disturbed')], default='engaged', max_length=25)),
-                ('needs_observed', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('mental_health', 'Mental health'), ('drugs', 'Drugs'), ('alcohol', 'Alcohol'), ('physical_health', 'Physical health'), ('learning_disability', 'Learning disability'), ('offending_history', 'Offending history'), ('care_leaver', 'Care leaver'), ('armed_forces', 'Armed forces'), ('domestic_abuse', 'Domestic abuse'), ('no_recourse_to_public_funds', 'No recourse to public funds')], max_length=40), blank=True, default=list, size=None)),
-                ('notes', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('client', models.ForeignKey(blank=True, help_text='Leave empty for someone not yet identified, and describe them.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='contacts', to='clients.client')),
-                ('worker', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='outreach_contacts', to=settings.AUTH_USER_MODEL)),
-                ('hotspot', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='contacts', to='outreach.hotspot')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "description",
+                    models.CharField(
+                        blank=True,
+                        help_text="What the person looked like, for someone not yet identified.",
+                        max_length=300,
+                    ),
+                ),
+                (
+                    "at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="when"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("street_outreach", "Street outreach"),
+                            ("phone", "Phone"),
+                            ("office", "Office"),
+                            ("visit", "Visit"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("bedded_down", models.BooleanField(default=False, verbose_name="bedded down")),
+                (
+                    "verification",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("seen_by_worker", "Seen bedded down by the worker"),
+                            ("partner_agency", "Reported by a partner agency"),
+                            ("self_reported", "Self-reported"),
+                        ],
+                        max_length=20,
+                        verbose_name="how rough sleeping was verified",
+                    ),
+                ),
+                ("location", models.CharField(blank=True, max_length=200)),
+                (
+                    "latitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=5,
+                        max_digits=8,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-90),
+                            django.core.validators.MaxValueValidator(90),
+                        ],
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=5,
+                        max_digits=8,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-180),
+                            django.core.validators.MaxValueValidator(180),
+                        ],
+                    ),
+                ),
+                (
+                    "engagement",
+                    models.CharField(
+                        choices=[
+                            ("engaged", "Engaged"),
+                            ("declined", "Declined"),
+                            ("asleep_not_disturbed", "Asleep, not disturbed"),
+                        ],
+                        default="engaged",
+                        max_length=25,
+                    ),
+                ),
+                (
+                    "needs_observed",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(
+                            choices=[
+                                ("mental_health", "Mental health"),
+                                ("drugs", "Drugs"),
+                                ("alcohol", "Alcohol"),
+                                ("physical_health", "Physical health"),
+                                ("learning_disability", "Learning disability"),
+                                ("offending_history", "Offending history"),
+                                ("care_leaver", "Care leaver"),
+                                ("armed_forces", "Armed forces"),
+                                ("domestic_abuse", "Domestic abuse"),
+                                ("no_recourse_to_public_funds", "No recourse to public funds"),
+                            ],
+                            max_length=40,
+                        ),
+                        blank=True,
+                        default=list,
+                        size=None,
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "client",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Leave empty for someone not yet identified, and describe them.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contacts",
+                        to="clients.client",
+                    ),
+                ),
+                (
+                    "worker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="outreach_contacts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "hotspot",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contacts",
+                        to="outreach.hotspot",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-id'],
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalHotspot',
+            name="HistoricalHotspot",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(db_index=True, max_length=120)),
-                ('area', models.CharField(blank=True, help_text='Ward or part of the city.', max_length=120)),
-                ('description', models.TextField(blank=True, help_text='How to find it; what to look out for.')),
-                ('active', models.BooleanField(default=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(db_index=True, max_length=120)),
+                (
+                    "area",
+                    models.CharField(
+                        blank=True, help_text="Ward or part of the city.", max_length=120
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(blank=True, help_text="How to find it; what to look out for."),
+                ),
+                ("active", models.BooleanField(default=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical hotspot',
-                'verbose_name_plural': 'historical hotspots',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalIntervention',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('reconnection', 'Reconnection'), ('accommodation_referral', 'Accommodation referral'), ('short_term_casework', 'Short-term casework'), ('referral_on', 'Referral on'), ('advice', 'Advice')], max_length=30)),
-                ('opened', models.DateField()),
-                ('closed', models.DateField(blank=True, null=True)),
-                ('outcome', models.CharField(blank=True, choices=[('reconnected', 'Reconnected'), ('declined', 'Declined'), ('failed', 'Failed'), ('exempt', 'Exempt (policy does not apply after assessment)'), ('achieved', 'Achieved'), ('not_achieved', 'Not achieved'), ('disengaged', 'Person disengaged')], max_length=20)),
-                ('outcome_notes', models.TextField(blank=True)),
-                ('notes', models.TextField(blank=True)),
-                ('destination', models.CharField(blank=True, help_text='For a reconnection.', max_length=120, verbose_name='destination area')),
-                ('local_connection_verified_by', models.CharField(blank=True, help_text='For a reconnection: who confirmed it, and how.', max_length=300, verbose_name='how the local connection was verified')),
-                ('travel_arranged', models.CharField(blank=True, help_text='For a reconnection: tickets, escort, date.', max_length=300)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('client', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='clients.client')),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('worker', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'historical intervention',
-                'verbose_name_plural': 'historical interventions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalOutreachSession',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('date', models.DateField()),
-                ('start_time', models.TimeField(verbose_name='start')),
-                ('end_time', models.TimeField(blank=True, null=True, verbose_name='end')),
-                ('area', models.CharField(max_length=200, verbose_name='area or route')),
-                ('other_partners', models.CharField(blank=True, help_text='Anyone not listed above.', max_length=200, verbose_name='other partners present')),
-                ('notes', models.TextField(blank=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'historical outreach session',
-                'verbose_name_plural': 'historical outreach sessions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalRoughSleepingCount',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('night', models.DateField(help_text='The night of the count or estimate.')),
-                ('method', models.CharField(choices=[('count', 'Count'), ('estimate', 'Estimate'), ('estimate_with_spotlight', 'Estimate with a spotlight count')], max_length=30)),
-                ('areas_covered', models.TextField()),
-                ('notes', models.TextField(blank=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'historical rough sleeping count',
-                'verbose_name_plural': 'historical rough sleeping counts',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalSevereWeatherActivation',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('starts', models.DateTimeField(verbose_name='from')),
-                ('ends', models.DateTimeField(verbose_name='to')),
-                ('trigger', models.CharField(choices=[('freezing', 'Forecast minimum temperature of 0°C or below'), ('feels_like', 'Feels-like temperature below 0°C'), ('other_weather', 'Other severe weather (storm, snow, heat)'), ('other', 'Other')], max_length=20)),
-                ('forecast_minimum', models.DecimalField(blank=True, decimal_places=1, max_digits=4, null=True, verbose_name='forecast minimum (°C)')),
-                ('note', models.TextField(blank=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('activated_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'historical SWEP activation',
-                'verbose_name_plural': 'historical SWEP activations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='OutreachSession',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField()),
-                ('start_time', models.TimeField(verbose_name='start')),
-                ('end_time', models.TimeField(blank=True, null=True, verbose_name='end')),
-                ('area', models.CharField(max_length=200, verbose_name='area or route')),
-                ('other_partners', models.CharField(blank=True, help_text='Anyone not listed above.', max_length=200, verbose_name='other partners present')),
-                ('notes', models.TextField(blank=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('partners', models.ManyToManyField(blank=True, related_name='outreach_sessions', to='clients.agency', verbose_name='partners present')),
-                ('staff', models.ManyToManyField(related_name='outreach_sessions', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'outreach session',
-                'ordering': ['-date', '-start_time', '-id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='HistoricalPublicReport',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('received_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='received')),
-                ('source', models.CharField(choices=[('public', 'Member of the public'), ('streetlink', 'StreetLink'), ('police', 'Police'), ('other', 'Other')], max_length=20)),
-                ('source_reference', models.CharField(blank=True, help_text='StreetLink or police reference, if there is one.', max_length=60)),
-                ('location', models.CharField(max_length=200)),
-                ('description', models.TextField(help_text='Who was seen, when, and anything else said.')),
-                ('reporter_consents', models.BooleanField(default=False, verbose_name='the reporter agrees to us keeping their contact details')),
-                ('reporter_name', models.CharField(blank=True, max_length=120)),
-                ('reporter_contact', models.CharField(blank=True, max_length=200, verbose_name="reporter's phone or email")),
-                ('status', models.CharField(choices=[('open', 'Open'), ('searching', 'Searching'), ('found', 'Found'), ('not_found', 'Not found'), ('closed', 'Closed')], default='open', max_length=12)),
-                ('first_attempt_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('outcome', models.TextField(blank=True)),
-                ('closed_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('found_contact', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='outreach.contact')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('hotspot', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='outreach.hotspot')),
-                ('allocated_session', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='outreach.outreachsession')),
-            ],
-            options={
-                'verbose_name': 'historical report from the public',
-                'verbose_name_plural': 'historical reports from the public',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalOutreachSession_staff',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='outreach.historicaloutreachsession')),
-                ('user', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('outreachsession', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='outreach.outreachsession')),
-            ],
-            options={
-                'verbose_name': 'HistoricalOutreachSession_staff',
+                "verbose_name": "historical hotspot",
+                "verbose_name_plural": "historical hotspots",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalOutreachSession_partners',
+            name="HistoricalIntervention",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('agency', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='clients.agency')),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='outreach.historicaloutreachsession')),
-                ('outreachsession', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='outreach.outreachsession')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("reconnection", "Reconnection"),
+                            ("accommodation_referral", "Accommodation referral"),
+                            ("short_term_casework", "Short-term casework"),
+                            ("referral_on", "Referral on"),
+                            ("advice", "Advice"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("opened", models.DateField()),
+                ("closed", models.DateField(blank=True, null=True)),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("reconnected", "Reconnected"),
+                            ("declined", "Declined"),
+                            ("failed", "Failed"),
+                            ("exempt", "Exempt (policy does not apply after assessment)"),
+                            ("achieved", "Achieved"),
+                            ("not_achieved", "Not achieved"),
+                            ("disengaged", "Person disengaged"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("outcome_notes", models.TextField(blank=True)),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "destination",
+                    models.CharField(
+                        blank=True,
+                        help_text="For a reconnection.",
+                        max_length=120,
+                        verbose_name="destination area",
+                    ),
+                ),
+                (
+                    "local_connection_verified_by",
+                    models.CharField(
+                        blank=True,
+                        help_text="For a reconnection: who confirmed it, and how.",
+                        max_length=300,
+                        verbose_name="how the local connection was verified",
+                    ),
+                ),
+                (
+                    "travel_arranged",
+                    models.CharField(
+                        blank=True,
+                        help_text="For a reconnection: tickets, escort, date.",
+                        max_length=300,
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="clients.client",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "worker",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalOutreachSession_partners',
+                "verbose_name": "historical intervention",
+                "verbose_name_plural": "historical interventions",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalContact',
+            name="HistoricalOutreachSession",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('description', models.CharField(blank=True, help_text='What the person looked like, for someone not yet identified.', max_length=300)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='when')),
-                ('kind', models.CharField(choices=[('street_outreach', 'Street outreach'), ('phone', 'Phone'), ('office', 'Office'), ('visit', 'Visit'), ('other', 'Other')], max_length=20)),
-                ('bedded_down', models.BooleanField(default=False, verbose_name='bedded down')),
-                ('verification', models.CharField(blank=True, choices=[('seen_by_worker', 'Seen bedded down by the worker'), ('partner_agency', 'Reported by a partner agency'), ('self_reported', 'Self-reported')], max_length=20, verbose_name='how rough sleeping was verified')),
-                ('location', models.CharField(blank=True, max_length=200)),
-                ('latitude', models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True, validators=[django.core.validators.MinValueValidator(-90), django.core.validators.MaxValueValidator(90)])),
-                ('longitude', models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True, validators=[django.core.validators.MinValueValidator(-180), django.core.validators.MaxValueValidator(180)])),
-                ('engagement', models.CharField(choices=[('engaged', 'Engaged'), ('declined', 'Declined'), ('asleep_not_disturbed', 'Asleep, not disturbed')], default='engaged', max_length=25)),
-                ('needs_observed', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('mental_health', 'Mental health'), ('drugs', 'Drugs'), ('alcohol', 'Alcohol'), ('physical_health', 'Physical health'), ('learning_disability', 'Learning disability'), ('offending_history', 'Offending history'), ('care_leaver', 'Care leaver'), ('armed_forces', 'Armed forces'), ('domestic_abuse', 'Domestic abuse'), ('no_recourse_to_public_funds', 'No recourse to public funds')], max_length=40), blank=True, default=list, size=None)),
-                ('notes', models.TextField(blank=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('client', models.ForeignKey(blank=True, db_constraint=False, help_text='Leave empty for someone not yet identified, and describe them.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='clients.client')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('worker', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('hotspot', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='outreach.hotspot')),
-                ('session', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='outreach.outreachsession')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField()),
+                ("start_time", models.TimeField(verbose_name="start")),
+                ("end_time", models.TimeField(blank=True, null=True, verbose_name="end")),
+                ("area", models.CharField(max_length=200, verbose_name="area or route")),
+                (
+                    "other_partners",
+                    models.CharField(
+                        blank=True,
+                        help_text="Anyone not listed above.",
+                        max_length=200,
+                        verbose_name="other partners present",
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical contact',
-                'verbose_name_plural': 'historical contacts',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical outreach session",
+                "verbose_name_plural": "historical outreach sessions",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalRoughSleepingCount",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("night", models.DateField(help_text="The night of the count or estimate.")),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("count", "Count"),
+                            ("estimate", "Estimate"),
+                            ("estimate_with_spotlight", "Estimate with a spotlight count"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("areas_covered", models.TextField()),
+                ("notes", models.TextField(blank=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical rough sleeping count",
+                "verbose_name_plural": "historical rough sleeping counts",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalSevereWeatherActivation",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("starts", models.DateTimeField(verbose_name="from")),
+                ("ends", models.DateTimeField(verbose_name="to")),
+                (
+                    "trigger",
+                    models.CharField(
+                        choices=[
+                            ("freezing", "Forecast minimum temperature of 0°C or below"),
+                            ("feels_like", "Feels-like temperature below 0°C"),
+                            ("other_weather", "Other severe weather (storm, snow, heat)"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "forecast_minimum",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=4,
+                        null=True,
+                        verbose_name="forecast minimum (°C)",
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "activated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical SWEP activation",
+                "verbose_name_plural": "historical SWEP activations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="OutreachSession",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField()),
+                ("start_time", models.TimeField(verbose_name="start")),
+                ("end_time", models.TimeField(blank=True, null=True, verbose_name="end")),
+                ("area", models.CharField(max_length=200, verbose_name="area or route")),
+                (
+                    "other_partners",
+                    models.CharField(
+                        blank=True,
+                        help_text="Anyone not listed above.",
+                        max_length=200,
+                        verbose_name="other partners present",
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "partners",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="outreach_sessions",
+                        to="clients.agency",
+                        verbose_name="partners present",
+                    ),
+                ),
+                (
+                    "staff",
+                    models.ManyToManyField(
+                        related_name="outreach_sessions", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "outreach session",
+                "ordering": ["-date", "-start_time", "-id"],
+            },
+        ),
+        migrations.CreateModel(
+            name="HistoricalPublicReport",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "received_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="received"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("public", "Member of the public"),
+                            ("streetlink", "StreetLink"),
+                            ("police", "Police"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "source_reference",
+                    models.CharField(
+                        blank=True,
+                        help_text="StreetLink or police reference, if there is one.",
+                        max_length=60,
+                    ),
+                ),
+                ("location", models.CharField(max_length=200)),
+                (
+                    "description",
+                    models.TextField(help_text="Who was seen, when, and anything else said."),
+                ),
+                (
+                    "reporter_consents",
+                    models.BooleanField(
+                        default=False,
+                        verbose_name="the reporter agrees to us keeping their contact details",
+                    ),
+                ),
+                ("reporter_name", models.CharField(blank=True, max_length=120)),
+                (
+                    "reporter_contact",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="reporter's phone or email"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("searching", "Searching"),
+                            ("found", "Found"),
+                            ("not_found", "Not found"),
+                            ("closed", "Closed"),
+                        ],
+                        default="open",
+                        max_length=12,
+                    ),
+                ),
+                ("first_attempt_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("outcome", models.TextField(blank=True)),
+                ("closed_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "found_contact",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="outreach.contact",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "hotspot",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="outreach.hotspot",
+                    ),
+                ),
+                (
+                    "allocated_session",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="outreach.outreachsession",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical report from the public",
+                "verbose_name_plural": "historical reports from the public",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalOutreachSession_staff",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="outreach.historicaloutreachsession",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "outreachsession",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="outreach.outreachsession",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "HistoricalOutreachSession_staff",
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalOutreachSession_partners",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="clients.agency",
+                    ),
+                ),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="outreach.historicaloutreachsession",
+                    ),
+                ),
+                (
+                    "outreachsession",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="outreach.outreachsession",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "HistoricalOutreachSession_partners",
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalContact",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "description",
+                    models.CharField(
+                        blank=True,
+                        help_text="What the person looked like, for someone not yet identified.",
+                        max_length=300,
+                    ),
+                ),
+                (
+                    "at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="when"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("street_outreach", "Street outreach"),
+                            ("phone", "Phone"),
+                            ("office", "Office"),
+                            ("visit", "Visit"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("bedded_down", models.BooleanField(default=False, verbose_name="bedded down")),
+                (
+                    "verification",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("seen_by_worker", "Seen bedded down by the worker"),
+                            ("partner_agency", "Reported by a partner agency"),
+                            ("self_reported", "Self-reported"),
+                        ],
+                        max_length=20,
+                        verbose_name="how rough sleeping was verified",
+                    ),
+                ),
+                ("location", models.CharField(blank=True, max_length=200)),
+                (
+                    "latitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=5,
+                        max_digits=8,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-90),
+                            django.core.validators.MaxValueValidator(90),
+                        ],
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=5,
+                        max_digits=8,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-180),
+                            django.core.validators.MaxValueValidator(180),
+                        ],
+                    ),
+                ),
+                (
+                    "engagement",
+                    models.CharField(
+                        choices=[
+                            ("engaged", "Engaged"),
+                            ("declined", "Declined"),
+                            ("asleep_not_disturbed", "Asleep, not disturbed"),
+                        ],
+                        default="engaged",
+                        max_length=25,
+                    ),
+                ),
+                (
+                    "needs_observed",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(
+                            choices=[
+                                ("mental_health", "Mental health"),
+                                ("drugs", "Drugs"),
+                                ("alcohol", "Alcohol"),
+                                ("physical_health", "Physical health"),
+                                ("learning_disability", "Learning disability"),
+                                ("offending_history", "Offending history"),
+                                ("care_leaver", "Care leaver"),
+                                ("armed_forces", "Armed forces"),
+                                ("domestic_abuse", "Domestic abuse"),
+                                ("no_recourse_to_public_funds", "No recourse to public funds"),
+                            ],
+                            max_length=40,
+                        ),
+                        blank=True,
+                        default=list,
+                        size=None,
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="Leave empty for someone not yet identified, and describe them.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="clients.client",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "worker",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "hotspot",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="outreach.hotspot",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="outreach.outreachsession",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical contact",
+                "verbose_name_plural": "historical contacts",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name='contact',
-            name='session',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='contacts', to='outreach.outreachsession'),
+            model_name="contact",
+            name="session",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="contacts",
+                to="outreach.outreachsession",
+            ),
         ),
         migrations.CreateModel(
-            name='PublicReport',
+            name="PublicReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('received_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='received')),
-                ('source', models.CharField(choices=[('public', 'Member of the public'), ('streetlink', 'StreetLink'), ('police', 'Police'), ('other', 'Other')], max_length=20)),
-                ('source_reference', models.CharField(blank=True, help_text='StreetLink or police reference, if there is one.', max_length=60)),
-                ('location', models.CharField(max_length=200)),
-                ('description', models.TextField(help_text='Who was seen, when, and anything else said.')),
-                ('reporter_consents', models.BooleanField(default=False, verbose_name='the reporter agrees to us keeping their contact details')),
-                ('reporter_name', models.CharField(blank=True, max_length=120)),
-                ('reporter_contact', models.CharField(blank=True, max_length=200, verbose_name="reporter's phone or email")),
-                ('status', models.CharField(choices=[('open', 'Open'), ('searching', 'Searching'), ('found', 'Found'), ('not_found', 'Not found'), ('closed', 'Closed')], default='open', max_length=12)),
-                ('first_attempt_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('outcome', models.TextField(blank=True)),
-                ('closed_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('allocated_session', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='allocated_reports', to='outreach.outreachsession')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('found_contact', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='outreach.contact')),
-                ('hotspot', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='outreach.hotspot')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "received_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="received"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("public", "Member of the public"),
+                            ("streetlink", "StreetLink"),
+                            ("police", "Police"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "source_reference",
+                    models.CharField(
+                        blank=True,
+                        help_text="StreetLink or police reference, if there is one.",
+                        max_length=60,
+                    ),
+                ),
+                ("location", models.CharField(max_length=200)),
+                (
+                    "description",
+                    models.TextField(help_text="Who was seen, when, and anything else said."),
+                ),
+                (
+                    "reporter_consents",
+                    models.BooleanField(
+                        default=False,
+                        verbose_name="the reporter agrees to us keeping their contact details",
+                    ),
+                ),
+                ("reporter_name", models.CharField(blank=True, max_length=120)),
+                (
+                    "reporter_contact",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="reporter's phone or email"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("searching", "Searching"),
+                            ("found", "Found"),
+                            ("not_found", "Not found"),
+                            ("closed", "Closed"),
+                        ],
+                        default="open",
+                        max_length=12,
+                    ),
+                ),
+                ("first_attempt_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("outcome", models.TextField(blank=True)),
+                ("closed_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "allocated_session",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="allocated_reports",
+                        to="outreach.outreachsession",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "found_contact",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reports",
+                        to="outreach.contact",
+                    ),
+                ),
+                (
+                    "hotspot",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reports",
+                        to="outreach.hotspot",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'report from the public',
-                'verbose_name_plural': 'reports from the public',
-                'ordering': ['-received_at', '-id'],
+                "verbose_name": "report from the public",
+                "verbose_name_plural": "reports from the public",
+                "ordering": ["-received_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalReportAttempt',
+            name="HistoricalReportAttempt",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='when')),
-                ('found', models.BooleanField(default=False, verbose_name='the person was found')),
-                ('notes', models.TextField(blank=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('session', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='outreach.outreachsession')),
-                ('report', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='outreach.publicreport')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="when"),
+                ),
+                ("found", models.BooleanField(default=False, verbose_name="the person was found")),
+                ("notes", models.TextField(blank=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="outreach.outreachsession",
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="outreach.publicreport",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical report attempt',
-                'verbose_name_plural': 'historical report attempts',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical report attempt",
+                "verbose_name_plural": "historical report attempts",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='ReportAttempt',
+            name="ReportAttempt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='when')),
-                ('found', models.BooleanField(default=False, verbose_name='the person was found')),
-                ('notes', models.TextField(blank=True)),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attempts', to='outreach.publicreport')),
-                ('session', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='outreach.outreachsession')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="when"),
+                ),
+                ("found", models.BooleanField(default=False, verbose_name="the person was found")),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attempts",
+                        to="outreach.publicreport",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="outreach.outreachsession",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='RoughSleepingCount',
+            name="RoughSleepingCount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('night', models.DateField(help_text='The night of the count or estimate.')),
-                ('method', models.CharField(choices=[('count', 'Count'), ('estimate', 'Estimate'), ('estimate_with_spotlight', 'Estimate with a spotlight count')], max_length=30)),
-                ('areas_covered', models.TextField()),
-                ('notes', models.TextField(blank=True)),
-                ('agencies_consulted', models.ManyToManyField(blank=True, related_name='+', to='clients.agency')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("night", models.DateField(help_text="The night of the count or estimate.")),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("count", "Count"),
+                            ("estimate", "Estimate"),
+                            ("estimate_with_spotlight", "Estimate with a spotlight count"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("areas_covered", models.TextField()),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "agencies_consulted",
+                    models.ManyToManyField(blank=True, related_name="+", to="clients.agency"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'rough sleeping count',
-                'ordering': ['-night'],
+                "verbose_name": "rough sleeping count",
+                "ordering": ["-night"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalRoughSleepingCount_agencies_consulted',
+            name="HistoricalRoughSleepingCount_agencies_consulted",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('agency', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='clients.agency')),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='outreach.historicalroughsleepingcount')),
-                ('roughsleepingcount', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='outreach.roughsleepingcount')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="clients.agency",
+                    ),
+                ),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="outreach.historicalroughsleepingcount",
+                    ),
+                ),
+                (
+                    "roughsleepingcount",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="outreach.roughsleepingcount",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalRoughSleepingCount_agencies_consulted',
+                "verbose_name": "HistoricalRoughSleepingCount_agencies_consulted",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalCountedPerson',
+            name="HistoricalCountedPerson",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('gender', models.CharField(choices=[('male', 'Male'), ('female', 'Female'), ('other', 'Other or non-binary'), ('not_known', 'Not known')], max_length=12)),
-                ('age_band', models.CharField(choices=[('under_18', 'Under 18'), ('18_25', '18 to 25'), ('26_plus', '26 and over'), ('not_known', 'Not known')], max_length=12)),
-                ('nationality_group', models.CharField(choices=[('uk', 'UK'), ('eu', 'EU (not UK)'), ('outside_eu', 'Outside the EU'), ('unknown', 'Not known')], max_length=12)),
-                ('location', models.CharField(blank=True, max_length=200)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('client', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='clients.client')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('count', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='outreach.roughsleepingcount')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "gender",
+                    models.CharField(
+                        choices=[
+                            ("male", "Male"),
+                            ("female", "Female"),
+                            ("other", "Other or non-binary"),
+                            ("not_known", "Not known"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "age_band",
+                    models.CharField(
+                        choices=[
+                            ("under_18", "Under 18"),
+                            ("18_25", "18 to 25"),
+                            ("26_plus", "26 and over"),
+                            ("not_known", "Not known"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "nationality_group",
+                    models.CharField(
+                        choices=[
+                            ("uk", "UK"),
+                            ("eu", "EU (not UK)"),
+                            ("outside_eu", "Outside the EU"),
+                            ("unknown", "Not known"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("location", models.CharField(blank=True, max_length=200)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="clients.client",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "count",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="outreach.roughsleepingcount",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical counted person',
-                'verbose_name_plural': 'historical counted people',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical counted person",
+                "verbose_name_plural": "historical counted people",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='CountedPerson',
+            name="CountedPerson",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('gender', models.CharField(choices=[('male', 'Male'), ('female', 'Female'), ('other', 'Other or non-binary'), ('not_known', 'Not known')], max_length=12)),
-                ('age_band', models.CharField(choices=[('under_18', 'Under 18'), ('18_25', '18 to 25'), ('26_plus', '26 and over'), ('not_known', 'Not known')], max_length=12)),
-                ('nationality_group', models.CharField(choices=[('uk', 'UK'), ('eu', 'EU (not UK)'), ('outside_eu', 'Outside the EU'), ('unknown', 'Not known')], max_length=12)),
-                ('location', models.CharField(blank=True, max_length=200)),
-                ('client', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='counted_in', to='clients.client')),
-                ('count', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='people', to='outreach.roughsleepingcount')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "gender",
+                    models.CharField(
+                        choices=[
+                            ("male", "Male"),
+                            ("female", "Female"),
+                            ("other", "Other or non-binary"),
+                            ("not_known", "Not known"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "age_band",
+                    models.CharField(
+                        choices=[
+                            ("under_18", "Under 18"),
+                            ("18_25", "18 to 25"),
+                            ("26_plus", "26 and over"),
+                            ("not_known", "Not known"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "nationality_group",
+                    models.CharField(
+                        choices=[
+                            ("uk", "UK"),
+                            ("eu", "EU (not UK)"),
+                            ("outside_eu", "Outside the EU"),
+                            ("unknown", "Not known"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("location", models.CharField(blank=True, max_length=200)),
+                (
+                    "client",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="counted_in",
+                        to="clients.client",
+                    ),
+                ),
+                (
+                    "count",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="people",
+                        to="outreach.roughsleepingcount",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'counted person',
-                'verbose_name_plural': 'counted people',
-                'ordering': ['id'],
+                "verbose_name": "counted person",
+                "verbose_name_plural": "counted people",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='SevereWeatherActivation',
+            name="SevereWeatherActivation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts', models.DateTimeField(verbose_name='from')),
-                ('ends', models.DateTimeField(verbose_name='to')),
-                ('trigger', models.CharField(choices=[('freezing', 'Forecast minimum temperature of 0°C or below'), ('feels_like', 'Feels-like temperature below 0°C'), ('other_weather', 'Other severe weather (storm, snow, heat)'), ('other', 'Other')], max_length=20)),
-                ('forecast_minimum', models.DecimalField(blank=True, decimal_places=1, max_digits=4, null=True, verbose_name='forecast minimum (°C)')),
-                ('note', models.TextField(blank=True)),
-                ('activated_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("starts", models.DateTimeField(verbose_name="from")),
+                ("ends", models.DateTimeField(verbose_name="to")),
+                (
+                    "trigger",
+                    models.CharField(
+                        choices=[
+                            ("freezing", "Forecast minimum temperature of 0°C or below"),
+                            ("feels_like", "Feels-like temperature below 0°C"),
+                            ("other_weather", "Other severe weather (storm, snow, heat)"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "forecast_minimum",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=4,
+                        null=True,
+                        verbose_name="forecast minimum (°C)",
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                (
+                    "activated_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'SWEP activation',
-                'ordering': ['-starts'],
+                "verbose_name": "SWEP activation",
+                "ordering": ["-starts"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalSwepOffer',
+            name="HistoricalSwepOffer",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('offered_on', models.DateField(verbose_name='date')),
-                ('offer', models.CharField(choices=[('shelter_bed', 'Shelter bed'), ('emergency_accommodation', 'Emergency accommodation'), ('other', 'Other')], max_length=30, verbose_name='what was offered')),
-                ('accepted', models.BooleanField()),
-                ('declined_reason', models.CharField(blank=True, max_length=300, verbose_name='reason for declining')),
-                ('mental_health_assessment_requested', models.BooleanField(default=False)),
-                ('notes', models.TextField(blank=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('client', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='clients.client')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('made_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('activation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='outreach.severeweatheractivation')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("offered_on", models.DateField(verbose_name="date")),
+                (
+                    "offer",
+                    models.CharField(
+                        choices=[
+                            ("shelter_bed", "Shelter bed"),
+                            ("emergency_accommodation", "Emergency accommodation"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                        verbose_name="what was offered",
+                    ),
+                ),
+                ("accepted", models.BooleanField()),
+                (
+                    "declined_reason",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="reason for declining"
+                    ),
+                ),
+                ("mental_health_assessment_requested", models.BooleanField(default=False)),
+                ("notes", models.TextField(blank=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="clients.client",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "made_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "activation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="outreach.severeweatheractivation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical SWEP offer',
-                'verbose_name_plural': 'historical SWEP offers',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical SWEP offer",
+                "verbose_name_plural": "historical SWEP offers",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='SwepOffer',
+            name="SwepOffer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('offered_on', models.DateField(verbose_name='date')),
-                ('offer', models.CharField(choices=[('shelter_bed', 'Shelter bed'), ('emergency_accommodation', 'Emergency accommodation'), ('other', 'Other')], max_length=30, verbose_name='what was offered')),
-                ('accepted', models.BooleanField()),
-                ('declined_reason', models.CharField(blank=True, max_length=300, verbose_name='reason for declining')),
-                ('mental_health_assessment_requested', models.BooleanField(default=False)),
-                ('notes', models.TextField(blank=True)),
-                ('activation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='offers', to='outreach.severeweatheractivation')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='swep_offers', to='clients.client')),
-                ('made_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("offered_on", models.DateField(verbose_name="date")),
+                (
+                    "offer",
+                    models.CharField(
+                        choices=[
+                            ("shelter_bed", "Shelter bed"),
+                            ("emergency_accommodation", "Emergency accommodation"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                        verbose_name="what was offered",
+                    ),
+                ),
+                ("accepted", models.BooleanField()),
+                (
+                    "declined_reason",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="reason for declining"
+                    ),
+                ),
+                ("mental_health_assessment_requested", models.BooleanField(default=False)),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "activation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="offers",
+                        to="outreach.severeweatheractivation",
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="swep_offers",
+                        to="clients.client",
+                    ),
+                ),
+                (
+                    "made_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'SWEP offer',
-                'ordering': ['-offered_on', '-id'],
+                "verbose_name": "SWEP offer",
+                "ordering": ["-offered_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Intervention',
+            name="Intervention",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('reconnection', 'Reconnection'), ('accommodation_referral', 'Accommodation referral'), ('short_term_casework', 'Short-term casework'), ('referral_on', 'Referral on'), ('advice', 'Advice')], max_length=30)),
-                ('opened', models.DateField()),
-                ('closed', models.DateField(blank=True, null=True)),
-                ('outcome', models.CharField(blank=True, choices=[('reconnected', 'Reconnected'), ('declined', 'Declined'), ('failed', 'Failed'), ('exempt', 'Exempt (policy does not apply after assessment)'), ('achieved', 'Achieved'), ('not_achieved', 'Not achieved'), ('disengaged', 'Person disengaged')], max_length=20)),
-                ('outcome_notes', models.TextField(blank=True)),
-                ('notes', models.TextField(blank=True)),
-                ('destination', models.CharField(blank=True, help_text='For a reconnection.', max_length=120, verbose_name='destination area')),
-                ('local_connection_verified_by', models.CharField(blank=True, help_text='For a reconnection: who confirmed it, and how.', max_length=300, verbose_name='how the local connection was verified')),
-                ('travel_arranged', models.CharField(blank=True, help_text='For a reconnection: tickets, escort, date.', max_length=300)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='interventions', to='clients.client')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('worker', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='interventions', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("reconnection", "Reconnection"),
+                            ("accommodation_referral", "Accommodation referral"),
+                            ("short_term_casework", "Short-term casework"),
+                            ("referral_on", "Referral on"),
+                            ("advice", "Advice"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("opened", models.DateField()),
+                ("closed", models.DateField(blank=True, null=True)),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("reconnected", "Reconnected"),
+                            ("declined", "Declined"),
+                            ("failed", "Failed"),
+                            ("exempt", "Exempt (policy does not apply after assessment)"),
+                            ("achieved", "Achieved"),
+                            ("not_achieved", "Not achieved"),
+                            ("disengaged", "Person disengaged"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("outcome_notes", models.TextField(blank=True)),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "destination",
+                    models.CharField(
+                        blank=True,
+                        help_text="For a reconnection.",
+                        max_length=120,
+                        verbose_name="destination area",
+                    ),
+                ),
+                (
+                    "local_connection_verified_by",
+                    models.CharField(
+                        blank=True,
+                        help_text="For a reconnection: who confirmed it, and how.",
+                        max_length=300,
+                        verbose_name="how the local connection was verified",
+                    ),
+                ),
+                (
+                    "travel_arranged",
+                    models.CharField(
+                        blank=True,
+                        help_text="For a reconnection: tickets, escort, date.",
+                        max_length=300,
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="interventions",
+                        to="clients.client",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "worker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="interventions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-opened', '-id'],
-                'indexes': [models.Index(fields=['kind', 'closed'], name='intervention_kind_closed')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('closed__isnull', True), ('closed__gte', models.F('opened')), _connector='OR'), name='intervention_closes_after_opening'), models.CheckConstraint(condition=models.Q(models.Q(('closed__isnull', True), ('outcome', '')), models.Q(('closed__isnull', False), models.Q(('outcome', ''), _negated=True)), _connector='OR'), name='intervention_closed_has_outcome'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'reconnection'), ('outcome__in', ['', 'reconnected', 'declined', 'failed', 'exempt'])), models.Q(models.Q(('kind', 'reconnection'), _negated=True), models.Q(('outcome__in', ['reconnected', 'declined', 'failed', 'exempt']), _negated=True)), _connector='OR'), name='intervention_outcome_fits_kind')],
+                "ordering": ["-opened", "-id"],
+                "indexes": [
+                    models.Index(fields=["kind", "closed"], name="intervention_kind_closed")
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("closed__isnull", True),
+                            ("closed__gte", models.F("opened")),
+                            _connector="OR",
+                        ),
+                        name="intervention_closes_after_opening",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("closed__isnull", True), ("outcome", "")),
+                            models.Q(
+                                ("closed__isnull", False), models.Q(("outcome", ""), _negated=True)
+                            ),
+                            _connector="OR",
+                        ),
+                        name="intervention_closed_has_outcome",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                ("kind", "reconnection"),
+                                (
+                                    "outcome__in",
+                                    ["", "reconnected", "declined", "failed", "exempt"],
+                                ),
+                            ),
+                            models.Q(
+                                models.Q(("kind", "reconnection"), _negated=True),
+                                models.Q(
+                                    (
+                                        "outcome__in",
+                                        ["reconnected", "declined", "failed", "exempt"],
+                                    ),
+                                    _negated=True,
+                                ),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="intervention_outcome_fits_kind",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='outreachsession',
-            constraint=models.CheckConstraint(condition=models.Q(('end_time__isnull', True), ('end_time__gt', models.F('start_time')), _connector='OR'), name='session_ends_after_start'),
+            model_name="outreachsession",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_time__isnull", True),
+                    ("end_time__gt", models.F("start_time")),
+                    _connector="OR",
+                ),
+                name="session_ends_after_start",
+            ),
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['client', 'at'], name='contact_client_at'),
+            model_name="contact",
+            index=models.Index(fields=["client", "at"], name="contact_client_at"),
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['at'], name='contact_at'),
+            model_name="contact",
+            index=models.Index(fields=["at"], name="contact_at"),
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(condition=models.Q(('client__isnull', True)), fields=['at'], name='contact_unidentified_at'),
+            model_name="contact",
+            index=models.Index(
+                condition=models.Q(("client__isnull", True)),
+                fields=["at"],
+                name="contact_unidentified_at",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contact',
-            constraint=models.CheckConstraint(condition=models.Q(('client__isnull', False), models.Q(('description', ''), _negated=True), _connector='OR'), name='contact_unidentified_has_description'),
+            model_name="contact",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("client__isnull", False),
+                    models.Q(("description", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="contact_unidentified_has_description",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contact',
-            constraint=models.CheckConstraint(condition=models.Q(('bedded_down', False), models.Q(('verification', ''), _negated=True), _connector='OR'), name='contact_bedded_down_is_verified'),
+            model_name="contact",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("bedded_down", False),
+                    models.Q(("verification", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="contact_bedded_down_is_verified",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contact',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('latitude__isnull', True), ('longitude__isnull', True)), models.Q(('latitude__isnull', False), ('longitude__isnull', False)), _connector='OR'), name='contact_coordinates_both_or_neither'),
+            model_name="contact",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("latitude__isnull", True), ("longitude__isnull", True)),
+                    models.Q(("latitude__isnull", False), ("longitude__isnull", False)),
+                    _connector="OR",
+                ),
+                name="contact_coordinates_both_or_neither",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='publicreport',
-            constraint=models.CheckConstraint(condition=models.Q(('reporter_consents', True), models.Q(('reporter_contact', ''), ('reporter_name', '')), _connector='OR'), name='report_reporter_details_need_consent'),
+            model_name="publicreport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("reporter_consents", True),
+                    models.Q(("reporter_contact", ""), ("reporter_name", "")),
+                    _connector="OR",
+                ),
+                name="report_reporter_details_need_consent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='publicreport',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'found'), _negated=True), ('found_contact__isnull', False), _connector='OR'), name='report_found_has_contact'),
+            model_name="publicreport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "found"), _negated=True),
+                    ("found_contact__isnull", False),
+                    _connector="OR",
+                ),
+                name="report_found_has_contact",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='roughsleepingcount',
-            constraint=models.UniqueConstraint(django.db.models.functions.datetime.ExtractYear('night'), name='one_count_per_year', violation_error_message='There is already a count for that year; change that one.'),
+            model_name="roughsleepingcount",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.datetime.ExtractYear("night"),
+                name="one_count_per_year",
+                violation_error_message="There is already a count for that year; change that one.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='roughsleepingcount',
-            constraint=models.CheckConstraint(condition=models.Q(('night__month__in', [10, 11])), name='count_night_in_autumn'),
+            model_name="roughsleepingcount",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("night__month__in", [10, 11])), name="count_night_in_autumn"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='severeweatheractivation',
-            constraint=models.CheckConstraint(condition=models.Q(('ends__gt', models.F('starts'))), name='swep_ends_after_start'),
+            model_name="severeweatheractivation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends__gt", models.F("starts"))), name="swep_ends_after_start"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='swepoffer',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('accepted', True), ('declined_reason', '')), ('accepted', False), _connector='OR'), name='swep_offer_reason_only_when_declined'),
+            model_name="swepoffer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("accepted", True), ("declined_reason", "")),
+                    ("accepted", False),
+                    _connector="OR",
+                ),
+                name="swep_offer_reason_only_when_declined",
+            ),
         ),
     ]

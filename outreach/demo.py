@@ -1,0 +1,322 @@
+"""Outreach demo data: three months of sessions and contacts, sightings, reports, interventions,
+a SWEP activation and two autumn counts. Loaded once, by mars.demo, through the services."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, time, timedelta
+from decimal import Decimal
+
+from django.contrib.auth.models import User
+
+from clients.models import Agency, Client, ClientStatus
+from mars.dates import day_start, local_date
+from outreach import services
+from outreach.models import (
+    AgeBand,
+    Contact,
+    ContactKind,
+    CountedPerson,
+    CountGender,
+    CountMethod,
+    Engagement,
+    Hotspot,
+    Intervention,
+    InterventionKind,
+    InterventionOutcome,
+    NationalityGroup,
+    OutreachSession,
+    PublicReport,
+    ReportSource,
+    RoughSleepingCount,
+    SevereWeatherActivation,
+    SwepOffer,
+    SwepOfferKind,
+    SwepTrigger,
+    Verification,
+)
+
+HOTSPOTS = [
+    ("Royal Parade doorways", "City centre", "Shop doorways between the Guildhall and Boots."),
+    ("Bus station", "City centre", "Side entrance and the covered bays."),
+    ("Hoe shelters", "The Hoe", "The seafront shelters below Smeaton's Tower."),
+    ("Drake Circus car park", "City centre", "Stairwells on levels 2 and 3."),
+    ("St Andrew's churchyard", "City centre", "Behind the church; often a tent."),
+    ("Barbican steps", "Barbican", "Under the Mayflower steps arches."),
+]
+NATIONALITY_MIX = [
+    NationalityGroup.UK,
+    NationalityGroup.UK,
+    NationalityGroup.EU,
+    NationalityGroup.UK,
+    NationalityGroup.OUTSIDE_EU,
+    NationalityGroup.UNKNOWN,
+]
+SIGHTINGS = [
+    "Man in green sleeping bag, grey beard",
+    "Young woman with a purple rucksack",
+    "Two men sharing a tent, one with a Staffie",
+    "Older man, walking stick, wheeled suitcase",
+    "Person fully covered by blankets, did not wake",
+    "Man in a red hoodie, northern accent",
+]
+
+
+def load(today: date, users: dict[str, User], agencies: dict[str, Agency]) -> dict[str, int]:
+    """Create the outreach demo records unless there are sessions already."""
+    if OutreachSession.objects.exists():
+        return {}
+    rng = random.Random(3)
+    outreach, support, coordinator = users["outreach"], users["support"], users["coordinator"]
+    hotspots = [
+        Hotspot.objects.get_or_create(name=n, defaults={"area": a, "description": d})[0]
+        for n, a, d in HOTSPOTS
+    ]
+    sessions = _sessions(today, outreach, support, agencies)
+    out = list(Client.objects.active().filter(status=ClientStatus.ROUGH_SLEEPING))
+    others = list(Client.objects.active().exclude(status=ClientStatus.ROUGH_SLEEPING))
+    contacts = 0
+    for session in sessions:
+        seen = rng.sample(out, k=min(len(out), rng.randint(3, 6)))
+        for n, person in enumerate(seen):
+            _contact(session, person, rng.choice(hotspots), n, rng, outreach)
+            contacts += 1
+        if rng.random() < 0.35:
+            sighting = Contact(
+                description=rng.choice(SIGHTINGS),
+                at=_at(session, 40),
+                kind=ContactKind.STREET_OUTREACH,
+                bedded_down=True,
+                verification=Verification.SEEN_BY_WORKER,
+                engagement=Engagement.ASLEEP,
+                location="",
+                hotspot=rng.choice(hotspots),
+                session=session,
+            )
+            services.log_contact(sighting, by=outreach)
+            contacts += 1
+    # People now housed were last seen out weeks ago; some were seen by the office since.
+    for person in others[:8]:
+        session = sessions[rng.randint(0, len(sessions) // 2)]
+        _contact(session, person, rng.choice(hotspots), 7, rng, outreach)
+        office = Contact(
+            client=person,
+            at=day_start(today - timedelta(days=rng.randint(1, 20))) + timedelta(hours=11),
+            kind=ContactKind.OFFICE,
+            engagement=Engagement.ENGAGED,
+            notes="Dropped in for post and a catch-up.",
+        )
+        services.log_contact(office, by=support)
+        contacts += 2
+    reports = _reports(today, sessions, hotspots, outreach, coordinator)
+    interventions = _interventions(today, out + others, support, outreach)
+    swep = _swep(today, out, coordinator, outreach)
+    counts = _counts(today, out, agencies, coordinator)
+    return {
+        "hotspots": len(hotspots),
+        "outreach sessions": len(sessions),
+        "contacts": contacts,
+        "reports from the public": reports,
+        "interventions": interventions,
+        "SWEP offers": swep,
+        "counted people": counts,
+    }
+
+
+def _at(session: OutreachSession, minutes: int):  # type: ignore[no-untyped-def]
+    return day_start(session.date) + timedelta(hours=6, minutes=minutes)
+
+
+def _sessions(
+    today: date, outreach: User, support: User, agencies: dict[str, Agency]
+) -> list[OutreachSession]:
+    sessions = []
+    areas = ["City centre", "Hoe and Barbican", "City centre and Mutley", "Stonehouse"]
+    for days_ago in range(91, 0, -1):
+        day = today - timedelta(days=days_ago)
+        if day.weekday() not in (0, 2, 4):
+            continue
+        session = OutreachSession(
+            date=day,
+            start_time=time(6, 0),
+            end_time=time(9, 0),
+            area=areas[day.day % len(areas)],
+            notes="",
+        )
+        partners = [agencies["police"]] if day.weekday() == 2 else []
+        staff = [outreach, support] if day.weekday() == 4 else [outreach]
+        sessions.append(services.save_session(session, staff=staff, partners=partners, by=outreach))
+    tomorrow = OutreachSession(
+        date=today + timedelta(days=1), start_time=time(6, 0), area="City centre"
+    )
+    services.save_session(tomorrow, staff=[outreach], partners=[], by=outreach)
+    return sessions
+
+
+def _contact(
+    session: OutreachSession,
+    person: Client,
+    hotspot: Hotspot,
+    n: int,
+    rng: random.Random,
+    worker: User,
+) -> None:
+    engagement = rng.choice([Engagement.ENGAGED] * 4 + [Engagement.DECLINED, Engagement.ASLEEP])
+    contact = Contact(
+        client=person,
+        at=_at(session, 10 + n * 12),
+        kind=ContactKind.STREET_OUTREACH,
+        bedded_down=True,
+        verification=Verification.SEEN_BY_WORKER,
+        engagement=engagement,
+        location=hotspot.name,
+        hotspot=hotspot,
+        session=session,
+        notes=rng.choice(["", "", "Hot drink and a chat.", "Asked about a hostel bed."]),
+    )
+    services.log_contact(contact, by=worker)
+
+
+def _reports(
+    today: date,
+    sessions: list[OutreachSession],
+    hotspots: list[Hotspot],
+    outreach: User,
+    coordinator: User,
+) -> int:
+    made = 0
+    for days_ago, source, found in [
+        (40, ReportSource.STREETLINK, True),
+        (25, ReportSource.PUBLIC, False),
+        (12, ReportSource.POLICE, True),
+        (2, ReportSource.STREETLINK, None),
+        (5, ReportSource.PUBLIC, None),
+        (1, ReportSource.STREETLINK, None),
+    ]:
+        received = day_start(today - timedelta(days=days_ago)) + timedelta(hours=14)
+        hotspot = hotspots[days_ago % len(hotspots)]
+        report = PublicReport(
+            received_at=received,
+            source=source,
+            location=hotspot.name,
+            hotspot=hotspot,
+            description="Someone sleeping rough here most nights; looked cold.",
+            reporter_consents=source == ReportSource.PUBLIC and days_ago > 10,
+            reporter_name="A. Resident" if source == ReportSource.PUBLIC and days_ago > 10 else "",
+        )
+        services.save_report(report, by=coordinator)
+        made += 1
+        if found is None:
+            if days_ago == 1:
+                upcoming = services.next_sessions(today).first()
+                if upcoming:
+                    services.allocate_report(report, upcoming, by=coordinator)
+            continue  # the 5-day-old one is left overdue on purpose
+        session = next(s for s in sessions if s.date > local_date(received))
+        contact = session.contacts.filter(client__isnull=False).first() if found else None
+        services.record_attempt(
+            report,
+            at=_at(session, 5),
+            session=session,
+            found_contact=contact,
+            by=outreach,
+            notes="Checked the spot at first light.",
+        )
+        if not found:
+            services.mark_not_found(
+                report, outcome="Checked on three mornings; no one there.", by=outreach
+            )
+    return made
+
+
+def _interventions(today: date, people: list[Client], support: User, outreach: User) -> int:
+    plans = [
+        (InterventionKind.RECONNECTION, 50, 44, InterventionOutcome.RECONNECTED, "Exeter"),
+        (InterventionKind.RECONNECTION, 30, 26, InterventionOutcome.DECLINED, "Cardiff"),
+        (InterventionKind.RECONNECTION, 20, 15, InterventionOutcome.EXEMPT, "Bristol"),
+        (InterventionKind.RECONNECTION, 6, None, "", "Truro"),
+        (InterventionKind.ACCOMMODATION_REFERRAL, 35, 20, InterventionOutcome.ACHIEVED, ""),
+        (InterventionKind.CASEWORK, 25, None, "", ""),
+        (InterventionKind.REFERRAL_ON, 18, 10, InterventionOutcome.ACHIEVED, ""),
+        (InterventionKind.ADVICE, 8, 8, InterventionOutcome.ACHIEVED, ""),
+    ]
+    for n, (kind, opened, closed, outcome, destination) in enumerate(plans):
+        reconnection = kind == InterventionKind.RECONNECTION
+        intervention = Intervention(
+            client=people[(n * 3) % len(people)],
+            kind=kind,
+            opened=today - timedelta(days=opened),
+            closed=today - timedelta(days=closed) if closed is not None else None,
+            outcome=outcome,
+            worker=support if n % 2 else outreach,
+            destination=destination,
+            local_connection_verified_by="Phoned the home council's housing options team"
+            if reconnection
+            else "",
+            travel_arranged="Train ticket and a packed lunch" if reconnection and closed else "",
+            notes="Agreed with the person.",
+            outcome_notes="Safety concerns in the home area." if outcome == "exempt" else "",
+        )
+        services.save_intervention(intervention, by=intervention.worker)
+    return len(plans)
+
+
+def _swep(today: date, out: list[Client], coordinator: User, outreach: User) -> int:
+    # In force now (a cold snap this week), so the banner and the SWEP page have something to show.
+    starts = day_start(today - timedelta(days=2)) + timedelta(hours=17)
+    activation = services.save_swep_activation(
+        SevereWeatherActivation(
+            starts=starts,
+            ends=day_start(today + timedelta(days=1)) + timedelta(hours=9),
+            trigger=SwepTrigger.FREEZING,
+            forecast_minimum=Decimal("-2.0"),
+            note="Met Office forecast below zero for three nights.",
+        ),
+        by=coordinator,
+    )
+    offers = 0
+    for n, person in enumerate(out[:6]):
+        accepted = n % 3 != 2
+        offer = SwepOffer(
+            activation=activation,
+            client=person,
+            offered_on=today - timedelta(days=n % 2),
+            offer=SwepOfferKind.SHELTER_BED if n % 2 else SwepOfferKind.EMERGENCY_ACCOMMODATION,
+            accepted=accepted,
+            declined_reason="" if accepted else "Would not leave his pitch and belongings.",
+            mental_health_assessment_requested=not accepted,
+        )
+        services.save_swep_offer(offer, by=outreach)
+        offers += 1
+    return offers
+
+
+def _counts(today: date, out: list[Client], agencies: dict[str, Agency], coordinator: User) -> int:
+    counted = 0
+    for year, method, size in [
+        (today.year - 2, CountMethod.ESTIMATE, 9),
+        (today.year - 1, CountMethod.ESTIMATE_WITH_SPOTLIGHT, 12),
+    ]:
+        count = services.save_count(
+            RoughSleepingCount(
+                night=date(year, 11, 13),
+                method=method,
+                areas_covered="City centre, the Hoe, Barbican, Stonehouse, Mutley",
+                notes="Agencies met at 11 p.m.; spotlight count from 1 a.m.",
+            ),
+            agencies=[agencies["police"], agencies["shekinah"], agencies["harbour"]],
+            by=coordinator,
+        )
+        for n in range(size):
+            known = out[n] if n < len(out) and n % 2 == 0 else None
+            person = CountedPerson(
+                count=count,
+                client=known,
+                gender=CountGender.FEMALE if n % 5 == 1 else CountGender.MALE,
+                age_band=AgeBand.AGE_18_25 if n % 4 == 3 else AgeBand.AGE_26_PLUS,
+                nationality_group=NATIONALITY_MIX[n % len(NATIONALITY_MIX)],
+                location=HOTSPOTS[n % len(HOTSPOTS)][0],
+            )
+            services.save_counted_person(person, by=coordinator)
+            counted += 1
+    return counted

@@ -1,0 +1,44 @@
+"""The demo data that `make run` loads shows every part of outreach."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from clients.models import Client
+from outreach import figures
+from outreach.models import (
+    Contact,
+    CountedPerson,
+    Intervention,
+    OutreachSession,
+    PublicReport,
+    ReportStatus,
+    RoughSleepingCount,
+    SwepOffer,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_data_shows_outreach(settings):
+    settings.DEBUG = True
+    call_command("load_demo", stdout=StringIO())
+    assert OutreachSession.objects.count() >= 30
+    assert Contact.objects.unidentified().exists()
+    assert Contact.objects.identified().bedded_down().count() > 100
+    assert figures.seen_rough_sleeping(Client.objects.active(), days=14).count() >= 5
+    statuses = set(PublicReport.objects.values_list("status", flat=True))
+    assert {ReportStatus.OPEN, ReportStatus.FOUND, ReportStatus.NOT_FOUND} <= statuses
+    assert PublicReport.objects.overdue().exists()
+    assert Intervention.objects.reconnections().exclude(outcome="").count() >= 3
+    assert figures.active_swep() is not None and SwepOffer.objects.filter(accepted=False).exists()
+    assert RoughSleepingCount.objects.count() == 2 and CountedPerson.objects.exists()
+
+    sessions, contacts = OutreachSession.objects.count(), Contact.objects.count()
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert (OutreachSession.objects.count(), Contact.objects.count()) == (sessions, contacts)
+    assert "contacts" not in out.getvalue()
