@@ -13,7 +13,7 @@ from mars.dates import day_start
 from mars.roles import Role
 from outreach import figures
 from outreach.models import OutreachSession
-from tests.factories import ClientFactory, ContactFactory, HotspotFactory, OutreachSessionFactory
+from tests.factories import ClientFactory, ContactFactory, HotspotFactory
 
 pytestmark = pytest.mark.django_db
 
