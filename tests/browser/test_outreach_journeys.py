@@ -51,10 +51,16 @@ def test_outreach_worker_on_a_phone_starts_a_session_logs_contacts_and_identifie
     page.get_by_label("Description").fill("Young man, red hoodie, black dog")
     page.get_by_role("checkbox", name=re.compile("Bedded down")).check()
     page.get_by_label("Location").fill("Under the Mayflower steps")
+    page.context.grant_permissions(["geolocation"])
+    page.context.set_geolocation({"latitude": 50.36462, "longitude": -4.13617, "accuracy": 12})
+    page.get_by_text("Time, kind, place on the map, needs and notes").click()
+    page.get_by_role("button", name="Use my location").click()
+    expect(page.get_by_label("Latitude")).to_have_value("50.36462")
     page.get_by_role("button", name="Save contact").click()
     expect(page.get_by_text("Unidentified sighting: contact logged.")).to_be_visible()
     sighting = Contact.objects.get(client__isnull=True)
     assert sighting.session == session
+    assert (str(sighting.latitude), str(sighting.longitude)) == ("50.36462", "-4.13617")
 
     # Later: the sighting becomes a new person's record.
     page.goto("/outreach/sightings/")

@@ -165,6 +165,24 @@ def test_a_sighting_is_linked_once_even_if_two_workers_try(outreach, sam):
     assert sighting.client == sam
 
 
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_linking_one_sighting_at_once_make_one_link():
+    from tests.concurrency import at_once
+    from tests.factories import UserFactory
+
+    sighting = ContactFactory(client=None, description="Man with a bike")
+    first, second = ClientFactory(), ClientFactory()
+    worker = UserFactory()
+    results = at_once(
+        lambda: services.link_contact(sighting, first, by=worker),
+        lambda: services.link_contact(sighting, second, by=worker),
+    )
+    assert sum(isinstance(r, services.OutreachError) for r in results) == 1
+    sighting.refresh_from_db()
+    assert sighting.client in (first, second)
+    assert sighting.history.filter(history_change_reason__startswith="Identified").count() == 1
+
+
 def test_people_are_found_by_the_description_of_an_earlier_sighting(as_role, sam):
     browser = as_role(Role.OUTREACH)
     ContactFactory(client=sam, description="Green sleeping bag, Staffie called Bruno")

@@ -5,10 +5,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import threading
 
 import pytest
-from django.db import IntegrityError, connection
+from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,6 +20,7 @@ from outreach.models import (
     SevereWeatherActivation,
     SwepOffer,
 )
+from tests.concurrency import at_once
 from tests.factories import (
     ClientFactory,
     ContactFactory,
@@ -77,42 +77,17 @@ def test_activations_cannot_overlap(coordinator):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_coordinators_activating_at_once_get_one_activation():
-    import importlib
-
-    from django.apps import apps
-
-    for module in (
-        "mars.migrations.0001_create_roles",
-        "outreach.migrations.0002_grant_role_permissions",
-    ):
-        function = "create_roles" if "create_roles" in module else "grant"
-        getattr(importlib.import_module(module), function)(apps, None)
-    people = [UserFactory(role=Role.COORDINATOR) for _ in range(2)]
+    first, second = UserFactory(), UserFactory()
     start = timezone.now()
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
 
     def activate(user):  # type: ignore[no-untyped-def]
-        try:
-            barrier.wait()
-            services.save_swep_activation(
-                SevereWeatherActivation(
-                    starts=start, ends=start + dt.timedelta(days=1), trigger="freezing"
-                ),
-                by=user,
-            )
-            outcomes.append("activated")
-        except services.OutreachError:
-            outcomes.append("refused")
-        finally:
-            connection.close()
+        activation = SevereWeatherActivation(
+            starts=start, ends=start + dt.timedelta(days=1), trigger="freezing"
+        )
+        return services.save_swep_activation(activation, by=user)
 
-    threads = [threading.Thread(target=activate, args=(user,)) for user in people]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes) == ["activated", "refused"]
+    results = at_once(lambda: activate(first), lambda: activate(second))
+    assert sorted(type(r).__name__ for r in results) == ["OutreachError", "SevereWeatherActivation"]
     assert SevereWeatherActivation.objects.count() == 1
 
 
