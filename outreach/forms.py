@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django import forms
@@ -118,7 +119,7 @@ class ContactForm(forms.ModelForm):
         self.fields["hotspot"].queryset = Hotspot.objects.filter(active=True)
         today = timezone.localdate()
         self.fields["session"].queryset = OutreachSession.objects.filter(
-            date__gte=today - timezone.timedelta(days=7)
+            date__gte=today - timedelta(days=7)
         )
         self.fields["latitude"].help_text = "Filled in by “Use my location”, or leave empty."
 
@@ -173,7 +174,7 @@ class AttemptForm(forms.Form):
 
     def __init__(self, *args: Any, contacts: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        since = timezone.localdate() - timezone.timedelta(days=7)
+        since = timezone.localdate() - timedelta(days=7)
         self.fields["session"].queryset = OutreachSession.objects.filter(date__gte=since)
         if contacts is not None:
             self.fields["found_contact"].queryset = contacts

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection, models, transaction
 from django.utils import timezone
 
@@ -26,7 +26,8 @@ from outreach.models import (
     SwepOffer,
 )
 
-User = AbstractBaseUser
+# The acting user as views, the API and commands have it (services refuse or ignore anonymous).
+User = AbstractBaseUser | AnonymousUser
 
 
 class OutreachError(Exception):

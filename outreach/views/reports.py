@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -130,7 +132,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _duration(value: timezone.timedelta) -> str:
+def _duration(value: timedelta) -> str:
     hours = int(value.total_seconds() // 3600)
     if hours >= 48:
         return f"{hours // 24} days {hours % 24} hours"
@@ -142,7 +144,7 @@ def _duration(value: timezone.timedelta) -> str:
 def report_attempt(request: HttpRequest, pk: int) -> HttpResponse:
     report = access.get_visible(request.user, PublicReport, pk, write=True)
     access.require(request.user, access.perm(ReportAttempt, "add"))
-    since = timezone.now() - timezone.timedelta(days=3)
+    since = timezone.now() - timedelta(days=3)
     contacts = access.visible(request.user, Contact).filter(at__gte=since).select_related("client")
     form = AttemptForm(request.POST or None, contacts=contacts)
     if request.method == "POST" and form.is_valid():

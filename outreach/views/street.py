@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -56,7 +57,7 @@ def outreach_home(request: HttpRequest) -> HttpResponse:
     user = request.user
     access.require(user, access.perm(Contact, "view"))
     today = timezone.localdate()
-    week_start, _ = day_bounds(today - timezone.timedelta(days=6), today)
+    week_start, _ = day_bounds(today - timedelta(days=6), today)
     people = access.visible_clients(user)
     context = {
         "todays_session": services.todays_session(user),
@@ -188,7 +189,7 @@ def _remembered(request: HttpRequest) -> dict[str, Any]:
     session = None
     if remembered.get("session"):
         session = OutreachSession.objects.filter(
-            pk=remembered["session"], date__gte=timezone.localdate() - timezone.timedelta(days=1)
+            pk=remembered["session"], date__gte=timezone.localdate() - timedelta(days=1)
         ).first()
     initial["session"] = session or services.todays_session(request.user)
     return initial

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -61,7 +62,7 @@ def swep_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         access.require(request.user, access.perm(SevereWeatherActivation, "add"))
         activation = SevereWeatherActivation()
         now = timezone.localtime().replace(second=0, microsecond=0)
-        tomorrow_morning = (now + timezone.timedelta(days=1)).replace(hour=9, minute=0)
+        tomorrow_morning = (now + timedelta(days=1)).replace(hour=9, minute=0)
         initial = {"starts": now, "ends": tomorrow_morning}
     else:
         activation = access.get_visible(request.user, SevereWeatherActivation, pk, write=True)
