@@ -179,6 +179,7 @@ class AllocateSerializer(serializers.Serializer):
 
 class PublicReportSerializer(ServiceSerializer):
     attempts = AttemptSerializer(many=True, read_only=True)
+    first_attempt_at = serializers.DateTimeField(read_only=True, allow_null=True)
     overdue = serializers.SerializerMethodField()
 
     class Meta:
@@ -206,7 +207,6 @@ class PublicReportSerializer(ServiceSerializer):
         read_only_fields = [
             "status",
             "allocated_session",
-            "first_attempt_at",
             "found_contact",
             "outcome",
             "closed_at",
@@ -237,11 +237,6 @@ class InterventionSerializer(ServiceSerializer):
             "travel_arranged",
         ]
         extra_kwargs = {"worker": {"required": False}}
-
-    def validate_client(self, client: Client) -> Client:
-        if self.instance is not None and client.pk != self.instance.client_id:
-            raise serializers.ValidationError("An intervention cannot be moved to another person.")
-        return client
 
     def service(self, record: Intervention, *, by: Any) -> Intervention:
         return services.save_intervention(record, by=by)

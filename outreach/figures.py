@@ -18,6 +18,7 @@ from outreach.models import (
     Contact,
     CountedPerson,
     CountGender,
+    Hotspot,
     NationalityGroup,
     RoughSleepingCount,
     SevereWeatherActivation,
@@ -170,6 +171,22 @@ def count_table(totals: list[CountTotals]) -> list[tuple[str, list[int]]]:
 
 
 GROUP_LABELS = {"gender": "Gender", "age_band": "Age", "nationality_group": "Nationality"}
+
+
+def sightings_at(
+    hotspot: Hotspot, windows: tuple[int, ...], today: date | None = None
+) -> dict[int, int]:
+    """Bedded-down contacts at one hotspot in each window of the last N local days (one query)."""
+    today = today or timezone.localdate()
+    counts = {
+        f"last_{days}": Count(
+            "pk", filter=Q(at__gte=day_bounds(today - timedelta(days=days - 1), today)[0])
+        )
+        for days in windows
+    }
+    _, end = day_bounds(today, today)
+    totals = Contact.objects.bedded_down().filter(hotspot=hotspot, at__lt=end).aggregate(**counts)
+    return {days: totals[f"last_{days}"] for days in windows}
 
 
 def hotspot_sightings(days: int = 28, today: date | None = None) -> dict[int, int]:

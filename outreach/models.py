@@ -10,14 +10,14 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from clients.models import Agency, Client, ClientStatus, SupportNeed
-from mars.dates import day_bounds, local_date
+from mars.dates import day_bounds
 
 USER = settings.AUTH_USER_MODEL
 
@@ -233,10 +233,6 @@ class Contact(models.Model):
             raise ValidationError(errors)
 
     @property
-    def local_date(self) -> date:
-        return local_date(self.at)
-
-    @property
     def place(self) -> str:
         parts = [self.location, self.hotspot.name if self.hotspot_id and self.hotspot else ""]
         return ", ".join(dict.fromkeys(p for p in parts if p)) or "Not recorded"
@@ -269,7 +265,8 @@ class PublicReportQuerySet(models.QuerySet["PublicReport"]):
         """Live reports with no attempt yet, received longer ago than the allowed hours."""
         now = now or timezone.now()
         limit = now - timedelta(hours=settings.OUTREACH_REPORT_ATTEMPT_HOURS)
-        return self.live().filter(first_attempt_at__isnull=True, received_at__lt=limit)
+        attempted = ReportAttempt.objects.filter(report=OuterRef("pk"))
+        return self.live().filter(~Exists(attempted), received_at__lt=limit)
 
 
 class PublicReport(models.Model):
@@ -300,7 +297,6 @@ class PublicReport(models.Model):
         blank=True,
         related_name="allocated_reports",
     )
-    first_attempt_at = models.DateTimeField(null=True, blank=True, editable=False)
     found_contact = models.ForeignKey(
         Contact, on_delete=models.PROTECT, null=True, blank=True, related_name="reports"
     )
@@ -348,10 +344,14 @@ class PublicReport(models.Model):
             raise ValidationError({"received_at": "A report cannot be received in the future."})
 
     @property
+    def first_attempt_at(self) -> datetime | None:
+        """When someone first went looking (from the attempts, prefetched where lists need it)."""
+        return min((attempt.at for attempt in self.attempts.all()), default=None)
+
+    @property
     def time_to_first_attempt(self) -> timedelta | None:
-        if self.first_attempt_at is None:
-            return None
-        return self.first_attempt_at - self.received_at
+        first = self.first_attempt_at
+        return None if first is None else first - self.received_at
 
     def is_overdue(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()
@@ -415,9 +415,6 @@ RECONNECTION_OUTCOMES = [
 class InterventionQuerySet(models.QuerySet["Intervention"]):
     def reconnections(self) -> InterventionQuerySet:
         return self.filter(kind=InterventionKind.RECONNECTION)
-
-    def open(self) -> InterventionQuerySet:
-        return self.filter(closed__isnull=True)
 
 
 class Intervention(models.Model):

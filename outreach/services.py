@@ -178,8 +178,6 @@ def save_report(report: PublicReport, *, by: User | None) -> PublicReport:
     else:
         before = PublicReport.objects.select_for_update().get(pk=report.pk)
         report.status = before.status
-    if not report.reporter_consents:
-        report.reporter_name = report.reporter_contact = ""
     return _save(report, by=by, exclude=["created_by"])
 
 
@@ -203,8 +201,8 @@ def record_attempt(
     """Record a go at finding the person a report is about.
 
     Rules: only an open or searching report takes attempts; attempts are not in the future nor
-    before the report came in; the first attempt starts the clock's stop (time to first attempt);
-    an attempt that found the person links the contact and marks the report found.
+    before the report came in; an attempt that found the person links the contact and marks the
+    report found.
     """
     report = _live_report(report)
     at = at or timezone.now()
@@ -221,8 +219,6 @@ def record_attempt(
         by=by,
     )
     _save(attempt, by=by)
-    if report.first_attempt_at is None or at < report.first_attempt_at:
-        report.first_attempt_at = at
     if found_contact is not None:
         report.status = ReportStatus.FOUND
         report.found_contact = found_contact

@@ -43,8 +43,10 @@ from outreach.views.common import (
 def report_list(request: HttpRequest) -> HttpResponse:
     access.require(request.user, access.perm(PublicReport, "view"))
     show = request.GET.get("show", "live")
-    reports = access.visible(request.user, PublicReport).select_related(
-        "allocated_session", "hotspot"
+    reports = (
+        access.visible(request.user, PublicReport)
+        .select_related("allocated_session", "hotspot")
+        .prefetch_related("attempts")
     )
     if show == "overdue":
         reports = reports.overdue()

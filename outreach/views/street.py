@@ -441,7 +441,7 @@ def hotspot_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def hotspot_detail(request: HttpRequest, pk: int) -> HttpResponse:
     hotspot = access.get_visible(request.user, Hotspot, pk)
-    counts = {days: figures.hotspot_sightings(days).get(hotspot.pk, 0) for days in (7, 28, 90)}
+    counts = figures.sightings_at(hotspot, (7, 28, 90))
     rows = [
         ("Area", hotspot.area),
         ("Description", hotspot.description),

@@ -186,3 +186,19 @@ def test_the_openapi_schema_has_the_outreach_api_and_no_warnings(tmp_path):
     schema = out.read_text()
     for path in ("/api/contacts/{id}/link/", "/api/public-reports/{id}/attempt/", "/api/counts/"):
         assert path in schema
+
+
+def test_the_api_refuses_reporter_details_without_consent_like_the_page(as_role):
+    browser = as_role(Role.OUTREACH)
+    response = _post(
+        browser,
+        "publicreport-list",
+        {
+            "source": "public",
+            "location": "Drake Circus",
+            "description": "Man in doorway",
+            "reporter_name": "Pat",
+        },
+    )
+    assert response.status_code == 400 and "reporter_consents" in response.json()
+    assert not PublicReport.objects.exists()
