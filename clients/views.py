@@ -37,6 +37,7 @@ from clients.models import (
 )
 from mars import access
 from mars.history import history_entries
+from mars.person_page import sections_for
 from mars.timeline import timeline_for
 
 PAGE_SIZE = 25
@@ -134,6 +135,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "merged_duplicates": client.merged_duplicates.all(),
         "history": history,
         "timeline": timeline_for(client, user),
+        "sections": sections_for(client, user),
         "can_log_contact": access.can_log_contact(user),
         "can_add_intervention": access.can(user, "outreach.add_intervention"),
         "can_change": access.can_change(user, Client),

@@ -98,3 +98,12 @@ def can_see_agencies(user: AnyUser) -> bool:
 
 def can_log_contact(user: AnyUser) -> bool:
     return can(user, "outreach.add_contact")
+
+
+def can_decide_a2a(user: AnyUser) -> bool:
+    """The A2A panel (its members and the coordinator) prioritises and decides referrals."""
+    return can(user, "accommodation.decide_a2areferral")
+
+
+def can_place(user: AnyUser) -> bool:
+    return can(user, "accommodation.add_placement")

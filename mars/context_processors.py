@@ -17,6 +17,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if access.can(user, "outreach.view_contact"):
         links.append(("Outreach", reverse("outreach:home")))
         links.append(("Reports", reverse("outreach:report_list")))
+    if access.can(user, "accommodation.view_unit"):
+        links.append(("Accommodation", reverse("accommodation:board")))
     if access.can_see_agencies(user):
         links.append(("Agencies", reverse("clients:agency_list")))
     links.append(("API", reverse("api-docs")))

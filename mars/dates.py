@@ -19,3 +19,27 @@ def day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
 
 def local_date(instant: datetime) -> date:
     return timezone.localtime(instant).date()
+
+
+def month_bounds(month: date) -> tuple[date, date]:
+    """The first and last days of the calendar month a day falls in."""
+    first = month.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return first, following - timedelta(days=1)
+
+
+def parse_month(text: str | None, default: date) -> date:
+    """ "2026-10" as the first day of that month; the default's month when empty or malformed."""
+    try:
+        year, month = (int(part) for part in (text or "").split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        return default.replace(day=1)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day of the month `months` later (the month's last day when it is shorter)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    last = month_bounds(date(year, month, 1))[1].day
+    return date(year, month, min(day.day, last))

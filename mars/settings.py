@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "mars",
     "clients",
     "outreach",
+    "accommodation",
 ]
 
 MIDDLEWARE = [

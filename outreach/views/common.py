@@ -1,74 +1,8 @@
-"""What the outreach pages share: the record page, the form page, safe redirects."""
+"""What the outreach pages share beyond mars.pages."""
 
 from __future__ import annotations
 
 from typing import Any
-
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils.http import url_has_allowed_host_and_scheme
-
-from clients import services as client_services
-from clients.models import Client
-from mars import access
-from mars.history import history_entries
-
-PAGE_SIZE = 25
-
-
-def history_of(obj: Any, *extra: tuple[str, Any]) -> list[Any]:
-    return history_entries(("", obj.history.select_related("history_user")), *extra)
-
-
-def record_page(
-    request: HttpRequest,
-    obj: Any,
-    rows: list[tuple[str, Any]],
-    *,
-    edit_url: str | None = None,
-    template: str = "records/detail.html",
-    history: list[Any] | None = None,
-    **extra: Any,
-) -> HttpResponse:
-    return render(
-        request,
-        template,
-        {
-            "object": obj,
-            "client": extra.pop("client", getattr(obj, "client", None)),
-            "title": extra.pop("title", str(obj)),
-            "rows": rows,
-            "history": history if history is not None else history_of(obj),
-            "can_change": access.can_change(request.user, type(obj)),
-            "edit_url": edit_url,
-            **extra,
-        },
-    )
-
-
-def form_page(request: HttpRequest, form: Any, title: str, **extra: Any) -> HttpResponse:
-    return render(
-        request,
-        extra.pop("template", "records/form.html"),
-        {"form": form, "title": title, **extra},
-    )
-
-
-def safe_next(request: HttpRequest) -> str | None:
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return None
-
-
-def person_for_record(request: HttpRequest, pk: object) -> Client:
-    """The person a new record is for: one the user may see; for a merged record, the survivor."""
-    client = access.get_visible(request.user, Client, pk)
-    if client.is_merged:
-        client = client_services.final_record(client)
-    return client
 
 
 def clock(value: Any) -> str:

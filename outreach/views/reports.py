@@ -13,6 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mars import access
+from mars.pages import (
+    PAGE_SIZE,
+    form_page,
+    history_of,
+    person_for_record,
+    record_page,
+)
 from outreach import services
 from outreach.forms import (
     AllocateForm,
@@ -27,13 +34,6 @@ from outreach.models import (
     PublicReport,
     ReportAttempt,
     ReportStatus,
-)
-from outreach.views.common import (
-    PAGE_SIZE,
-    form_page,
-    history_of,
-    person_for_record,
-    record_page,
 )
 
 # Reports from the public

@@ -20,6 +20,13 @@ from clients.models import Client
 from mars import access
 from mars.dates import day_bounds
 from mars.history import history_entries
+from mars.pages import (
+    PAGE_SIZE,
+    form_page,
+    person_for_record,
+    record_page,
+    safe_next,
+)
 from outreach import figures, services
 from outreach.forms import (
     ContactForm,
@@ -36,14 +43,7 @@ from outreach.models import (
     PublicReport,
     Verification,
 )
-from outreach.views.common import (
-    PAGE_SIZE,
-    clock,
-    form_page,
-    person_for_record,
-    record_page,
-    safe_next,
-)
+from outreach.views.common import clock
 
 # What the contact form remembers between contacts, in the signed-in session.
 REMEMBERED = "outreach_last_contact"

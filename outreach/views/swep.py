@@ -15,6 +15,12 @@ from django.views.decorators.http import require_POST
 
 from clients.models import normal_reference
 from mars import access
+from mars.pages import (
+    form_page,
+    history_of,
+    person_for_record,
+    record_page,
+)
 from outreach import figures, services
 from outreach.forms import (
     CountedPersonForm,
@@ -27,12 +33,6 @@ from outreach.models import (
     RoughSleepingCount,
     SevereWeatherActivation,
     SwepOffer,
-)
-from outreach.views.common import (
-    form_page,
-    history_of,
-    person_for_record,
-    record_page,
 )
 
 # SWEP

@@ -1,0 +1,312 @@
+"""Figures about accommodation: the availability board, MARS House voids and occupancy, and
+Housing First tenancy sustainment. Pure reads; the pages, the API and the reports share them."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Max, Prefetch, QuerySet
+
+from accommodation.models import (
+    EndReason,
+    Placement,
+    Property,
+    PropertyType,
+    Unavailability,
+    Unit,
+)
+from mars.dates import add_months, month_bounds
+
+ENDING_SOON_DAYS = 14
+
+
+def percent(numerator: int, denominator: int) -> float | None:
+    """round(100 * n / d, 1), half up as the contract reports it; None when d is 0."""
+    if not denominator:
+        return None
+    value = Decimal(100 * numerator) / Decimal(denominator)
+    return float(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+# The availability board
+
+
+@dataclass
+class Board:
+    today: date
+    free: list[Unit]
+    ending_soon: list[Placement]
+    unavailable: list[tuple[Unit, Unavailability]]
+
+
+def board(units: QuerySet[Unit], placements: QuerySet[Placement], today: date) -> Board:
+    """Units free today, placements planned to end within 14 days, units out of use today."""
+    free = list(
+        units.free_on(today).select_related("property__provider").order_by("property__name", "name")
+    )
+    ending = list(
+        placements.current(today)
+        .filter(
+            planned_end__isnull=False, planned_end__lte=today + timedelta(days=ENDING_SOON_DAYS)
+        )
+        .select_related("client", "unit__property")
+        .order_by("planned_end", "unit__property__name", "unit__name")
+    )
+    periods = (
+        Unavailability.objects.filter(unit__in=units)
+        .on(today)
+        .select_related("unit__property")
+        .order_by("unit__property__name", "unit__name")
+    )
+    return Board(today, free, ending, [(p.unit, p) for p in periods])
+
+
+# MARS House voids
+
+
+@dataclass
+class RoomMonth:
+    unit: Unit
+    days: int  # days of the month counted (up to today)
+    occupied: int
+    unavailable: int
+    void: int  # empty and available
+
+    @property
+    def available(self) -> int:
+        return self.days - self.unavailable
+
+    @property
+    def occupancy(self) -> float | None:
+        return percent(self.occupied, self.available)
+
+
+@dataclass
+class VoidReport:
+    month: date
+    rooms: list[RoomMonth]
+    days: int
+
+    @property
+    def void_days(self) -> int:
+        return sum(r.void for r in self.rooms)
+
+    @property
+    def occupied_days(self) -> int:
+        return sum(r.occupied for r in self.rooms)
+
+    @property
+    def unavailable_days(self) -> int:
+        return sum(r.unavailable for r in self.rooms)
+
+    @property
+    def available_days(self) -> int:
+        return sum(r.available for r in self.rooms)
+
+    @property
+    def occupancy(self) -> float | None:
+        return percent(self.occupied_days, self.available_days)
+
+
+def _covered(start: date, end: date | None, first: date, last: date) -> set[date]:
+    """The days of first..last inside [start, end)."""
+    day, stop = max(start, first), min(end - timedelta(days=1) if end else last, last)
+    days = set()
+    while day <= stop:
+        days.add(day)
+        day += timedelta(days=1)
+    return days
+
+
+def void_report(units: QuerySet[Unit], month: date, today: date) -> VoidReport:
+    """Per room, the days of a month it was occupied, out of use, and void (empty and available).
+
+    Days after today are not counted; a day with someone in the room counts as occupied even if
+    part of the room was out of use; occupancy = occupied days / available days.
+    """
+    first, last = month_bounds(month)
+    last = min(last, today)
+    rooms: list[RoomMonth] = []
+    if last < first:
+        return VoidReport(month=first, rooms=[], days=0)
+    units = units.select_related("property").prefetch_related(
+        Prefetch(
+            "placements",
+            queryset=Placement.objects.overlapping(first, last + timedelta(days=1)),
+            to_attr="month_placements",
+        ),
+        Prefetch(
+            "unavailable_periods",
+            queryset=Unavailability.objects.overlapping(first, last + timedelta(days=1)),
+            to_attr="month_periods",
+        ),
+    )
+    days = (last - first).days + 1
+    for unit in units.order_by("property__name", "name"):
+        occupied: set[date] = set()
+        for p in unit.month_placements:  # type: ignore[attr-defined]
+            occupied |= _covered(p.start, p.end, first, last)
+        out: set[date] = set()
+        for u in unit.month_periods:  # type: ignore[attr-defined]
+            out |= _covered(u.start, u.end, first, last)
+        out -= occupied
+        rooms.append(
+            RoomMonth(
+                unit=unit,
+                days=days,
+                occupied=len(occupied),
+                unavailable=len(out),
+                void=days - len(occupied) - len(out),
+            )
+        )
+    return VoidReport(month=first, rooms=rooms, days=days)
+
+
+@dataclass
+class EmptyRoom:
+    unit: Unit
+    since: date | None  # None: nobody has been placed in it and it was never out of use
+
+
+def empty_rooms(units: QuerySet[Unit], today: date) -> list[EmptyRoom]:
+    """Rooms empty and available today, and since when (the later of the last person leaving and
+    the room coming back into use)."""
+    free = (
+        units.free_on(today)
+        .select_related("property")
+        .annotate(
+            last_left=Max("placements__end"),
+        )
+        .order_by("property__name", "name")
+    )
+    back_in_use = dict(
+        Unavailability.objects.filter(unit__in=units, end__lte=today)
+        .values("unit")
+        .annotate(last=Max("end"))
+        .values_list("unit", "last")
+    )
+    rooms = []
+    for unit in free:
+        dates = [d for d in (unit.last_left, back_in_use.get(unit.pk)) if d]  # type: ignore[attr-defined]
+        rooms.append(EmptyRoom(unit=unit, since=max(dates) if dates else None))
+    return sorted(rooms, key=lambda r: (r.since or date.min, str(r.unit)))
+
+
+def mars_house_units() -> QuerySet[Unit]:
+    return Unit.objects.filter(property__type=PropertyType.MARS_HOUSE, active=True)
+
+
+def mars_houses() -> QuerySet[Property]:
+    return Property.objects.filter(type=PropertyType.MARS_HOUSE, active=True)
+
+
+# Housing First sustainment
+
+SUSTAINMENT_POINTS = (6, 12)
+
+
+@dataclass
+class Tenancy:
+    """A Housing First tenancy: its first placement and the chain of moves that followed."""
+
+    placement: Placement
+    placements: list[Placement]
+    end: date | None
+    end_reason: str
+    at: dict[int, str] = field(default_factory=dict)  # months -> sustained/ended/died/not yet
+
+    @property
+    def start(self) -> date:
+        return self.placement.start
+
+    @property
+    def current(self) -> Placement:
+        return self.placements[-1]
+
+
+SUSTAINED, ENDED, DIED, NOT_YET = "sustained", "ended", "died", "not yet"
+
+
+def outcome_at(start: date, end: date | None, end_reason: str, months: int, today: date) -> str:
+    """Whether a tenancy was still going N months after it began.
+
+    A tenancy that has not reached the point is "not yet"; one ended by the tenant's death before
+    it is left out of the rate ("died"), as Housing First evaluations in England do.
+    """
+    point = add_months(start, months)
+    if end is not None and end < point:
+        return DIED if end_reason == EndReason.DECEASED else ENDED
+    if point > today:
+        return NOT_YET
+    return SUSTAINED
+
+
+def tenancies(placements: QuerySet[Placement], today: date) -> list[Tenancy]:
+    """Housing First tenancies, a move between Housing First homes kept as one tenancy."""
+    rows = list(
+        placements.housing_first()
+        .select_related("client", "unit__property__provider")
+        .order_by("client_id", "start", "id")
+    )
+    by_client: dict[int, list[Placement]] = defaultdict(list)
+    for p in rows:
+        by_client[p.client_id].append(p)
+    result = []
+    for chain in by_client.values():
+        current: list[Placement] = []
+        for p in chain:
+            continues = (
+                current
+                and current[-1].end_reason == EndReason.TRANSFERRED
+                and current[-1].end == p.start
+            )
+            if continues:
+                current.append(p)
+                continue
+            if current:
+                result.append(_tenancy(current, today))
+            current = [p]
+        if current:
+            result.append(_tenancy(current, today))
+    return sorted(result, key=lambda t: (t.start, t.placement.pk), reverse=True)
+
+
+def _tenancy(chain: list[Placement], today: date) -> Tenancy:
+    last = chain[-1]
+    tenancy = Tenancy(
+        placement=chain[0], placements=chain, end=last.end, end_reason=last.end_reason
+    )
+    for months in SUSTAINMENT_POINTS:
+        tenancy.at[months] = outcome_at(
+            tenancy.start, tenancy.end, tenancy.end_reason, months, today
+        )
+    return tenancy
+
+
+@dataclass
+class SustainmentRate:
+    months: int
+    sustained: int
+    reached: int
+
+    @property
+    def percent(self) -> float | None:
+        return percent(self.sustained, self.reached)
+
+
+def sustainment_rates(tenancies: list[Tenancy]) -> list[SustainmentRate]:
+    """Of the tenancies that reached 6 (12) months, the share still going then (deaths left out)."""
+    rates = []
+    for months in SUSTAINMENT_POINTS:
+        outcomes = [t.at[months] for t in tenancies]
+        rates.append(
+            SustainmentRate(
+                months=months,
+                sustained=outcomes.count(SUSTAINED),
+                reached=outcomes.count(SUSTAINED) + outcomes.count(ENDED),
+            )
+        )
+    return rates

@@ -1,0 +1,206 @@
+"""Pages for A2A referrals: the panel's queue, referring a person, and the panel's decisions."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from accommodation import services
+from accommodation.forms import A2AReferralForm, DecisionForm, PriorityForm, ReasonForm
+from accommodation.models import DECIDED, A2AReferral, ReferralStatus
+from mars import access
+from mars.forms import staff_label
+from mars.pages import PAGE_SIZE, person_for_record, record_page, service_form
+
+REFUSALS = (services.AccommodationError,)
+SHOW = {
+    "queue": ("Waiting for the panel", lambda q: q.waiting().queue_order()),
+    "approved": ("Approved, to place", lambda q: q.approved().queue_order()),
+    "decided": ("Decided", lambda q: q.filter(status__in=DECIDED).order_by("-decided_at", "-id")),
+    "all": ("All", lambda q: q.order_by("-referred_on", "-id")),
+}
+
+
+@login_required
+def referral_list(request: HttpRequest) -> HttpResponse:
+    """The panel's queue: priority 1 first (unset last), then the longest waiting."""
+    user = request.user
+    access.require(user, access.perm(A2AReferral, "view"))
+    show = request.GET.get("show") if request.GET.get("show") in SHOW else "queue"
+    referrals = access.visible(user, A2AReferral).select_related(
+        "client", "referred_by", "decided_by"
+    )
+    title, select = SHOW[show]
+    page = Paginator(select(referrals), PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = {key: select(referrals).count() for key in ("queue", "approved")}
+    return render(
+        request,
+        "accommodation/referral_list.html",
+        {
+            "page": page,
+            "show": show,
+            "title": title,
+            "choices": [(key, label) for key, (label, _) in SHOW.items()],
+            "counts": counts,
+            "today": timezone.localdate(),
+            "can_decide": access.can_decide_a2a(user),
+        },
+    )
+
+
+@login_required
+def referral_create(request: HttpRequest, client_pk: int) -> HttpResponse:
+    access.require(request.user, access.perm(A2AReferral, "add"))
+    client = person_for_record(request, client_pk)
+    referral = A2AReferral(client=client, referred_by=request.user)
+    form = A2AReferralForm(request.POST or None, instance=referral)
+    return service_form(
+        request,
+        form,
+        "Refer to the A2A panel",
+        run=lambda data: services.refer_to_panel(form.save(commit=False), by=request.user),
+        refusals=REFUSALS,
+        done=lambda saved: saved,
+        message="Referral sent to the A2A panel.",
+        client=client,
+        submit_label="Send to the panel",
+    )
+
+
+@login_required
+def referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = access.get_visible(request.user, A2AReferral, pk, write=True)
+    form = A2AReferralForm(request.POST or None, instance=referral)
+    return service_form(
+        request,
+        form,
+        "Change referral",
+        run=lambda data: services.refer_to_panel(form.save(commit=False), by=request.user),
+        refusals=REFUSALS,
+        done=lambda saved: saved,
+        message="Referral saved.",
+        client=referral.client,
+        cancel_url=referral.get_absolute_url(),
+    )
+
+
+@login_required
+def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    r = access.get_visible(user, A2AReferral, pk)
+    decided = r.decided_at is not None
+    rows = [
+        ("Person", r.client),
+        ("Referred on", r.referred_on),
+        ("Referred by", staff_label(r.referred_by)),
+        ("Accommodation asked for", r.get_requested_type_display()),
+        ("Needs", r.needs),
+        ("Reasons", r.reasons),
+        ("Status", r.get_status_display()),
+        ("Priority", r.priority or "Not set yet"),
+        ("Days waiting" if not decided else "Days to decision", r.days_waiting()),
+    ]
+    if decided:
+        rows += [
+            ("Decided by", staff_label(r.decided_by)),
+            ("Decided at", r.decided_at),
+            ("Reason", r.decision_reason),
+        ]
+    elif r.status == ReferralStatus.WITHDRAWN:
+        rows.append(("Why withdrawn", r.decision_reason))
+    placement = getattr(r, "placement", None)
+    if placement is not None:
+        rows.append(("Placement", placement))
+    actions = []
+    if r.status in (ReferralStatus.SUBMITTED, ReferralStatus.UNDER_REVIEW, ReferralStatus.APPROVED):
+        if access.can_decide_a2a(user):
+            actions.append(
+                ("Set priority", reverse("accommodation:referral_prioritise", args=[pk]))
+            )
+        if r.is_waiting and access.can_decide_a2a(user):
+            actions.append(("Decide", reverse("accommodation:referral_decide", args=[pk])))
+        if r.status == ReferralStatus.APPROVED and access.can_place(user):
+            actions.append(("Place", reverse("accommodation:placement_create") + f"?referral={pk}"))
+        if access.can_change(user, A2AReferral):
+            actions.append(("Withdraw", reverse("accommodation:referral_withdraw", args=[pk])))
+    return record_page(
+        request,
+        r,
+        rows,
+        edit_url=reverse("accommodation:referral_edit", args=[pk]) if r.is_waiting else None,
+        actions=actions,
+        title="A2A referral",
+    )
+
+
+def _decider(request: HttpRequest, pk: int) -> A2AReferral:
+    referral = access.get_visible(request.user, A2AReferral, pk)
+    if not access.can_decide_a2a(request.user):
+        raise PermissionDenied
+    return referral
+
+
+@login_required
+def referral_prioritise(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = _decider(request, pk)
+    form = PriorityForm(request.POST or None, initial={"priority": referral.priority})
+    return service_form(
+        request,
+        form,
+        "Set the priority",
+        run=lambda data: services.prioritise_referral(referral, data["priority"], by=request.user),
+        refusals=REFUSALS,
+        done=lambda saved: saved,
+        message="Priority set.",
+        client=referral.client,
+        cancel_url=referral.get_absolute_url(),
+    )
+
+
+@login_required
+def referral_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = _decider(request, pk)
+    form = DecisionForm(request.POST or None, initial={"priority": referral.priority})
+    return service_form(
+        request,
+        form,
+        "Panel decision",
+        run=lambda data: services.decide_referral(
+            referral,
+            approve=data["decision"] == "approve",
+            reason=data["reason"],
+            priority=data["priority"],
+            by=request.user,
+        ),
+        refusals=REFUSALS,
+        done=lambda saved: saved,
+        message="Decision recorded.",
+        client=referral.client,
+        cancel_url=referral.get_absolute_url(),
+        submit_label="Record decision",
+    )
+
+
+@login_required
+def referral_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = access.get_visible(request.user, A2AReferral, pk, write=True)
+    form = ReasonForm(request.POST or None)
+    return service_form(
+        request,
+        form,
+        "Withdraw the referral",
+        run=lambda data: services.withdraw_referral(
+            referral, reason=data["reason"], by=request.user
+        ),
+        refusals=REFUSALS,
+        done=lambda saved: saved,
+        message="Referral withdrawn.",
+        client=referral.client,
+        cancel_url=referral.get_absolute_url(),
+        submit_label="Withdraw",
+    )

@@ -1,0 +1,109 @@
+"""What the record pages of every app share: the record page, the form page, safe redirects."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from clients import services as client_services
+from clients.models import Client
+from mars import access
+from mars.history import history_entries
+
+PAGE_SIZE = 25
+
+
+def history_of(obj: Any, *extra: tuple[str, Any]) -> list[Any]:
+    return history_entries(("", obj.history.select_related("history_user")), *extra)
+
+
+def record_page(
+    request: HttpRequest,
+    obj: Any,
+    rows: list[tuple[str, Any]],
+    *,
+    edit_url: str | None = None,
+    template: str = "records/detail.html",
+    history: list[Any] | None = None,
+    **extra: Any,
+) -> HttpResponse:
+    return render(
+        request,
+        template,
+        {
+            "object": obj,
+            "client": extra.pop("client", getattr(obj, "client", None)),
+            "title": extra.pop("title", str(obj)),
+            "rows": rows,
+            "history": history if history is not None else history_of(obj),
+            "can_change": access.can_change(request.user, type(obj)),
+            "edit_url": edit_url,
+            **extra,
+        },
+    )
+
+
+def form_page(request: HttpRequest, form: Any, title: str, **extra: Any) -> HttpResponse:
+    return render(
+        request,
+        extra.pop("template", "records/form.html"),
+        {"form": form, "title": title, **extra},
+    )
+
+
+def safe_next(request: HttpRequest) -> str | None:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
+
+
+def person_for_record(request: HttpRequest, pk: object) -> Client:
+    """The person a new record is for: one the user may see; for a merged record, the survivor."""
+    client = access.get_visible(request.user, Client, pk)
+    if client.is_merged:
+        client = client_services.final_record(client)
+    return client
+
+
+def refusal_into_form(form: Any, error: Exception) -> None:
+    """Show a service's refusal on the form: beside the field it names, else above the form."""
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    elif isinstance(error, ValidationError):
+        form.add_error(None, error.messages)
+    else:
+        form.add_error(None, str(error))
+
+
+def service_form(
+    request: HttpRequest,
+    form: Any,
+    title: str,
+    *,
+    run: Callable[[dict[str, Any]], Any],
+    refusals: tuple[type[Exception], ...],
+    done: Callable[[Any], Any],
+    message: str,
+    **extra: Any,
+) -> HttpResponse:
+    """A form whose valid input goes to one service call: a refusal is shown on the form with
+    everything typed kept; success says so and goes on to done(result)."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = run(form.cleaned_data)
+        except (*refusals, ValidationError) as error:
+            refusal_into_form(form, error)
+        else:
+            messages.success(request, message)
+            return redirect(done(result))
+    return form_page(request, form, title, **extra)
