@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import permissions, routers
+from rest_framework import permissions, routers, serializers
 from rest_framework.exceptions import ValidationError
 
 from mars import access
@@ -47,15 +47,50 @@ def refusals_as_validation_errors(*domain_errors: type[Exception]) -> Iterator[N
         raise ValidationError({"detail": str(error)}) from error
 
 
+class ScopedClientMixin:
+    """The `client` field offers only people the user may see (and who are not merged)."""
+
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()  # type: ignore[misc]
+        request = self.context.get("request")  # type: ignore[attr-defined]
+        if request is not None and "client" in fields and not fields["client"].read_only:
+            fields["client"].queryset = access.visible_clients(request.user)
+        return fields
+
+
+class ServiceSerializer(ScopedClientMixin, serializers.ModelSerializer):
+    """Saves through one service function: `service(record, by=user)`, whose refusals (the
+    domain errors listed in `refusals`) become 400s."""
+
+    refusals: tuple[type[Exception], ...] = ()
+
+    def save_with(self, record: Any, data: dict[str, Any]) -> Any:
+        for name, value in data.items():
+            setattr(record, name, value)
+        with refusals_as_validation_errors(*self.refusals):
+            return self.service(record, by=self.context["request"].user)
+
+    def service(self, record: Any, *, by: Any) -> Any:
+        raise NotImplementedError
+
+    def create(self, validated_data: dict[str, Any]) -> Any:
+        return self.save_with(self.Meta.model(), validated_data)  # type: ignore[attr-defined]
+
+    def update(self, instance: Any, validated_data: dict[str, Any]) -> Any:
+        return self.save_with(instance, validated_data)
+
+
 router = routers.DefaultRouter()
 
 
 def register_api() -> None:
+    from accommodation import api as accommodation_api
     from clients import api as clients_api
     from outreach import api as outreach_api
 
     clients_api.register(router)
     outreach_api.register(router)
+    accommodation_api.register(router)
 
 
 register_api()

@@ -342,6 +342,9 @@ def load(today: date | None = None) -> dict[str, int]:
         from outreach import demo as outreach_demo
 
         added.update(outreach_demo.load(today, users, agencies))
+        from accommodation import demo as accommodation_demo
+
+        added.update(accommodation_demo.load(today, users, agencies))
     return added
 
 

@@ -228,6 +228,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "SupportNeedEnum": "clients.models.SupportNeed",
         "GenderEnum": "clients.models.Gender",
+        "EndReasonEnum": "accommodation.models.EndReason",
+        "PropertyTypeEnum": "accommodation.models.PropertyType",
     },
 }
 

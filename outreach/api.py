@@ -17,6 +17,7 @@ from rest_framework.routers import DefaultRouter
 from clients.api import ScopedViewSet
 from clients.models import Agency, Client, SupportNeed, key_worker_choices
 from mars import access
+from mars.api import ServiceSerializer as BaseServiceSerializer
 from mars.api import refusals_as_validation_errors
 from outreach import figures, services
 from outreach.models import (
@@ -33,34 +34,8 @@ from outreach.models import (
 )
 
 
-class ScopedClientMixin:
-    """The `client` field offers only people the user may see (and who are not merged)."""
-
-    def get_fields(self) -> dict[str, Any]:
-        fields = super().get_fields()  # type: ignore[misc]
-        request = self.context.get("request")  # type: ignore[attr-defined]
-        if request is not None and "client" in fields and not fields["client"].read_only:
-            fields["client"].queryset = access.visible_clients(request.user)
-        return fields
-
-
-class ServiceSerializer(ScopedClientMixin, serializers.ModelSerializer):
-    """Saves through one service function: `save(record, by=user, **extra)`."""
-
-    def save_with(self, record: Any, data: dict[str, Any]) -> Any:
-        for name, value in data.items():
-            setattr(record, name, value)
-        with refusals_as_validation_errors(services.OutreachError):
-            return self.service(record, by=self.context["request"].user)
-
-    def service(self, record: Any, *, by: Any) -> Any:
-        raise NotImplementedError
-
-    def create(self, validated_data: dict[str, Any]) -> Any:
-        return self.save_with(self.Meta.model(), validated_data)  # type: ignore[attr-defined]
-
-    def update(self, instance: Any, validated_data: dict[str, Any]) -> Any:
-        return self.save_with(instance, validated_data)
+class ServiceSerializer(BaseServiceSerializer):
+    refusals = (services.OutreachError,)
 
 
 class HotspotSerializer(serializers.ModelSerializer):
