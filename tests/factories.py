@@ -177,3 +177,72 @@ class RoughSleepingCountFactory(factory.django.DjangoModelFactory):
     night = dt.date(2025, 11, 12)
     method = "count"
     areas_covered = "City centre"
+
+
+# Accommodation
+
+
+class ProviderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "accommodation.Provider"
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Housing Provider {n}")
+
+
+class PropertyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "accommodation.Property"
+
+    key = factory.Sequence(lambda n: f"property-{n}")
+    name = factory.Sequence(lambda n: f"Property {n}")
+    type = "hostel"
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "accommodation.Unit"
+
+    property = factory.SubFactory(PropertyFactory)
+    name = factory.Sequence(lambda n: f"Room {n}")
+
+
+class A2AReferralFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "accommodation.A2AReferral"
+
+    client = factory.SubFactory(ClientFactory)
+    referred_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=3))
+    referred_by = factory.SubFactory(UserFactory)
+    requested_type = "hostel"
+    needs = "Alcohol support"
+    reasons = "Sleeping rough at the bus station"
+
+
+class PlacementFactory(factory.django.DjangoModelFactory):
+    """A placement written directly, for setting the scene; changes go through the services."""
+
+    class Meta:
+        model = "accommodation.Placement"
+
+    client = factory.SubFactory(ClientFactory)
+    unit = factory.SubFactory(UnitFactory)
+    start = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=10))
+
+
+class MarsHouseReferralFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "accommodation.MarsHouseReferral"
+
+    client = factory.SubFactory(ClientFactory)
+    received_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=5))
+    reasons = "Ready to move in with support"
+
+
+class HouseIssueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "accommodation.HouseIssue"
+
+    property = factory.SubFactory(PropertyFactory, type="mars_house")
+    kind = "repair"
+    description = "Leaking shower"
