@@ -162,6 +162,8 @@ class PlacementForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["client"].queryset = people
+        if people.count() == 1:
+            self.fields["client"].empty_label = None
         unit_field = self.fields["unit"]
         unit_field.queryset, unit_field.free = _units(units)
         self.fields["referral"].queryset = referrals

@@ -69,6 +69,7 @@ ROLE_MIGRATIONS = [
     ("mars.migrations.0002_administrator_permissions", "grant"),
     ("clients.migrations.0002_grant_role_permissions", "grant"),
     ("outreach.migrations.0002_grant_role_permissions", "grant"),
+    ("accommodation.migrations.0002_grant_role_permissions", "grant"),
 ]
 
 
