@@ -13,20 +13,22 @@ def section(client: Client, user: access.AnyUser) -> PersonSection | None:
         return None
     a2a = access.visible(user, A2AReferral).filter(client=client).select_related("decided_by")
     mars_house = access.visible(user, MarsHouseReferral).filter(client=client)
+    placements = (
+        access.visible(user, Placement).filter(client=client).select_related("unit__property")
+    )
     return PersonSection(
         id="accommodation",
         title="Accommodation",
         template="accommodation/_person_section.html",
         context={
-            "placements": access.visible(user, Placement)
-            .filter(client=client)
-            .select_related("unit__property"),
+            "placements": placements,
             "a2a_referrals": a2a,
             "mars_house_referrals": mars_house,
             "can_refer": access.can_add_for(user, A2AReferral)
             and not a2a.filter(status__in=LIVE).exists(),
             "can_refer_mars_house": access.can_add_for(user, MarsHouseReferral)
             and not mars_house.filter(status__in=MARS_HOUSE_LIVE).exists(),
-            "can_place": access.can_place(user),
+            # Someone living somewhere already is moved from their placement's page instead.
+            "can_place": access.can_place(user) and not placements.current().exists(),
         },
     )
