@@ -237,13 +237,18 @@ class EndSerializer(serializers.Serializer):
     destination = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class MoveSerializer(serializers.Serializer):
+class StayTermsSerializer(serializers.Serializer):
+    """The unit someone moves into and what is planned for the stay."""
+
     unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
-    on = serializers.DateField()
     planned_end = serializers.DateField(required=False, allow_null=True)
     nightly_cost = serializers.DecimalField(
         max_digits=8, decimal_places=2, required=False, allow_null=True, min_value=0
     )
+
+
+class MoveSerializer(StayTermsSerializer):
+    on = serializers.DateField()
 
 
 class MarsHouseReferralSerializer(AccommodationSerializer):
@@ -291,13 +296,8 @@ class MarsHouseDecisionSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class SignUpSerializer(serializers.Serializer):
-    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
+class SignUpSerializer(StayTermsSerializer):
     licence_date = serializers.DateField()
-    planned_end = serializers.DateField(required=False, allow_null=True)
-    nightly_cost = serializers.DecimalField(
-        max_digits=8, decimal_places=2, required=False, allow_null=True, min_value=0
-    )
 
 
 class HouseIssueSerializer(AccommodationSerializer):

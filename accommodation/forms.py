@@ -210,23 +210,29 @@ class EndPlacementForm(forms.Form):
     )
 
 
-class MoveForm(forms.Form):
-    unit = UnitChoiceField(Unit.objects.none(), free=set(), label="Move to")
-    on = forms.DateField(label="Moved on", widget=DateInput())
-    planned_end = forms.DateField(
-        required=False, widget=DateInput(), help_text="Empty: keep the current one."
-    )
+class StayTermsForm(forms.Form):
+    """The unit someone moves into and what is planned for the stay."""
+
+    unit = UnitChoiceField(Unit.objects.none(), free=set())
+    planned_end = forms.DateField(required=False, widget=DateInput())
     nightly_cost = forms.DecimalField(
-        required=False,
-        min_value=0,
-        max_digits=8,
-        decimal_places=2,
-        help_text="Empty: keep the current one.",
+        required=False, min_value=0, max_digits=8, decimal_places=2, help_text="In pounds a night."
     )
 
     def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset, self.fields["unit"].free = _units(units)
+
+
+class MoveForm(StayTermsForm):
+    on = forms.DateField(label="Moved on", widget=DateInput())
+    field_order = ["unit", "on", "planned_end", "nightly_cost"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].label = "Move to"
+        self.fields["planned_end"].help_text = "Empty: keep the current one."
+        self.fields["nightly_cost"].help_text = "Empty: keep the current one."
 
 
 class MarsHouseReferralForm(forms.ModelForm):
@@ -252,17 +258,15 @@ class MarsHouseDecisionForm(forms.Form):
     )
 
 
-class SignUpForm(forms.Form):
-    unit = UnitChoiceField(Unit.objects.none(), free=set(), label="Room")
+class SignUpForm(StayTermsForm):
     licence_date = forms.DateField(
         widget=DateInput(), help_text="The placement starts on this day."
     )
-    planned_end = forms.DateField(required=False, widget=DateInput())
-    nightly_cost = forms.DecimalField(required=False, min_value=0, max_digits=8, decimal_places=2)
+    field_order = ["unit", "licence_date", "planned_end", "nightly_cost"]
 
-    def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset, self.fields["unit"].free = _units(units)
+        self.fields["unit"].label = "Room"
 
 
 class HouseIssueForm(forms.ModelForm):

@@ -143,3 +143,23 @@ def test_the_overview_shows_rooms_referrals_and_issues(as_role, mars_house, sam)
     assert "Resident" in page and "Void" in page and "Sam Example" in page
     assert Unit.objects.filter(property=mars_house).count() == 3
     assert MarsHouseReferral.objects.live().count() == 1
+
+
+def test_the_coordinator_signs_up_on_the_page(as_role, sam, mars_house):
+    referral = MarsHouseReferralFactory(client=sam)
+    browser = as_role(Role.COORDINATOR)
+    today = timezone.localdate().isoformat()
+    browser.post(
+        reverse("accommodation:mars_house_assess", args=[referral.pk]),
+        {"assessed_on": today, "notes": "Fine"},
+    )
+    browser.post(
+        reverse("accommodation:mars_house_decide", args=[referral.pk]), {"decision": "accept"}
+    )
+    url = reverse("accommodation:mars_house_sign_up", args=[referral.pk])
+    form = browser.get(url).content.decode()
+    assert "Room 1 (MARS House, free today)" in form and "Devonport" not in form
+    response = browser.post(url, {"unit": room(mars_house, 2).pk, "licence_date": today})
+    placement = Placement.objects.get(client=sam)
+    assert response.status_code == 302 and response.url == placement.get_absolute_url()
+    assert placement.unit.name == "Room 2"

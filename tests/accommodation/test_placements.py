@@ -239,3 +239,28 @@ def test_two_panel_members_deciding_at_once_make_one_decision():
     assert (
         A2AReferral.history.filter(id=referral.pk, status__in=["approved", "declined"]).count() == 1
     )
+
+
+def test_the_coordinator_moves_and_ends_on_the_pages(as_role, sam, bed):
+    from django.urls import reverse
+
+    placement = PlacementFactory(client=sam, unit=bed, start=days_ago(4))
+    room = UnitFactory(property=bed.property, name="Bed 9")
+    browser = as_role("coordinator")
+    response = browser.post(
+        reverse("accommodation:placement_move", args=[placement.pk]),
+        {"unit": room.pk, "on": TODAY().isoformat()},
+    )
+    new = Placement.objects.get(client=sam, end__isnull=True)
+    assert response.status_code == 302 and new.unit == room
+    refused = browser.post(
+        reverse("accommodation:placement_end", args=[new.pk]),
+        {"end": days_ago(9).isoformat(), "reason": "eviction", "destination": ""},
+    )
+    assert refused.status_code == 200 and b"cannot end before it started" in refused.content
+    browser.post(
+        reverse("accommodation:placement_end", args=[new.pk]),
+        {"end": TODAY().isoformat(), "reason": "planned_move_on", "destination": "Council flat"},
+    )
+    new.refresh_from_db()
+    assert new.end_reason == "planned_move_on" and new.move_on_destination == "Council flat"
