@@ -154,10 +154,12 @@ def save_unavailability(period: Unavailability, *, by: AnyUser | None) -> Unavai
 def refer_to_panel(referral: A2AReferral, *, by: AnyUser | None) -> A2AReferral:
     """Send a person's referral to the A2A panel, or correct one that is still waiting.
 
-    Rules: a merged person's record takes nothing new; a person has one live referral at a time;
-    once decided, only the panel's actions change a referral.
+    Rules: a merged person's record takes nothing new; it is not dated in the future; a person
+    has one live referral at a time; once decided, only the panel's actions change a referral.
     """
     _person(referral.client_id)
+    if referral.referred_on > timezone.localdate():
+        raise AccommodationError("A referral cannot be dated in the future.")
     if referral.pk is None:
         referral.status = ReferralStatus.SUBMITTED
         referral.priority = None
@@ -577,6 +579,7 @@ def sign_up(
     Rules: only an accepted referral is signed up, once; the room is a MARS House one; the rules
     of place_client apply to the room and the person.
     """
+    _person(referral.client_id)  # the person before the referral, as receiving a referral does
     referral = _live_mars_house(referral, MarsHouseStatus.ACCEPTED)
     if not _is_mars_house(Unit.objects.select_related("property").get(pk=unit.pk)):
         raise AccommodationError("Choose a MARS House room.")

@@ -168,3 +168,20 @@ def test_the_schema_lists_the_accommodation_endpoints(as_role):
         "/api/housing-first/",
     ]:
         assert path in schema, path
+
+
+def test_a_future_referral_is_refused_by_the_api_too(as_role, sam):
+    browser = as_role(Role.SUPPORT)
+    response = post(
+        browser,
+        "/api/a2a-referrals/",
+        {
+            "client": sam.pk,
+            "referred_on": (timezone.localdate() + dt.timedelta(days=1)).isoformat(),
+            "requested_type": "hostel",
+            "needs": "x",
+            "reasons": "y",
+        },
+    )
+    assert response.status_code == 400 and "future" in response.json()["detail"]
+    assert not A2AReferral.objects.exists()

@@ -264,3 +264,12 @@ def test_the_coordinator_moves_and_ends_on_the_pages(as_role, sam, bed):
     )
     new.refresh_from_db()
     assert new.end_reason == "planned_move_on" and new.move_on_destination == "Council flat"
+
+
+def test_a_unit_someone_lives_in_stays_in_use(sam, bed, coordinator):
+    services.place_client(sam, bed, start=days_ago(1), by=coordinator)
+    bed.active = False
+    with pytest.raises(services.AccommodationError, match="lives in this unit"):
+        services.save_unit(bed, by=coordinator)
+    bed.refresh_from_db()
+    assert bed.active
