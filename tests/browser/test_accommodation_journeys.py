@@ -73,8 +73,8 @@ def test_support_refers_the_panel_approves_and_the_coordinator_places(open_page)
     # The board: Bed 2 is taken and due to end within 14 days; Bed 1 is still free.
     coordinator.goto("/accommodation/")
     free = coordinator.locator("#free")
-    expect(free.get_by_role("link", name="Devonport House, Bed 1")).to_be_visible()
-    expect(free.get_by_role("link", name="Devonport House, Bed 2")).to_have_count(0)
+    expect(free.get_by_role("link", name="Devonport House, Bed 1", exact=True)).to_be_visible()
+    expect(free.get_by_role("link", name="Devonport House, Bed 2", exact=True)).to_have_count(0)
     expect(coordinator.locator("#ending").get_by_text("Michael O'Brien")).to_be_visible()
 
     # His page, on the phone: status, the placement, the referral and the timeline.
