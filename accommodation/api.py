@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -30,7 +29,7 @@ from accommodation.models import (
 )
 from clients.api import ScopedViewSet
 from mars import access
-from mars.api import ServiceSerializer, refusals_as_validation_errors
+from mars.api import RecordActionsMixin, ServiceSerializer, refusals_as_validation_errors
 from mars.dates import parse_month
 
 REFUSALS = (services.AccommodationError,)
@@ -332,29 +331,6 @@ class HouseIssueSerializer(AccommodationSerializer):
 # Views
 
 
-class ActionsMixin:
-    """A POST action on one record: check its shape, call the service, return the record."""
-
-    def act(
-        self,
-        request: Request,
-        shape: type[serializers.Serializer] | None,
-        run: Callable[[Any, dict[str, Any]], Any],
-    ) -> Response:
-        record = self.get_object()  # type: ignore[attr-defined]
-        data: dict[str, Any] = {}
-        if shape is not None:
-            checked = shape(data=request.data, context=self.get_serializer_context())  # type: ignore[attr-defined]
-            checked.is_valid(raise_exception=True)
-            data = dict(checked.validated_data)
-        with refusals_as_validation_errors(*REFUSALS):
-            result = run(record, data)
-        if not isinstance(result, type(record)):
-            result = record
-        result.refresh_from_db()
-        return Response(self.get_serializer(result).data)  # type: ignore[attr-defined]
-
-
 class PanelPermission(permissions.BasePermission):
     """The panel's actions need the panel's permission (not the change permission)."""
 
@@ -388,9 +364,10 @@ class UnavailabilityViewSet(ScopedViewSet):
     filterset_fields = ["unit"]
 
 
-class A2AReferralViewSet(ActionsMixin, ScopedViewSet):
+class A2AReferralViewSet(RecordActionsMixin, ScopedViewSet):
     """A2A referrals. The list is the panel's queue order: priority 1 first, then days waiting."""
 
+    refusals = REFUSALS
     queryset = A2AReferral.objects.all()
     serializer_class = A2AReferralSerializer
     filterset_fields = ["client", "status", "priority", "requested_type"]
@@ -434,7 +411,8 @@ class A2AReferralViewSet(ActionsMixin, ScopedViewSet):
         )
 
 
-class PlacementViewSet(ActionsMixin, ScopedViewSet):
+class PlacementViewSet(RecordActionsMixin, ScopedViewSet):
+    refusals = REFUSALS
     queryset = Placement.objects.all()
     serializer_class = PlacementSerializer
     filterset_fields = ["client", "unit", "unit__property", "end_reason"]
@@ -476,7 +454,8 @@ class PlacementViewSet(ActionsMixin, ScopedViewSet):
         return Response(self.get_serializer(new).data, status=201)
 
 
-class MarsHouseReferralViewSet(ActionsMixin, ScopedViewSet):
+class MarsHouseReferralViewSet(RecordActionsMixin, ScopedViewSet):
+    refusals = REFUSALS
     queryset = MarsHouseReferral.objects.all()
     serializer_class = MarsHouseReferralSerializer
     filterset_fields = ["client", "status"]

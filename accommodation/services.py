@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -32,25 +31,11 @@ from accommodation.models import (
 from clients import services as client_services
 from clients.models import Client, ClientStatus
 from mars.access import AnyUser
+from mars.records import acting, save_record
 
 
 class AccommodationError(Exception):
     """A change the rules refuse, with a message a person can act on."""
-
-
-def _acting(by: AnyUser | None) -> Any:
-    return by if by is not None and by.is_authenticated else None
-
-
-def _save(
-    record: models.Model, *, by: AnyUser | None, reason: str = "", exclude: Sequence[str] = ()
-) -> Any:
-    record.full_clean(exclude=list(exclude))
-    record._history_user = _acting(by)  # type: ignore[attr-defined]
-    if reason:
-        record._change_reason = reason  # type: ignore[attr-defined]
-    record.save()
-    return record
 
 
 def _person(client_id: int) -> Client:
@@ -70,7 +55,7 @@ def _day(value: date) -> str:
 @transaction.atomic
 def save_provider(provider: Provider, *, by: AnyUser | None) -> Provider:
     """Create or change a provider."""
-    return _save(provider, by=by)
+    return save_record(provider, by=by)
 
 
 def _free_key(name: str, exclude_pk: int | None) -> str:
@@ -92,14 +77,14 @@ def save_property(prop: Property, *, units: Sequence[str] = (), by: AnyUser | No
     if not prop.key:
         prop.key = _free_key(prop.name, prop.pk)
     is_new = prop.pk is None
-    _save(prop, by=by)
+    save_record(prop, by=by)
     names = [" ".join(name.split()) for name in units if name.strip()]
     if is_new and not names:
         names = ["Whole property"]
     existing = set(prop.units.values_list("name", flat=True))
     for name in dict.fromkeys(names):
         if name not in existing:
-            _save(Unit(property=prop, name=name, kind=_kind_for(prop.type)), by=by)
+            save_record(Unit(property=prop, name=name, kind=_kind_for(prop.type)), by=by)
     return prop
 
 
@@ -121,7 +106,7 @@ def save_unit(unit: Unit, *, by: AnyUser | None) -> Unit:
         Unit.objects.select_for_update().get(pk=unit.pk)
         if not unit.active and unit.placements.current().exists():
             raise AccommodationError("Someone lives in this unit: end their placement first.")
-    return _save(unit, by=by)
+    return save_record(unit, by=by)
 
 
 @transaction.atomic
@@ -132,7 +117,7 @@ def save_unavailability(period: Unavailability, *, by: AnyUser | None) -> Unavai
     """
     Unit.objects.select_for_update().get(pk=period.unit_id)
     if period.pk is None:
-        period.recorded_by = _acting(by)
+        period.recorded_by = acting(by)
     period.full_clean(exclude=["recorded_by"])
     clash = (
         Unavailability.objects.filter(unit_id=period.unit_id)
@@ -144,7 +129,7 @@ def save_unavailability(period: Unavailability, *, by: AnyUser | None) -> Unavai
         raise AccommodationError(
             f"This overlaps another period out of use: {clash.reason}, from {_day(clash.start)}."
         )
-    return _save(period, by=by, exclude=["recorded_by"])
+    return save_record(period, by=by, exclude=["recorded_by"])
 
 
 # A2A referrals and the panel
@@ -164,7 +149,7 @@ def refer_to_panel(referral: A2AReferral, *, by: AnyUser | None) -> A2AReferral:
         referral.status = ReferralStatus.SUBMITTED
         referral.priority = None
         if referral.referred_by_id is None:
-            if _acting(by) is None:
+            if acting(by) is None:
                 raise AccommodationError("Say who made the referral.")
             referral.referred_by = by  # type: ignore[assignment]
         live = A2AReferral.objects.filter(client_id=referral.client_id, status__in=LIVE).first()
@@ -184,7 +169,7 @@ def refer_to_panel(referral: A2AReferral, *, by: AnyUser | None) -> A2AReferral:
         if before.client_id != referral.client_id:
             raise AccommodationError("A referral cannot be moved to another person.")
         referral.status, referral.priority = before.status, before.priority
-    return _save(referral, by=by)
+    return save_record(referral, by=by)
 
 
 def _waiting_referral(referral: A2AReferral) -> A2AReferral:
@@ -210,7 +195,7 @@ def prioritise_referral(referral: A2AReferral, priority: int, *, by: AnyUser) ->
     referral.priority = priority
     if referral.status == ReferralStatus.SUBMITTED:
         referral.status = ReferralStatus.UNDER_REVIEW
-    return _save(referral, by=by, reason=f"Priority {priority}")
+    return save_record(referral, by=by, reason=f"Priority {priority}")
 
 
 @transaction.atomic
@@ -233,10 +218,10 @@ def decide_referral(
     if priority is not None:
         referral.priority = priority
     referral.status = ReferralStatus.APPROVED if approve else ReferralStatus.DECLINED
-    referral.decided_by = _acting(by)
+    referral.decided_by = acting(by)
     referral.decided_at = timezone.now()
     referral.decision_reason = reason.strip()
-    return _save(referral, by=by, reason="Approved" if approve else "Declined")
+    return save_record(referral, by=by, reason="Approved" if approve else "Declined")
 
 
 @transaction.atomic
@@ -254,7 +239,7 @@ def withdraw_referral(referral: A2AReferral, *, reason: str, by: AnyUser) -> A2A
         raise AccommodationError("Say why the referral is withdrawn.")
     referral.status = ReferralStatus.WITHDRAWN
     referral.decision_reason = reason.strip()
-    return _save(referral, by=by, reason="Withdrawn")
+    return save_record(referral, by=by, reason="Withdrawn")
 
 
 # Placements
@@ -279,7 +264,7 @@ def _follow_status(client: Client, *, by: AnyUser | None, reason: str) -> None:
     status = status_from_placements(client)
     if status is not None and status != client.status:
         client.status = status
-        client._history_user = _acting(by)  # type: ignore[attr-defined]
+        client._history_user = acting(by)  # type: ignore[attr-defined]
         client._change_reason = reason  # type: ignore[attr-defined]
         client.save(update_fields=["status"])
 
@@ -370,18 +355,18 @@ def place_client(
         nightly_cost=nightly_cost,
         referral=referral,
         notes=notes,
-        placed_by=_acting(by),
+        placed_by=acting(by),
     )
     try:
         with transaction.atomic():
-            _save(placement, by=by, exclude=["placed_by"])
+            save_record(placement, by=by, exclude=["placed_by"])
     except IntegrityError as error:  # the database's backstop, should the locks ever be bypassed
         raise AccommodationError(
             f"{unit} or {person.display_name} was placed by someone else just now."
         ) from error
     if referral is not None:
         referral.status = ReferralStatus.PLACED
-        _save(referral, by=by, reason=f"Placed at {unit}")
+        save_record(referral, by=by, reason=f"Placed at {unit}")
     _follow_status(person, by=by, reason=f"Placed at {unit}")
     return placement
 
@@ -418,7 +403,7 @@ def end_placement(
         raise AccommodationError("Choose why the placement ended.")
     placement.end, placement.end_reason = end, reason
     placement.move_on_destination = destination or placement.move_on_destination
-    _save(placement, by=by, reason=f"Ended: {placement.get_end_reason_display()}")
+    save_record(placement, by=by, reason=f"Ended: {placement.get_end_reason_display()}")
     _follow_status(
         person, by=by, reason=f"Left {placement.unit}: {placement.get_end_reason_display()}"
     )
@@ -482,7 +467,7 @@ def correct_placement(placement: Placement, *, by: AnyUser | None) -> Placement:
     elif not placement.end_reason:
         raise AccommodationError("Choose why the placement ended.")
     _check_free(person, placement.unit, placement.start, placement.end, exclude_pk=placement.pk)
-    _save(placement, by=by, exclude=["placed_by", "referral"])
+    save_record(placement, by=by, exclude=["placed_by", "referral"])
     _follow_status(person, by=by, reason=f"Placement at {placement.unit} corrected")
     return placement
 
@@ -506,7 +491,7 @@ def receive_mars_house_referral(
     _person(referral.client_id)
     if referral.pk is None:
         referral.status = MarsHouseStatus.RECEIVED
-        referral.referred_by = referral.referred_by or _acting(by)
+        referral.referred_by = referral.referred_by or acting(by)
         live = MarsHouseReferral.objects.live().filter(client_id=referral.client_id).first()
         if live is not None:
             raise AccommodationError(
@@ -518,7 +503,7 @@ def receive_mars_house_referral(
         if before.client_id != referral.client_id:
             raise AccommodationError("A referral cannot be moved to another person.")
         referral.status = before.status
-    return _save(referral, by=by, exclude=["referred_by"])
+    return save_record(referral, by=by, exclude=["referred_by"])
 
 
 def _live_mars_house(referral: MarsHouseReferral, *allowed: str) -> MarsHouseReferral:
@@ -544,7 +529,7 @@ def assess_mars_house_referral(
         raise AccommodationError("The assessment is dated between the referral and today.")
     referral.status = MarsHouseStatus.ASSESSED
     referral.assessed_on, referral.assessment = assessed_on, notes.strip()
-    return _save(referral, by=by, reason="Assessed")
+    return save_record(referral, by=by, reason="Assessed")
 
 
 @transaction.atomic
@@ -559,9 +544,9 @@ def decide_mars_house_referral(
     if not accept and not reason.strip():
         raise AccommodationError("Give the reason the referral is declined.")
     referral.status = MarsHouseStatus.ACCEPTED if accept else MarsHouseStatus.DECLINED
-    referral.decided_on, referral.decided_by = timezone.localdate(), _acting(by)
+    referral.decided_on, referral.decided_by = timezone.localdate(), acting(by)
     referral.decision_reason = reason.strip()
-    return _save(referral, by=by, reason="Accepted" if accept else "Declined")
+    return save_record(referral, by=by, reason="Accepted" if accept else "Declined")
 
 
 @transaction.atomic
@@ -594,7 +579,7 @@ def sign_up(
     )
     referral.status = MarsHouseStatus.SIGNED_UP
     referral.licence_date, referral.placement = licence_date, placement
-    _save(referral, by=by, reason=f"Signed up to {unit}")
+    save_record(referral, by=by, reason=f"Signed up to {unit}")
     return placement
 
 
@@ -608,7 +593,7 @@ def withdraw_mars_house_referral(
         raise AccommodationError("Say why the referral is withdrawn.")
     referral.status = MarsHouseStatus.WITHDRAWN
     referral.decision_reason = reason.strip()
-    return _save(referral, by=by, reason="Withdrawn")
+    return save_record(referral, by=by, reason="Withdrawn")
 
 
 @transaction.atomic
@@ -624,7 +609,7 @@ def save_issue(issue: HouseIssue, *, by: AnyUser | None) -> HouseIssue:
     if issue.resident_id is not None:
         _person(issue.resident_id)
     if issue.pk is None:
-        issue.logged_by = _acting(by)
+        issue.logged_by = acting(by)
     else:
         HouseIssue.objects.select_for_update().get(pk=issue.pk)
-    return _save(issue, by=by, exclude=["logged_by"])
+    return save_record(issue, by=by, exclude=["logged_by"])

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import permissions, routers, serializers
 from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from mars import access
 
@@ -78,6 +80,29 @@ class ServiceSerializer(ScopedClientMixin, serializers.ModelSerializer):
 
     def update(self, instance: Any, validated_data: dict[str, Any]) -> Any:
         return self.save_with(instance, validated_data)
+
+
+class RecordActionsMixin:
+    """A POST action on one record: check its shape, call the service (its `refusals` become
+    400s), return the record as it now is."""
+
+    refusals: tuple[type[Exception], ...] = ()
+
+    def act(
+        self,
+        request: Request,
+        shape: type[serializers.Serializer],
+        run: Callable[[Any, dict[str, Any]], Any],
+    ) -> Response:
+        record = self.get_object()  # type: ignore[attr-defined]
+        checked = shape(data=request.data, context=self.get_serializer_context())  # type: ignore[attr-defined]
+        checked.is_valid(raise_exception=True)
+        with refusals_as_validation_errors(*self.refusals):
+            result = run(record, dict(checked.validated_data))
+        if not isinstance(result, type(record)):
+            result = record
+        result.refresh_from_db()
+        return Response(self.get_serializer(result).data)  # type: ignore[attr-defined]
 
 
 router = routers.DefaultRouter()

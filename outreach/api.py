@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -17,8 +16,8 @@ from rest_framework.routers import DefaultRouter
 from clients.api import ScopedViewSet
 from clients.models import Agency, Client, SupportNeed, key_worker_choices
 from mars import access
+from mars.api import RecordActionsMixin, refusals_as_validation_errors
 from mars.api import ServiceSerializer as BaseServiceSerializer
-from mars.api import refusals_as_validation_errors
 from outreach import figures, services
 from outreach.models import (
     Contact,
@@ -328,7 +327,8 @@ class ContactViewSet(ScopedViewSet):
         return Response(ContactSerializer(contact, context=self.get_serializer_context()).data)
 
 
-class PublicReportViewSet(ScopedViewSet):
+class PublicReportViewSet(RecordActionsMixin, ScopedViewSet):
+    refusals = (services.OutreachError,)
     queryset = PublicReport.objects.all()
     serializer_class = PublicReportSerializer
     filterset_fields = ["status", "source", "allocated_session"]
@@ -336,25 +336,11 @@ class PublicReportViewSet(ScopedViewSet):
     def get_queryset(self) -> models.QuerySet[PublicReport]:
         return super().get_queryset().prefetch_related("attempts")
 
-    def _act(
-        self,
-        request: Request,
-        shape: type[serializers.Serializer],
-        run: Callable[[PublicReport, dict[str, Any]], Any],
-    ) -> Response:
-        report = self.get_object()
-        data = shape(data=request.data, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        with refusals_as_validation_errors(services.OutreachError):
-            run(report, dict(data.validated_data))
-        report.refresh_from_db()
-        return Response(self.get_serializer(report).data)
-
     @extend_schema(request=AttemptSerializer, responses=PublicReportSerializer)
     @action(detail=True, methods=["post"])
     def attempt(self, request: Request, pk: str | None = None) -> Response:
         """Record a go at finding the person; with found_contact, the report is found."""
-        return self._act(
+        return self.act(
             request,
             AttemptSerializer,
             lambda report, data: services.record_attempt(report, by=request.user, **data),
@@ -364,7 +350,7 @@ class PublicReportViewSet(ScopedViewSet):
     @action(detail=True, methods=["post"])
     def allocate(self, request: Request, pk: str | None = None) -> Response:
         """Give the report to a session today or later."""
-        return self._act(
+        return self.act(
             request,
             AllocateSerializer,
             lambda report, data: services.allocate_report(report, data["session"], by=request.user),
@@ -374,7 +360,7 @@ class PublicReportViewSet(ScopedViewSet):
     @action(detail=True, methods=["post"], url_path="not-found")
     def not_found(self, request: Request, pk: str | None = None) -> Response:
         """Stop searching after attempts."""
-        return self._act(
+        return self.act(
             request,
             OutcomeSerializer,
             lambda report, data: services.mark_not_found(report, by=request.user, **data),
@@ -384,7 +370,7 @@ class PublicReportViewSet(ScopedViewSet):
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str | None = None) -> Response:
         """Close the report, saying why."""
-        return self._act(
+        return self.act(
             request,
             OutcomeSerializer,
             lambda report, data: services.close_report(report, by=request.user, **data),

@@ -13,6 +13,7 @@ from django.utils import timezone
 from clients import services as client_services
 from clients.models import Agency, Client
 from mars.dates import local_date
+from mars.records import acting, save_record
 from outreach.models import (
     Contact,
     CountedPerson,
@@ -32,19 +33,6 @@ User = AbstractBaseUser | AnonymousUser
 
 class OutreachError(Exception):
     """A change the rules refuse, with a message a person can act on."""
-
-
-def _acting(by: User | None) -> User | None:
-    return by if by is not None and by.is_authenticated else None
-
-
-def _save(record: models.Model, *, by: User | None, reason: str = "", exclude: Sequence[str] = ()):  # type: ignore[no-untyped-def]
-    record.full_clean(exclude=list(exclude))
-    record._history_user = _acting(by)  # type: ignore[attr-defined]
-    if reason:
-        record._change_reason = reason  # type: ignore[attr-defined]
-    record.save()
-    return record
 
 
 def _person(client_id: int | None) -> Client | None:
@@ -85,10 +73,10 @@ def save_session(
     if not staff:
         raise OutreachError("Choose who is on the session.")
     if session.pk is None:
-        session.created_by = _acting(by)  # type: ignore[assignment]
+        session.created_by = acting(by)  # type: ignore[assignment]
     else:
         OutreachSession.objects.select_for_update().get(pk=session.pk)
-    _save(session, by=by, exclude=["created_by"])
+    save_record(session, by=by, exclude=["created_by"])
     session.staff.set(staff)
     session.partners.set(list(partners))
     return session
@@ -113,13 +101,13 @@ def log_contact(contact: Contact, *, by: User | None) -> Contact:
             raise OutreachError("Link a sighting to a person from the sighting's page.")
     _person(contact.client_id)
     if contact.worker_id is None:
-        acting = _acting(by)
-        if acting is None:
+        worker = acting(by)
+        if worker is None:
             raise OutreachError("Say which worker made the contact.")
-        contact.worker = acting  # type: ignore[assignment]
+        contact.worker = worker  # type: ignore[assignment]
     if not contact.bedded_down:
         contact.verification = ""
-    return _save(contact, by=by)
+    return save_record(contact, by=by)
 
 
 @transaction.atomic
@@ -136,7 +124,9 @@ def link_contact(contact: Contact, client: Client, *, by: User | None) -> Contac
     person = _person(client.pk)
     assert person is not None
     contact.client = person
-    return _save(contact, by=by, reason=f"Identified as {person.reference} ({person.full_name})")
+    return save_record(
+        contact, by=by, reason=f"Identified as {person.reference} ({person.full_name})"
+    )
 
 
 @transaction.atomic
@@ -173,12 +163,12 @@ def save_report(report: PublicReport, *, by: User | None) -> PublicReport:
     through attempts, not-found and closing.
     """
     if report.pk is None:
-        report.created_by = _acting(by)  # type: ignore[assignment]
+        report.created_by = acting(by)  # type: ignore[assignment]
         report.status = ReportStatus.OPEN
     else:
         before = PublicReport.objects.select_for_update().get(pk=report.pk)
         report.status = before.status
-    return _save(report, by=by, exclude=["created_by"])
+    return save_record(report, by=by, exclude=["created_by"])
 
 
 def _live_report(report: PublicReport) -> PublicReport:
@@ -218,7 +208,7 @@ def record_attempt(
         found=found_contact is not None,
         by=by,
     )
-    _save(attempt, by=by)
+    save_record(attempt, by=by)
     if found_contact is not None:
         report.status = ReportStatus.FOUND
         report.found_contact = found_contact
@@ -226,7 +216,7 @@ def record_attempt(
     else:
         report.status = ReportStatus.SEARCHING
         reason = "Attempt made, not found yet"
-    _save(report, by=by, reason=reason)
+    save_record(report, by=by, reason=reason)
     return attempt
 
 
@@ -244,7 +234,7 @@ def mark_not_found(report: PublicReport, *, outcome: str, by: User | None) -> Pu
     report.status = ReportStatus.NOT_FOUND
     report.outcome = outcome
     report.closed_at = timezone.now()
-    return _save(report, by=by, reason="Not found after attempts")
+    return save_record(report, by=by, reason="Not found after attempts")
 
 
 @transaction.atomic
@@ -261,7 +251,7 @@ def close_report(report: PublicReport, *, outcome: str, by: User | None) -> Publ
     report.outcome = "\n\n".join(part for part in (report.outcome, outcome) if part)
     report.status = ReportStatus.CLOSED
     report.closed_at = report.closed_at or timezone.now()
-    return _save(report, by=by, reason="Closed")
+    return save_record(report, by=by, reason="Closed")
 
 
 @transaction.atomic
@@ -276,7 +266,7 @@ def allocate_report(
     if session.date < timezone.localdate():
         raise OutreachError("Allocate the report to a session that has not happened yet.")
     report.allocated_session = session
-    return _save(report, by=by, reason=f"Allocated to the session on {session.date:%d/%m/%Y}")
+    return save_record(report, by=by, reason=f"Allocated to the session on {session.date:%d/%m/%Y}")
 
 
 def next_sessions(today: date | None = None) -> models.QuerySet[OutreachSession]:
@@ -301,15 +291,15 @@ def save_intervention(intervention: Intervention, *, by: User | None) -> Interve
         if before.client_id != intervention.client_id:
             raise OutreachError("An intervention cannot be moved to another person.")
     else:
-        intervention.created_by = _acting(by)  # type: ignore[assignment]
+        intervention.created_by = acting(by)  # type: ignore[assignment]
     _person(intervention.client_id)
     if intervention.worker_id is None:
-        intervention.worker = _acting(by)  # type: ignore[assignment]
+        intervention.worker = acting(by)  # type: ignore[assignment]
     if not intervention.is_reconnection:
         intervention.destination = ""
         intervention.local_connection_verified_by = ""
         intervention.travel_arranged = ""
-    return _save(intervention, by=by, exclude=["created_by"])
+    return save_record(intervention, by=by, exclude=["created_by"])
 
 
 # Severe Weather Emergency Protocol
@@ -330,10 +320,10 @@ def save_swep_activation(
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SWEP_LOCK])
     if activation.pk is None:
-        acting = _acting(by)
-        if acting is None:
+        activator = acting(by)
+        if activator is None:
             raise OutreachError("Say who is activating SWEP.")
-        activation.activated_by = acting  # type: ignore[assignment]
+        activation.activated_by = activator  # type: ignore[assignment]
     activation.full_clean(exclude=["activated_by"])
     overlapping = SevereWeatherActivation.objects.filter(
         starts__lt=activation.ends, ends__gt=activation.starts
@@ -341,7 +331,7 @@ def save_swep_activation(
     clash = overlapping.first()
     if clash is not None:
         raise OutreachError(f"This overlaps {clash}; change that activation instead.")
-    return _save(activation, by=by, exclude=["activated_by"])
+    return save_record(activation, by=by, exclude=["activated_by"])
 
 
 @transaction.atomic
@@ -364,14 +354,14 @@ def save_swep_offer(offer: SwepOffer, *, by: User | None) -> SwepOffer:
     """
     _person(offer.client_id)
     if offer.pk is None:
-        offer.made_by = _acting(by)  # type: ignore[assignment]
+        offer.made_by = acting(by)  # type: ignore[assignment]
     activation = offer.activation
     first, last = local_date(activation.starts), local_date(activation.ends)
     if offer.offered_on and not first <= offer.offered_on <= last:
         raise OutreachError(
             f"The offer must be dated within SWEP ({first:%d/%m/%Y} to {last:%d/%m/%Y})."
         )
-    return _save(offer, by=by, exclude=["made_by"])
+    return save_record(offer, by=by, exclude=["made_by"])
 
 
 # The annual count or estimate
@@ -386,7 +376,7 @@ def save_count(
     Rules: one per year, on a night in October or November, not in the future.
     """
     if count.pk is None:
-        count.created_by = _acting(by)  # type: ignore[assignment]
+        count.created_by = acting(by)  # type: ignore[assignment]
     if (
         count.night
         and RoughSleepingCount.objects.filter(night__year=count.night.year)
@@ -394,7 +384,7 @@ def save_count(
         .exists()
     ):
         raise OutreachError(f"There is already a count for {count.night.year}; change that one.")
-    _save(count, by=by, exclude=["created_by"])
+    save_record(count, by=by, exclude=["created_by"])
     count.agencies_consulted.set(list(agencies))
     return count
 
@@ -414,11 +404,11 @@ def save_counted_person(person: CountedPerson, *, by: User | None) -> CountedPer
         .exists()
     ):
         raise OutreachError("This person is already in this count.")
-    return _save(person, by=by)
+    return save_record(person, by=by)
 
 
 @transaction.atomic
 def remove_counted_person(person: CountedPerson, *, by: User | None) -> None:
     """Take a person out of the count (entered twice, or not out that night)."""
-    person._history_user = _acting(by)  # type: ignore[attr-defined]
+    person._history_user = acting(by)  # type: ignore[attr-defined]
     person.delete()

@@ -1,0 +1,29 @@
+"""Saving a case record as every service does: validated, with who (and why) in its history."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from django.db import models
+
+from mars.access import AnyUser
+
+M = TypeVar("M", bound=models.Model)
+
+
+def acting(by: AnyUser | None) -> Any:
+    """The signed-in user behind a change, or None (a command, an anonymous request)."""
+    return by if by is not None and by.is_authenticated else None
+
+
+def save_record(
+    record: M, *, by: AnyUser | None, reason: str = "", exclude: Sequence[str] = ()
+) -> M:
+    """Validate the record (fields and constraints), save it, note who and why in its history."""
+    record.full_clean(exclude=list(exclude))
+    record._history_user = acting(by)  # type: ignore[attr-defined]
+    if reason:
+        record._change_reason = reason  # type: ignore[attr-defined]
+    record.save()
+    return record
