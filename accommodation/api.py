@@ -103,6 +103,8 @@ class UnitSerializer(AccommodationSerializer):
         fields = ["id", "property", "name", "kind", "active", "notes", "free_today"]
 
     def get_free_today(self, unit: Unit) -> bool:
+        if hasattr(unit, "is_free"):  # lists annotate it: no query a row
+            return bool(unit.is_free)
         return Unit.objects.free_on(timezone.localdate()).filter(pk=unit.pk).exists()
 
     def service(self, record: Unit, *, by: Any) -> Unit:
@@ -356,6 +358,9 @@ class UnitViewSet(ScopedViewSet):
     queryset = Unit.objects.all()
     serializer_class = UnitSerializer
     filterset_fields = ["property", "active", "kind"]
+
+    def get_queryset(self) -> models.QuerySet[Unit]:
+        return super().get_queryset().with_free_on(timezone.localdate())  # type: ignore[attr-defined]
 
 
 class UnavailabilityViewSet(ScopedViewSet):

@@ -4,7 +4,7 @@ Housing First properties."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -40,14 +40,6 @@ STATUS_WHILE_PLACED = {
     PropertyType.PRIVATE_RENTED: ClientStatus.SETTLED,
     PropertyType.SOCIAL_HOUSING: ClientStatus.SETTLED,
 }
-
-# Supported accommodation, as the contract's supported_accommodation_access KPI counts it.
-SUPPORTED_TYPES = [
-    PropertyType.HOSTEL,
-    PropertyType.SUPPORTED_HOUSING,
-    PropertyType.MARS_HOUSE,
-    PropertyType.HOUSING_FIRST,
-]
 
 
 class Provider(models.Model):
@@ -122,9 +114,6 @@ class UnitKind(models.TextChoices):
 
 
 class UnitQuerySet(models.QuerySet["Unit"]):
-    def occupied_on(self, day: date) -> UnitQuerySet:
-        return self.filter(Exists(Placement.objects.filter(unit=OuterRef("pk")).on(day)))
-
     def unavailable_on(self, day: date) -> UnitQuerySet:
         return self.filter(Exists(Unavailability.objects.filter(unit=OuterRef("pk")).on(day)))
 
@@ -135,6 +124,10 @@ class UnitQuerySet(models.QuerySet["Unit"]):
             .exclude(Exists(Placement.objects.filter(unit=OuterRef("pk")).on(day)))
             .exclude(Exists(Unavailability.objects.filter(unit=OuterRef("pk")).on(day)))
         )
+
+    def with_free_on(self, day: date) -> UnitQuerySet:
+        """Each unit with `is_free` (as free_on decides) for the day, in the same query."""
+        return self.annotate(is_free=Exists(Unit.objects.free_on(day).filter(pk=OuterRef("pk"))))
 
 
 class Unit(models.Model):
@@ -437,13 +430,6 @@ class Placement(models.Model):
 
     def nights(self, today: date | None = None) -> int:
         return ((self.end or today or timezone.localdate()) - self.start).days
-
-    def ends_soon(self, today: date, days: int = 14) -> bool:
-        return (
-            self.end is None
-            and self.planned_end is not None
-            and self.planned_end <= today + timedelta(days=days)
-        )
 
     # Last: the name shadows the builtin for the rest of the class body.
     @property

@@ -62,3 +62,16 @@ def test_list_pages_make_a_fixed_number_of_queries(
             reverse(name) + ("?show=decided" if name.endswith("referral_list") else "")
         )
     assert response.status_code == 200
+
+
+def test_the_units_api_says_which_are_free_without_a_query_a_row(
+    as_role, many, django_assert_max_num_queries
+):
+    browser = as_role(Role.COORDINATOR)
+    with django_assert_max_num_queries(12):
+        units = browser.get("/api/units/").json()["results"]
+    assert len(units) >= 16
+    free = {u["id"]: u["free_today"] for u in units}
+    occupied = PlacementFactory._meta.model.objects.current().values_list("unit_id", flat=True)
+    assert all(free[pk] is False for pk in occupied if pk in free)
+    assert any(free.values())
