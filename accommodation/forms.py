@@ -85,12 +85,6 @@ class A2AReferralForm(forms.ModelForm):
             "reasons": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def clean_referred_on(self) -> Any:
-        day = self.cleaned_data["referred_on"]
-        if day and day > timezone.localdate():
-            raise forms.ValidationError("A referral cannot be dated in the future.")
-        return day
-
 
 PRIORITIES = [(1, "1: most urgent"), (2, "2"), (3, "3: least urgent")]
 
@@ -177,8 +171,6 @@ class PlacementForm(forms.Form):
         start, planned_end = data.get("start"), data.get("planned_end")
         if start and planned_end and planned_end < start:
             self.add_error("planned_end", "The planned end is on or after the day they moved in.")
-        if start and start > timezone.localdate():
-            self.add_error("start", "Record the placement on the day the person moves in.")
         return data
 
 

@@ -35,7 +35,12 @@ from mars.records import acting, save_record
 
 
 class AccommodationError(Exception):
-    """A change the rules refuse, with a message a person can act on."""
+    """A change the rules refuse, with a message a person can act on (and, when the refusal is
+    about one input, its field, so a page can show the message beside it)."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def _person(client_id: int) -> Client:
@@ -144,7 +149,7 @@ def refer_to_panel(referral: A2AReferral, *, by: AnyUser | None) -> A2AReferral:
     """
     _person(referral.client_id)
     if referral.referred_on > timezone.localdate():
-        raise AccommodationError("A referral cannot be dated in the future.")
+        raise AccommodationError("A referral cannot be dated in the future.", field="referred_on")
     if referral.pk is None:
         referral.status = ReferralStatus.SUBMITTED
         referral.priority = None
@@ -331,7 +336,9 @@ def place_client(
     unit = _lock_units(unit)[unit.pk]
     today = timezone.localdate()
     if start > today:
-        raise AccommodationError("A placement starts on the day the person moves in, not later.")
+        raise AccommodationError(
+            "A placement starts on the day the person moves in, not later.", field="start"
+        )
     if not unit.active or not unit.property.active:
         raise AccommodationError(f"{unit} is not in use.")
     out_of_use = Unavailability.objects.filter(unit=unit).on(start).first()
@@ -461,7 +468,9 @@ def correct_placement(placement: Placement, *, by: AnyUser | None) -> Placement:
             "Record the end on the day the person leaves; use the planned end before then."
         )
     if placement.start > timezone.localdate():
-        raise AccommodationError("A placement starts on the day the person moves in, not later.")
+        raise AccommodationError(
+            "A placement starts on the day the person moves in, not later.", field="start"
+        )
     if placement.end is None:
         placement.end_reason = ""
     elif not placement.end_reason:

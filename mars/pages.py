@@ -82,7 +82,8 @@ def refusal_into_form(form: Any, error: Exception) -> None:
     elif isinstance(error, ValidationError):
         form.add_error(None, error.messages)
     else:
-        form.add_error(None, str(error))
+        field = getattr(error, "field", None)
+        form.add_error(field if field in form.fields else None, str(error))
 
 
 def service_form(

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.db import IntegrityError
+from django.urls import reverse
 from django.utils import timezone
 
 from accommodation import services
@@ -242,8 +243,6 @@ def test_two_panel_members_deciding_at_once_make_one_decision():
 
 
 def test_the_coordinator_moves_and_ends_on_the_pages(as_role, sam, bed):
-    from django.urls import reverse
-
     placement = PlacementFactory(client=sam, unit=bed, start=days_ago(4))
     room = UnitFactory(property=bed.property, name="Bed 9")
     browser = as_role("coordinator")
@@ -273,3 +272,22 @@ def test_a_unit_someone_lives_in_stays_in_use(sam, bed, coordinator):
         services.save_unit(bed, by=coordinator)
     bed.refresh_from_db()
     assert bed.active
+
+
+def test_a_future_move_in_is_shown_beside_the_date_with_everything_kept(as_role, sam, bed):
+    browser = as_role("coordinator")
+    response = browser.post(
+        reverse("accommodation:placement_create") + f"?client={sam.pk}",
+        {
+            "client": sam.pk,
+            "unit": bed.pk,
+            "start": (TODAY() + dt.timedelta(days=2)).isoformat(),
+            "notes": "Arrives by taxi",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    field = page.split('<label for="id_start"')[1].split("<label")[0]
+    assert "moves in, not later" in field
+    assert "Arrives by taxi" in page
+    assert not Placement.objects.exists()
