@@ -195,6 +195,7 @@ class Unavailability(models.Model):
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gt=models.F("start")),
                 name="unavailability_ends_after_start",
+                violation_error_message="A period out of use ends after it starts.",
             )
         ]
 
@@ -388,15 +389,18 @@ class Placement(models.Model):
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
                 name="placement_ends_on_or_after_start",
+                violation_error_message="A placement cannot end before it started.",
             ),
             models.CheckConstraint(
                 condition=Q(end__isnull=True, end_reason="")
                 | Q(end__isnull=False) & ~Q(end_reason=""),
                 name="placement_end_has_reason",
+                violation_error_message="A placement that has ended says why, and only then.",
             ),
             models.CheckConstraint(
                 condition=Q(planned_end__isnull=True) | Q(planned_end__gte=models.F("start")),
                 name="placement_planned_end_after_start",
+                violation_error_message="The planned end is on or after the day they moved in.",
             ),
             # Backstops under the row locks in place_client: never two open placements in one
             # unit, nor for one person.

@@ -185,3 +185,19 @@ def test_a_future_referral_is_refused_by_the_api_too(as_role, sam):
     )
     assert response.status_code == 400 and "future" in response.json()["detail"]
     assert not A2AReferral.objects.exists()
+
+
+def test_a_planned_end_before_the_move_in_is_refused_in_words(as_role, sam, bed):
+    response = post(
+        as_role(Role.COORDINATOR),
+        "/api/placements/",
+        {
+            "client": sam.pk,
+            "unit": bed.pk,
+            "start": timezone.localdate().isoformat(),
+            "planned_end": (timezone.localdate() - dt.timedelta(days=1)).isoformat(),
+        },
+    )
+    assert response.status_code == 400
+    assert "on or after the day they moved in" in str(response.json())
+    assert not Placement.objects.exists()
