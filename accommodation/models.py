@@ -298,6 +298,10 @@ class A2AReferral(models.Model):
         return self.status in WAITING
 
     @property
+    def awaits_placement(self) -> bool:
+        return self.status == ReferralStatus.APPROVED
+
+    @property
     def decided_on(self) -> date | None:
         return timezone.localdate(self.decided_at) if self.decided_at else None
 

@@ -27,6 +27,7 @@ from accommodation.models import (
     ReferralStatus,
     Unavailability,
     Unit,
+    UnitKind,
 )
 from clients import services as client_services
 from clients.models import Client, ClientStatus
@@ -95,10 +96,10 @@ def save_property(prop: Property, *, units: Sequence[str] = (), by: AnyUser | No
 
 def _kind_for(property_type: str) -> str:
     if property_type in (PropertyType.HOSTEL, PropertyType.NIGHT_SHELTER, PropertyType.SWEP):
-        return "bed"
+        return UnitKind.BED
     if property_type in (PropertyType.HOUSING_FIRST, PropertyType.SOCIAL_HOUSING):
-        return "flat"
-    return "room"
+        return UnitKind.FLAT
+    return UnitKind.ROOM
 
 
 @transaction.atomic

@@ -364,7 +364,7 @@ def _issue_form(request: HttpRequest, issue: HouseIssue, title: str) -> HttpResp
         instance=issue,
         properties=properties.filter(active=True) if issue.pk is None else properties,
         residents=access.visible_clients(request.user).filter(
-            placements__in=Placement.objects.current()
+            pk__in=Placement.objects.current().values("client_id")
         ),
     )
     return service_form(

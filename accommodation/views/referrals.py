@@ -124,7 +124,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
         if r.is_waiting and access.can_decide_a2a(user):
             actions.append(("Decide", reverse("accommodation:referral_decide", args=[pk])))
-        if r.status == ReferralStatus.APPROVED and access.can_place(user):
+        if r.awaits_placement and access.can_place(user):
             actions.append(("Place", reverse("accommodation:placement_create") + f"?referral={pk}"))
         if access.can_change(user, A2AReferral):
             actions.append(("Withdraw", reverse("accommodation:referral_withdraw", args=[pk])))
