@@ -33,6 +33,7 @@ from clients import services as client_services
 from clients.models import Client, ClientStatus
 from mars.access import AnyUser
 from mars.records import acting, save_record
+from risk import services as risk_services
 
 
 class AccommodationError(Exception):
@@ -571,11 +572,16 @@ def sign_up(
 ) -> Placement:
     """Sign an accepted person up to a MARS House room: the licence starts their placement.
 
-    Rules: only an accepted referral is signed up, once; the room is a MARS House one; the rules
-    of place_client apply to the room and the person.
+    Rules: only an accepted referral is signed up, once; the person has an approved risk plan
+    whose review date has not passed; the room is a MARS House one; the rules of place_client
+    apply to the room and the person.
     """
-    _person(referral.client_id)  # the person before the referral, as receiving a referral does
+    person = _person(referral.client_id)  # the person before the referral, as receiving one does
     referral = _live_mars_house(referral, MarsHouseStatus.ACCEPTED)
+    try:
+        risk_services.require_current_plan(person)
+    except risk_services.RiskError as error:
+        raise AccommodationError(str(error)) from error
     if not _is_mars_house(Unit.objects.select_related("property").get(pk=unit.pk)):
         raise AccommodationError("Choose a MARS House room.")
     placement = place_client(

@@ -6,6 +6,7 @@ from typing import Any
 
 import django_filters
 from django.db import models
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.routers import DefaultRouter
@@ -36,6 +37,9 @@ class ClientSerializer(serializers.ModelSerializer):
     support_needs = serializers.ListField(
         child=serializers.ChoiceField(choices=SupportNeed.choices), required=False
     )
+    alerts = serializers.SerializerMethodField(
+        help_text="The alerts of the person's approved risk plan: shown to every worker."
+    )
     confirmed_distinct = serializers.BooleanField(
         write_only=True,
         required=False,
@@ -50,10 +54,23 @@ class ClientSerializer(serializers.ModelSerializer):
             "reference",
             *PERSON_FIELDS,
             "aliases",
+            "alerts",
             "created_at",
             "confirmed_distinct",
         ]
         read_only_fields = ["reference", "created_at"]
+
+    @extend_schema_field(
+        serializers.ListField(child=serializers.DictField(child=serializers.CharField()))
+    )
+    def get_alerts(self, client: Client) -> list[dict[str, Any]]:
+        from risk.alerts import alerts_of
+
+        return [
+            {"kind": a.kind, "label": a.get_kind_display(), "detail": a.detail,
+             "restricted": a.restricted}
+            for a in alerts_of(client)
+        ]  # fmt: skip
 
     def validate_key_worker(self, value: Any) -> Any:
         from clients.models import key_worker_choices
@@ -134,7 +151,9 @@ class ClientViewSet(ScopedViewSet):
     filterset_class = ClientFilter
 
     def get_queryset(self) -> models.QuerySet[Client]:
-        return (
+        from risk.alerts import with_alerts
+
+        return with_alerts(
             access.visible_clients(self.request.user)
             .select_related("key_worker")
             .prefetch_related("aliases")

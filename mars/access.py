@@ -107,3 +107,8 @@ def can_decide_a2a(user: AnyUser) -> bool:
 
 def can_place(user: AnyUser) -> bool:
     return can(user, "accommodation.add_placement")
+
+
+def can_approve_risk_plans(user: AnyUser) -> bool:
+    """Coordinators approve risk plans; the director approves those a coordinator submitted."""
+    return can(user, "risk.approve_riskplan") or can(user, "risk.approve_coordinators_riskplan")

@@ -111,11 +111,15 @@ router = routers.DefaultRouter()
 def register_api() -> None:
     from accommodation import api as accommodation_api
     from clients import api as clients_api
+    from mars import notification_api
     from outreach import api as outreach_api
+    from risk import api as risk_api
 
     clients_api.register(router)
     outreach_api.register(router)
     accommodation_api.register(router)
+    risk_api.register(router)
+    notification_api.register(router)
 
 
 register_api()

@@ -3,7 +3,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-from mars import access
+from mars import access, notifications
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -19,12 +19,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         links.append(("Reports", reverse("outreach:report_list")))
     if access.can(user, "accommodation.view_unit"):
         links.append(("Accommodation", reverse("accommodation:board")))
+    if access.can(user, "risk.view_riskassessment"):
+        links.append(("Risk", reverse("risk:reviews")))
     if access.can_see_agencies(user):
         links.append(("Agencies", reverse("clients:agency_list")))
     links.append(("API", reverse("api-docs")))
     if user.is_staff:
         links.append(("Admin", reverse("admin:index")))
-    return {"nav_links": links, "swep": _active_swep}
+    return {"nav_links": links, "swep": _active_swep, "unread_notifications": _unread(user)}
 
 
 def _active_swep() -> Any:
@@ -32,3 +34,11 @@ def _active_swep() -> Any:
     from outreach.figures import active_swep
 
     return active_swep()
+
+
+def _unread(user: Any) -> Any:
+    # Counted only if the template asks (pages without the header pay nothing).
+    def count() -> int:
+        return notifications.mine(user).unread().count()
+
+    return count

@@ -342,9 +342,16 @@ def load(today: date | None = None) -> dict[str, int]:
         from outreach import demo as outreach_demo
 
         added.update(outreach_demo.load(today, users, agencies))
+        from risk import demo as risk_demo
+
+        # Before accommodation: MARS House signs up only people with a risk plan in force.
+        added.update(risk_demo.load(today, users, agencies))
         from accommodation import demo as accommodation_demo
 
         added.update(accommodation_demo.load(today, users, agencies))
+        from risk.reminders import send_reminders
+
+        added["notifications"] = send_reminders(today).total
     return added
 
 

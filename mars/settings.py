@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "clients",
     "outreach",
     "accommodation",
+    "risk",
 ]
 
 MIDDLEWARE = [
@@ -110,7 +112,13 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Europe/London"
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Overnight, so the reminders are there when the early shift starts at six.
+    "risk-reminders": {
+        "task": "risk.tasks.send_risk_reminders",
+        "schedule": crontab(hour=2, minute=30),
+    },
+}
 
 # Authentication and accounts
 AUTHENTICATION_BACKENDS = [
@@ -180,6 +188,16 @@ CONTENT_SECURITY_POLICY = {
 # Email: console in development unless EMAIL_URL says otherwise.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="MARS <mars@localhost>")
+# The address links in emails start with.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# Risk: months from an assessment to its review, by overall level; notice of a review coming due.
+RISK_REVIEW_MONTHS = {
+    "high": env.int("RISK_REVIEW_MONTHS_HIGH", default=1),
+    "medium": env.int("RISK_REVIEW_MONTHS_MEDIUM", default=3),
+    "low": env.int("RISK_REVIEW_MONTHS_LOW", default=6),
+}
+RISK_REVIEW_NOTICE_DAYS = env.int("RISK_REVIEW_NOTICE_DAYS", default=7)
 
 # Internationalisation: UK dates, London time.
 LANGUAGE_CODE = "en-gb"
@@ -230,6 +248,9 @@ SPECTACULAR_SETTINGS = {
         "GenderEnum": "clients.models.Gender",
         "EndReasonEnum": "accommodation.models.EndReason",
         "PropertyTypeEnum": "accommodation.models.PropertyType",
+        "PlanStatusEnum": "risk.models.PlanStatus",
+        "ActionStatusEnum": "risk.models.ActionStatus",
+        "RiskLevelEnum": "risk.models.Level",
     },
 }
 

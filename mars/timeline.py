@@ -10,7 +10,11 @@ from django.utils.module_loading import import_string
 from mars.access import AnyUser
 
 # Each app that keeps records about a person adds a function (client, user) -> [TimelineEntry].
-PROVIDERS = ["outreach.timeline.entries_for", "accommodation.timeline.entries_for"]
+PROVIDERS = [
+    "outreach.timeline.entries_for",
+    "accommodation.timeline.entries_for",
+    "risk.timeline.entries_for",
+]
 
 
 @dataclass

@@ -5,14 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from clients.models import Client
-from mars import access
+from mars import access, notifications
+from mars.pages import PAGE_SIZE
+from risk import figures as risk_figures
+from risk.alerts import with_alerts
 
 
 @login_required
@@ -20,12 +26,14 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"can_see_people": access.can_see_people(request.user)}
     if context["can_see_people"]:
         people = access.visible_clients(request.user)
-        context["caseload"] = (
+        context["caseload"] = with_alerts(
             people.filter(key_worker=request.user)
             .select_related("key_worker")
-            .order_by("last_name", "first_name")[:50]
-        )
-        context["recently_added"] = people.select_related("key_worker").order_by("-created_at")[:8]
+            .order_by("last_name", "first_name")
+        )[:50]
+        context["recently_added"] = with_alerts(
+            people.select_related("key_worker").order_by("-created_at")
+        )[:8]
         context["can_add_person"] = access.can_add_for(request.user, Client)
     if access.can(request.user, "outreach.view_outreachsession"):
         from outreach.services import todays_session
@@ -33,7 +41,37 @@ def home(request: HttpRequest) -> HttpResponse:
         context["outreach"] = True
         context["todays_session"] = todays_session(request.user)
         context["can_start_session"] = access.can(request.user, "outreach.add_outreachsession")
+    if access.can(request.user, "risk.view_riskassessment"):
+        context["risk"] = risk_figures.for_home(request.user)
     return render(request, "mars/home.html", context)
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    """The user's own notifications, newest first; unread ones marked. Opening one through
+    its link marks it read."""
+    mine = notifications.mine(request.user)
+    open_pk = request.GET.get("open", "")
+    if open_pk.isdigit():
+        notification = get_object_or_404(mine, pk=open_pk)
+        notifications.mark_read(notification, by=request.user)
+        return redirect(notification.url or "notifications")
+    show = "unread" if request.GET.get("show") == "unread" else "all"
+    chosen = mine.unread() if show == "unread" else mine
+    page = Paginator(chosen, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "mars/notifications.html",
+        {"page": page, "show": show, "unread": mine.unread().count()},
+    )
+
+
+@login_required
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    count = notifications.mark_all_read(by=request.user)
+    messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked read.")
+    return redirect("notifications")
 
 
 def _database_state() -> str:

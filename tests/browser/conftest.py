@@ -70,6 +70,7 @@ ROLE_MIGRATIONS = [
     ("clients.migrations.0002_grant_role_permissions", "grant"),
     ("outreach.migrations.0002_grant_role_permissions", "grant"),
     ("accommodation.migrations.0002_grant_role_permissions", "grant"),
+    ("risk.migrations.0002_grant_role_permissions", "grant"),
 ]
 
 

@@ -1,0 +1,70 @@
+"""Notifying members of staff: kept in the app (a count in the header, a list) and emailed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from mars.access import AnyUser
+from mars.models import Notification
+from mars.roles import Role
+
+
+def coordinators() -> QuerySet[Any]:
+    return get_user_model().objects.filter(is_active=True, groups__name=Role.COORDINATOR)
+
+
+def notify(
+    recipients: Iterable[Any], *, key: str, subject: str, body: str = "", url: str = ""
+) -> list[Notification]:
+    """Notify each (active) recipient once for a key; return only the notifications new now.
+
+    Rules: a recipient never gets two notifications with one key, even from two runs at once
+    (the database's unique key decides); each new one is emailed after the transaction commits.
+    """
+    created = []
+    for user in {u.pk: u for u in recipients if u is not None and u.is_active}.values():
+        try:
+            with transaction.atomic():
+                notification, new = Notification.objects.get_or_create(
+                    recipient=user, key=key, defaults={"subject": subject, "body": body, "url": url}
+                )
+        except IntegrityError:  # another run created it between our look and our insert
+            continue
+        if new:
+            created.append(notification)
+            transaction.on_commit(lambda pk=notification.pk: _email_later(pk))
+    return created
+
+
+def _email_later(notification_id: int) -> None:
+    from mars.tasks import email_notification
+
+    email_notification.delay(notification_id)
+
+
+def mark_read(notification: Notification, *, by: AnyUser) -> Notification:
+    """Mark one of the user's own notifications read (once: the first reading is kept)."""
+    Notification.objects.filter(pk=notification.pk, recipient_id=by.pk, read_at=None).update(
+        read_at=timezone.now()
+    )
+    notification.refresh_from_db()
+    return notification
+
+
+def mark_all_read(*, by: AnyUser) -> int:
+    return Notification.objects.filter(recipient_id=by.pk, read_at=None).update(
+        read_at=timezone.now()
+    )
+
+
+def mine(user: AnyUser) -> QuerySet[Notification]:
+    """A user's own notifications: nobody sees another's."""
+    if not user.is_authenticated:
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient_id=user.pk)

@@ -1,0 +1,40 @@
+"""Background work the whole service shares."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils import timezone
+
+from mars.models import Notification
+
+
+@shared_task
+def email_notification(notification_id: int) -> bool:
+    """Email a notification to its recipient, once.
+
+    The send is claimed with a conditional update, so a retried or repeated task sends nothing
+    twice; a failed send gives the claim back for the retry.
+    """
+    claimed = Notification.objects.filter(pk=notification_id, emailed_at=None).update(
+        emailed_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    address = notification.recipient.email
+    if not address:
+        return False
+    link = f"{settings.SITE_URL}{notification.url}" if notification.url else settings.SITE_URL
+    try:
+        send_mail(
+            f"MARS: {notification.subject}",
+            f"{notification.body}\n\nOpen MARS to see it: {link}\n".lstrip(),
+            None,
+            [address],
+        )
+    except Exception:
+        Notification.objects.filter(pk=notification_id).update(emailed_at=None)
+        raise
+    return True

@@ -1,0 +1,45 @@
+"""The alerts of a person's plan in force, as every page and list about them shows them.
+
+Alerts are shown to everyone who may see the person, restricted ones included: nobody should
+walk into a risk unaware. Lists fetch them for a whole page at once with `with_alerts`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.db import models
+from django.db.models import Prefetch
+
+from risk.models import RiskAlert, RiskPlan
+
+Q = TypeVar("Q", bound=models.QuerySet[Any])
+
+ATTR = "plans_in_force"
+
+
+def _in_force() -> models.QuerySet[RiskPlan]:
+    return RiskPlan.objects.in_force().prefetch_related(
+        Prefetch("alerts", queryset=RiskAlert.objects.order_by("id"))
+    )
+
+
+def with_alerts(queryset: Q, path: str = "") -> Q:
+    """The queryset with each person's alerts fetched in two queries for the lot.
+
+    `path` leads from the queryset's model to the person: "" for people, "client__" for
+    records about a person.
+    """
+    lookup = Prefetch(f"{path}risk_plans", queryset=_in_force(), to_attr=ATTR)
+    return queryset.prefetch_related(lookup)  # type: ignore[return-value]
+
+
+def alerts_of(client: Any) -> list[RiskAlert]:
+    """The person's alerts: fetched already when the list used with_alerts, else looked up."""
+    if client is None or client.pk is None:
+        return []
+    plans = getattr(client, ATTR, None)
+    if plans is None:
+        plans = list(_in_force().filter(client=client))
+        setattr(client, ATTR, plans)
+    return [alert for plan in plans for alert in plan.alerts.all()]

@@ -1,0 +1,78 @@
+"""The nightly reminders: risk reviews coming due and overdue, meeting actions past due."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from mars.notifications import coordinators, notify
+from risk.models import MeetingAction, RiskAssessment
+
+
+@dataclass
+class Sent:
+    reviews_due: int = 0
+    reviews_overdue: int = 0
+    actions_past_due: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.reviews_due + self.reviews_overdue + self.actions_past_due
+
+
+@transaction.atomic
+def send_reminders(today: date | None = None) -> Sent:
+    """Notify the key worker and the coordinators of each risk review due within the notice
+    period (settings.RISK_REVIEW_NOTICE_DAYS) or overdue, and the owner, key worker and
+    coordinators of each meeting action past its due date.
+
+    Idempotent: each review and action is notified once in each state, so a second run on the
+    same day (or the next) sends nothing new.
+    """
+    today = today or timezone.localdate()
+    sent = Sent()
+    leads = list(coordinators())
+    assessments = RiskAssessment.objects.select_related("client__key_worker")
+    notice = settings.RISK_REVIEW_NOTICE_DAYS
+    for a in assessments.due_within(today, notice):
+        sent.reviews_due += len(
+            notify(
+                [a.client.key_worker, *leads],
+                key=f"risk-review-due:{a.pk}",
+                subject=f"Risk review due {a.review_due:%d/%m/%Y}: {a.client.reference}",
+                body=f"The {a.get_level_display().lower()} risk assessment of "
+                f"{a.client.reference} is due for review on {a.review_due:%d/%m/%Y}.",
+                url=a.client.get_absolute_url() + "#risk",
+            )
+        )
+    for a in assessments.overdue(today):
+        sent.reviews_overdue += len(
+            notify(
+                [a.client.key_worker, *leads],
+                key=f"risk-review-overdue:{a.pk}",
+                subject=f"Risk review overdue: {a.client.reference}",
+                body=f"The risk assessment of {a.client.reference} was due for review on "
+                f"{a.review_due:%d/%m/%Y}.",
+                url=a.client.get_absolute_url() + "#risk",
+            )
+        )
+    actions = MeetingAction.objects.past_due(today).select_related(
+        "owner", "meeting__client__key_worker"
+    )
+    for action in actions:
+        client = action.meeting.client
+        sent.actions_past_due += len(
+            notify(
+                [action.owner, client.key_worker, *leads],
+                key=f"meeting-action-past-due:{action.pk}",
+                subject=f"Meeting action past due: {client.reference}",
+                body=f"An action from the {action.meeting} for {client.reference} was due on "
+                f"{action.due:%d/%m/%Y} and is still open: {action.description}",
+                url=action.get_absolute_url(),
+            )
+        )
+    return sent
