@@ -39,6 +39,7 @@ from mars import access
 from mars.history import history_entries
 from mars.person_page import sections_for
 from mars.timeline import timeline_for
+from risk.alerts import with_alerts
 
 PAGE_SIZE = 25
 
@@ -58,7 +59,7 @@ def _client_or_redirect(
 def client_list(request: HttpRequest) -> HttpResponse:
     access.require(request.user, access.perm(Client, "view"))
     form = ClientSearchForm(request.GET or None)
-    people = (
+    people = with_alerts(
         access.visible_clients(request.user)
         .select_related("key_worker")
         .prefetch_related("aliases")

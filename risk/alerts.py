@@ -24,14 +24,15 @@ def _in_force() -> models.QuerySet[RiskPlan]:
     )
 
 
-def with_alerts(queryset: Q, path: str = "") -> Q:
-    """The queryset with each person's alerts fetched in two queries for the lot.
+def alerts_lookup(path: str = "") -> Prefetch:
+    """The prefetch of each person's alerts; `path` leads from the model to the person: "" for
+    people, "client__" for records about a person."""
+    return Prefetch(f"{path}risk_plans", queryset=_in_force(), to_attr=ATTR)
 
-    `path` leads from the queryset's model to the person: "" for people, "client__" for
-    records about a person.
-    """
-    lookup = Prefetch(f"{path}risk_plans", queryset=_in_force(), to_attr=ATTR)
-    return queryset.prefetch_related(lookup)  # type: ignore[return-value]
+
+def with_alerts(queryset: Q, path: str = "") -> Q:
+    """The queryset with each person's alerts fetched in two queries for the lot."""
+    return queryset.prefetch_related(alerts_lookup(path))  # type: ignore[return-value]
 
 
 def alerts_of(client: Any) -> list[RiskAlert]:

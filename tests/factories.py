@@ -246,3 +246,90 @@ class HouseIssueFactory(factory.django.DjangoModelFactory):
     property = factory.SubFactory(PropertyFactory, type="mars_house")
     kind = "repair"
     description = "Leaking shower"
+
+
+# Risk: built through the services, so a factory's record obeys the same rules as a worker's.
+
+
+def plan_in_force(client: Client | None = None, **kwargs: Any) -> Any:
+    """An approved risk plan (drafted and submitted by a support worker, approved by a
+    coordinator), with the alerts given as (kind, detail) pairs."""
+    from mars.roles import Role
+    from risk import services
+
+    plan = RiskPlanFactory(client=client or ClientFactory(), **kwargs)
+    services.submit_plan(plan, by=plan.drafted_by)
+    approver = UserFactory(username="plan-approver", role=Role.COORDINATOR)
+    return services.approve_plan(plan, by=approver)
+
+
+class RiskAssessmentFactory(factory.django.DjangoModelFactory):
+    """`levels` maps areas to levels (the rest are low); the service sets level and review."""
+
+    class Meta:
+        model = "risk.RiskAssessment"
+
+    client = factory.SubFactory(ClientFactory)
+    assessed_on = factory.LazyFunction(timezone.localdate)
+    assessor = factory.SubFactory(UserFactory)
+
+    @classmethod
+    def _create(cls, model_class: Any, *args: Any, **kwargs: Any) -> Any:
+        from risk import services
+        from risk.models import Area
+
+        levels = kwargs.pop("levels", {})
+        review_due = kwargs.pop("review_due", None)
+        ratings = {area: {"level": levels.get(area, "low")} for area in Area.values}
+        return services.record_assessment(
+            model_class(**kwargs), ratings, review_due=review_due, by=kwargs["assessor"]
+        )
+
+
+class RiskPlanFactory(factory.django.DjangoModelFactory):
+    """A draft plan version with one action; `alerts` are (kind, detail) pairs."""
+
+    class Meta:
+        model = "risk.RiskPlan"
+
+    client = factory.SubFactory(ClientFactory)
+    assessment = factory.SubFactory(RiskAssessmentFactory, client=factory.SelfAttribute("..client"))
+    summary = "Visit in pairs; keep the dog on a lead."
+
+    @classmethod
+    def _create(cls, model_class: Any, *args: Any, **kwargs: Any) -> Any:
+        from mars.roles import Role
+        from risk import services
+
+        by = kwargs.pop("drafted_by", None) or UserFactory(
+            username="plan-author", role=Role.SUPPORT
+        )
+        alerts = kwargs.pop("alerts", [("visit_in_pairs", "")])
+        actions = kwargs.pop("actions", [{"description": "Weekly key-work session"}])
+        return services.draft_plan(
+            model_class(**kwargs),
+            actions=actions,
+            alerts=[{"kind": kind, "detail": detail} for kind, detail in alerts],
+            by=by,
+        )
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "risk.Meeting"
+
+    client = factory.SubFactory(ClientFactory)
+    kind = "risk_management"
+    held_on = factory.LazyFunction(timezone.localdate)
+    chair_other = "Livewell lead"
+    notes = "Agreed the plan."
+
+
+class MeetingActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "risk.MeetingAction"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    description = "Ask the police for an update"
+    owner = factory.SubFactory(UserFactory)
+    due = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=7))

@@ -35,6 +35,7 @@ from mars import access
 from mars.dates import parse_month
 from mars.forms import staff_label
 from mars.pages import PAGE_SIZE, person_for_record, record_page, service_form
+from risk.alerts import alerts_lookup, with_alerts
 
 REFUSALS = (services.AccommodationError,)
 
@@ -51,6 +52,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         .filter(unit__in=units)
         .current(today)
         .select_related("client")
+        .prefetch_related(alerts_lookup("client__"))
     }
     empty = {room.unit.pk: room for room in figures.empty_rooms(units, today)}
     rooms = [(u, occupants.get(u.pk), empty.get(u.pk)) for u in units.select_related("property")]
@@ -60,6 +62,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         .select_related("client", "referring_agency")
         .order_by("received_on", "id")
     )
+    referrals = with_alerts(referrals, "client__")
     return render(
         request,
         "accommodation/mars_house.html",
@@ -81,8 +84,11 @@ def overview(request: HttpRequest) -> HttpResponse:
 @login_required
 def referral_list(request: HttpRequest) -> HttpResponse:
     access.require(request.user, access.perm(MarsHouseReferral, "view"))
-    referrals = access.visible(request.user, MarsHouseReferral).select_related(
-        "client", "referring_agency"
+    referrals = with_alerts(
+        access.visible(request.user, MarsHouseReferral).select_related(
+            "client", "referring_agency"
+        ),
+        "client__",
     )
     page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "accommodation/mars_house_referral_list.html", {"page": page})

@@ -16,6 +16,7 @@ from accommodation.models import A2AReferral, Placement, PropertyType, Unit
 from mars import access
 from mars.forms import staff_label
 from mars.pages import PAGE_SIZE, person_for_record, record_page, service_form
+from risk.alerts import with_alerts
 
 REFUSALS = (services.AccommodationError,)
 
@@ -34,7 +35,9 @@ def placement_list(request: HttpRequest) -> HttpResponse:
         placements = placements.current(today).order_by("unit__property__name", "unit__name")
     else:
         placements = placements.filter(end__isnull=False).order_by("-end", "-id")
-    page = Paginator(placements, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(with_alerts(placements, "client__"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "accommodation/placement_list.html",

@@ -16,6 +16,7 @@ from accommodation.models import DECIDED, A2AReferral, ReferralStatus
 from mars import access
 from mars.forms import staff_label
 from mars.pages import PAGE_SIZE, person_for_record, record_page, service_form
+from risk.alerts import with_alerts
 
 REFUSALS = (services.AccommodationError,)
 SHOW = {
@@ -36,7 +37,9 @@ def referral_list(request: HttpRequest) -> HttpResponse:
         "client", "referred_by", "decided_by"
     )
     title, select = SHOW[show]
-    page = Paginator(select(referrals), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(with_alerts(select(referrals), "client__"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     counts = {key: select(referrals).count() for key in ("queue", "approved")}
     return render(
         request,

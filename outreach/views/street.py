@@ -44,6 +44,7 @@ from outreach.models import (
     Verification,
 )
 from outreach.views.common import clock
+from risk.alerts import with_alerts
 
 # What the contact form remembers between contacts, in the signed-in session.
 REMEMBERED = "outreach_last_contact"
@@ -159,6 +160,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(session=session)
         .select_related("client", "hotspot", "worker")
     )
+    contacts = with_alerts(contacts, "client__")
     return record_page(
         request,
         session,
@@ -326,9 +328,12 @@ def _people_matching(request: HttpRequest, text: str) -> QuerySet[Client]:
     by_description = Contact.objects.identified()
     for word in text.split():
         by_description = by_description.filter(description__icontains=word)
-    return people.filter(
-        Q(pk__in=people.search(text).values("pk")) | Q(pk__in=by_description.values("client_id"))
-    ).order_by("last_name", "first_name", "id")[:25]
+    return with_alerts(
+        people.filter(
+            Q(pk__in=people.search(text).values("pk"))
+            | Q(pk__in=by_description.values("client_id"))
+        ).order_by("last_name", "first_name", "id")
+    )[:25]
 
 
 @login_required
@@ -408,9 +413,11 @@ def seen_recently(request: HttpRequest) -> HttpResponse:
         days = 14
     today = timezone.localdate()
     people = list(
-        figures.seen_rough_sleeping(
-            access.visible_clients(request.user), days=days, today=today
-        ).select_related("key_worker")
+        with_alerts(
+            figures.seen_rough_sleeping(
+                access.visible_clients(request.user), days=days, today=today
+            ).select_related("key_worker")
+        )
     )
     for person in people:
         person.days_since_first_seen = figures.days_since(person.first_seen_at, today)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from accommodation.models import A2AReferral, Placement, ReferralStatus
 from clients.models import ClientStatus
 from mars.roles import Role
-from tests.factories import PlacementFactory, UnitFactory
+from tests.factories import PlacementFactory, UnitFactory, plan_in_force
 
 pytestmark = pytest.mark.django_db
 
@@ -113,6 +113,7 @@ def test_a_placement_keeps_its_person_and_unit_when_corrected(as_role, sam, bed)
 
 
 def test_mars_house_sign_up_through_the_api(as_role, sam, mars_house):
+    plan_in_force(sam)
     browser = as_role(Role.COORDINATOR)
     made = post(browser, "/api/mars-house-referrals/", {"client": sam.pk, "reasons": "Ready"})
     pk = made.json()["id"]

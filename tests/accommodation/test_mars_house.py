@@ -18,7 +18,12 @@ from accommodation.models import (
 )
 from clients.models import ClientStatus
 from mars.roles import Role
-from tests.factories import ClientFactory, MarsHouseReferralFactory, PlacementFactory
+from tests.factories import (
+    ClientFactory,
+    MarsHouseReferralFactory,
+    PlacementFactory,
+    plan_in_force,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +33,7 @@ def room(house, n):  # type: ignore[no-untyped-def]
 
 
 def test_referral_to_sign_up_creates_the_placement(sam, mars_house, coordinator):
+    plan_in_force(sam)
     referral = MarsHouseReferralFactory(client=sam)
     with pytest.raises(services.AccommodationError, match="received"):
         services.sign_up(
@@ -48,6 +54,7 @@ def test_referral_to_sign_up_creates_the_placement(sam, mars_house, coordinator)
 
 
 def test_sign_up_is_only_to_a_mars_house_room(sam, bed, coordinator):
+    plan_in_force(sam)
     referral = MarsHouseReferralFactory(
         client=sam, status="accepted", decided_on=timezone.localdate(), decided_by=coordinator
     )
@@ -146,6 +153,7 @@ def test_the_overview_shows_rooms_referrals_and_issues(as_role, mars_house, sam)
 
 
 def test_the_coordinator_signs_up_on_the_page(as_role, sam, mars_house):
+    plan_in_force(sam)
     referral = MarsHouseReferralFactory(client=sam)
     browser = as_role(Role.COORDINATOR)
     today = timezone.localdate().isoformat()
