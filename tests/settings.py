@@ -10,3 +10,7 @@ from mars.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tasks run in the test's own process (and transaction), even where CI has a Redis: a test
+# asserts what a task does, not that a worker is listening.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = "memory://"

@@ -1,0 +1,86 @@
+"""Alerts of an approved plan show wherever the person appears, to every worker."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from mars.roles import Role
+from risk.models import RiskPlan
+from tests.factories import (
+    A2AReferralFactory,
+    ClientFactory,
+    ContactFactory,
+    RiskPlanFactory,
+    plan_in_force,
+)
+
+pytestmark = pytest.mark.django_db
+
+ALERTS = [("do_not_disclose_address", "Former partner looking"), ("dog_on_site", "Staffie")]
+
+
+@pytest.fixture
+def flagged(sam):  # type: ignore[no-untyped-def]
+    return plan_in_force(sam, alerts=ALERTS)
+
+
+@pytest.mark.parametrize("role", [Role.OUTREACH, Role.SUPPORT, Role.COORDINATOR, Role.PANEL])
+def test_every_worker_sees_the_alerts_restricted_ones_too(as_role, sam, flagged, role):
+    page = as_role(role).get(sam.get_absolute_url()).content.decode()
+    assert "Do not disclose address" in page and "Former partner looking" in page
+    assert "restricted: do not pass on" in page and "Staffie" in page
+
+
+def test_alerts_show_in_search_results_and_on_the_contact_form(as_role, sam, flagged):
+    browser = as_role(Role.OUTREACH)
+    results = browser.get(reverse("clients:list") + "?q=Sam").content.decode()
+    assert "Staffie" in results
+    partial = browser.get(reverse("clients:list") + "?q=Sam", HTTP_HX_REQUEST="true")
+    assert "Staffie" in partial.content.decode()
+    form = browser.get(reverse("outreach:contact_create") + f"?client={sam.pk}").content.decode()
+    assert "Staffie" in form and "Do not disclose address" in form
+
+
+def test_alerts_show_on_records_about_the_person_and_in_lists(as_role, sam, flagged):
+    referral = A2AReferralFactory(client=sam)
+    contact = ContactFactory(client=sam, bedded_down=True)
+    browser = as_role(Role.COORDINATOR)
+    for url in [
+        referral.get_absolute_url(),
+        contact.get_absolute_url(),
+        reverse("accommodation:referral_list"),
+        reverse("outreach:seen_recently"),
+        reverse("risk:plan_list") + "?show=approved",
+    ]:
+        assert "Staffie" in browser.get(url).content.decode(), url
+
+
+def test_alerts_of_a_plan_not_yet_approved_do_not_show(as_role, sam):
+    RiskPlanFactory(client=sam, alerts=[("weapons", "Knife")])
+    page = as_role(Role.SUPPORT).get(sam.get_absolute_url()).content.decode()
+    assert "Knife" not in page.split('id="risk"')[0]
+
+
+def test_the_people_list_fetches_alerts_without_a_query_a_person(as_role):
+    browser = as_role(Role.SUPPORT)
+    url = reverse("clients:list") + "?q=Flagged"
+
+    def queries_for(people: int) -> int:
+        for _ in range(people):
+            plan_in_force(ClientFactory(last_name="Flagged"), alerts=ALERTS)
+        with CaptureQueriesContext(connection) as queries:
+            page = browser.get(url).content.decode()
+        assert page.count("Staffie") == RiskPlan.objects.count()
+        return len(queries)
+
+    assert queries_for(1) == queries_for(4)
+
+
+def test_the_people_api_gives_each_persons_alerts(as_role, sam, flagged):
+    rows = as_role(Role.OUTREACH).get("/api/clients/?q=Sam").json()["results"]
+    alerts = rows[0]["alerts"]
+    assert {a["kind"] for a in alerts} == {"do_not_disclose_address", "dog_on_site"}
+    assert [a["restricted"] for a in alerts] == [True, False]
