@@ -207,7 +207,7 @@ def _decision(request: HttpRequest, pk: int, *, approve: bool) -> HttpResponse:
     plan = access.get_visible(request.user, RiskPlan, pk)
     if not access.can_approve_risk_plans(request.user):
         raise PermissionDenied
-    form = CommentForm(request.POST or None, required=not approve)
+    form = CommentForm(request.POST if request.method == "POST" else None, required=not approve)
     if request.method == "POST" and form.is_valid():
         comment = form.cleaned_data["comment"]
         try:
