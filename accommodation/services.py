@@ -32,17 +32,12 @@ from accommodation.models import (
 from clients import services as client_services
 from clients.models import Client, ClientStatus
 from mars.access import AnyUser
-from mars.records import acting, save_record
+from mars.records import Refusal, acting, save_record
 from risk import services as risk_services
 
 
-class AccommodationError(Exception):
-    """A change the rules refuse, with a message a person can act on (and, when the refusal is
-    about one input, its field, so a page can show the message beside it)."""
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+class AccommodationError(Refusal):
+    """A change to accommodation records the rules refuse."""
 
 
 def _person(client_id: int) -> Client:

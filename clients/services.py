@@ -24,6 +24,7 @@ from clients.models import (
     SupportGoal,
     SupportPlan,
 )
+from mars.records import Refusal
 
 User = AbstractBaseUser
 
@@ -31,7 +32,7 @@ User = AbstractBaseUser
 SIMILAR_NAME_RATIO = 0.75
 
 
-class ClientError(Exception):
+class ClientError(Refusal):
     """A change to a person's record that the rules refuse, with a message a person can act on."""
 
 

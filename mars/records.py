@@ -12,6 +12,16 @@ from mars.access import AnyUser
 M = TypeVar("M", bound=models.Model)
 
 
+class Refusal(Exception):
+    """A change the rules refuse, with a message a person can act on (and, when the refusal is
+    about one input, its field, so a page can show the message beside it). Each app's domain
+    error is one of these."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 def acting(by: AnyUser | None) -> Any:
     """The signed-in user behind a change, or None (a command, an anonymous request)."""
     return by if by is not None and by.is_authenticated else None

@@ -13,7 +13,7 @@ from django.utils import timezone
 from clients import services as client_services
 from clients.models import Agency, Client
 from mars.dates import local_date
-from mars.records import acting, save_record
+from mars.records import Refusal, acting, save_record
 from outreach.models import (
     Contact,
     CountedPerson,
@@ -31,8 +31,8 @@ from outreach.models import (
 User = AbstractBaseUser | AnonymousUser
 
 
-class OutreachError(Exception):
-    """A change the rules refuse, with a message a person can act on."""
+class OutreachError(Refusal):
+    """A change to outreach records the rules refuse."""
 
 
 def _person(client_id: int | None) -> Client | None:

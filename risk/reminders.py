@@ -38,28 +38,25 @@ def send_reminders(today: date | None = None) -> Sent:
     leads = list(coordinators())
     assessments = RiskAssessment.objects.select_related("client__key_worker")
     notice = settings.RISK_REVIEW_NOTICE_DAYS
-    for a in assessments.due_within(today, notice):
-        sent.reviews_due += len(
-            notify(
+    reviews = [
+        ("due", assessments.due_within(today, notice), "is due for review on"),
+        ("overdue", assessments.overdue(today), "was due for review on"),
+    ]
+    for state, due, said in reviews:
+        for a in due:
+            reference = a.client.reference
+            new = notify(
                 [a.client.key_worker, *leads],
-                key=f"risk-review-due:{a.pk}",
-                subject=f"Risk review due {a.review_due:%d/%m/%Y}: {a.client.reference}",
-                body=f"The {a.get_level_display().lower()} risk assessment of "
-                f"{a.client.reference} is due for review on {a.review_due:%d/%m/%Y}.",
+                key=f"risk-review-{state}:{a.pk}",
+                subject=f"Risk review {state} {a.review_due:%d/%m/%Y}: {reference}",
+                body=f"The {a.get_level_display().lower()} risk assessment of {reference} "
+                f"{said} {a.review_due:%d/%m/%Y}.",
                 url=a.client.get_absolute_url() + "#risk",
             )
-        )
-    for a in assessments.overdue(today):
-        sent.reviews_overdue += len(
-            notify(
-                [a.client.key_worker, *leads],
-                key=f"risk-review-overdue:{a.pk}",
-                subject=f"Risk review overdue: {a.client.reference}",
-                body=f"The risk assessment of {a.client.reference} was due for review on "
-                f"{a.review_due:%d/%m/%Y}.",
-                url=a.client.get_absolute_url() + "#risk",
-            )
-        )
+            if state == "due":
+                sent.reviews_due += len(new)
+            else:
+                sent.reviews_overdue += len(new)
     actions = MeetingAction.objects.past_due(today).select_related(
         "owner", "meeting__client__key_worker"
     )
@@ -70,8 +67,9 @@ def send_reminders(today: date | None = None) -> Sent:
                 [action.owner, client.key_worker, *leads],
                 key=f"meeting-action-past-due:{action.pk}",
                 subject=f"Meeting action past due: {client.reference}",
+                # The action's own words stay in the app: emails carry no case detail.
                 body=f"An action from the {action.meeting} for {client.reference} was due on "
-                f"{action.due:%d/%m/%Y} and is still open: {action.description}",
+                f"{action.due:%d/%m/%Y} and is still open.",
                 url=action.get_absolute_url(),
             )
         )

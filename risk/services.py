@@ -15,7 +15,7 @@ from clients.models import Agency, Client
 from mars import access
 from mars.access import AnyUser
 from mars.dates import add_months
-from mars.records import acting, save_record
+from mars.records import Refusal, acting, save_record
 from risk.models import (
     ActionStatus,
     Area,
@@ -34,13 +34,8 @@ from risk.models import (
 )
 
 
-class RiskError(Exception):
-    """A change the rules refuse, with a message a person can act on (and the field it is about,
-    when it is about one input)."""
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+class RiskError(Refusal):
+    """A change to risk records the rules refuse."""
 
 
 def _person(client_id: int) -> Client:
@@ -284,6 +279,14 @@ def _decidable(plan: RiskPlan, by: AnyUser) -> RiskPlan:
     return plan
 
 
+def _decided(plan: RiskPlan, outcome: str, comment: str, by: AnyUser) -> RiskPlan:
+    """Save the decided version and keep the decision, with its comment, beside it."""
+    save_record(plan, by=by, reason=DecisionOutcome(outcome).label)
+    decision = PlanDecision(plan=plan, outcome=outcome, decided_by=by, comment=comment.strip())
+    save_record(decision, by=by)
+    return plan
+
+
 @transaction.atomic
 def approve_plan(plan: RiskPlan, *, comment: str = "", by: AnyUser) -> RiskPlan:
     """Approve a submitted version: it comes into force and the version it changes is superseded.
@@ -299,14 +302,7 @@ def approve_plan(plan: RiskPlan, *, comment: str = "", by: AnyUser) -> RiskPlan:
     plan.status = PlanStatus.APPROVED
     plan.approved_by = acting(by)
     plan.approved_at = timezone.now()
-    save_record(plan, by=by, reason="Approved")
-    save_record(
-        PlanDecision(
-            plan=plan, outcome=DecisionOutcome.APPROVED, decided_by=by, comment=comment.strip()
-        ),
-        by=by,
-    )
-    return plan
+    return _decided(plan, DecisionOutcome.APPROVED, comment, by)
 
 
 @transaction.atomic
@@ -319,14 +315,7 @@ def return_plan(plan: RiskPlan, *, comment: str, by: AnyUser) -> RiskPlan:
         raise RiskError("Say what needs to change.", field="comment")
     plan = _decidable(plan, by)
     plan.status = PlanStatus.RETURNED
-    save_record(plan, by=by, reason="Returned")
-    save_record(
-        PlanDecision(
-            plan=plan, outcome=DecisionOutcome.RETURNED, decided_by=by, comment=comment.strip()
-        ),
-        by=by,
-    )
-    return plan
+    return _decided(plan, DecisionOutcome.RETURNED, comment, by)
 
 
 @transaction.atomic
