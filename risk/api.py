@@ -168,6 +168,13 @@ class EmptySerializer(serializers.Serializer):
     pass
 
 
+class ActionDoneSerializer(serializers.Serializer):
+    action = serializers.IntegerField(help_text="The id of one of this version's actions.")
+    done_on = serializers.DateField(
+        allow_null=True, help_text="The day it was done; null reopens it."
+    )
+
+
 class ApproverPermission(permissions.BasePermission):
     def has_permission(self, request: Any, view: Any) -> bool:
         return access.can_approve_risk_plans(request.user)
@@ -226,6 +233,21 @@ class RiskPlanViewSet(RecordActionsMixin, ScopedViewSet):
         return self.act(
             request, EmptySerializer, lambda p, d: services.submit_plan(p, by=request.user)
         )
+
+    @extend_schema(request=ActionDoneSerializer, responses=RiskPlanSerializer)
+    @action(detail=True, methods=["post"], url_path="action-done")
+    def action_done(self, request: Request, pk: str | None = None) -> Response:
+        """Record that one of the plan's actions was done (or reopen it); the plan itself, even
+        an approved one, is unchanged."""
+
+        def run(plan: RiskPlan, data: dict[str, Any]) -> RiskPlan:
+            found = plan.actions.filter(pk=data["action"]).first()
+            if found is None:
+                raise services.RiskError("That action is not one of this version's.")
+            services.complete_plan_action(found, done_on=data["done_on"], by=request.user)
+            return plan
+
+        return self.act(request, ActionDoneSerializer, run)
 
     @extend_schema(request=CommentSerializer, responses=RiskPlanSerializer)
     @action(detail=True, methods=["post"], permission_classes=[ApproverPermission])

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from mars.roles import Role
 from risk.models import Area, PlanStatus, RiskAssessment, RiskPlan
-from tests.factories import MeetingActionFactory, RiskAssessmentFactory
+from tests.factories import MeetingActionFactory, RiskAssessmentFactory, plan_in_force
 
 pytestmark = pytest.mark.django_db
 
@@ -164,3 +164,17 @@ def test_meetings_actions_and_concerns_through_the_api(client, make_user, sam):
         method="patch",
     )
     assert closed.status_code == 400
+
+
+def test_an_action_of_an_approved_plan_is_marked_done_through_the_api(as_role, sam):
+    plan = plan_in_force(sam)
+    action = plan.actions.get()
+    browser = as_role(Role.SUPPORT)
+    today = timezone.localdate().isoformat()
+    url = f"/api/risk-plans/{plan.pk}/action-done/"
+    done = post(browser, url, {"action": action.pk, "done_on": today})
+    assert done.status_code == 200 and done.json()["actions"][0]["done_on"] == today
+    assert done.json()["status"] == "approved"
+    assert post(browser, url, {"action": 0, "done_on": today}).status_code == 400
+    commissioner = as_role(Role.COMMISSIONER)
+    assert post(commissioner, url, {"action": action.pk, "done_on": None}).status_code == 404
