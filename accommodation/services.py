@@ -32,6 +32,7 @@ from accommodation.models import (
 from clients import services as client_services
 from clients.models import Client, ClientStatus
 from mars.access import AnyUser
+from mars.dates import uk_date
 from mars.records import Refusal, acting, save_record
 from risk import services as risk_services
 
@@ -41,14 +42,7 @@ class AccommodationError(Refusal):
 
 
 def _person(client_id: int) -> Client:
-    try:
-        return client_services._lock_unmerged_person(client_id)
-    except client_services.ClientError as error:
-        raise AccommodationError(str(error)) from error
-
-
-def _day(value: date) -> str:
-    return f"{value:%d/%m/%Y}"
+    return client_services.lock_unmerged_person(client_id, refusal=AccommodationError)
 
 
 # Providers, properties, units
@@ -129,7 +123,7 @@ def save_unavailability(period: Unavailability, *, by: AnyUser | None) -> Unavai
     )
     if clash is not None:
         raise AccommodationError(
-            f"This overlaps another period out of use: {clash.reason}, from {_day(clash.start)}."
+            f"This overlaps another period out of use: {clash.reason}, from {uk_date(clash.start)}."
         )
     return save_record(period, by=by, exclude=["recorded_by"])
 
@@ -158,7 +152,7 @@ def refer_to_panel(referral: A2AReferral, *, by: AnyUser | None) -> A2AReferral:
         if live is not None:
             raise AccommodationError(
                 f"This person already has a live A2A referral "
-                f"({live.get_status_display().lower()}, made {_day(live.referred_on)}): "
+                f"({live.get_status_display().lower()}, made {uk_date(live.referred_on)}): "
                 "change that one or withdraw it first."
             )
     else:
@@ -279,10 +273,10 @@ def _check_free(
         Placement.objects.filter(unit=unit).exclude(pk=exclude_pk).overlapping(start, end).first()
     )
     if theirs is not None:
-        until = f" to {_day(theirs.end)}" if theirs.end else ""
+        until = f" to {uk_date(theirs.end)}" if theirs.end else ""
         raise AccommodationError(
             f"{unit} is not free: {theirs.client.reference} is placed there from "
-            f"{_day(theirs.start)}{until}."
+            f"{uk_date(theirs.start)}{until}."
         )
     mine = (
         Placement.objects.filter(client=client)
@@ -293,7 +287,7 @@ def _check_free(
     if mine is not None:
         raise AccommodationError(
             f"{client.display_name} already has a placement at {mine.unit} from "
-            f"{_day(mine.start)}: end it or move them instead."
+            f"{uk_date(mine.start)}: end it or move them instead."
         )
 
 
@@ -340,7 +334,7 @@ def place_client(
         raise AccommodationError(f"{unit} is not in use.")
     out_of_use = Unavailability.objects.filter(unit=unit).on(start).first()
     if out_of_use is not None:
-        raise AccommodationError(f"{unit} is out of use on {_day(start)}: {out_of_use.reason}.")
+        raise AccommodationError(f"{unit} is out of use on {uk_date(start)}: {out_of_use.reason}.")
     _check_free(person, unit, start, None)
     if referral is not None:
         referral = A2AReferral.objects.select_for_update().get(pk=referral.pk)
@@ -394,14 +388,14 @@ def end_placement(
         Placement.objects.select_for_update().select_related("unit__property").get(pk=placement.pk)
     )
     if placement.end is not None:
-        raise AccommodationError(f"This placement ended on {_day(placement.end)} already.")
+        raise AccommodationError(f"This placement ended on {uk_date(placement.end)} already.")
     if end > timezone.localdate():
         raise AccommodationError(
             "Record the end on the day the person leaves; use the planned end before then."
         )
     if end < placement.start:
         raise AccommodationError(
-            f"A placement cannot end before it started ({_day(placement.start)})."
+            f"A placement cannot end before it started ({uk_date(placement.start)})."
         )
     if reason not in EndReason.values:
         raise AccommodationError("Choose why the placement ended.")
@@ -502,7 +496,7 @@ def receive_mars_house_referral(
         if live is not None:
             raise AccommodationError(
                 "This person already has a live MARS House referral, received "
-                f"{_day(live.received_on)}."
+                f"{uk_date(live.received_on)}."
             )
     else:
         before = MarsHouseReferral.objects.select_for_update().get(pk=referral.pk)
@@ -585,7 +579,7 @@ def sign_up(
         start=licence_date,
         planned_end=planned_end,
         nightly_cost=nightly_cost,
-        notes=f"Signed up from the MARS House referral of {_day(referral.received_on)}.",
+        notes=f"Signed up from the MARS House referral of {uk_date(referral.received_on)}.",
         by=by,
     )
     referral.status = MarsHouseStatus.SIGNED_UP

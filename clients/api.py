@@ -25,6 +25,7 @@ from clients.models import (
 )
 from mars import access
 from mars.api import AccessPermission, refusals_as_validation_errors
+from risk.alerts import alerts_of, with_alerts
 
 
 class ClientSerializer(serializers.ModelSerializer):
@@ -64,8 +65,6 @@ class ClientSerializer(serializers.ModelSerializer):
         serializers.ListField(child=serializers.DictField(child=serializers.CharField()))
     )
     def get_alerts(self, client: Client) -> list[dict[str, Any]]:
-        from risk.alerts import alerts_of
-
         return [
             {"kind": a.kind, "label": a.get_kind_display(), "detail": a.detail,
              "restricted": a.restricted}
@@ -151,8 +150,6 @@ class ClientViewSet(ScopedViewSet):
     filterset_class = ClientFilter
 
     def get_queryset(self) -> models.QuerySet[Client]:
-        from risk.alerts import with_alerts
-
         return with_alerts(
             access.visible_clients(self.request.user)
             .select_related("key_worker")

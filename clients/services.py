@@ -323,11 +323,12 @@ def final_record(client: Client) -> Client:
     return client
 
 
-def _lock_unmerged_person(client_id: int) -> Client:
-    """The person a record is about, locked: a merge running at the same time waits or has won."""
+def lock_unmerged_person(client_id: int, *, refusal: type[Refusal] = ClientError) -> Client:
+    """The person a record is about, locked: a merge running at the same time waits or has won.
+    A merged record is refused with the caller's own domain error."""
     client = Client.objects.select_for_update().get(pk=client_id)
     if client.is_merged:
-        raise ClientError("This person's record was merged into another; record it there.")
+        raise refusal("This person's record was merged into another; record it there.")
     return client
 
 
@@ -340,7 +341,7 @@ def save_person_record(
     Rules: a merged person's record takes nothing new (it belongs on the survivor); who made the
     record is kept from its creation; the model's own validation applies.
     """
-    _lock_unmerged_person(record.client_id)
+    lock_unmerged_person(record.client_id)
     if record.pk is None:
         record.created_by = by if by is not None and by.is_authenticated else None  # type: ignore[assignment]
     record.full_clean(exclude=["created_by"])
@@ -362,7 +363,7 @@ def save_support_plan(
     Rules: the plan ends on or after it starts; goals given with an id change that goal, without
     one are added, and goals marked delete are removed; a plan of a merged record cannot change.
     """
-    _lock_unmerged_person(plan.client_id)
+    lock_unmerged_person(plan.client_id)
     if plan.pk is not None:
         SupportPlan.objects.select_for_update().get(pk=plan.pk)
     else:

@@ -15,6 +15,10 @@ from rest_framework.response import Response
 from mars import access
 
 
+class EmptySerializer(serializers.Serializer):
+    """The body of an action that takes nothing."""
+
+
 class AccessPermission(permissions.BasePermission):
     """DRF's view of mars.access: list and create need view/add; records come from the scoped
     queryset (404 when not visible); changing one needs the change permission (403)."""

@@ -37,6 +37,11 @@ def parse_month(text: str | None, default: date) -> date:
         return default.replace(day=1)
 
 
+def uk_date(day: date) -> str:
+    """A date as the team reads it in messages: 31/12/2026."""
+    return f"{day:%d/%m/%Y}"
+
+
 def add_months(day: date, months: int) -> date:
     """The same day of the month `months` later (the month's last day when it is shorter)."""
     index = day.month - 1 + months

@@ -13,11 +13,8 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from mars import notifications
+from mars.api import EmptySerializer
 from mars.models import Notification
-
-
-class EmptySerializer(serializers.Serializer):
-    pass
 
 
 class ReadAllSerializer(serializers.Serializer):

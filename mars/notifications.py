@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -29,13 +29,10 @@ def notify(
     """
     created = []
     for user in {u.pk: u for u in recipients if u is not None and u.is_active}.values():
-        try:
-            with transaction.atomic():
-                notification, new = Notification.objects.get_or_create(
-                    recipient=user, key=key, defaults={"subject": subject, "body": body, "url": url}
-                )
-        except IntegrityError:  # another run created it between our look and our insert
-            continue
+        # get_or_create inserts in a savepoint and, should another run win the race, reads theirs.
+        notification, new = Notification.objects.get_or_create(
+            recipient=user, key=key, defaults={"subject": subject, "body": body, "url": url}
+        )
         if new:
             created.append(notification)
             transaction.on_commit(lambda pk=notification.pk: _email_later(pk))

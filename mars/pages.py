@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.contrib import messages
@@ -95,11 +95,14 @@ def service_form(
     refusals: tuple[type[Exception], ...],
     done: Callable[[Any], Any],
     message: str,
+    formsets: Sequence[Any] = (),
     **extra: Any,
 ) -> HttpResponse:
-    """A form whose valid input goes to one service call: a refusal is shown on the form with
-    everything typed kept; success says so and goes on to done(result)."""
-    if request.method == "POST" and form.is_valid():
+    """A form (with any formsets of rows) whose valid input goes to one service call: a refusal
+    is shown on the form with everything typed kept; success says so and goes on to
+    done(result)."""
+    valid = [form.is_valid(), *(formset.is_valid() for formset in formsets)]
+    if request.method == "POST" and all(valid):
         try:
             result = run(form.cleaned_data)
         except (*refusals, ValidationError) as error:

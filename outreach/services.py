@@ -38,10 +38,7 @@ class OutreachError(Refusal):
 def _person(client_id: int | None) -> Client | None:
     if client_id is None:
         return None
-    try:
-        return client_services._lock_unmerged_person(client_id)
-    except client_services.ClientError as error:
-        raise OutreachError(str(error)) from error
+    return client_services.lock_unmerged_person(client_id, refusal=OutreachError)
 
 
 # Sessions

@@ -16,7 +16,12 @@ from rest_framework.routers import DefaultRouter
 
 from clients.api import ScopedViewSet
 from mars import access
-from mars.api import RecordActionsMixin, ServiceSerializer, refusals_as_validation_errors
+from mars.api import (
+    EmptySerializer,
+    RecordActionsMixin,
+    ServiceSerializer,
+    refusals_as_validation_errors,
+)
 from risk import services
 from risk.models import (
     ActionStatus,
@@ -162,10 +167,6 @@ class CommentSerializer(serializers.Serializer):
 
 class ReturnSerializer(serializers.Serializer):
     comment = serializers.CharField(help_text="What needs to change.")
-
-
-class EmptySerializer(serializers.Serializer):
-    pass
 
 
 class ActionDoneSerializer(serializers.Serializer):

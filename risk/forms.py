@@ -64,7 +64,6 @@ class AssessmentForm(forms.ModelForm):
 
     def __init__(self, *args: Any, ratings: dict[str, Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assessor"].queryset = staff_choices()
         ratings = ratings or {}
         for area, label in Area.choices:
             given = ratings.get(area, {})
@@ -127,10 +126,6 @@ class PlanActionForm(forms.Form):
     due = forms.DateField(label="By", required=False, widget=DateInput())
     delete = forms.BooleanField(required=False, label="Remove")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = staff_choices()  # type: ignore[attr-defined]
-
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("delete") or not data.get("description"):
@@ -182,19 +177,26 @@ def plan_rows(actions: Any, alerts: Any) -> tuple[list[dict[str, Any]], list[dic
     return action_rows, alert_rows
 
 
-def plan_initial(plan: RiskPlan) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """A plan's actions and alerts as the rows of its form (ids kept only for the same plan)."""
+def plan_initial(
+    plan: RiskPlan, *, as_new: bool = False
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """A plan's actions and alerts as the rows of its form. `as_new`: as the rows of a new
+    version, which copies the alerts and the actions not yet done, as new rows."""
     actions = [
         {
-            "id": a.pk,
+            "id": None if as_new else a.pk,
             "description": a.description,
             "owner": a.owner_id,
             "owner_other": a.owner_other,
             "due": a.due,
         }
         for a in plan.actions.all()
+        if not (as_new and a.done_on)
     ]
-    alerts = [{"id": a.pk, "kind": a.kind, "detail": a.detail} for a in plan.alerts.all()]
+    alerts = [
+        {"id": None if as_new else a.pk, "kind": a.kind, "detail": a.detail}
+        for a in plan.alerts.all()
+    ]
     return actions, alerts
 
 
@@ -247,11 +249,6 @@ class MeetingForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 5}),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for name in ("chair", "staff"):
-            self.fields[name].queryset = staff_choices()  # type: ignore[attr-defined]
-
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not data.get("chair") and not data.get("chair_other"):
@@ -260,7 +257,6 @@ class MeetingForm(forms.ModelForm):
 
 
 class MeetingActionForm(PlanActionForm):
-    due = forms.DateField(label="By", required=False, widget=DateInput())
     status = forms.ChoiceField(choices=ActionStatus.choices, initial=ActionStatus.OPEN)
 
     def clean(self) -> dict[str, Any]:

@@ -110,7 +110,7 @@ class RiskAssessment(models.Model):
         today = today or timezone.localdate()
         if self.review_due < today:
             return "overdue"
-        if self.review_due <= today + timedelta(days=7):
+        if self.review_due <= today + timedelta(days=settings.RISK_REVIEW_NOTICE_DAYS):
             return "due"
         return ""
 

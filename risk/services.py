@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -14,7 +14,7 @@ from clients import services as client_services
 from clients.models import Agency, Client
 from mars import access
 from mars.access import AnyUser
-from mars.dates import add_months
+from mars.dates import add_months, uk_date
 from mars.records import Refusal, acting, save_record
 from risk.models import (
     ActionStatus,
@@ -26,7 +26,6 @@ from risk.models import (
     PlanAction,
     PlanDecision,
     PlanStatus,
-    RiskAlert,
     RiskAssessment,
     RiskPlan,
     SafeguardingConcern,
@@ -40,14 +39,7 @@ class RiskError(Refusal):
 
 def _person(client_id: int) -> Client:
     """The person, locked: changes to one person's risk records happen one at a time."""
-    try:
-        return client_services._lock_unmerged_person(client_id)
-    except client_services.ClientError as error:
-        raise RiskError(str(error)) from error
-
-
-def _day(value: date) -> str:
-    return f"{value:%d/%m/%Y}"
+    return client_services.lock_unmerged_person(client_id, refusal=RiskError)
 
 
 def _not_future(day: date, field: str, what: str) -> None:
@@ -95,7 +87,7 @@ def record_assessment(
         review_due = limit
     elif review_due > limit:
         raise RiskError(
-            f"A {assessment.get_level_display().lower()} risk is reviewed by {_day(limit)}: "
+            f"A {assessment.get_level_display().lower()} risk is reviewed by {uk_date(limit)}: "
             "choose that date or an earlier one.",
             field="review_due",
         )
@@ -111,10 +103,12 @@ def record_assessment(
     for area in Area.values:
         given = ratings[area]
         rating = existing.get(area) or AreaRating(assessment=assessment, area=area)
+        before = _fields(rating)
         rating.level = given["level"]
         rating.notes = (given.get("notes") or "").strip()
         rating.triggers = (given.get("triggers") or "").strip()
-        save_record(rating, by=by)
+        if rating.pk is None or _fields(rating) != before:
+            save_record(rating, by=by)
     return assessment
 
 
@@ -152,23 +146,37 @@ def _check_assessment(plan: RiskPlan) -> None:
         raise RiskError("Choose an assessment of this person.", field="assessment")
 
 
-def _save_rows(
-    plan: RiskPlan, rows: Sequence[Mapping[str, Any]], model: type[Any], by: AnyUser | None
+def _fields(row: Any) -> tuple[Any, ...]:
+    return tuple(getattr(row, f.attname) for f in row._meta.concrete_fields)
+
+
+def _sync_rows(
+    related: Any,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    by: AnyUser | None,
+    prepare: Callable[[Any], None] | None = None,
 ) -> None:
-    """Make the plan's actions (or alerts) the rows given: rows with an id change that row, rows
-    without one are added, and rows of the plan left out are removed."""
-    related = plan.actions if model is PlanAction else plan.alerts
+    """Make a record's rows (a plan's actions or alerts, a meeting's actions) the rows given:
+    rows with an id change that row, rows without one are added, rows left out are removed.
+    A row saves (and gains a history entry) only when it is new or something in it changed."""
     existing = {row.pk: row for row in related.all()}
     kept = set()
     for data in rows:
         row_id = data.get("id")
         if row_id and row_id not in existing:
-            raise RiskError(f"Row {row_id} does not belong to this plan.")
-        row = existing[row_id] if row_id else model(plan=plan)
+            raise RiskError(f"Row {row_id} does not belong to this record.")
+        row = (
+            existing[row_id] if row_id else related.model(**{related.field.name: related.instance})
+        )
+        before = _fields(row)
         for name, value in data.items():
             if name != "id":
                 setattr(row, name, value)
-        save_record(row, by=by)
+        if prepare is not None:
+            prepare(row)
+        if row.pk is None or _fields(row) != before:
+            save_record(row, by=by)
         kept.add(row.pk)
     for pk, row in existing.items():
         if pk not in kept:
@@ -204,8 +212,8 @@ def draft_plan(
     plan.status = PlanStatus.DRAFT
     plan.drafted_by = acting(by)
     save_record(plan, by=by, reason=f"Version {plan.version} drafted")
-    _save_rows(plan, actions, PlanAction, by)
-    _save_rows(plan, alerts, RiskAlert, by)
+    _sync_rows(plan.actions, actions, by=by)
+    _sync_rows(plan.alerts, alerts, by=by)
     return plan
 
 
@@ -238,8 +246,8 @@ def save_plan(
     _check_assessment(plan)
     plan.status, plan.version, plan.previous_id = before.status, before.version, before.previous_id
     save_record(plan, by=by)
-    _save_rows(plan, actions, PlanAction, by)
-    _save_rows(plan, alerts, RiskAlert, by)
+    _sync_rows(plan.actions, actions, by=by)
+    _sync_rows(plan.alerts, alerts, by=by)
     return plan
 
 
@@ -257,7 +265,7 @@ def submit_plan(plan: RiskPlan, *, by: AnyUser) -> RiskPlan:
     if plan.assessment.review_due < timezone.localdate():
         raise RiskError(
             f"The assessment this plan answers was due for review on "
-            f"{_day(plan.assessment.review_due)}: assess again and answer the new assessment."
+            f"{uk_date(plan.assessment.review_due)}: assess again and answer the new assessment."
         )
     plan.status = PlanStatus.SUBMITTED
     plan.submitted_by = acting(by)
@@ -351,7 +359,7 @@ def require_current_plan(client: Client, *, today: date | None = None) -> RiskPl
         )
     if plan.review_due < today:
         raise RiskError(
-            f"{client.reference}'s risk plan was due for review on {_day(plan.review_due)}: "
+            f"{client.reference}'s risk plan was due for review on {uk_date(plan.review_due)}: "
             "a reviewed plan must be approved first."
         )
     return plan
@@ -385,27 +393,16 @@ def save_meeting(
     save_record(meeting, by=by, exclude=["recorded_by"])
     meeting.staff.set(list(staff))
     meeting.agencies.set(list(agencies))
-    existing = {action.pk: action for action in meeting.actions.all()}
-    kept = set()
-    for data in actions:
-        action_id = data.get("id")
-        if action_id and action_id not in existing:
-            raise RiskError(f"Action {action_id} does not belong to this meeting.")
-        action = existing[action_id] if action_id else MeetingAction(meeting=meeting)
-        for name, value in data.items():
-            if name != "id":
-                setattr(action, name, value)
-        if action.status != ActionStatus.DONE:
-            action.done_on = None
-        elif action.done_on is None:
-            action.done_on = timezone.localdate()
-        save_record(action, by=by)
-        kept.add(action.pk)
-    for pk, action in existing.items():
-        if pk not in kept:
-            action._history_user = acting(by)
-            action.delete()
+    _sync_rows(meeting.actions, actions, by=by, prepare=_dated_when_done)
     return meeting
+
+
+def _dated_when_done(action: MeetingAction) -> None:
+    """A done action keeps the day it was done (today, when first marked); others have none."""
+    if action.status != ActionStatus.DONE:
+        action.done_on = None
+    elif action.done_on is None:
+        action.done_on = timezone.localdate()
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from mars.forms import staff_label
 from mars.pages import history_of, person_for_record, record_page, service_form
 from risk import services
 from risk.forms import AssessmentForm
-from risk.models import AreaRating, PlanStatus, RiskAssessment, RiskPlan
+from risk.models import AreaRating, RiskAssessment, RiskPlan
 
 REFUSALS = (services.RiskError,)
 REVIEW_NOTE = {"overdue": " (overdue)", "due": " (due soon)"}
@@ -82,9 +82,8 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ("Summary", a.summary),
     ]
     actions = []
-    answering = a.plans.exclude(status=PlanStatus.SUPERSEDED).first()
-    open_plan = RiskPlan.objects.open().filter(client=a.client).first()
-    if access.can_add_for(user, RiskPlan) and open_plan is None:
+    writing = RiskPlan.objects.open().filter(client=a.client).exists()
+    if access.can_add_for(user, RiskPlan) and not writing:
         new_plan = reverse("risk:plan_create", args=[a.client_id])
         actions.append(("Write a plan for it", f"{new_plan}?assessment={a.pk}"))
     history = history_of(
@@ -100,6 +99,5 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         actions=actions,
         areas=a.areas.all(),
         plans=a.plans.all(),
-        answering=answering,
         title=str(a),
     )

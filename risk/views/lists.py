@@ -33,6 +33,11 @@ def _page(request: HttpRequest, queryset: Any) -> Any:
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+def _choices(lists: dict[str, tuple[str, Any]]) -> list[tuple[str, str, int]]:
+    """Each list's key, label and how many it holds, for the tabs above it."""
+    return [(key, label, queryset.count()) for key, (label, queryset) in lists.items()]
+
+
 def _choice(request: HttpRequest, choices: dict[str, Any], default: str) -> str:
     show = request.GET.get("show", default)
     return show if show in choices else default
@@ -62,8 +67,7 @@ def reviews(request: HttpRequest) -> HttpResponse:
             "title": title,
             "show": show,
             "page": _page(request, with_alerts(chosen, "client__")),
-            "counts": {key: queryset.count() for key, (_, queryset) in lists.items()},
-            "choices": [(key, label) for key, (label, _) in lists.items()],
+            "choices": _choices(lists),
             "here": "reviews",
             "today": today,
             "until": today + timedelta(days=notice),
@@ -87,7 +91,6 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     plans = access.visible(user, RiskPlan).select_related(
         "client", "assessment", "drafted_by", "submitted_by"
     )
-    counts = {key: plans.filter(status__in=s).count() for key, (_, s) in PLAN_LISTS.items()}
     chosen = plans.filter(status__in=statuses).order_by("submitted_at", "-created_at", "id")
     return render(
         request,
@@ -96,8 +99,9 @@ def plan_list(request: HttpRequest) -> HttpResponse:
             "title": title,
             "show": show,
             "page": _page(request, with_alerts(chosen, "client__")),
-            "counts": counts,
-            "choices": [(key, label) for key, (label, _) in PLAN_LISTS.items()],
+            "choices": _choices(
+                {key: (label, plans.filter(status__in=s)) for key, (label, s) in PLAN_LISTS.items()}
+            ),
             "here": "plans",
             "can_approve": access.can_approve_risk_plans(user),
         },
@@ -140,8 +144,7 @@ def concern_list(request: HttpRequest) -> HttpResponse:
             "title": title,
             "show": show,
             "page": _page(request, with_alerts(chosen.order_by("-raised_on", "-id"), "client__")),
-            "counts": {key: queryset.count() for key, (_, queryset) in lists.items()},
-            "choices": [(key, label) for key, (label, _) in lists.items()],
+            "choices": _choices(lists),
             "here": "safeguarding",
         },
     )
@@ -163,15 +166,8 @@ def my_actions(request: HttpRequest) -> HttpResponse:
         .order_by("status", "due", "id")
     )
     plan_actions = (
-        PlanAction.objects.filter(
-            owner_id=user.pk,
-            plan__status__in=[
-                PlanStatus.APPROVED,
-                PlanStatus.DRAFT,
-                PlanStatus.SUBMITTED,
-                PlanStatus.RETURNED,
-            ],
-        )
+        PlanAction.objects.filter(owner_id=user.pk)
+        .exclude(plan__status=PlanStatus.SUPERSEDED)
         .filter(Q(done_on__isnull=True) | Q(done_on__gte=recent))
         .select_related("plan__client")
         .order_by("done_on", "due", "id")

@@ -4,21 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
 from mars import access
 from mars.forms import staff_label
 from mars.pages import (
-    form_page,
     history_of,
     person_for_record,
     record_page,
-    refusal_into_form,
     safe_next,
     service_form,
 )
@@ -49,24 +45,21 @@ def _meeting_form(request: HttpRequest, meeting: Meeting, title: str) -> HttpRes
         for a in (meeting.actions.all() if meeting.pk else [])
     ]
     actions = MeetingActionFormSet(request.POST or None, initial=initial, prefix="actions")
-    if request.method == "POST" and form.is_valid() and actions.is_valid():
-        try:
-            saved = services.save_meeting(
-                form.save(commit=False),
-                staff=form.cleaned_data["staff"],
-                agencies=form.cleaned_data["agencies"],
-                actions=meeting_rows(actions),
-                by=request.user,
-            )
-        except services.RiskError as error:
-            refusal_into_form(form, error)
-        else:
-            messages.success(request, "Meeting saved.")
-            return redirect(saved)
-    return form_page(
+    return service_form(
         request,
         form,
         title,
+        run=lambda data: services.save_meeting(
+            form.save(commit=False),
+            staff=data["staff"],
+            agencies=data["agencies"],
+            actions=meeting_rows(actions),
+            by=request.user,
+        ),
+        refusals=REFUSALS,
+        done=lambda saved: saved,
+        message="Meeting saved.",
+        formsets=[actions],
         template="risk/meeting_form.html",
         client=meeting.client,
         actions=actions,

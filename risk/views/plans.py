@@ -8,14 +8,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from mars import access
 from mars.forms import staff_label
-from mars.pages import form_page, history_of, person_for_record, record_page, refusal_into_form
+from mars.pages import (
+    form_page,
+    history_of,
+    person_for_record,
+    record_page,
+    refusal_into_form,
+    service_form,
+)
 from risk import services
 from risk.forms import (
     AlertFormSet,
@@ -42,19 +49,15 @@ def _plan_form(
     form = PlanForm(request.POST or None, instance=plan, client=plan.client)
     actions = PlanActionFormSet(request.POST or None, initial=rows[0], prefix="actions")
     alerts = AlertFormSet(request.POST or None, initial=rows[1], prefix="alerts")
-    if request.method == "POST" and all([form.is_valid(), actions.is_valid(), alerts.is_valid()]):
-        action_rows, alert_rows = plan_rows(actions, alerts)
-        try:
-            saved = save(form.save(commit=False), action_rows, alert_rows)
-        except services.RiskError as error:
-            refusal_into_form(form, error)
-        else:
-            messages.success(request, "Risk plan saved. Submit it for approval when it is ready.")
-            return redirect(saved)
-    return form_page(
+    return service_form(
         request,
         form,
         title,
+        run=lambda data: save(form.save(commit=False), *plan_rows(actions, alerts)),
+        refusals=REFUSALS,
+        done=lambda saved: saved,
+        message="Risk plan saved. Submit it for approval when it is ready.",
+        formsets=[actions, alerts],
         template="risk/plan_form.html",
         client=plan.client,
         actions=actions,
@@ -88,16 +91,8 @@ def plan_create(request: HttpRequest, client_pk: int) -> HttpResponse:
     intro = ""
     if in_force is not None:
         plan.summary = in_force.summary
-        actions, alerts = plan_initial(in_force)
         # A new version starts from the one in force, as new rows: that version stays as it was.
-        rows = (
-            [
-                {**a, "id": None}
-                for a, row in zip(actions, in_force.actions.all(), strict=True)
-                if row.done_on is None
-            ],
-            [{**a, "id": None} for a in alerts],
-        )
+        rows = plan_initial(in_force, as_new=True)
         intro = (
             f"This starts version {in_force.version + 1}. Version {in_force.version} stays in "
             "force, alerts and all, until this one is approved."
@@ -252,11 +247,10 @@ def plan_return(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def plan_action_done(request: HttpRequest, pk: int) -> HttpResponse:
-    action = PlanAction.objects.select_related("plan").filter(pk=pk).first()
-    plan = access.get_visible(
-        request.user, RiskPlan, action.plan_id if action else None, write=True
-    )
-    assert action is not None
+    plans = access.visible(request.user, RiskPlan)
+    action = get_object_or_404(PlanAction.objects.filter(plan__in=plans), pk=pk)
+    access.require(request.user, access.perm(RiskPlan, "change"))
+    plan = action.plan
     undo = request.POST.get("undo") == "1"
     try:
         services.complete_plan_action(

@@ -211,3 +211,14 @@ def test_two_coordinators_approving_at_once_approve_once():
     refusals = [r for r in results if isinstance(r, services.RiskError)]
     assert len(refusals) == 1 and "approved, not waiting" in str(refusals[0])
     assert PlanDecision.objects.filter(plan=plan).count() == 1
+
+
+def test_saving_a_plan_again_adds_history_only_for_rows_that_changed(sam):
+    plan = RiskPlanFactory(client=sam, alerts=[("dog_on_site", "Staffie")])
+    action, alert = plan.actions.get(), plan.alerts.get()
+    rows = {
+        "actions": [{"id": action.pk, "description": action.description}],
+        "alerts": [{"id": alert.pk, "kind": "dog_on_site", "detail": "Staffie, on a lead"}],
+    }
+    services.save_plan(plan, **rows, by=plan.drafted_by)
+    assert action.history.count() == 1 and alert.history.count() == 2
