@@ -49,6 +49,10 @@ def visible(user: AnyUser, model: type[M]) -> models.QuerySet[M]:
     if not can(user, perm(model, "view")):
         return queryset.none()
     if _is_about_a_person(model) and not can(user, perm(Client, "view")):
+        # A record that may be about no one (property spend, say) needs no right to see people
+        # when it is not about anyone; a record about a person needs it.
+        if model._meta.get_field("client").null:
+            return queryset.filter(client__isnull=True)
         return queryset.none()
     return queryset
 
@@ -107,6 +111,18 @@ def can_decide_a2a(user: AnyUser) -> bool:
 
 def can_place(user: AnyUser) -> bool:
     return can(user, "accommodation.add_placement")
+
+
+def can_approve_payments(user: AnyUser) -> bool:
+    """Coordinators, the director and the resettlement manager each approve in their part."""
+    return any(
+        can(user, name)
+        for name in (
+            "funds.approve_paymentrequest",
+            "funds.approve_large_paymentrequest",
+            "funds.approve_property_paymentrequest",
+        )
+    )
 
 
 def can_approve_risk_plans(user: AnyUser) -> bool:

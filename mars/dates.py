@@ -48,3 +48,18 @@ def add_months(day: date, months: int) -> date:
     year, month = day.year + index // 12, index % 12 + 1
     last = month_bounds(date(year, month, 1))[1].day
     return date(year, month, min(day.day, last))
+
+
+def financial_year(day: date) -> int:
+    """The UK financial year a day falls in, named by the year it starts (1 April to 31 March)."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def financial_year_bounds(year: int) -> tuple[date, date]:
+    """The first and last days of a financial year: 1 April `year` to 31 March `year + 1`."""
+    return date(year, 4, 1), date(year + 1, 3, 31)
+
+
+def financial_year_label(year: int) -> str:
+    """ "2026/27", as finance teams write it."""
+    return f"{year}/{(year + 1) % 100:02d}"

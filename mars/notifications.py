@@ -6,8 +6,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from mars.access import AnyUser
@@ -17,6 +18,22 @@ from mars.roles import Role
 
 def coordinators() -> QuerySet[Any]:
     return get_user_model().objects.filter(is_active=True, groups__name=Role.COORDINATOR)
+
+
+def holders_of(permission: str) -> QuerySet[Any]:
+    """Active users who hold a permission ("app_label.codename") through a role or directly."""
+    app_label, codename = permission.split(".")
+    held = Q(permissions__content_type__app_label=app_label, permissions__codename=codename)
+    roles = Group.objects.filter(held)
+    own = Q(
+        user_permissions__content_type__app_label=app_label, user_permissions__codename=codename
+    )
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(groups__in=roles) | own | Q(is_superuser=True))
+        .distinct()
+    )
 
 
 def notify(

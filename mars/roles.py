@@ -9,6 +9,7 @@ class Role(models.TextChoices):
     COORDINATOR = "coordinator", "Coordinator"
     PANEL = "A2A panel member", "A2A panel member"
     DIRECTOR = "director", "Director"
+    RESETTLEMENT_MANAGER = "resettlement manager", "Resettlement manager"
     COMMISSIONER = "commissioner", "Commissioner"
     ADMINISTRATOR = "administrator", "Administrator"
 

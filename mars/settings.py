@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "outreach",
     "accommodation",
     "risk",
+    "funds",
 ]
 
 MIDDLEWARE = [
@@ -210,8 +211,14 @@ DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d/%m/%y", "%d-%m-%Y"]
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Receipts and invoices: private files, never under a public URL (see funds.views).
+    "receipts": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT / "receipts", "base_url": "/no-public-url/"},
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -220,8 +227,9 @@ STORAGES = {
         )
     },
 }
-MEDIA_ROOT = VAR_DIR / "media"
 
+# Funds: the largest receipt or invoice a user may attach.
+RECEIPT_MAX_BYTES = env.int("RECEIPT_MAX_BYTES", default=10 * 1024 * 1024)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -251,6 +259,8 @@ SPECTACULAR_SETTINGS = {
         "PlanStatusEnum": "risk.models.PlanStatus",
         "ActionStatusEnum": "risk.models.ActionStatus",
         "RiskLevelEnum": "risk.models.Level",
+        "FundKindEnum": "funds.models.FundKind",
+        "RequestStatusEnum": "funds.models.RequestStatus",
     },
 }
 

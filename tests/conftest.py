@@ -15,6 +15,7 @@ ROLE_USERNAMES = {
     Role.COORDINATOR: "coordinator",
     Role.PANEL: "panel",
     Role.DIRECTOR: "director",
+    Role.RESETTLEMENT_MANAGER: "resettlement",
     Role.COMMISSIONER: "commissioner",
     Role.ADMINISTRATOR: "admin",
 }

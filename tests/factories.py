@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import factory
@@ -9,6 +10,8 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from clients.models import Agency, Client, ClientAlias, HealthAccess, Referral, SupportPlan
+from funds.models import Fund, FundKind, PaymentRequest
+from mars.dates import financial_year
 
 PASSWORD = "a-long-test-password-2026"
 
@@ -333,3 +336,28 @@ class MeetingActionFactory(factory.django.DjangoModelFactory):
     description = "Ask the police for an update"
     owner = factory.SubFactory(UserFactory)
     due = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=7))
+
+
+class FundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Fund
+
+    name = factory.Sequence(lambda n: f"Personal budget {n}")
+    kind = FundKind.PERSONAL_BUDGET
+    year = factory.LazyFunction(lambda: financial_year(timezone.localdate()))
+    budget = Decimal("1000.00")
+    approval_threshold = Decimal("250.00")
+
+
+class PaymentRequestFactory(factory.django.DjangoModelFactory):
+    """A request as asked (status requested): approve and pay it through the services."""
+
+    class Meta:
+        model = PaymentRequest
+
+    fund = factory.SubFactory(FundFactory)
+    client = factory.SubFactory(ClientFactory)
+    amount = Decimal("40.00")
+    purpose = "Clothes and shoes for a job interview"
+    payee = "High Street Outfitters"
+    requested_by = factory.SubFactory(UserFactory)

@@ -1,10 +1,13 @@
 """Test settings: the app's one settings module, with the environment a test run needs."""
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("DJANGO_SECURE_HTTPS", "0")
 os.environ.setdefault("DJANGO_STATIC_MANIFEST", "0")
+# Uploaded files from tests go to a throwaway folder, never into var/.
+os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="mars-test-media-"))
 
 from mars.settings import *  # noqa: F403
 

@@ -71,6 +71,8 @@ ROLE_MIGRATIONS = [
     ("outreach.migrations.0002_grant_role_permissions", "grant"),
     ("accommodation.migrations.0002_grant_role_permissions", "grant"),
     ("risk.migrations.0002_grant_role_permissions", "grant"),
+    ("mars.migrations.0004_resettlement_manager_role", "create_role"),
+    ("funds.migrations.0002_grant_role_permissions", "grant"),
 ]
 
 

@@ -1,0 +1,82 @@
+"""CSV and XLSX files for people to open in a spreadsheet, written so no cell can run as a
+formula (CSV injection): any text that starts with =, +, -, @, a tab or a carriage return is
+written with a leading apostrophe, which spreadsheets show as text."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+Row = Sequence[Any]
+
+
+def safe_text(value: Any) -> str:
+    """Text a spreadsheet will never take for a formula."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def _csv_value(value: Any) -> str:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        # Numbers are numbers, but a negative one would still start with "-".
+        return str(value) if value >= 0 else safe_text(value)
+    return safe_text(value)
+
+
+def csv_bytes(header: Row, rows: Iterable[Row]) -> bytes:
+    """UTF-8 CSV with a byte-order mark, so Excel reads £ and accents correctly."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([safe_text(h) for h in header])
+    for row in rows:
+        writer.writerow([_csv_value(v) for v in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def xlsx_bytes(title: str, header: Row, rows: Iterable[Row], *, money: Sequence[int] = ()) -> bytes:
+    """One sheet: a bold header, then the rows. Numbers and dates stay typed; every text cell is
+    written as a string (never a formula), and made safe as in CSV for when it is edited."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title=title[:31])
+    widths = [len(str(h)) for h in header]
+    head = []
+    for value in header:
+        cell = WriteOnlyCell(sheet, value=safe_text(value))
+        cell.font = Font(bold=True)
+        head.append(cell)
+    body = []
+    for row in rows:
+        cells = []
+        for index, value in enumerate(row):
+            if isinstance(value, datetime | date | int | Decimal) and not isinstance(value, bool):
+                cell = WriteOnlyCell(sheet, value=value)
+                if isinstance(value, date) and not isinstance(value, datetime):
+                    cell.number_format = "DD/MM/YYYY"
+                elif index in money:
+                    cell.number_format = "£#,##0.00"
+            else:
+                cell = WriteOnlyCell(sheet, value=safe_text(value))
+                cell.data_type = "s"
+            widths[index] = min(60, max(widths[index], len(str(value or ""))))
+            cells.append(cell)
+        body.append(cells)
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width + 2
+    sheet.append(head)
+    for cells in body:
+        sheet.append(cells)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
