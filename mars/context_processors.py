@@ -21,6 +21,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         links.append(("Accommodation", reverse("accommodation:board")))
     if access.can(user, "risk.view_riskassessment"):
         links.append(("Risk", reverse("risk:reviews")))
+    if access.can(user, "funds.view_paymentrequest"):
+        links.append(("Funds", reverse("funds:request_list")))
+    elif access.can(user, "funds.view_fund"):
+        links.append(("Funds", reverse("funds:fund_list")))
     if access.can_see_agencies(user):
         links.append(("Agencies", reverse("clients:agency_list")))
     links.append(("API", reverse("api-docs")))

@@ -10,7 +10,7 @@ from django.utils.module_loading import import_string
 from mars.access import AnyUser
 
 # Each app with records about a person adds a function (client, user) -> PersonSection | None.
-PROVIDERS = ["risk.person.section", "accommodation.person.section"]
+PROVIDERS = ["risk.person.section", "accommodation.person.section", "funds.person.section"]
 
 
 @dataclass

@@ -14,6 +14,7 @@ PROVIDERS = [
     "outreach.timeline.entries_for",
     "accommodation.timeline.entries_for",
     "risk.timeline.entries_for",
+    "funds.timeline.entries_for",
 ]
 
 

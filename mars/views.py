@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from clients.models import Client
+from funds import figures as funds_figures
 from mars import access, notifications
 from mars.pages import PAGE_SIZE
 from risk import figures as risk_figures
@@ -43,6 +44,8 @@ def home(request: HttpRequest) -> HttpResponse:
         context["can_start_session"] = access.can(request.user, "outreach.add_outreachsession")
     if access.can(request.user, "risk.view_riskassessment"):
         context["risk"] = risk_figures.for_home(request.user)
+    if access.can(request.user, "funds.view_paymentrequest"):
+        context["funds"] = funds_figures.for_home(request.user)
     return render(request, "mars/home.html", context)
 
 

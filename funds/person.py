@@ -1,0 +1,30 @@
+"""What a person's page shows of funds: their payment requests and what was paid this year."""
+
+from __future__ import annotations
+
+from django.db.models import Sum
+from django.utils import timezone
+
+from clients.models import Client
+from funds.models import PaymentRequest, RequestStatus
+from mars import access
+from mars.dates import financial_year
+from mars.person_page import PersonSection
+
+
+def section(client: Client, user: access.AnyUser) -> PersonSection | None:
+    if not access.can(user, access.perm(PaymentRequest, "view")):
+        return None
+    requests = access.visible(user, PaymentRequest).filter(client=client).select_related("fund")
+    year = financial_year(timezone.localdate())
+    paid = requests.filter(status=RequestStatus.PAID, fund__year=year).aggregate(t=Sum("amount"))
+    return PersonSection(
+        id="payments",
+        title="Payments",
+        template="funds/_person_section.html",
+        context={
+            "requests": requests[:10],
+            "paid_this_year": paid["t"],
+            "can_ask": access.can_add_for(user, PaymentRequest) and not client.is_merged,
+        },
+    )

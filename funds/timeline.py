@@ -1,0 +1,36 @@
+"""A person's payment requests and payments for their timeline."""
+
+from __future__ import annotations
+
+from clients.models import Client
+from funds.models import Payment, PaymentRequest
+from mars import access
+from mars.dates import day_start
+from mars.timeline import TimelineEntry
+
+
+def entries_for(client: Client, user: access.AnyUser) -> list[TimelineEntry]:
+    requests = access.visible(user, PaymentRequest).filter(client=client).select_related("fund")
+    entries = [
+        TimelineEntry(
+            when=r.requested_at,
+            kind="Payment requested",
+            title=f"{r.amount_label} from {r.fund}",
+            detail=f"{r.reference}, to {r.payee}: {r.get_status_display().lower()}",
+            url=r.get_absolute_url(),
+        )
+        for r in requests
+    ]
+    payments = Payment.objects.filter(request__in=requests).select_related("request__fund")
+    entries += [
+        TimelineEntry(
+            when=day_start(p.paid_on),
+            kind="Payment made",
+            title=f"£{p.amount:,.2f} from {p.request.fund}",
+            detail=f"{p.request.reference}, {p.get_method_display().lower()}",
+            url=p.get_absolute_url(),
+            all_day=True,
+        )
+        for p in payments
+    ]
+    return entries
