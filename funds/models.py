@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from accommodation.models import HouseIssue, Property
 from clients.models import Client
+from funds.uploads import size_label
 from mars.dates import financial_year, financial_year_bounds, financial_year_label
 
 USER = settings.AUTH_USER_MODEL
@@ -456,5 +457,4 @@ class Receipt(models.Model):
 
     @property
     def size_label(self) -> str:
-        kib = self.size / 1024
-        return f"{kib / 1024:.1f} MB" if kib >= 1024 else f"{max(kib, 0.1):.0f} KB"
+        return size_label(self.size)

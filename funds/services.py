@@ -47,27 +47,33 @@ class FundsError(Refusal):
 # Funds
 
 
+def check_fund(fund: Fund, *, lock: bool = False) -> None:
+    """Refuse a change to a fund that breaks its rules: the budget never drops below what is
+    committed and paid; a fund that has requests keeps its kind and year (its payments were
+    approved under them)."""
+    if fund.pk is None:
+        return
+    before = Fund.objects.select_for_update() if lock else Fund.objects
+    saved = before.get(pk=fund.pk)
+    if saved.requests.exists():
+        if fund.kind != saved.kind:
+            raise FundsError("This fund has requests: its kind cannot change.", field="kind")
+        if fund.year != saved.year:
+            raise FundsError("This fund has requests: its year cannot change.", field="year")
+    totals = saved.totals()
+    spoken_for = totals["committed"] + totals["paid"]
+    if fund.budget is not None and fund.budget < spoken_for:
+        raise FundsError(
+            f"{pounds(spoken_for)} is already committed or paid: the budget cannot be less.",
+            field="budget",
+        )
+
+
 @transaction.atomic
 def save_fund(fund: Fund, *, by: AnyUser | None) -> Fund:
-    """Set up a fund or change it.
-
-    Rules: the budget never drops below what is committed and paid; a fund that has requests
-    keeps its kind and year (its payments were approved under them).
-    """
-    if fund.pk is not None:
-        before = Fund.objects.select_for_update().get(pk=fund.pk)
-        if before.requests.exists():
-            if fund.kind != before.kind:
-                raise FundsError("This fund has requests: its kind cannot change.", field="kind")
-            if fund.year != before.year:
-                raise FundsError("This fund has requests: its year cannot change.", field="year")
-        totals = before.totals()
-        spoken_for = totals["committed"] + totals["paid"]
-        if fund.budget is not None and fund.budget < spoken_for:
-            raise FundsError(
-                f"{pounds(spoken_for)} is already committed or paid: the budget cannot be less.",
-                field="budget",
-            )
+    """Set up a fund or change it, under the rules of check_fund (the fund locked, so no
+    approval commits money while its budget changes)."""
+    check_fund(fund, lock=True)
     if fund.kind != FundKind.HARDSHIP:
         fund.hardship_largest_payment = None
         fund.hardship_most_payments = None

@@ -22,6 +22,13 @@ class UploadRefused(Refusal):
     """A file that is not a PDF, JPEG or PNG, or is too large."""
 
 
+def size_label(size: int) -> str:
+    """A file's size as people read it: 10 MB, 2.5 MB, 340 KB."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
+    return f"{max(1, round(size / 1024))} KB"
+
+
 def document_type(upload: IO[bytes], *, size: int, field: str = "file") -> str:
     """The content type of a receipt or invoice, from what it holds (never from its name).
 
@@ -31,8 +38,7 @@ def document_type(upload: IO[bytes], *, size: int, field: str = "file") -> str:
     limit = settings.RECEIPT_MAX_BYTES
     if size > limit:
         raise UploadRefused(
-            f"The file is {size / 1048576:.1f} MB: the most is {limit / 1048576:.0f} MB.",
-            field=field,
+            f"The file is {size_label(size)}: the most is {size_label(limit)}.", field=field
         )
     if size == 0:
         raise UploadRefused("The file is empty.", field=field)

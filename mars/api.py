@@ -115,6 +115,7 @@ router = routers.DefaultRouter()
 def register_api() -> None:
     from accommodation import api as accommodation_api
     from clients import api as clients_api
+    from funds import api as funds_api
     from mars import notification_api
     from outreach import api as outreach_api
     from risk import api as risk_api
@@ -123,6 +124,7 @@ def register_api() -> None:
     outreach_api.register(router)
     accommodation_api.register(router)
     risk_api.register(router)
+    funds_api.register(router)
     notification_api.register(router)
 
 

@@ -261,6 +261,8 @@ SPECTACULAR_SETTINGS = {
         "RiskLevelEnum": "risk.models.Level",
         "FundKindEnum": "funds.models.FundKind",
         "RequestStatusEnum": "funds.models.RequestStatus",
+        "DocumentKindEnum": "funds.models.DocumentKind",
+        "PaymentMethodEnum": "funds.models.PaymentMethod",
     },
 }
 
