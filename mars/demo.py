@@ -42,6 +42,7 @@ USERS = [
     ("support", "Sophie", "Marsh", Role.SUPPORT),
     ("panel", "Pat", "Quinn", Role.PANEL),
     ("director", "Dev", "Anand", Role.DIRECTOR),
+    ("resettlement", "Rosa", "Kemp", Role.RESETTLEMENT_MANAGER),
     ("commissioner", "Claire", "Moss", Role.COMMISSIONER),
     ("admin", "Ada", "Wright", Role.ADMINISTRATOR),
 ]
@@ -349,6 +350,10 @@ def load(today: date | None = None) -> dict[str, int]:
         from accommodation import demo as accommodation_demo
 
         added.update(accommodation_demo.load(today, users, agencies))
+        from funds import demo as funds_demo
+
+        # After accommodation: property spend is for MARS House and its repairs.
+        added.update(funds_demo.load(today, users))
         from risk.reminders import send_reminders
 
         added["notifications"] = send_reminders(today).total
