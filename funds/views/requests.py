@@ -18,6 +18,7 @@ from funds.forms import ApproveForm, PaymentForm, ReasonForm, ReceiptForm, Reque
 from funds.models import (
     Approval,
     Capacity,
+    Fund,
     Payment,
     PaymentRequest,
     Receipt,
@@ -40,11 +41,14 @@ from risk.alerts import with_alerts
 REFUSALS = (services.FundsError,)
 
 
-def _lists(user: Any) -> dict[str, tuple[str, Any]]:
+def _lists(user: Any, fund: Fund | None) -> dict[str, tuple[str, Any]]:
     requests = access.visible(user, PaymentRequest)
+    queue = services.approval_queue(user)
+    if fund is not None:
+        requests, queue = requests.filter(fund=fund), queue.filter(fund=fund)
     lists: dict[str, tuple[str, Any]] = {}
     if access.can_approve_payments(user):
-        lists["to_approve"] = ("Waiting for my approval", services.approval_queue(user))
+        lists["to_approve"] = ("Waiting for my approval", queue)
     if access.can_add_for(user, PaymentRequest):
         lists["mine"] = ("Asked for by me", requests.filter(requested_by_id=user.pk))
     lists.update(
@@ -66,7 +70,9 @@ def request_list(request: HttpRequest) -> HttpResponse:
     """Payment requests: the user's approval queue, their own requests, and each status."""
     user = request.user
     access.require(user, access.perm(PaymentRequest, "view"))
-    lists = _lists(user)
+    asked = request.GET.get("fund", "")
+    fund = access.visible(user, Fund).filter(pk=asked).first() if asked.isdigit() else None
+    lists = _lists(user, fund)
     show = request.GET.get("show", "")
     show = show if show in lists else next(iter(lists))
     title, chosen = lists[show]
@@ -84,6 +90,8 @@ def request_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "choices": [(key, label, qs.count()) for key, (label, qs) in lists.items()],
             "here": "requests",
+            "fund": fund,
+            "query": f"fund={fund.pk}&" if fund else "",
             "can_ask_property": access.can_add_for(user, PaymentRequest),
         },
     )

@@ -212,3 +212,27 @@ def test_nobody_gets_a_role_they_do_not_have(make_user, client, personal_budget)
     client.force_login(make_user(Role.OUTREACH))
     assert client.get(reverse("funds:request_approve", args=[request.pk])).status_code == 403
     assert client.get(reverse("funds:request_pay", args=[request.pk])).status_code == 403
+
+
+def test_the_request_list_narrows_to_one_fund(client, coordinator, personal_budget, hardship):
+    mine = PaymentRequestFactory(fund=personal_budget)
+    other = PaymentRequestFactory(fund=hardship)
+    client.force_login(coordinator)
+    page = client.get(
+        reverse("funds:request_list"), {"fund": personal_budget.pk, "show": "waiting"}
+    ).content.decode()
+    assert mine.reference in page and other.reference not in page
+    assert f"fund={personal_budget.pk}&amp;show=to_approve" in page
+
+
+def test_the_request_list_runs_the_same_queries_for_many_requests(
+    client, coordinator, personal_budget, django_assert_max_num_queries
+):
+    client.force_login(coordinator)
+    PaymentRequestFactory(fund=personal_budget)
+    with django_assert_max_num_queries(30) as few:
+        client.get(reverse("funds:request_list") + "?show=waiting")
+    for _ in range(10):
+        PaymentRequestFactory(fund=personal_budget)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("funds:request_list") + "?show=waiting")
