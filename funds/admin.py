@@ -3,30 +3,18 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
 from funds import services
+from funds.forms import FundForm
 from funds.models import Fund
 
 
-class FundAdminForm(forms.ModelForm):
-    class Meta:
-        model = Fund
-        fields = [
-            "name",
-            "kind",
-            "year",
-            "budget",
-            "approval_threshold",
-            "per_person_limit",
-            "hardship_largest_payment",
-            "hardship_most_payments",
-            "notes",
-        ]
+class FundAdminForm(FundForm):
+    """The app's fund form, with the rules the service checks shown beside the fields."""
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

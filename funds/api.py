@@ -28,6 +28,7 @@ from funds.models import (
     PaymentRequest,
     Receipt,
 )
+from funds.uploads import as_download
 from mars import access
 from mars.api import (
     AccessPermission,
@@ -335,14 +336,7 @@ class ReceiptViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     def download(self, request: Request, pk: str | None = None) -> FileResponse:
         """The file itself, as a download."""
         receipt = get_object_or_404(self.get_queryset(), pk=pk)
-        response = FileResponse(
-            receipt.file.open("rb"),
-            as_attachment=True,
-            filename=receipt.original_name,
-            content_type=receipt.content_type,
-        )
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return as_download(receipt)
 
 
 class PaymentFilterSerializer(serializers.Serializer):

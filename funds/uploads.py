@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import IO
+from typing import IO, Any
 
 from django.conf import settings
+from django.http import FileResponse
 from PIL import Image, UnidentifiedImageError
 
 from mars.records import Refusal
@@ -68,3 +69,15 @@ def document_type(upload: IO[bytes], *, size: int, field: str = "file") -> str:
             raise UploadRefused("This image is incomplete or damaged.", field=field) from error
     upload.seek(0)
     return found
+
+
+def as_download(receipt: Any) -> FileResponse:
+    """A stored receipt, sent as a download (never shown inline) and never cached by others."""
+    response = FileResponse(
+        receipt.file.open("rb"),
+        as_attachment=True,
+        filename=receipt.original_name,
+        content_type=receipt.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

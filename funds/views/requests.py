@@ -25,6 +25,7 @@ from funds.models import (
     RequestStatus,
     pounds,
 )
+from funds.uploads import as_download
 from mars import access
 from mars.forms import staff_label
 from mars.pages import (
@@ -290,30 +291,20 @@ def request_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _close_page(request: HttpRequest, pk: int, *, reject: bool) -> HttpResponse:
     record = _visible_request(request, pk)
+    close = services.reject_payment if reject else services.cancel_payment
     form = ReasonForm(
         request.POST if request.method == "POST" else None,
         required=reject,
         label="Why it is rejected" if reject else "Why it is cancelled (optional)",
     )
-    if request.method == "POST" and form.is_valid():
-        reason = form.cleaned_data["reason"]
-        try:
-            if reject:
-                services.reject_payment(record, reason=reason, by=request.user)
-            else:
-                services.cancel_payment(record, reason=reason, by=request.user)
-        except services.FundsError as error:
-            refusal_into_form(form, error)
-        else:
-            messages.success(
-                request,
-                "Rejected: the person who asked is told why." if reject else "Cancelled.",
-            )
-            return redirect(record)
-    return form_page(
+    return service_form(
         request,
         form,
         f"{'Reject' if reject else 'Cancel'} {record.reference}",
+        run=lambda data: close(record, reason=data["reason"], by=request.user),
+        refusals=REFUSALS,
+        done=lambda closed: closed,
+        message="Rejected: the person who asked is told why." if reject else "Cancelled.",
         client=record.client,
         cancel_url=record.get_absolute_url(),
         submit_label="Reject" if reject else "Cancel the request",
@@ -396,11 +387,4 @@ def receipt_download(request: HttpRequest, pk: int) -> FileResponse:
     access.require(request.user, access.perm(Receipt, "view"))
     receipts = Receipt.objects.filter(request__in=access.visible(request.user, PaymentRequest))
     receipt = get_object_or_404(receipts, pk=pk)
-    response = FileResponse(
-        receipt.file.open("rb"),
-        as_attachment=True,
-        filename=receipt.original_name,
-        content_type=receipt.content_type,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return as_download(receipt)
