@@ -31,6 +31,7 @@ from accommodation.models import (
     PropertyType,
     Unit,
 )
+from funds.models import Fund, FundKind, PaymentRequest
 from mars import access
 from mars.dates import parse_month
 from mars.forms import staff_label
@@ -77,6 +78,10 @@ def overview(request: HttpRequest) -> HttpResponse:
             "can_log_issue": access.can_add_for(user, HouseIssue),
             "can_manage": access.can_change(user, MarsHouseReferral),
             "today": today,
+            "property_funds": access.visible(user, Fund)
+            .filter(kind=FundKind.PROPERTY)
+            .taking_requests(today)
+            .with_totals(),
         },
     )
 
@@ -418,10 +423,21 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ("Resolved on", i.resolved_on),
         ("Logged by", staff_label(i.logged_by) if i.logged_by else ""),
     ]
+    actions = []
+    if i.property.type == PropertyType.MARS_HOUSE and access.can(
+        request.user, "funds.add_paymentrequest"
+    ):
+        # Property spend goes through funds: a repair's cost is asked for from its page.
+        actions.append(
+            ("Ask for property spend", reverse("funds:property_request") + f"?issue={i.pk}")
+        )
+    payments = access.visible(request.user, PaymentRequest).filter(issue=i)
+    rows += [(f"Payment {r.get_status_display().lower()}", r) for r in payments]
     return record_page(
         request,
         i,
         rows,
         edit_url=reverse("accommodation:issue_edit", args=[pk]),
         client=None,
+        actions=actions,
     )

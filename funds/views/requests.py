@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from accommodation.models import HouseIssue
 from funds import services
 from funds.forms import ApproveForm, PaymentForm, ReasonForm, ReceiptForm, RequestForm
 from funds.models import (
@@ -139,9 +140,15 @@ def request_create(request: HttpRequest, client_pk: int) -> HttpResponse:
 def property_request_create(request: HttpRequest) -> HttpResponse:
     """Ask for MARS House property spend (no person)."""
     access.require(request.user, access.perm(PaymentRequest, "add"))
+    record = PaymentRequest()
+    asked = request.GET.get("issue", "")
+    issue = HouseIssue.objects.filter(pk=asked).first() if asked.isdigit() else None
+    if issue is not None:
+        # Asked from a repair's page: the request starts as for that house and that repair.
+        record.issue, record.house = issue, issue.property
     return _request_form(
         request,
-        PaymentRequest(),
+        record,
         "Ask for MARS House property spend",
         property_spend=True,
     )

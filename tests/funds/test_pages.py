@@ -236,3 +236,35 @@ def test_the_request_list_runs_the_same_queries_for_many_requests(
         PaymentRequestFactory(fund=personal_budget)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("funds:request_list") + "?show=waiting")
+
+
+def test_property_spend_is_asked_from_a_repair_and_shown_on_mars_house(
+    client, coordinator, support, property_fund
+):
+    from tests.factories import HouseIssueFactory, PropertyFactory
+
+    house = PropertyFactory(type="mars_house", name="MARS House")
+    issue = HouseIssueFactory(property=house, description="Boiler failed")
+    client.force_login(support)
+    issue_page = client.get(issue.get_absolute_url()).content.decode()
+    ask_url = reverse("funds:property_request") + f"?issue={issue.pk}"
+    assert ask_url in issue_page
+    form = client.get(ask_url).content.decode()
+    assert f'<option value="{issue.pk}" selected>' in form
+    client.post(
+        ask_url,
+        {
+            "fund": property_fund.pk,
+            "house": house.pk,
+            "issue": issue.pk,
+            "amount": "480",
+            "payee": "Ace Plumbing",
+            "purpose": "Boiler pump",
+        },
+    )
+    request = PaymentRequest.objects.get()
+    assert request.issue == issue
+    assert request.reference in client.get(issue.get_absolute_url()).content.decode()
+    client.force_login(coordinator)
+    house_page = client.get(reverse("accommodation:mars_house")).content.decode()
+    assert "Property spend" in house_page and "waiting for approval £480.00" in house_page
