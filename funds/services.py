@@ -168,6 +168,10 @@ class Checks:
     def waiting_for(self) -> list[str]:
         return [c for c in self.needed if c not in self.given]
 
+    @property
+    def needed_labels(self) -> str:
+        return ", ".join(Capacity(c).label for c in self.needed)
+
     def waiting_label(self) -> str:
         labels = [Capacity(c).label.lower() for c in self.waiting_for]
         return " and ".join(labels)
