@@ -327,9 +327,7 @@ class ReceiptViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     queryset = Receipt.objects.all()
 
     def get_queryset(self) -> models.QuerySet[Receipt]:
-        if not access.can(self.request.user, "funds.view_receipt"):
-            return Receipt.objects.none()
-        return Receipt.objects.filter(request__in=access.visible(self.request.user, PaymentRequest))
+        return services.visible_receipts(self.request.user)
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])

@@ -165,10 +165,8 @@ def load(today: date, users: dict[str, User]) -> dict[str, int]:
                 if paid_on < month:
                     continue
                 request = ask(kind, rng.choice(askers))
-                if (
-                    services.check_rules(request).refusals
-                    or services.check_rules(request).hardship_breaks
-                ):
+                checks = services.check_rules(request)
+                if checks.refusals or checks.hardship_breaks:
                     services.cancel_payment(request, reason="Asked twice", by=coordinator)
                     past.append(request)
                     continue

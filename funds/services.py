@@ -142,9 +142,8 @@ def request_payment(request: PaymentRequest, *, by: AnyUser) -> PaymentRequest:
         client_services.lock_unmerged_person(request.client_id, refusal=FundsError)
     _check_request_shape(request, today)
     save_record(request, by=by, reason="" if new else "Changed before approval")
-    checks = check_rules(request)
     if new:
-        _tell_approvers(request, checks.needed)
+        _tell_approvers(request, check_rules(request).needed)
     return request
 
 
@@ -505,6 +504,13 @@ def attach_receipt(
 
 
 # Notifications
+
+
+def visible_receipts(user: AnyUser) -> QuerySet[Receipt]:
+    """Receipts are seen by those who may see receipts and the request they belong to."""
+    if not access.can(user, "funds.view_receipt"):
+        return Receipt.objects.none()
+    return Receipt.objects.filter(request__in=access.visible(user, PaymentRequest))
 
 
 def _tell_approvers(request: PaymentRequest, needed: list[str]) -> None:

@@ -42,6 +42,11 @@ def uk_date(day: date) -> str:
     return f"{day:%d/%m/%Y}"
 
 
+def uk_datetime(instant: datetime) -> str:
+    """An instant as the team reads it, in local time: 31/12/2026 14:30."""
+    return f"{timezone.localtime(instant):%d/%m/%Y %H:%M}"
+
+
 def add_months(day: date, months: int) -> date:
     """The same day of the month `months` later (the month's last day when it is shorter)."""
     index = day.month - 1 + months

@@ -9,8 +9,9 @@ from typing import Any
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.utils import timezone
 from django.utils.text import capfirst
+
+from mars.dates import uk_datetime
 
 ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 EMPTY = "—"
@@ -58,7 +59,7 @@ class _Display:
         if isinstance(value, bool):
             return "Yes" if value else "No"
         if isinstance(value, datetime):
-            return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+            return uk_datetime(value)
         if isinstance(value, date):
             return value.strftime("%d/%m/%Y")
         return str(value)

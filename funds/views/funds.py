@@ -15,7 +15,7 @@ from funds import export, services
 from funds.forms import ExportForm, FundForm
 from funds.models import ZERO, Fund, PaymentRequest, pounds
 from mars import access
-from mars.dates import financial_year, financial_year_label
+from mars.dates import financial_year, financial_year_label, uk_date
 from mars.pages import record_page, service_form
 
 REFUSALS = (services.FundsError,)
@@ -26,15 +26,11 @@ def _percent(part: Decimal, whole: Decimal) -> int:
 
 
 def burn(fund: Any, today: Any) -> dict[str, Any]:
-    """How much of a fund (with totals) is used, against how much of its year has gone."""
-    used = fund.committed + fund.paid
-    return {
-        "used_percent": _percent(used, fund.budget),
-        "paid_percent": _percent(fund.paid, fund.budget),
-        "year_percent": services.year_elapsed(fund, today),
-        "over_pace": fund.budget
-        and _percent(used, fund.budget) > services.year_elapsed(fund, today) + 10,
-    }
+    """How much of a fund (with totals) is used, against how much of its year has gone; more
+    than ten points ahead of the year is flagged."""
+    used = _percent(fund.committed + fund.paid, fund.budget)
+    gone = services.year_elapsed(fund, today)
+    return {"used_percent": used, "year_percent": gone, "over_pace": used > gone + 10}
 
 
 @login_required
@@ -92,11 +88,11 @@ def chart(months: list[tuple[Any, Decimal]]) -> dict[str, Any]:
 def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     fund = access.get_visible(user, Fund, pk)
-    totals = fund.totals()
+    fund = Fund.objects.with_totals().get(pk=fund.pk)
     today = timezone.localdate()
     rows: list[tuple[str, Any]] = [
         ("Kind", fund.get_kind_display()),
-        ("Financial year", f"{fund.year_label}: {fund.starts:%d/%m/%Y} to {fund.ends:%d/%m/%Y}"),
+        ("Financial year", f"{fund.year_label}: {uk_date(fund.starts)} to {uk_date(fund.ends)}"),
         ("Budget", pounds(fund.budget)),
         ("Approval threshold", f"{pounds(fund.approval_threshold)}: above it the director too"),
     ]
@@ -122,10 +118,11 @@ def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
         template="funds/fund_detail.html",
         edit_url=reverse("funds:fund_edit", args=[pk]),
         client=None,
-        totals={k: pounds(v) for k, v in totals.items()},
-        remaining=totals["remaining"],
-        used_percent=_percent(totals["committed"] + totals["paid"], fund.budget),
-        year_percent=services.year_elapsed(fund, today),
+        totals={
+            name: pounds(getattr(fund, name))
+            for name in ("waiting", "committed", "paid", "remaining")
+        },
+        burn=burn(fund, today),
         chart=chart(months),
         months=[(m, pounds(a)) for m, a in months],
         requests=requests,

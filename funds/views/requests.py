@@ -11,7 +11,6 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
 from accommodation.models import HouseIssue
 from funds import services
@@ -28,6 +27,7 @@ from funds.models import (
 )
 from funds.uploads import as_download
 from mars import access
+from mars.dates import uk_datetime
 from mars.forms import staff_label
 from mars.pages import (
     PAGE_SIZE,
@@ -169,10 +169,6 @@ def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _when(instant: Any) -> str:
-    return f"{timezone.localtime(instant):%d/%m/%Y %H:%M}"
-
-
 @login_required
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
@@ -201,13 +197,13 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ("Payee", record.payee),
         ("Purpose", record.purpose),
         ("Needed by", record.needed_by),
-        ("Asked for", f"{staff_label(record.requested_by)}, {_when(record.requested_at)}"),
+        ("Asked for", f"{staff_label(record.requested_by)}, {uk_datetime(record.requested_at)}"),
     ]
     if record.approved_at:
-        rows.append(("Approved", _when(record.approved_at)))
+        rows.append(("Approved", uk_datetime(record.approved_at)))
     if record.closed_at:
         who = f"{staff_label(record.closed_by)}, " if record.closed_by else ""
-        rows.append((record.get_status_display(), f"{who}{_when(record.closed_at)}"))
+        rows.append((record.get_status_display(), f"{who}{uk_datetime(record.closed_at)}"))
         rows.append(("Reason", record.close_reason or "—"))
     payment = Payment.objects.filter(request=record).select_related("recorded_by").first()
     why_not = services.why_not_approver(record, user, checks)
@@ -391,7 +387,5 @@ def receipt_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def receipt_download(request: HttpRequest, pk: int) -> FileResponse:
     """A receipt, as a download, only to those who may see its request."""
-    access.require(request.user, access.perm(Receipt, "view"))
-    receipts = Receipt.objects.filter(request__in=access.visible(request.user, PaymentRequest))
-    receipt = get_object_or_404(receipts, pk=pk)
+    receipt = get_object_or_404(services.visible_receipts(request.user), pk=pk)
     return as_download(receipt)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from mars import access
+from mars.dates import uk_datetime
 from mars.forms import staff_label
 from mars.pages import (
     form_page,
@@ -126,10 +127,6 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _when(instant: Any) -> str:
-    return f"{timezone.localtime(instant):%d/%m/%Y %H:%M}"
-
-
 def _label(user: Any) -> str:
     return staff_label(user) if user is not None else "—"
 
@@ -147,9 +144,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ("Drafted by", _label(plan.drafted_by)),
     ]
     if plan.submitted_at:
-        rows.append(("Submitted", f"{_label(plan.submitted_by)}, {_when(plan.submitted_at)}"))
+        rows.append(("Submitted", f"{_label(plan.submitted_by)}, {uk_datetime(plan.submitted_at)}"))
     if plan.approved_at:
-        rows.append(("Approved", f"{_label(plan.approved_by)}, {_when(plan.approved_at)}"))
+        rows.append(("Approved", f"{_label(plan.approved_by)}, {uk_datetime(plan.approved_at)}"))
     if plan.previous is not None:
         rows.append(("Changes", plan.previous))
     newer = plan.next_versions.first()
