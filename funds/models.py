@@ -318,6 +318,11 @@ class PaymentRequest(models.Model):
         return self.status == RequestStatus.REQUESTED
 
     @property
+    def is_changeable(self) -> bool:
+        """A request can be changed only until someone approves any part of it."""
+        return self.is_open and not self.approvals.all()
+
+    @property
     def is_approved(self) -> bool:
         return self.status == RequestStatus.APPROVED
 

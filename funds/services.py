@@ -124,7 +124,7 @@ def request_payment(request: PaymentRequest, *, by: AnyUser) -> PaymentRequest:
         request.status = RequestStatus.REQUESTED
     else:
         before = _locked(request)
-        if not before.is_open or before.approvals.exists():
+        if not before.is_changeable:
             raise FundsError(
                 "Only a request nobody has approved yet can be changed: cancel it and ask again."
             )

@@ -158,7 +158,7 @@ def property_request_create(request: HttpRequest) -> HttpResponse:
 def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
     record = access.get_visible(request.user, PaymentRequest, pk, write=True)
     record = PaymentRequest.objects.select_related("fund", "client").get(pk=record.pk)
-    if not record.is_open or record.approvals.exists():
+    if not record.is_changeable:
         messages.info(request, "Only a request nobody has approved yet can be changed.")
         return redirect(record)
     return _request_form(
@@ -213,7 +213,6 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ("Payment", Payment.history.filter(request_id=record.pk).select_related("history_user")),
         ("Receipt", Receipt.history.filter(request_id=record.pk).select_related("history_user")),
     )
-    editable = record.is_open and not checks.given
     may_change = services.may_change(record, user)
     return record_page(
         request,
@@ -222,7 +221,9 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         template="funds/request_detail.html",
         history=history,
         title=f"Payment request {record.reference}",
-        edit_url=reverse("funds:request_edit", args=[pk]) if editable and may_change else None,
+        edit_url=reverse("funds:request_edit", args=[pk])
+        if record.is_changeable and may_change
+        else None,
         checks=checks,
         waiting_for=[Capacity(c).label for c in checks.waiting_for] if record.is_open else [],
         approvals=record.approvals.all(),
