@@ -80,11 +80,11 @@ def save_property(prop: Property, *, units: Sequence[str] = (), by: AnyUser | No
     existing = set(prop.units.values_list("name", flat=True))
     for name in dict.fromkeys(names):
         if name not in existing:
-            save_record(Unit(property=prop, name=name, kind=_kind_for(prop.type)), by=by)
+            save_record(Unit(property=prop, name=name, kind=unit_kind_for(prop.type)), by=by)
     return prop
 
 
-def _kind_for(property_type: str) -> str:
+def unit_kind_for(property_type: str) -> str:
     if property_type in (PropertyType.HOSTEL, PropertyType.NIGHT_SHELTER, PropertyType.SWEP):
         return UnitKind.BED
     if property_type in (PropertyType.HOUSING_FIRST, PropertyType.SOCIAL_HOUSING):
@@ -256,7 +256,7 @@ def status_from_placements(client: Client, today: date | None = None) -> str | N
     return STATUS_AFTER.get(last.end_reason, ClientStatus.AT_RISK)
 
 
-def _follow_status(client: Client, *, by: AnyUser | None, reason: str) -> None:
+def follow_status(client: Client, *, by: AnyUser | None, reason: str) -> None:
     status = status_from_placements(client)
     if status is not None and status != client.status:
         client.status = status
@@ -265,7 +265,7 @@ def _follow_status(client: Client, *, by: AnyUser | None, reason: str) -> None:
         client.save(update_fields=["status"])
 
 
-def _check_free(
+def check_free(
     client: Client, unit: Unit, start: date, end: date | None, *, exclude_pk: int | None = None
 ) -> None:
     """Refuse a stay that would share a day with another of the unit or of the person."""
@@ -335,7 +335,7 @@ def place_client(
     out_of_use = Unavailability.objects.filter(unit=unit).on(start).first()
     if out_of_use is not None:
         raise AccommodationError(f"{unit} is out of use on {uk_date(start)}: {out_of_use.reason}.")
-    _check_free(person, unit, start, None)
+    check_free(person, unit, start, None)
     if referral is not None:
         referral = A2AReferral.objects.select_for_update().get(pk=referral.pk)
         if referral.client_id != person.pk:
@@ -365,7 +365,7 @@ def place_client(
     if referral is not None:
         referral.status = ReferralStatus.PLACED
         save_record(referral, by=by, reason=f"Placed at {unit}")
-    _follow_status(person, by=by, reason=f"Placed at {unit}")
+    follow_status(person, by=by, reason=f"Placed at {unit}")
     return placement
 
 
@@ -402,7 +402,7 @@ def end_placement(
     placement.end, placement.end_reason = end, reason
     placement.move_on_destination = destination or placement.move_on_destination
     save_record(placement, by=by, reason=f"Ended: {placement.get_end_reason_display()}")
-    _follow_status(
+    follow_status(
         person, by=by, reason=f"Left {placement.unit}: {placement.get_end_reason_display()}"
     )
     return placement
@@ -466,9 +466,9 @@ def correct_placement(placement: Placement, *, by: AnyUser | None) -> Placement:
         placement.end_reason = ""
     elif not placement.end_reason:
         raise AccommodationError("Choose why the placement ended.")
-    _check_free(person, placement.unit, placement.start, placement.end, exclude_pk=placement.pk)
+    check_free(person, placement.unit, placement.start, placement.end, exclude_pk=placement.pk)
     save_record(placement, by=by, exclude=["placed_by", "referral"])
-    _follow_status(person, by=by, reason=f"Placement at {placement.unit} corrected")
+    follow_status(person, by=by, reason=f"Placement at {placement.unit} corrected")
     return placement
 
 

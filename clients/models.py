@@ -234,6 +234,10 @@ class Client(models.Model):
         editable=False,
     )
     merged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The key a bundle import matched this person on ("C01"), so importing again finds them.
+    external_ref = models.CharField(
+        "reference in the system they came from", max_length=40, blank=True, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords(excluded_fields=["created_at"])
 
@@ -268,6 +272,11 @@ class Client(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(merged_into=models.F("id")), name="client_not_merged_into_self"
+            ),
+            models.UniqueConstraint(
+                fields=["external_ref"],
+                condition=~Q(external_ref=""),
+                name="client_external_ref_unique",
             ),
         ]
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "accommodation",
     "risk",
     "funds",
+    "reporting",
 ]
 
 MIDDLEWARE = [
@@ -218,6 +219,11 @@ STORAGES = {
     "receipts": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": MEDIA_ROOT / "receipts", "base_url": "/no-public-url/"},
+    },
+    # Report runs' PDF, CSV and XLSX: served only through the app, to those who may have them.
+    "reports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT / "reports", "base_url": "/no-public-url/"},
     },
     "staticfiles": {
         "BACKEND": (

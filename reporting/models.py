@@ -1,0 +1,246 @@
+"""Targets for the contract's figures, and the monthly report runs made from them."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from mars.dates import financial_year, financial_year_label
+from reporting.measures import BY_KEY, TARGETABLE, Measure, status
+
+USER = settings.AUTH_USER_MODEL
+
+
+class TargetQuerySet(models.QuerySet["Target"]):
+    def for_period(self, period: date) -> dict[str, Target]:
+        """The targets of the contract year a month falls in, by measure."""
+        return {target.measure: target for target in self.filter(year=financial_year(period))}
+
+
+class Target(models.Model):
+    """What the contract expects of one figure each month of a contract year (April to March)."""
+
+    measure = models.CharField(max_length=50, choices=[(m.key.value, m.label) for m in TARGETABLE])
+    year = models.PositiveSmallIntegerField(
+        "contract year", help_text="The year it starts: 2026 for April 2026 to March 2027."
+    )
+    value = models.DecimalField(
+        "target",
+        max_digits=7,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="A percentage for the percentage figures, a number of people for the others.",
+    )
+    amber_margin = models.DecimalField(
+        max_digits=6,
+        decimal_places=1,
+        default=Decimal("5"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="How far short of the target still counts as amber (same unit as the target).",
+    )
+    notes = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    objects = TargetQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "measure"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "year"],
+                name="target_one_per_measure_and_year",
+                violation_error_message="This figure already has a target for that year.",
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gte=0) & Q(amber_margin__gte=0),
+                name="target_not_negative",
+                violation_error_message="A target and its margin cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000, year__lte=2100),
+                name="target_year_plausible",
+                violation_error_message="Give the year the contract year starts, e.g. 2026.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure_label} {self.year_label}: {self.value_label}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reporting:target_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        measure = BY_KEY.get(self.measure)
+        if measure and measure.percent and self.value is not None and self.value > 100:
+            raise ValidationError({"value": "A percentage target is at most 100."})
+
+    @property
+    def about(self) -> Measure:
+        return BY_KEY[self.measure]
+
+    @property
+    def measure_label(self) -> str:
+        return self.about.label
+
+    @property
+    def year_label(self) -> str:
+        return financial_year_label(self.year)
+
+    @property
+    def value_label(self) -> str:
+        return f"{self.value}{self.about.unit}" if self.about.percent else f"{self.value:.0f}"
+
+    def status_of(self, actual: Decimal | None) -> str:
+        return status(self.about, actual, self.value, self.amber_margin)
+
+
+class RunState(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class RunTrigger(models.TextChoices):
+    SCHEDULE = "schedule", "Monthly schedule"
+    PERSON = "person", "Started by hand"
+
+
+class FileKind(models.TextChoices):
+    PDF = "pdf", "PDF"
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "Excel (XLSX)"
+
+
+def reports_storage():  # type: ignore[no-untyped-def]
+    return storages["reports"]
+
+
+class ReportRunQuerySet(models.QuerySet["ReportRun"]):
+    def published(self) -> ReportRunQuerySet:
+        return self.filter(published_at__isnull=False)
+
+
+class ReportRun(models.Model):
+    """One making of the monthly contract report: its figures and files, how it went, and
+    whether it was published (a published run never changes; a correction is a new version)."""
+
+    period = models.DateField(help_text="The first day of the month reported on.")
+    as_of = models.DateField("figures as of")
+    trigger = models.CharField(max_length=10, choices=RunTrigger.choices)
+    started_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    state = models.CharField(max_length=10, choices=RunState.choices, default=RunState.QUEUED)
+    step = models.CharField(max_length=120, blank=True)
+    progress = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    figures = models.JSONField(default=dict, blank=True)
+    report = models.JSONField(default=dict, blank=True)
+    pdf = models.FileField(storage=reports_storage, upload_to="runs/", blank=True)
+    csv = models.FileField(storage=reports_storage, upload_to="runs/", blank=True)
+    xlsx = models.FileField(storage=reports_storage, upload_to="runs/", blank=True)
+    commentary = models.TextField(
+        "coordinator's commentary", blank=True, help_text="Printed in the report as written."
+    )
+    version = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    replaces = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        editable=False,
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Progress is not a change anyone made: it stays out of the history.
+    history = HistoricalRecords(excluded_fields=["step", "progress", "report"])
+
+    objects = ReportRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period", "-created_at", "-id"]
+        permissions = [
+            ("publish_reportrun", "Can review and publish report runs"),
+            ("view_published_reportrun", "Can download published reports"),
+            ("view_dashboard", "Can see the dashboard and the people behind its figures"),
+            ("import_bundle", "Can import and export bundles"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(period__day=1), name="report_run_period_is_a_month"),
+            # The schedule starts one run a month, however often beat fires.
+            models.UniqueConstraint(
+                fields=["period"],
+                condition=Q(trigger="schedule"),
+                name="report_run_one_scheduled_per_month",
+            ),
+            models.UniqueConstraint(
+                fields=["period", "version"],
+                condition=Q(version__isnull=False),
+                name="report_run_version_unique_per_month",
+            ),
+            models.CheckConstraint(
+                condition=Q(published_at__isnull=True, version__isnull=True)
+                | Q(
+                    published_at__isnull=False,
+                    version__isnull=False,
+                    published_by__isnull=False,
+                    state="done",
+                ),
+                name="report_run_published_is_done_and_versioned",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="failed") | ~Q(error=""),
+                name="report_run_failure_says_why",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        version = f" v{self.version}" if self.version else ""
+        return f"Report for {self.period_label}{version}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reporting:run_detail", args=[self.pk])
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.period:%B %Y}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (RunState.DONE, RunState.FAILED)
+
+    @property
+    def can_retry(self) -> bool:
+        return self.state == RunState.FAILED
+
+    @property
+    def can_publish(self) -> bool:
+        return self.state == RunState.DONE and not self.is_published
+
+    def file(self, kind: str) -> models.FieldFile:
+        return getattr(self, FileKind(kind).value)
+
+    def download_name(self, kind: str) -> str:
+        version = f"-v{self.version}" if self.version else "-draft"
+        return f"mars-report-{self.period:%Y-%m}{version}.{kind}"
