@@ -120,6 +120,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "risk.tasks.send_risk_reminders",
         "schedule": crontab(hour=2, minute=30),
     },
+    # The month before's contract report, once every 14-day window of that month has closed.
+    "monthly-report": {
+        "task": "reporting.tasks.start_monthly_report",
+        "schedule": crontab(day_of_month=15, hour=6, minute=0),
+    },
 }
 
 # Authentication and accounts
@@ -273,6 +278,11 @@ SPECTACULAR_SETTINGS = {
 }
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# Reporting: the service's name on the report's cover; a run still "running" after this many
+# minutes is taken to have died with its worker and may be retried.
+MARS_SERVICE_NAME = env.str("MARS_SERVICE_NAME", default="Multi-Agency Rough Sleeper team (MARS)")
+REPORT_RUN_STALE_MINUTES = env.int("REPORT_RUN_STALE_MINUTES", default=30)
 
 # Outreach: a report from the public not attempted within this many hours is overdue.
 OUTREACH_REPORT_ATTEMPT_HOURS = env.int("OUTREACH_REPORT_ATTEMPT_HOURS", default=72)

@@ -9,7 +9,7 @@ import io
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -46,9 +46,32 @@ def csv_bytes(header: Row, rows: Iterable[Row]) -> bytes:
 
 
 def xlsx_bytes(title: str, header: Row, rows: Iterable[Row], *, money: Sequence[int] = ()) -> bytes:
-    """One sheet: a bold header, then the rows. Numbers and dates stay typed; every text cell is
-    written as a string (never a formula), and made safe as in CSV for when it is edited."""
+    """One sheet: a bold header, then the rows (see xlsx_book)."""
+    return xlsx_book([Sheet(title, header, rows, money)])
+
+
+class Sheet(NamedTuple):
+    title: str
+    header: Row
+    rows: Iterable[Row]
+    money: Sequence[int] = ()
+
+
+def xlsx_book(sheets: Sequence[Sheet]) -> bytes:
+    """A workbook, each sheet a bold header then its rows. Numbers and dates stay typed; every
+    text cell is written as a string (never a formula), and made safe as in CSV for when it is
+    edited."""
     book = Workbook(write_only=True)
+    for title, header, rows, money in sheets:
+        _write_sheet(book, title, header, rows, money)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _write_sheet(
+    book: Workbook, title: str, header: Row, rows: Iterable[Row], money: Sequence[int]
+) -> None:
     sheet = book.create_sheet(title=title[:31])
     widths = [len(str(h)) for h in header]
     head = []
@@ -60,7 +83,9 @@ def xlsx_bytes(title: str, header: Row, rows: Iterable[Row], *, money: Sequence[
     for row in rows:
         cells = []
         for index, value in enumerate(row):
-            if isinstance(value, datetime | date | int | Decimal) and not isinstance(value, bool):
+            if isinstance(value, datetime | date | int | float | Decimal) and not isinstance(
+                value, bool
+            ):
                 cell = WriteOnlyCell(sheet, value=value)
                 if isinstance(value, date) and not isinstance(value, datetime):
                     cell.number_format = "DD/MM/YYYY"
@@ -69,7 +94,8 @@ def xlsx_bytes(title: str, header: Row, rows: Iterable[Row], *, money: Sequence[
             else:
                 cell = WriteOnlyCell(sheet, value=safe_text(value))
                 cell.data_type = "s"
-            widths[index] = min(60, max(widths[index], len(str(value or ""))))
+            if index < len(widths):
+                widths[index] = min(60, max(widths[index], len(str(value or ""))))
             cells.append(cell)
         body.append(cells)
     for index, width in enumerate(widths, start=1):
@@ -77,6 +103,3 @@ def xlsx_bytes(title: str, header: Row, rows: Iterable[Row], *, money: Sequence[
     sheet.append(head)
     for cells in body:
         sheet.append(cells)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()

@@ -1,0 +1,134 @@
+"""A report run's files: the PDF (WeasyPrint, A4), the CSV and the XLSX, all from the run's
+kept report, so every file of a run says the same."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from mars.dates import uk_datetime
+from mars.spreadsheets import Sheet, csv_bytes, xlsx_book
+from reporting.charts import trend_charts
+from reporting.models import ReportRun
+
+KPI_HEADER = ["Figure", "Target", "Actual", "Numerator", "Denominator", "Status"]
+
+
+def _status_line(run: ReportRun) -> str:
+    if run.is_published and run.version:
+        line = f"Version {run.version}, published {uk_datetime(run.published_at)}"
+        if run.replaces_id and run.replaces:
+            line += f"; replaces version {run.replaces.version}"
+        return line
+    return "Draft: not published"
+
+
+def pdf_bytes(run: ReportRun) -> bytes:
+    """The report as an A4 PDF with page numbers and its fonts embedded."""
+    from weasyprint import HTML
+
+    report = run.report
+    html = render_to_string(
+        "reporting/report_pdf.html",
+        {
+            "run": run,
+            "report": report,
+            "charts": trend_charts(report),
+            "service": settings.MARS_SERVICE_NAME,
+            "made": uk_datetime(run.finished_at or timezone.now()),
+            "status_line": _status_line(run),
+        },
+    )
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def _kpi_rows(report: dict[str, Any]) -> list[list[Any]]:
+    return [
+        [
+            row["label"] + (" (%)" if row["percent"] else ""),
+            row["target"] or "",
+            float(row["value"]) if row["value"] is not None else "",
+            row["numerator"],
+            "" if row["denominator"] is None else row["denominator"],
+            row["status_label"],
+        ]
+        for row in report["kpis"]
+    ]
+
+
+def _trend_rows(report: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    labels = {row["key"]: row["label"] for row in report["kpis"]}
+    header = ["Figure", *(month["period"] for month in report["trend"])]
+    rows = [
+        [
+            labels[key],
+            *("" if m["values"][key] is None else m["values"][key] for m in report["trend"]),
+        ]
+        for key in labels
+    ]
+    return header, rows
+
+
+def _breakdown_rows(report: dict[str, Any]) -> list[list[Any]]:
+    rows = []
+    for title, table in report["people"]["breakdowns"].items():
+        rows += [[title, cell["label"], cell["shown"]] for cell in table["rows"]]
+        rows.append([title, "Total", table["total"]])
+    return rows
+
+
+def csv_file(run: ReportRun) -> bytes:
+    """One long table: the figures with targets, each month of the trend, and the (suppressed)
+    breakdowns of people seen; the first column says which."""
+    report = run.report
+    rows: list[list[Any]] = [[f"Figures {report['period']}", *row] for row in _kpi_rows(report)]
+    labels = {row["key"]: row["label"] for row in report["kpis"]}
+    for month in report["trend"]:
+        rows += [
+            [
+                f"Trend {month['period']}",
+                labels[key],
+                "",
+                "" if value is None else value,
+                "",
+                "",
+                "",
+            ]
+            for key, value in month["values"].items()
+        ]
+    rows += [
+        [f"People seen by {title.lower()}", group, "", shown, "", "", ""]
+        for title, group, shown in _breakdown_rows(report)
+    ]
+    rows.append([f"Made as of {report['as_of']}", _status_line(run), "", "", "", "", ""])
+    return csv_bytes(["Section", *KPI_HEADER], rows)
+
+
+def xlsx_file(run: ReportRun) -> bytes:
+    """A workbook: figures, trend, breakdowns of people seen, and notes."""
+    report = run.report
+    header, trend = _trend_rows(report)
+    return xlsx_book(
+        [
+            Sheet("Figures", KPI_HEADER, _kpi_rows(report)),
+            Sheet("Trend", header, trend),
+            Sheet("People seen", ["Breakdown", "Group", "People"], _breakdown_rows(report)),
+            Sheet(
+                "About",
+                ["", ""],
+                [
+                    ["Report", f"MARS contract report for {report['period_label']}"],
+                    ["Figures as of", report["as_of"]],
+                    ["Status", _status_line(run)],
+                    [
+                        "Small numbers",
+                        "<5: from 1 to 4. *: hidden so a small number cannot be worked out.",
+                    ],
+                    *[[d["label"], d["definition"]] for d in report["definitions"]],
+                ],
+            ),
+        ]
+    )

@@ -1,0 +1,206 @@
+"""Report runs: starting one (by hand or on the schedule), making it, retrying a failed one,
+and publishing it. Targets are saved here too. Pages, API, tasks and admin all call these."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max, Q
+from django.utils import timezone
+
+from mars.access import AnyUser
+from mars.dates import uk_date
+from mars.records import Refusal, acting, save_record
+from reporting import documents, report
+from reporting.kpis import previous_period
+from reporting.models import FileKind, ReportRun, RunState, RunTrigger, Target
+
+logger = logging.getLogger(__name__)
+
+
+class ReportError(Refusal):
+    """A report run or target change the rules refuse."""
+
+
+def _enqueue(run: ReportRun) -> None:
+    from reporting.tasks import make_report
+
+    # After commit, so the worker finds the run (and a rolled-back start queues nothing).
+    transaction.on_commit(lambda: make_report.delay(run.pk))
+
+
+@transaction.atomic
+def start_run(period: date, *, by: AnyUser, as_of: date | None = None) -> ReportRun:
+    """Queue a report for a month. Rules: the month has begun; the as-of date is not before
+    the month's end nor after today."""
+    today = timezone.localdate()
+    period = period.replace(day=1)
+    if period > today:
+        raise ReportError("That month has not begun yet.", field="period")
+    as_of = as_of or today
+    if as_of > today:
+        raise ReportError("Figures cannot be as of a day still to come.", field="as_of")
+    if as_of < period:
+        raise ReportError(
+            f"Figures as of {uk_date(as_of)} would be before the month began.", field="as_of"
+        )
+    run = ReportRun(period=period, as_of=as_of, trigger=RunTrigger.PERSON, started_by=acting(by))
+    save_record(run, by=by, reason="Started by hand")
+    _enqueue(run)
+    return run
+
+
+def start_scheduled_run(today: date | None = None) -> ReportRun:
+    """The month before's run, started once however often the schedule fires."""
+    today = today or timezone.localdate()
+    period = previous_period(today)
+    try:
+        with transaction.atomic():
+            run, created = ReportRun.objects.get_or_create(
+                period=period,
+                trigger=RunTrigger.SCHEDULE,
+                defaults={"as_of": today},
+            )
+            if created:
+                _enqueue(run)
+    except IntegrityError:
+        # Beat fired twice at once: the other made it (the unique constraint kept it one).
+        run = ReportRun.objects.get(period=period, trigger=RunTrigger.SCHEDULE)
+    return run
+
+
+def _progress(run_id: int, percent: int, step: str) -> None:
+    # Outside the run's history: progress is not a change anybody made.
+    ReportRun.objects.filter(pk=run_id, state=RunState.RUNNING).update(progress=percent, step=step)
+
+
+def _claim(run_id: int) -> bool:
+    """Take a queued run (or one whose worker died) for this worker, in one conditional UPDATE,
+    so two workers given the same run cannot both make it."""
+    stale = timezone.now() - timedelta(minutes=settings.REPORT_RUN_STALE_MINUTES)
+    return bool(
+        ReportRun.objects.filter(pk=run_id)
+        .filter(Q(state=RunState.QUEUED) | Q(state=RunState.RUNNING, started_at__lt=stale))
+        .update(
+            state=RunState.RUNNING,
+            started_at=timezone.now(),
+            attempts=F("attempts") + 1,
+            progress=5,
+            step="Starting",
+            error="",
+        )
+    )
+
+
+def _attach_files(run: ReportRun) -> None:
+    """Render the PDF, CSV and XLSX from the run's report and put them on the run (unsaved)."""
+    stem = f"{run.period:%Y-%m}-{run.pk}-{uuid.uuid4().hex[:8]}"
+    for kind, render in (
+        (FileKind.PDF, documents.pdf_bytes),
+        (FileKind.CSV, documents.csv_file),
+        (FileKind.XLSX, documents.xlsx_file),
+    ):
+        file = run.file(kind)
+        replaced = file.name
+        file.save(f"{stem}.{kind}", ContentFile(render(run)), save=False)
+        if replaced:
+            # A draft's earlier file, once the new one is safely recorded.
+            transaction.on_commit(lambda name=replaced, storage=file.storage: storage.delete(name))
+
+
+def make_report(run_id: int) -> None:
+    """Make a queued run: figures, trend and sections, then the files. Safe to call again: a run
+    that is done, failed or being made elsewhere is left alone. A failure is kept with why."""
+    if not _claim(run_id):
+        return
+    try:
+        run = ReportRun.objects.get(pk=run_id)
+        content = report.build(
+            run.period, run.as_of, progress=lambda percent, step: _progress(run_id, percent, step)
+        )
+        _progress(run_id, 80, "Drawing the PDF, CSV and XLSX")
+        with transaction.atomic():
+            run = ReportRun.objects.select_for_update().get(pk=run_id)
+            if run.state != RunState.RUNNING:
+                return
+            run.report, run.figures = content, content["figures"]
+            run.finished_at = timezone.now()
+            _attach_files(run)
+            run.state, run.progress, run.step = RunState.DONE, 100, "Done"
+            run._change_reason = "Made"  # type: ignore[attr-defined]
+            run.save()
+    except Exception as error:
+        logger.exception("Report run %s failed", run_id)
+        failed = ReportRun.objects.get(pk=run_id)
+        if failed.state == RunState.RUNNING:
+            failed.state = RunState.FAILED
+            failed.error = f"{type(error).__name__}: {error}"[:2000]
+            failed.finished_at = timezone.now()
+            failed.step = "Failed"
+            failed._change_reason = "Failed"  # type: ignore[attr-defined]
+            failed.save()
+
+
+@transaction.atomic
+def retry_run(run: ReportRun, *, by: AnyUser) -> ReportRun:
+    """Queue a failed run again. Rule: only a failed run is retried."""
+    run = ReportRun.objects.select_for_update().get(pk=run.pk)
+    if run.state != RunState.FAILED:
+        raise ReportError("Only a run that failed can be retried.")
+    run.state, run.error, run.progress, run.step = RunState.QUEUED, "", 0, ""
+    run.finished_at = None
+    save_record(run, by=by, reason="Retried")
+    _enqueue(run)
+    return run
+
+
+def _changeable(run: ReportRun) -> ReportRun:
+    run = ReportRun.objects.select_for_update().get(pk=run.pk)
+    if run.is_published:
+        raise ReportError(
+            "A published report never changes: start a new run for the month and publish it "
+            "as a new version."
+        )
+    if run.state != RunState.DONE:
+        raise ReportError("The run has not finished: wait for it to be done.")
+    return run
+
+
+@transaction.atomic
+def save_commentary(run: ReportRun, commentary: str, *, by: AnyUser) -> ReportRun:
+    """Keep the coordinator's commentary on a finished run before it is published."""
+    run = _changeable(run)
+    run.commentary = commentary.strip()
+    _attach_files(run)
+    return save_record(run, by=by, reason="Commentary written")
+
+
+@transaction.atomic
+def publish_run(run: ReportRun, *, commentary: str, by: AnyUser) -> ReportRun:
+    """Publish a finished run for commissioners, with the coordinator's commentary. Rules: a
+    published run never changes; publishing another run for the same month makes it the next
+    version, which says which version it replaces."""
+    run = _changeable(run)
+    published = ReportRun.objects.select_for_update().published().filter(period=run.period)
+    latest = published.order_by("-version").first()
+    run.version = (published.aggregate(top=Max("version"))["top"] or 0) + 1
+    run.replaces = latest
+    run.commentary = commentary.strip()
+    run.published_at = timezone.now()
+    run.published_by = acting(by)
+    _attach_files(run)
+    reason = f"Published as version {run.version}"
+    if latest is not None:
+        reason += f", replacing version {latest.version}"
+    return save_record(run, by=by, reason=reason)
+
+
+@transaction.atomic
+def save_target(target: Target, *, by: AnyUser | None) -> Target:
+    """Set a figure's target for a contract year (one a figure a year; percentages at most 100)."""
+    return save_record(target, by=by)

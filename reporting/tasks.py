@@ -1,0 +1,19 @@
+"""Reporting's background work (Celery; beat: settings.CELERY_BEAT_SCHEDULE)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from reporting import services
+
+
+@shared_task
+def make_report(run_id: int) -> None:
+    """Make one report run; a second delivery of the same run does nothing."""
+    services.make_report(run_id)
+
+
+@shared_task
+def start_monthly_report() -> int:
+    """On the 15th: the month before's report (started once, however often beat fires)."""
+    return services.start_scheduled_run().pk
