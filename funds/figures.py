@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
 
 from funds import services
 from funds.models import PaymentRequest, RequestStatus
@@ -31,3 +34,15 @@ def for_home(user: access.AnyUser) -> HomeFunds:
         if access.can_add_for(user, PaymentRequest)
         else None,
     )
+
+
+def _percent(part: Decimal, whole: Decimal) -> int:
+    return round(100 * part / whole) if whole else 0
+
+
+def burn(fund: Any, today: date) -> dict[str, Any]:
+    """How much of a fund (with totals) is used, against how much of its year has gone; more
+    than ten points ahead of the year is flagged."""
+    used = _percent(fund.committed + fund.paid, fund.budget)
+    gone = services.year_elapsed(fund, today)
+    return {"used_percent": used, "year_percent": gone, "over_pace": used > gone + 10}

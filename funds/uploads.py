@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import FileResponse
 from PIL import Image, UnidentifiedImageError
 
+from mars.downloads import private_download
 from mars.records import Refusal
 
 # The opening bytes of each accepted type, and the type it names.
@@ -73,11 +74,4 @@ def document_type(upload: IO[bytes], *, size: int, field: str = "file") -> str:
 
 def as_download(receipt: Any) -> FileResponse:
     """A stored receipt, sent as a download (never shown inline) and never cached by others."""
-    response = FileResponse(
-        receipt.file.open("rb"),
-        as_attachment=True,
-        filename=receipt.original_name,
-        content_type=receipt.content_type,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(receipt.file, receipt.original_name, receipt.content_type)

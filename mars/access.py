@@ -7,7 +7,7 @@ person are visible only to those who may see that person: a commissioner sees no
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -128,3 +128,36 @@ def can_approve_payments(user: AnyUser) -> bool:
 def can_approve_risk_plans(user: AnyUser) -> bool:
     """Coordinators approve risk plans; the director approves those a coordinator submitted."""
     return can(user, "risk.approve_riskplan") or can(user, "risk.approve_coordinators_riskplan")
+
+
+def can_see_dashboard(user: AnyUser) -> bool:
+    """The coordinator's dashboard, and the people behind its figures."""
+    return can(user, "reporting.view_dashboard")
+
+
+def can_import_bundles(user: AnyUser) -> bool:
+    return can(user, "reporting.import_bundle")
+
+
+def visible_report_runs(user: AnyUser) -> models.QuerySet[Any]:
+    """Report runs: all of them for those who make or read reports; only published ones for
+    commissioners; none for anyone else."""
+    from reporting.models import ReportRun
+
+    runs = ReportRun.objects.all()
+    if can(user, perm(ReportRun, "view")):
+        return runs
+    if can(user, "reporting.view_published_reportrun"):
+        return runs.published()
+    return runs.none()
+
+
+def get_report_run(user: AnyUser, pk: object, *, write: bool = False) -> Any:
+    """One run: 404 if the user may not see it; 403 if write is asked and they may not change it."""
+    try:
+        run = visible_report_runs(user).get(pk=pk)
+    except (ValueError, TypeError, models.ObjectDoesNotExist) as error:
+        raise Http404 from error
+    if write:
+        require(user, "reporting.change_reportrun")
+    return run

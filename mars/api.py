@@ -118,6 +118,7 @@ def register_api() -> None:
     from funds import api as funds_api
     from mars import notification_api
     from outreach import api as outreach_api
+    from reporting import api as reporting_api
     from risk import api as risk_api
 
     clients_api.register(router)
@@ -125,6 +126,7 @@ def register_api() -> None:
     accommodation_api.register(router)
     risk_api.register(router)
     funds_api.register(router)
+    reporting_api.register(router)
     notification_api.register(router)
 
 

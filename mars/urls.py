@@ -18,6 +18,7 @@ urlpatterns = [
     path("accommodation/", include("accommodation.urls")),
     path("risk/", include("risk.urls")),
     path("funds/", include("funds.urls")),
+    path("reports/", include("reporting.urls")),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -46,6 +46,8 @@ def home(request: HttpRequest) -> HttpResponse:
         context["risk"] = risk_figures.for_home(request.user)
     if access.can(request.user, "funds.view_paymentrequest"):
         context["funds"] = funds_figures.for_home(request.user)
+    context["reports"] = access.can(request.user, "reporting.view_published_reportrun")
+    context["dashboard"] = access.can_see_dashboard(request.user)
     return render(request, "mars/home.html", context)
 
 

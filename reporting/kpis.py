@@ -183,14 +183,12 @@ def _rough_sleepers(result: Cohorts, first: date, last: date) -> None:
     )
 
 
-def _left_streets(result: Cohorts, first: date, last: date, as_of: date) -> None:
-    # Left the streets: a placement of any type starts, or a reconnection closes as reconnected,
-    # on a day in [d, d + 14], d being the person's first-seen day.
-    window = timedelta(days=WINDOW_DAYS)
-    members = result.first_seen
+def _exits(members: dict[int, date], first: date, last: date) -> dict[int, list[date]]:
+    """Days from first to last on which each member moved into a placement of any type or
+    closed a reconnection as reconnected: the ways off the streets the 14-day figure counts."""
     exits: dict[int, list[date]] = defaultdict(list)
     for client_id, day in Placement.objects.filter(
-        client_id__in=members, start__gte=first, start__lte=last + window
+        client_id__in=members, start__gte=first, start__lte=last
     ).values_list("client_id", "start"):
         exits[client_id].append(day)
     for client_id, day in (
@@ -199,16 +197,56 @@ def _left_streets(result: Cohorts, first: date, last: date, as_of: date) -> None
             client_id__in=members,
             outcome=InterventionOutcome.RECONNECTED,
             closed__gte=first,
-            closed__lte=last + window,
+            closed__lte=last,
         )
         .values_list("client_id", "closed")
     ):
         exits[client_id].append(day)
+    return exits
+
+
+def _left_within_window(seen_on: date, exits: list[date]) -> bool:
+    return any(seen_on <= day <= seen_on + timedelta(days=WINDOW_DAYS) for day in exits)
+
+
+def _left_streets(result: Cohorts, first: date, last: date, as_of: date) -> None:
+    # Left the streets: a placement of any type starts, or a reconnection closes as reconnected,
+    # on a day in [d, d + 14], d being the person's first-seen day.
+    members = result.first_seen
+    exits = _exits(members, first, last + timedelta(days=WINDOW_DAYS))
     for client_id, seen_on in members.items():
-        if any(seen_on <= day <= seen_on + window for day in exits[client_id]):
+        if _left_within_window(seen_on, exits[client_id]):
             result.left.add(client_id)
-        elif as_of < seen_on + window:
+        elif as_of < seen_on + timedelta(days=WINDOW_DAYS):
             result.window_open.add(client_id)
+
+
+@dataclass(frozen=True)
+class Watched:
+    client_id: int
+    first_seen: date
+    days_left: int
+
+
+def watch_list(today: date) -> list[Watched]:
+    """Everyone first seen rough sleeping in the last 14 days who has not left the streets,
+    with the days left in their window (0: today is the last), most urgent first."""
+    since = today - timedelta(days=WINDOW_DAYS)
+    members = dict(
+        Contact.objects.bedded_down()
+        .identified()
+        .values("client_id")
+        .annotate(first_seen=Min(local_day("at")))
+        .filter(first_seen__gte=since)
+        .values_list("client_id", "first_seen")
+    )
+    exits = _exits(members, since, today)
+    watched = [
+        Watched(client_id, seen_on, (seen_on + timedelta(days=WINDOW_DAYS) - today).days)
+        for client_id, seen_on in members.items()
+        if not _left_within_window(seen_on, exits[client_id])
+    ]
+    return sorted(watched, key=lambda w: (w.days_left, w.client_id))
 
 
 def _supported_accommodation(result: Cohorts, first: date, last: date) -> None:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from funds import export, services
+from funds.figures import burn
 from funds.forms import ExportForm, FundForm
 from funds.models import ZERO, Fund, PaymentRequest, pounds
 from mars import access
@@ -19,18 +20,6 @@ from mars.dates import financial_year, financial_year_label, uk_date
 from mars.pages import record_page, service_form
 
 REFUSALS = (services.FundsError,)
-
-
-def _percent(part: Decimal, whole: Decimal) -> int:
-    return round(100 * part / whole) if whole else 0
-
-
-def burn(fund: Any, today: Any) -> dict[str, Any]:
-    """How much of a fund (with totals) is used, against how much of its year has gone; more
-    than ten points ahead of the year is flagged."""
-    used = _percent(fund.committed + fund.paid, fund.budget)
-    gone = services.year_elapsed(fund, today)
-    return {"used_percent": used, "year_percent": gone, "over_pace": used > gone + 10}
 
 
 @login_required

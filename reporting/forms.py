@@ -1,0 +1,63 @@
+"""Forms for reporting: starting a run, publishing one, targets, a bundle to import."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+
+from reporting.kpis import PeriodError, parse_period
+from reporting.models import ReportRun, Target
+
+
+class MonthInput(forms.TextInput):
+    input_type = "month"
+
+
+class StartRunForm(forms.Form):
+    period = forms.CharField(
+        label="Month", widget=MonthInput, help_text="The calendar month the report is about."
+    )
+    as_of = forms.DateField(
+        label="Figures as of",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Leave empty for today. Give a day at least 14 days after the month ends "
+        "for every 14-day window to have closed.",
+    )
+
+    def clean_period(self) -> date:
+        try:
+            return parse_period(self.cleaned_data["period"])
+        except PeriodError as error:
+            raise forms.ValidationError(str(error)) from error
+
+
+class CommentaryForm(forms.ModelForm):
+    class Meta:
+        model = ReportRun
+        fields = ["commentary"]
+        widgets = {"commentary": forms.Textarea(attrs={"rows": 8})}
+
+
+class TargetForm(forms.ModelForm):
+    class Meta:
+        model = Target
+        fields = ["measure", "year", "value", "amber_margin", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # A target belongs to one figure and year; a different one is a new target.
+            for name in ("measure", "year"):
+                self.fields[name].disabled = True
+
+
+class BundleForm(forms.Form):
+    file = forms.FileField(
+        label="Bundle file",
+        help_text="A mars-bundle/1 JSON file. Nothing is imported unless all of it can be.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
+    )

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from reporting.views import bundles, dashboard, runs, targets
+
+app_name = "reporting"
+
+urlpatterns = [
+    path("", dashboard.dashboard, name="dashboard"),
+    path("people/", dashboard.people_behind, name="people"),
+    path("runs/", runs.run_list, name="run_list"),
+    path("runs/<int:pk>/", runs.run_detail, name="run_detail"),
+    path("runs/<int:pk>/retry/", runs.run_retry, name="run_retry"),
+    path("runs/<int:pk>/<str:kind>/", runs.run_download, name="run_download"),
+    path("published/", runs.published, name="published"),
+    path("targets/", targets.target_list, name="target_list"),
+    path("targets/new/", targets.target_create, name="target_create"),
+    path("targets/<int:pk>/", targets.target_detail, name="target_detail"),
+    path("targets/<int:pk>/edit/", targets.target_edit, name="target_edit"),
+    path("import/", bundles.bundle_import, name="bundle_import"),
+    path("export/", bundles.bundle_export, name="bundle_export"),
+]

@@ -1,0 +1,56 @@
+"""Importing a bundle in the browser (the same import as the command), and exporting one."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from mars import access
+from reporting.bundle import BundleError, export_bundle, import_bundle, parse
+from reporting.forms import BundleForm
+
+MAX_BUNDLE_BYTES = 50 * 1024 * 1024
+
+
+@login_required
+def bundle_import(request: HttpRequest) -> HttpResponse:
+    """Upload a bundle: imported whole, or refused with every problem listed beside the file."""
+    if not access.can_import_bundles(request.user):
+        raise PermissionDenied
+    form = BundleForm(request.POST or None, request.FILES or None)
+    summary = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > MAX_BUNDLE_BYTES:
+            form.add_error("file", "The file is larger than 50 MB: split it into several bundles.")
+        else:
+            try:
+                summary = import_bundle(parse(upload.read()), by=request.user)
+            except BundleError as error:
+                form.add_error("file", f"Nothing was imported: {len(error.problems)} problem(s).")
+                form.problems = error.problems  # type: ignore[attr-defined]
+    return render(
+        request,
+        "reporting/bundle_import.html",
+        {"form": form, "summary": summary, "problems": getattr(form, "problems", [])},
+    )
+
+
+@login_required
+def bundle_export(request: HttpRequest) -> HttpResponse:
+    """Every record the bundle format holds, as a download (names included: coordinator only)."""
+    if not access.can_import_bundles(request.user):
+        raise PermissionDenied
+    response = HttpResponse(
+        json.dumps(export_bundle(), indent=1, ensure_ascii=False),
+        content_type="application/json; charset=utf-8",
+    )
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="mars-bundle-{stamp}.json"'
+    response["Cache-Control"] = "private, no-store"
+    return response

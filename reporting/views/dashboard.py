@@ -1,0 +1,152 @@
+"""The coordinator's dashboard, and the people behind each of its figures."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from accommodation.figures import empty_rooms, mars_house_units
+from accommodation.models import A2AReferral
+from funds.figures import burn
+from funds.models import Fund
+from funds.services import approval_queue
+from mars import access
+from mars.dates import financial_year, financial_year_label
+from outreach.figures import active_swep
+from reporting import kpis, report
+from reporting.charts import trend_charts
+from reporting.measures import BY_KEY, MEASURES
+from reporting.models import Target
+from risk.alerts import with_alerts
+from risk.models import PlanStatus, RiskAssessment, RiskPlan
+
+
+def _require_dashboard(request: HttpRequest) -> None:
+    if not access.can_see_dashboard(request.user):
+        raise PermissionDenied
+
+
+def people_url(key: str, period: date, part: str, as_of: date) -> str:
+    query = {"measure": key, "period": kpis.period_label(period), "part": part}
+    query["as_of"] = as_of.isoformat()
+    return f"{reverse('reporting:people')}?{urlencode(query)}"
+
+
+def _figure_rows(today: date) -> tuple[list[dict[str, Any]], date, date]:
+    """Each figure this month and last month (as of today) against its target, with links to
+    the people behind each part."""
+    this_month = today.replace(day=1)
+    last_month = kpis.previous_period(this_month)
+    months = []
+    for month in (this_month, last_month):
+        rows = report.kpi_rows(kpis.figures(month, today), Target.objects.for_period(month))
+        for row in rows:
+            measure = BY_KEY[row["key"]]
+            if measure.people:
+                row["people_url"] = people_url(row["key"], month, "numerator", today)
+            if measure.denominator_people:
+                row["denominator_url"] = people_url(row["key"], month, "denominator", today)
+        months.append(rows)
+    return (
+        [{"now": now, "last": last} for now, last in zip(*months, strict=True)],
+        this_month,
+        last_month,
+    )
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """How the contract is going and what is waiting, for the coordinator."""
+    _require_dashboard(request)
+    user, today = request.user, timezone.localdate()
+    rows, this_month, last_month = _figure_rows(today)
+    trend = {
+        "trend": report.trend(this_month, today),
+        "kpis": [row["now"] for row in rows],
+        "targetable": [m.key.value for m in MEASURES if m.higher_is_better is not None],
+    }
+    watched = kpis.watch_list(today)
+    people = access.visible_clients(user).in_bulk([w.client_id for w in watched])
+    year = financial_year(today)
+    funds = list(Fund.objects.for_year(year).with_totals().order_by("kind", "name"))
+    return render(
+        request,
+        "reporting/dashboard.html",
+        {
+            "today": today,
+            "this_month": this_month,
+            "last_month": last_month,
+            "rows": rows,
+            "charts": trend_charts(trend),
+            "pending": {
+                "payments": approval_queue(user).count(),
+                "risk_plans": RiskPlan.objects.filter(status=PlanStatus.SUBMITTED).count(),
+                "a2a": A2AReferral.objects.waiting().count(),
+            },
+            "overdue_reviews": RiskAssessment.objects.overdue(today).count(),
+            "swep": active_swep(),
+            "vacancies": empty_rooms(mars_house_units(), today),
+            "funds": [(fund, burn(fund, today)) for fund in funds],
+            "funds_year": financial_year_label(year),
+            "watch": [(w, people[w.client_id]) for w in watched if w.client_id in people],
+        },
+    )
+
+
+PARTS = {
+    "numerator": "people",
+    "denominator": "denominator_people",
+    "window_open": "window_open",
+}
+
+
+@login_required
+def people_behind(request: HttpRequest) -> HttpResponse:
+    """The people counted in one part of one figure, for one month as of one date."""
+    _require_dashboard(request)
+    measure = BY_KEY.get(request.GET.get("measure", ""))
+    part = request.GET.get("part", "numerator")
+    if measure is None or part not in PARTS:
+        raise Http404
+    try:
+        period = kpis.parse_period(request.GET.get("period", ""))
+        as_of = date.fromisoformat(request.GET.get("as_of") or timezone.localdate().isoformat())
+    except ValueError as error:
+        raise Http404 from error
+    attribute = PARTS[part] if part == "window_open" else getattr(measure, PARTS[part])
+    if attribute is None:
+        raise Http404
+    found = kpis.cohorts(period, as_of)
+    ids = getattr(found, attribute)
+    people = with_alerts(
+        access.visible_clients(request.user)
+        .filter(pk__in=ids)
+        .select_related("key_worker")
+        .order_by("last_name", "first_name")
+    )
+    part_label = {
+        "numerator": "counted" if not measure.percent else "the numerator",
+        "denominator": "the denominator",
+        "window_open": "whose 14 days are still open",
+    }[part]
+    return render(
+        request,
+        "reporting/people.html",
+        {
+            "measure": measure,
+            "period": period,
+            "as_of": as_of,
+            "part_label": part_label,
+            "people": [(person, found.first_seen.get(person.pk)) for person in people],
+            "show_first_seen": measure.key.value.startswith("left_streets")
+            or measure.key.value == "rough_sleepers.new",
+        },
+    )

@@ -1,0 +1,149 @@
+"""Report runs: starting one, watching it being made, retrying, publishing; downloads; the
+commissioners' area of published reports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from mars import access
+from mars.downloads import private_download
+from mars.pages import PAGE_SIZE, history_of, refusal_into_form
+from reporting import services
+from reporting.forms import CommentaryForm, StartRunForm
+from reporting.models import FileKind
+
+CONTENT_TYPES = {
+    FileKind.PDF: "application/pdf",
+    FileKind.CSV: "text/csv; charset=utf-8",
+    FileKind.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _can_start(request: HttpRequest) -> bool:
+    return access.can(request.user, "reporting.add_reportrun")
+
+
+@login_required
+def run_list(request: HttpRequest) -> HttpResponse:
+    """Every run, newest month first, and (for the coordinator) a form to start one."""
+    user = request.user
+    if not access.can(user, "reporting.view_reportrun"):
+        if access.can(user, "reporting.view_published_reportrun"):
+            return redirect("reporting:published")
+        raise PermissionDenied
+    form = StartRunForm(request.POST or None)
+    if request.method == "POST":
+        if not _can_start(request):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                run = services.start_run(
+                    form.cleaned_data["period"], as_of=form.cleaned_data["as_of"], by=user
+                )
+            except services.ReportError as error:
+                refusal_into_form(form, error)
+            else:
+                messages.success(request, f"The report for {run.period_label} has started.")
+                return redirect(run)
+    runs = access.visible_report_runs(user).select_related("started_by", "published_by")
+    page = Paginator(runs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reporting/run_list.html",
+        {"page": page, "form": form, "can_start": _can_start(request)},
+    )
+
+
+def _run_context(request: HttpRequest, run: Any) -> dict[str, Any]:
+    can_publish = access.can(request.user, "reporting.publish_reportrun") and run.can_publish
+    return {
+        "run": run,
+        "can_retry": run.can_retry and access.can(request.user, "reporting.change_reportrun"),
+        "can_publish": can_publish,
+        "files": [(kind, run.file(kind)) for kind in FileKind if run.file(kind)],
+    }
+
+
+@login_required
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A run: its progress while it is made (the status part polls), then its figures, files,
+    commentary and publishing, and its history."""
+    run = access.get_report_run(request.user, pk)
+    context = _run_context(request, run)
+    if request.htmx and request.GET.get("part") == "status":
+        response = render(request, "reporting/_run_status.html", context)
+        if run.is_finished:
+            # The rest of the page (figures, files, publishing) changes too: load it whole.
+            response["HX-Refresh"] = "true"
+        return response
+    form = CommentaryForm(request.POST or None, instance=run)
+    if request.method == "POST":
+        if not context["can_publish"]:
+            raise PermissionDenied
+        if form.is_valid():
+            publish = "publish" in request.POST
+            try:
+                if publish:
+                    run = services.publish_run(
+                        run, commentary=form.cleaned_data["commentary"], by=request.user
+                    )
+                else:
+                    run = services.save_commentary(
+                        run, form.cleaned_data["commentary"], by=request.user
+                    )
+            except services.ReportError as error:
+                refusal_into_form(form, error)
+            else:
+                messages.success(
+                    request,
+                    f"Published as version {run.version}: commissioners can download it now."
+                    if publish
+                    else "Commentary saved; the files now include it.",
+                )
+                return redirect(run)
+    context.update(form=form, history=history_of(run), report=run.report)
+    return render(request, "reporting/run_detail.html", context)
+
+
+@login_required
+@require_POST
+def run_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    run = access.get_report_run(request.user, pk, write=True)
+    try:
+        services.retry_run(run, by=request.user)
+    except services.ReportError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "The run is queued again.")
+    return redirect(run)
+
+
+@login_required
+def run_download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    run = access.get_report_run(request.user, pk)
+    if kind not in FileKind.values or not run.file(kind):
+        raise Http404
+    return private_download(run.file(kind), run.download_name(kind), CONTENT_TYPES[FileKind(kind)])
+
+
+@login_required
+def published(request: HttpRequest) -> HttpResponse:
+    """The commissioners' area: published reports to download, and nothing else."""
+    if not access.can(request.user, "reporting.view_published_reportrun"):
+        raise PermissionDenied
+    runs = (
+        access.visible_report_runs(request.user)
+        .published()
+        .select_related("replaces", "replaced_by")
+        .order_by("-period", "-version")
+    )
+    page = Paginator(runs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "reporting/published.html", {"page": page})
