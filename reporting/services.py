@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from mars.access import AnyUser
@@ -185,10 +185,15 @@ def publish_run(run: ReportRun, *, commentary: str, by: AnyUser) -> ReportRun:
     """Publish a finished run for commissioners, with the coordinator's commentary. Rules: a
     published run never changes; publishing another run for the same month makes it the next
     version, which says which version it replaces."""
+    # Two runs of a month published at once take turns: each locks all the month's runs, in one
+    # order, before reading the latest version (the unique constraint is the backstop).
+    month = list(
+        ReportRun.objects.select_for_update().filter(period=run.period).order_by("pk")
+    )
     run = _changeable(run)
-    published = ReportRun.objects.select_for_update().published().filter(period=run.period)
-    latest = published.order_by("-version").first()
-    run.version = (published.aggregate(top=Max("version"))["top"] or 0) + 1
+    published = [other for other in month if other.is_published]
+    latest = max(published, key=lambda other: other.version or 0, default=None)
+    run.version = (latest.version if latest else 0) + 1
     run.replaces = latest
     run.commentary = commentary.strip()
     run.published_at = timezone.now()

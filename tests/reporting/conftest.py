@@ -25,3 +25,23 @@ def scenario(db: None) -> dict[str, Any]:
     data = scenario_data()
     import_bundle(data)
     return data
+
+
+@pytest.fixture
+def director(make_user):  # type: ignore[no-untyped-def]
+    from mars.roles import Role
+
+    return make_user(Role.DIRECTOR)
+
+
+@pytest.fixture
+def made_run(scenario, coordinator, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+    """October's report for the scenario, started by the coordinator and made by the task."""
+    from datetime import date
+
+    from reporting import services
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.start_run(date(2026, 10, 1), as_of=date(2026, 11, 20), by=coordinator)
+    run.refresh_from_db()
+    return run
