@@ -26,11 +26,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     elif access.can(user, "funds.view_fund"):
         links.append(("Funds", reverse("funds:fund_list")))
     if access.can_see_dashboard(user):
-        links.append(("Reports", reverse("reporting:dashboard")))
+        links.append(("Dashboard", reverse("reporting:dashboard")))
     elif access.can(user, "reporting.view_reportrun"):
-        links.append(("Reports", reverse("reporting:run_list")))
+        links.append(("Contract reports", reverse("reporting:run_list")))
     elif access.can(user, "reporting.view_published_reportrun"):
-        links.append(("Reports", reverse("reporting:published")))
+        links.append(("Contract reports", reverse("reporting:published")))
     if access.can_see_agencies(user):
         links.append(("Agencies", reverse("clients:agency_list")))
     links.append(("API", reverse("api-docs")))

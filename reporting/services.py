@@ -187,9 +187,7 @@ def publish_run(run: ReportRun, *, commentary: str, by: AnyUser) -> ReportRun:
     version, which says which version it replaces."""
     # Two runs of a month published at once take turns: each locks all the month's runs, in one
     # order, before reading the latest version (the unique constraint is the backstop).
-    month = list(
-        ReportRun.objects.select_for_update().filter(period=run.period).order_by("pk")
-    )
+    month = list(ReportRun.objects.select_for_update().filter(period=run.period).order_by("pk"))
     run = _changeable(run)
     published = [other for other in month if other.is_published]
     latest = max(published, key=lambda other: other.version or 0, default=None)

@@ -35,24 +35,23 @@ def _can_start(request: HttpRequest) -> bool:
 def run_list(request: HttpRequest) -> HttpResponse:
     """Every run, newest month first, and (for the coordinator) a form to start one."""
     user = request.user
+    if request.method == "POST" and not _can_start(request):
+        raise PermissionDenied
     if not access.can(user, "reporting.view_reportrun"):
         if access.can(user, "reporting.view_published_reportrun"):
             return redirect("reporting:published")
         raise PermissionDenied
     form = StartRunForm(request.POST or None)
-    if request.method == "POST":
-        if not _can_start(request):
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                run = services.start_run(
-                    form.cleaned_data["period"], as_of=form.cleaned_data["as_of"], by=user
-                )
-            except services.ReportError as error:
-                refusal_into_form(form, error)
-            else:
-                messages.success(request, f"The report for {run.period_label} has started.")
-                return redirect(run)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = services.start_run(
+                form.cleaned_data["period"], as_of=form.cleaned_data["as_of"], by=user
+            )
+        except services.ReportError as error:
+            refusal_into_form(form, error)
+        else:
+            messages.success(request, f"The report for {run.period_label} has started.")
+            return redirect(run)
     runs = access.visible_report_runs(user).select_related("started_by", "published_by")
     page = Paginator(runs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

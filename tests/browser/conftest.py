@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.factories import PASSWORD
+from tests.roles import restore_roles
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make around it
 # are ordinary synchronous ones.
@@ -64,27 +65,10 @@ def open_page(browser, live_server) -> Iterator[Callable[..., object]]:  # type:
         context.close()
 
 
-ROLE_MIGRATIONS = [
-    ("mars.migrations.0001_create_roles", "create_roles"),
-    ("mars.migrations.0002_administrator_permissions", "grant"),
-    ("clients.migrations.0002_grant_role_permissions", "grant"),
-    ("outreach.migrations.0002_grant_role_permissions", "grant"),
-    ("accommodation.migrations.0002_grant_role_permissions", "grant"),
-    ("risk.migrations.0002_grant_role_permissions", "grant"),
-    ("mars.migrations.0004_resettlement_manager_role", "create_role"),
-    ("funds.migrations.0002_grant_role_permissions", "grant"),
-]
-
-
 @pytest.fixture(autouse=True)
 def roles(transactional_db: None) -> None:
-    """Live-server tests flush the database, roles and all: put the roles back as migrations do."""
-    import importlib
-
-    from django.apps import apps
-
-    for module, function in ROLE_MIGRATIONS:
-        getattr(importlib.import_module(module), function)(apps, None)
+    """Live-server tests flush the database, roles and all: put the roles back."""
+    restore_roles()
 
 
 def sign_in(page, username: str) -> None:  # type: ignore[no-untyped-def]

@@ -45,3 +45,11 @@ def made_run(scenario, coordinator, django_capture_on_commit_callbacks):  # type
         run = services.start_run(date(2026, 10, 1), as_of=date(2026, 11, 20), by=coordinator)
     run.refresh_from_db()
     return run
+
+
+@pytest.fixture
+def roles(transactional_db: None) -> None:
+    """For transactional tests, which start (after a flush) without the roles."""
+    from tests.roles import restore_roles
+
+    restore_roles()

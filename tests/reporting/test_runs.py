@@ -193,7 +193,9 @@ def test_publishing_makes_versions_and_a_published_run_never_changes(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_runs_published_at_once_get_different_versions(scenario: Any, coordinator: Any) -> None:
+def test_two_runs_published_at_once_get_different_versions(
+    roles: None, scenario: Any, coordinator: Any
+) -> None:
     runs = []
     for as_of in (date(2026, 11, 20), date(2026, 11, 21)):
         run = ReportRun.objects.create(period=OCTOBER, as_of=as_of, trigger=RunTrigger.PERSON)

@@ -40,7 +40,7 @@ def worker() -> Iterator[str]:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_makes_a_run_started_by_the_coordinator(
-    scenario: Any, coordinator: Any, worker: str
+    roles: None, scenario: Any, coordinator: Any, worker: str
 ) -> None:
     threads: list[int] = []
     make = services.make_report
