@@ -354,6 +354,10 @@ def load(today: date | None = None) -> dict[str, int]:
 
         # After accommodation: property spend is for MARS House and its repairs.
         added.update(funds_demo.load(today, users))
+        from reporting import demo as reporting_demo
+
+        # Last: a year of history, then the reports made from everything above.
+        added.update(reporting_demo.load(today, users))
         from risk.reminders import send_reminders
 
         added["notifications"] = send_reminders(today).total

@@ -169,8 +169,9 @@ class ReportRun(models.Model):
     published_by = models.ForeignKey(
         USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    # Progress is not a change anyone made: it stays out of the history.
-    history = HistoricalRecords(excluded_fields=["step", "progress", "report"])
+    # Progress is not a change anyone made, and the figures are the page itself: both stay out
+    # of the history, which keeps who started, made, retried and published it, and its files.
+    history = HistoricalRecords(excluded_fields=["step", "progress", "report", "figures"])
 
     objects = ReportRunQuerySet.as_manager()
 

@@ -1,0 +1,317 @@
+"""Demo reporting: a year of people coming onto the streets and leaving them, so the dashboard,
+its trend charts and the monthly reports show real figures; targets for this contract year and
+the last; and the last two months' reports made and published.
+
+The year's history is written as a mars-bundle/1 and loaded by the bundle import, as a team
+arriving with another system's records would load theirs: the same import, the same rules.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from mars.dates import add_months, day_start, financial_year
+from reporting import bundle, services
+from reporting.models import ReportRun, RunTrigger, Target
+
+REF = "HIST-{:03d}"
+FIRST = [
+    "Adam",
+    "Ben",
+    "Callum",
+    "Dean",
+    "Ellie",
+    "Finn",
+    "Grace",
+    "Harry",
+    "Imran",
+    "Jack",
+    "Kayleigh",
+    "Liam",
+    "Mia",
+    "Nathan",
+    "Olivia",
+    "Piotr",
+    "Rhys",
+    "Stacey",
+    "Tyler",
+    "Vicky",
+    "Wes",
+    "Zoe",
+    "Craig",
+    "Donna",
+    "Jamie",
+    "Marek",
+    "Shane",
+    "Tanya",
+    "Wayne",
+    "Leanne",
+]
+LAST = [
+    "Bray",
+    "Carne",
+    "Dunn",
+    "Eddy",
+    "Foale",
+    "Gilbert",
+    "Hocking",
+    "Jago",
+    "Kitto",
+    "Lander",
+    "Mitchell",
+    "Nance",
+    "Oates",
+    "Penrose",
+    "Quick",
+    "Rowe",
+    "Sleeman",
+    "Tonkin",
+    "Uren",
+    "Vosper",
+]
+PLACES = ["Royal Parade", "Armada Way", "Bretonside", "Hoe Park", "Drake Circus", "Mutley Plain"]
+HISTORY_PROPERTIES: list[dict[str, Any]] = [
+    {
+        "key": "stonehouse-hostel",
+        "name": "Stonehouse Hostel",
+        "type": "hostel",
+        "units": [f"Bed {n}" for n in range(1, 13)],
+    },
+    {
+        "key": "harbour-view",
+        "name": "Harbour View supported housing",
+        "type": "supported_housing",
+        "units": [f"Flat {n}" for n in range(1, 7)],
+    },
+    {
+        "key": "nightstop",
+        "name": "Nightstop rooms",
+        "type": "temporary",
+        "units": [f"Room {n}" for n in range(1, 7)],
+    },
+]
+TARGETS = [
+    ("rough_sleepers.new", "8", "2"),
+    ("rough_sleepers.returners", "2", "1"),
+    ("left_streets_within_14_days", "60", "10"),
+    ("supported_accommodation_access", "4", "1"),
+    ("reconnected", "50", "10"),
+    ("multi_agency_support_plans", "15", "3"),
+    ("primary_care_access", "60", "10"),
+]
+
+
+class _Units:
+    """Which unit is free from when, so the year's placements never share a unit's day."""
+
+    def __init__(self) -> None:
+        self.free_from = {
+            (prop["key"], unit): date.min for prop in HISTORY_PROPERTIES for unit in prop["units"]
+        }
+
+    def take(self, key: str, start: date, end: date | None) -> str | None:
+        for (prop, unit), free in self.free_from.items():
+            if prop == key and free <= start:
+                self.free_from[(prop, unit)] = end or date.max
+                return unit
+        return None
+
+
+def _at(day: date, rng: random.Random) -> str:
+    moment = day_start(day) + timedelta(hours=6, minutes=rng.randint(0, 150))
+    return timezone.localtime(moment).isoformat()
+
+
+def history(today: date, seed: int = 2025) -> dict[str, Any]:
+    """Twelve months of people first seen rough sleeping, as a bundle: how often each was seen,
+    where they went (placement, reconnection, or still out), plans, GP registrations."""
+    rng = random.Random(seed)
+    units = _Units()
+    data: dict[str, Any] = {"format": bundle.FORMAT, "properties": HISTORY_PROPERTIES}
+    for name in ("clients", "contacts", "placements", "interventions", "support_plans"):
+        data[name] = []
+    data["health_access"] = []
+    number = 0
+    start = add_months(today.replace(day=1), -12)
+    month = start
+    while month <= today:
+        for _ in range(rng.randint(4, 8)):
+            first_seen = month + timedelta(days=rng.randint(0, 27))
+            if first_seen > today - timedelta(days=1):
+                continue
+            number += 1
+            _person(data, units, rng, REF.format(number), first_seen, today)
+        month = add_months(month, 1)
+    return data
+
+
+def _person(
+    data: dict[str, Any], units: _Units, rng: random.Random, ref: str, seen: date, today: date
+) -> None:
+    data["clients"].append(
+        {
+            "ref": ref,
+            "first_name": rng.choice(FIRST),
+            "last_name": rng.choice(LAST),
+            "date_of_birth": date(
+                rng.randint(1962, 2005), rng.randint(1, 12), rng.randint(1, 28)
+            ).isoformat(),
+            "gender": rng.choice(["male"] * 4 + ["female", "not_known"]),
+            "nationality": rng.choice(["British"] * 6 + ["Polish", "Irish", "Romanian"]),
+            "local_connection": rng.choice(["yes", "yes", "no", "unknown"]),
+            "primary_care_relevant": rng.random() > 0.1,
+        }
+    )
+    outcome = rng.random()
+    out_days = rng.randint(1, 13) if outcome < 0.6 else rng.randint(15, 50)
+    # Seen bedded down on the first night and a few more times while still out.
+    nights = sorted(
+        {seen} | {seen + timedelta(days=rng.randint(1, out_days)) for _ in range(rng.randint(0, 4))}
+    )
+    for night in nights:
+        if night < today:
+            data["contacts"].append(
+                {
+                    "client": ref,
+                    "at": _at(night, rng),
+                    "kind": "street_outreach",
+                    "bedded_down": True,
+                    "location": rng.choice(PLACES),
+                }
+            )
+    left_on = seen + timedelta(days=out_days)
+    if left_on > today:
+        data["clients"][-1]["status"] = "rough_sleeping"
+        return
+    if outcome < 0.12 or (outcome > 0.9):
+        reconnected = outcome < 0.12
+        data["interventions"].append(
+            {
+                "client": ref,
+                "kind": "reconnection",
+                "opened": seen.isoformat(),
+                "closed": left_on.isoformat(),
+                "destination": rng.choice(["Bristol", "Cardiff", "Leeds"]),
+                "outcome": "reconnected" if reconnected else rng.choice(["declined", "failed"]),
+            }
+        )
+        if reconnected:
+            data["clients"][-1]["status"] = "reconnected"
+            return
+    kind = rng.choice(["stonehouse-hostel", "stonehouse-hostel", "harbour-view", "nightstop"])
+    stay = timedelta(days=rng.randint(25, 160))
+    end = left_on + stay if left_on + stay <= today else None
+    unit = units.take(kind, left_on, end)
+    if unit is None:
+        data["clients"][-1]["status"] = (
+            "lost_contact" if (today - left_on).days > 60 else "rough_sleeping"
+        )
+        return
+    placement = {
+        "client": ref,
+        "property": kind,
+        "unit": unit,
+        "start": left_on.isoformat(),
+        "end": None,
+        "end_reason": None,
+    }
+    if end is not None:
+        placement["end"] = end.isoformat()
+        placement["end_reason"] = rng.choice(["planned_move_on"] * 3 + ["abandoned", "eviction"])
+        if placement["end_reason"] != "planned_move_on" and end + timedelta(days=10) <= today:
+            # Back on the streets: a returner the month after.
+            back = end + timedelta(days=rng.randint(3, 30))
+            if back < today:
+                data["contacts"].append(
+                    {
+                        "client": ref,
+                        "at": _at(back, rng),
+                        "kind": "street_outreach",
+                        "bedded_down": True,
+                        "location": rng.choice(PLACES),
+                    }
+                )
+    data["placements"].append(placement)
+    plan_start = left_on + timedelta(days=rng.randint(2, 10))
+    if plan_start <= today and rng.random() < 0.7:
+        data["support_plans"].append(
+            {
+                "client": ref,
+                "start": plan_start.isoformat(),
+                "end": placement["end"],
+                "agencies": rng.sample(
+                    ["harbour", "livewell", "council-housing", "probation", "hepc"],
+                    k=rng.randint(1, 2),
+                ),
+            }
+        )
+        # Seen by their worker each month they are on the plan: the primary care denominator.
+        visit = plan_start + timedelta(days=14)
+        while visit < min(
+            today, date.fromisoformat(placement["end"]) if placement["end"] else today
+        ):
+            data["contacts"].append(
+                {
+                    "client": ref,
+                    "at": timezone.localtime(day_start(visit) + timedelta(hours=11)).isoformat(),
+                    "kind": "visit",
+                    "bedded_down": False,
+                    "location": "Placement",
+                }
+            )
+            visit += timedelta(days=30)
+    registered = seen + timedelta(days=rng.randint(3, 45))
+    if registered <= today and rng.random() < 0.65:
+        data["health_access"].append(
+            {
+                "client": ref,
+                "kind": rng.choice(["gp_registration", "gp_appointment"]),
+                "date": registered.isoformat(),
+            }
+        )
+
+
+def load(today: date, users: dict[str, User]) -> dict[str, int]:
+    """Load the year's history, targets and published reports, unless they are there already."""
+    if ReportRun.objects.exists():
+        return {}
+    summary = bundle.import_bundle(history(today), by=users["outreach"])
+    coordinator = users["coordinator"]
+    for year in (financial_year(today) - 1, financial_year(today)):
+        for measure, value, margin in TARGETS:
+            if not Target.objects.filter(measure=measure, year=year).exists():
+                services.save_target(
+                    Target(
+                        measure=measure,
+                        year=year,
+                        value=Decimal(value),
+                        amber_margin=Decimal(margin),
+                    ),
+                    by=coordinator,
+                )
+    published = 0
+    for back in (2, 1):
+        period = add_months(today.replace(day=1), -back)
+        as_of = min(add_months(period, 1).replace(day=15), today)
+        run = ReportRun.objects.create(period=period, as_of=as_of, trigger=RunTrigger.SCHEDULE)
+        services.make_report(run.pk)
+        run.refresh_from_db()
+        services.publish_run(
+            run,
+            commentary=f"{period:%B} saw steady outreach across the city centre. Most people "
+            "new to the streets were off them within a fortnight; those still out are on the "
+            "watch list and discussed at the weekly A2A panel.",
+            by=coordinator,
+        )
+        published += 1
+    return {
+        "people with a year's history": summary.created["clients"],
+        "targets": Target.objects.count(),
+        "published reports": published,
+    }
