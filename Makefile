@@ -31,3 +31,4 @@ format: install
 
 bench: install
 	$(PY) bench/search.py
+	$(PY) bench/kpis.py

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.db.models import Count, Min, Q
 from django.db.models.functions import TruncDate
 
 from accommodation.figures import percent
 from accommodation.models import Placement, PropertyType
-from clients.models import Client, HealthAccess, HealthAccessKind, SupportPlan
+from clients.models import HealthAccess, HealthAccessKind, SupportPlan
 from mars.dates import day_bounds, day_start, month_bounds
 from outreach.models import Contact, Intervention, InterventionOutcome
 
@@ -140,6 +140,7 @@ def cohorts(period: date, as_of: date) -> Cohorts:
     result.support_plans = set(
         SupportPlan.objects.in_force_on(last)
         .filter(agencies__isnull=False)
+        .order_by()
         .values_list("client_id", flat=True)
         .distinct()
     )
@@ -157,9 +158,10 @@ def _rough_sleepers(result: Cohorts, first: date, last: date) -> None:
     # person's first-ever bedded-down day and whether they were also seen in P-1.
     this_start, this_end = day_bounds(first, last)
     before_start = day_start(previous_period(first))
+    in_period = Contact.objects.bedded_down().filter(at__gte=this_start, at__lt=this_end)
     people = (
         Contact.objects.bedded_down()
-        .identified()
+        .filter(client_id__in=in_period.values("client_id"))
         .values("client_id")
         .annotate(
             first_seen=Min(local_day("at")),
@@ -266,6 +268,7 @@ def _supported_accommodation(result: Cohorts, first: date, last: date) -> None:
         Contact.objects.bedded_down()
         .filter(client_id__in={client_id for client_id, _ in starts}, at__gte=since, at__lt=until)
         .annotate(day=local_day("at"))
+        .order_by()
         .values_list("client_id", "day")
         .distinct()
     ):
@@ -291,19 +294,20 @@ def _primary_care(result: Cohorts, first: date, last: date) -> None:
     # Denominator: primary care relevant and any contact (of any kind) in P. Numerator: of
     # those, a GP registration or appointment on or before the last day of P.
     start, end = day_bounds(first, last)
-    rows = (
-        Client.objects.filter(primary_care_relevant=True)
-        .filter(Exists(Contact.objects.filter(client_id=OuterRef("pk"), at__gte=start, at__lt=end)))
-        .annotate(
-            accessed=Exists(
-                HealthAccess.objects.filter(
-                    client_id=OuterRef("pk"), kind__in=GP_KINDS, date__lte=last
-                )
-            )
-        )
-        .values_list("pk", "accessed")
+    contacted = (
+        Contact.objects.filter(at__gte=start, at__lt=end, client__primary_care_relevant=True)
+        .order_by()
+        .values_list("client_id", flat=True)
+        .distinct()
     )
-    for client_id, accessed in rows:
-        result.primary_care_relevant_contacted.add(client_id)
-        if accessed:
-            result.primary_care_accessed.add(client_id)
+    result.primary_care_relevant_contacted = set(contacted)
+    result.primary_care_accessed = set(
+        HealthAccess.objects.filter(
+            client_id__in=result.primary_care_relevant_contacted,
+            kind__in=GP_KINDS,
+            date__lte=last,
+        )
+        .order_by()
+        .values_list("client_id", flat=True)
+        .distinct()
+    )
