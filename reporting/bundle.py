@@ -24,6 +24,7 @@ from django.utils import timezone
 from accommodation.models import EndReason, Placement, Property, PropertyType, Unit, UnitKind
 from accommodation.services import AccommodationError, check_free, follow_status, unit_kind_for
 from clients.models import (
+    PERSON_FIELDS,
     Agency,
     AgencyKind,
     Client,
@@ -233,27 +234,8 @@ class _Item:
 FIELDS: dict[str, set[str]] = {
     "agencies": {"key", "name", "kind", "phone", "email", "address", "active"},
     "properties": {"key", "name", "type", "address", "active", "units"},
-    "clients": {
-        "ref",
-        "first_name",
-        "last_name",
-        "known_as",
-        "date_of_birth",
-        "date_of_birth_approximate",
-        "gender",
-        "nationality",
-        "ethnicity",
-        "phone",
-        "status",
-        "local_connection",
-        "reconnection_policy_applies",
-        "primary_care_relevant",
-        "gp_registered",
-        "support_needs",
-        "consent_given_on",
-        "consent_withdrawn_on",
-        "aliases",
-    },
+    # A person's own fields (their key worker is a user here, not something a bundle carries).
+    "clients": {"ref", "aliases", *PERSON_FIELDS} - {"key_worker"},
     "contacts": {
         "client",
         "at",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from reporting.measures import BY_KEY
@@ -11,7 +12,12 @@ GAP = 6
 HEIGHT = 100
 
 
-def trend_chart(months: list[dict[str, Any]], key: str, target: float | None) -> dict[str, Any]:
+Link = Callable[[str, str], str | None]
+
+
+def trend_chart(
+    months: list[dict[str, Any]], key: str, target: float | None, link: Link | None = None
+) -> dict[str, Any]:
     """Twelve bars for one measure, scaled to the largest value (100 for a percentage), with the
     target as a line when there is one."""
     measure = BY_KEY[key]
@@ -30,6 +36,7 @@ def trend_chart(months: list[dict[str, Any]], key: str, target: float | None) ->
                 "short": month["label"][:1],
                 "shown": shown,
                 "period": month["period"],
+                "url": link(key, month["period"]) if link else None,
             }
         )
     return {
@@ -44,14 +51,16 @@ def trend_chart(months: list[dict[str, Any]], key: str, target: float | None) ->
     }
 
 
-def trend_charts(report: dict[str, Any]) -> list[dict[str, Any]]:
-    """A chart for each measure a target can be set for, with the period's target."""
+def trend_charts(report: dict[str, Any], link: Link | None = None) -> list[dict[str, Any]]:
+    """A chart for each measure a target can be set for, with the period's target; with `link`,
+    each bar leads to the people behind it."""
     targets = {row["key"]: row["target_value"] for row in report["kpis"]}
     return [
         trend_chart(
             report["trend"],
             key,
             float(targets[key]) if targets.get(key) is not None else None,
+            link,
         )
         for key in report["targetable"]
     ]

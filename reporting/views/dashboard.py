@@ -85,7 +85,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "this_month": this_month,
             "last_month": last_month,
             "rows": rows,
-            "charts": trend_charts(trend),
+            "charts": trend_charts(
+                trend,
+                lambda key, month: (
+                    people_url(key, kpis.parse_period(month), "numerator", today)
+                    if BY_KEY[key].people
+                    else None
+                ),
+            ),
             "pending": {
                 "payments": approval_queue(user).count(),
                 "risk_plans": RiskPlan.objects.filter(status=PlanStatus.SUBMITTED).count(),

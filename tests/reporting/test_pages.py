@@ -27,7 +27,10 @@ def test_dashboard_shows_figures_against_target_and_links_to_the_people(
     today = timezone.localdate()
     sam, placed = ClientFactory(first_name="Sam"), ClientFactory(first_name="Petra")
     for person in (sam, placed):
-        ContactFactory(client=person, at=timezone.now() - timedelta(days=3))
+        seen = ContactFactory(client=person, at=timezone.now() - timedelta(days=3))
+    # Early in a month, three days ago is last month: the figures are that month's.
+    seen_month = timezone.localtime(seen.at).date().replace(day=1)
+    column = "now" if seen_month == today.replace(day=1) else "last"
     PlacementFactory(client=placed, start=today)
     Target.objects.create(measure="rough_sleepers.new", year=financial_year(today), value=1)
     client.force_login(coordinator)
@@ -39,10 +42,15 @@ def test_dashboard_shows_figures_against_target_and_links_to_the_people(
     assert "11 days left" in html
     watch = html.split('id="watch-heading"')[1].split("</section>")[0]
     assert "Sam" in watch and "Petra" not in watch
-    people = page.context["rows"][1]["now"]["people_url"]
+    people = page.context["rows"][1][column]["people_url"]
     listed = client.get(people)
     assert listed.status_code == 200
     assert {p.pk for p, _ in listed.context["people"]} == {sam.pk, placed.pk}
+    # Each bar of the trend leads to the people behind that month's figure too.
+    bar = next(b for b in page.context["charts"][0]["bars"] if b["period"] == f"{seen_month:%Y-%m}")
+    assert bar["url"] in html.replace("&amp;", "&")
+    behind_bar = client.get(bar["url"])
+    assert {p.pk for p, _ in behind_bar.context["people"]} == {sam.pk, placed.pk}
 
 
 def test_drill_down_lists_the_denominator_and_open_windows(client: Any, coordinator: Any) -> None:
