@@ -148,6 +148,29 @@ def history(today: date, seed: int = 2025) -> dict[str, Any]:
             number += 1
             _person(data, units, rng, REF.format(number), first_seen, today)
         month = add_months(month, 1)
+    # New to the streets this fortnight and not yet off them: the dashboard's watch list.
+    for days_ago, (first, last) in ((2, ("Callum", "Bray")), (11, ("Stacey", "Kitto"))):
+        number += 1
+        ref = REF.format(number)
+        data["clients"].append(
+            {
+                "ref": ref,
+                "first_name": first,
+                "last_name": last,
+                "gender": "not_known",
+                "status": "rough_sleeping",
+            }
+        )
+        for night in (days_ago, max(days_ago - 2, 1)):
+            data["contacts"].append(
+                {
+                    "client": ref,
+                    "at": _at(today - timedelta(days=night), rng),
+                    "kind": "street_outreach",
+                    "bedded_down": True,
+                    "location": rng.choice(PLACES),
+                }
+            )
     return data
 
 

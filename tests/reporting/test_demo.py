@@ -21,11 +21,12 @@ def test_demo_data_shows_a_year_of_figures_and_published_reports(settings) -> No
     call_command("load_demo", stdout=StringIO())
     today = timezone.localdate()
     months = report.trend(today.replace(day=1), today)
-    seen = [month["values"]["rough_sleepers.seen"] for month in months]
+    # Every month seen someone (this month may have only begun).
+    seen = [month["values"]["rough_sleepers.seen"] for month in months[:-1]]
     assert all(value and value > 0 for value in seen), seen
     assert len({value for value in seen}) > 4
     assert Target.objects.filter(year=financial_year(today)).count() >= 5
     published = ReportRun.objects.published()
     assert published.count() == 2
     assert all(run.pdf and run.csv and run.xlsx and run.commentary for run in published)
-    assert kpis.watch_list(today)
+    assert len(kpis.watch_list(today)) >= 2
