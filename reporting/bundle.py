@@ -371,8 +371,12 @@ class _Import:
         if ref is None:
             return None
         if ref not in self.clients:
-            item.problem("client", f'unknown client ref "{ref}"')
-            return None
+            # Someone already here, not listed in the file: their records may still come.
+            found = _find_person(ref) if isinstance(ref, str) else None
+            if found is None:
+                item.problem("client", f'unknown client ref "{ref}"')
+                return None
+            self.clients[ref] = found
         return self.clients[ref]
 
     # The sections, in the order their references need.
@@ -481,10 +485,7 @@ class _Import:
         if ref is None:
             return None
         self.clients[ref] = None  # known to the file, so its records do not report it unknown
-        person = (
-            Client.objects.active().filter(external_ref=ref).first()
-            or Client.objects.active().filter(reference=ref).first()
-        )
+        person = _find_person(ref)
         if person is None:
             pk = Client.next_id()
             person = Client(pk=pk, reference=Client.reference_for(pk), external_ref=ref)
@@ -664,6 +665,12 @@ class _Import:
         ).first() or HealthAccess(client=person, kind=kind, date=day, created_by=self.by)
         self._save("health_access", item, record, values)
         return (person.pk, kind, day)
+
+
+def _find_person(ref: str) -> Client | None:
+    """The person a ref names: one imported under it, or one whose MARS reference it is."""
+    people = Client.objects.active()
+    return people.filter(external_ref=ref).first() or people.filter(reference=ref).first()
 
 
 def import_bundle(data: dict[str, Any], *, by: AnyUser | None = None) -> ImportSummary:

@@ -193,3 +193,23 @@ def test_two_imports_at_once_make_one_set_of_records() -> None:
     assert not any(isinstance(result, Exception) for result in results), results
     assert counts()["Client"] == 9
     assert counts()["Contact"] == 12
+
+
+@pytest.mark.django_db
+def test_records_for_people_already_here_need_not_list_them(scenario: Any) -> None:
+    sam = Client.objects.get(external_ref="C01")
+    summary = import_bundle(
+        {
+            "format": "mars-bundle/1",
+            "health_access": [
+                {"client": "C01", "kind": "dental", "date": "2026-10-25"},
+                {"client": sam.reference, "kind": "hospital", "date": "2026-10-26"},
+            ],
+        }
+    )
+    assert summary.created["health_access"] == 2
+    assert set(sam.health_access.values_list("kind", flat=True)) == {
+        "gp_registration",
+        "dental",
+        "hospital",
+    }
