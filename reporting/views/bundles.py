@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,6 +16,7 @@ from reporting.bundle import BundleError, export_bundle, import_bundle, parse
 from reporting.forms import BundleForm
 
 MAX_BUNDLE_BYTES = 50 * 1024 * 1024
+logger = logging.getLogger(__name__)
 
 
 @login_required
@@ -46,6 +48,8 @@ def bundle_export(request: HttpRequest) -> HttpResponse:
     """Every record the bundle format holds, as a download (names included: coordinator only)."""
     if not access.can_import_bundles(request.user):
         raise PermissionDenied
+    # Every person's details leave the system: keep a record of who took them.
+    logger.warning("Bundle export (every person's record) downloaded by user %s", request.user.pk)
     response = HttpResponse(
         json.dumps(export_bundle(), indent=1, ensure_ascii=False),
         content_type="application/json; charset=utf-8",

@@ -29,13 +29,20 @@ def worker() -> Iterator[str]:
         name: app.conf[name] for name in ("broker_url", "task_always_eager", "task_default_queue")
     }
     app.conf.update(broker_url=broker, task_always_eager=False, task_default_queue=queue)
-    app._pool = None
+    _forget_connections()
     try:
         with start_worker(app, perform_ping_check=False, queues=[queue], pool="solo"):
             yield broker
     finally:
         app.conf.update(saved)
-        app._pool = None
+        _forget_connections()
+
+
+def _forget_connections() -> None:
+    """Drop what the app built from its earlier settings: the producer pool and the routing
+    (queues), both cached on first use."""
+    app._pool = None
+    app.__dict__.pop("amqp", None)
 
 
 @pytest.mark.django_db(transaction=True)
