@@ -256,3 +256,31 @@ def test_a_total_under_five_is_itself_suppressed() -> None:
     result = suppress([("Male", 0), ("Female", 2)])
     assert [row["shown"] for row in result["rows"]] == ["0", "<5"]
     assert result["total"] == "<5"
+
+
+@pytest.mark.django_db
+def test_the_report_has_the_annual_count_and_swep_of_its_month_with_small_numbers_hidden() -> None:
+    from datetime import datetime
+
+    from outreach.models import CountedPerson
+    from reporting import report
+    from tests.factories import RoughSleepingCountFactory, SwepActivationFactory
+
+    count = RoughSleepingCountFactory(night=date(2026, 10, 14))
+    for gender in ["male"] * 9 + ["female"] * 2:
+        CountedPerson.objects.create(
+            count=count, gender=gender, age_band="26_plus", nationality_group="uk"
+        )
+    SwepActivationFactory(
+        starts=datetime.fromisoformat("2026-10-20T18:00:00+01:00"),
+        ends=datetime.fromisoformat("2026-10-23T09:00:00+01:00"),
+    )
+    content = report.build(OCTOBER, date(2026, 11, 20))
+    assert content["count"]["total"] == 11
+    gender = {
+        row["label"]: row["shown"] for row in content["count"]["breakdowns"]["Gender"]["rows"]
+    }
+    assert gender == {"Male": "*", "Female": "<5", "Other or non-binary": "0", "Not known": "0"}
+    assert content["count"]["breakdowns"]["Gender"]["total"] == "*"
+    assert [(row["from"], row["to"]) for row in content["swep"]] == [("2026-10-20", "2026-10-23")]
+    assert report.build(date(2026, 9, 1), date(2026, 11, 20))["count"] is None
