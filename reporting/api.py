@@ -113,8 +113,12 @@ class FiguresViewSet(viewsets.ViewSet):
 class ReportRunSerializer(serializers.ModelSerializer):
     period = PeriodField()
     as_of = serializers.DateField(required=False, help_text="Default: today.")
-    started_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    published_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    started_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+    published_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
     files = serializers.SerializerMethodField()
 
     class Meta:

@@ -423,7 +423,7 @@ class _Import:
             unit = Unit.objects.filter(property=prop, name=name).first() or Unit(
                 property=prop, name=name, kind=kind or unit_kind_for(prop.type)
             )
-            unit_values = {"kind": kind} if kind else {}
+            unit_values: dict[str, Any] = {"kind": kind} if kind else {}
             if active is not None:
                 unit_values["active"] = active
             unit_item = _Item({}, f"{item.path}.units[{index}]", set(), self.problems)
@@ -435,7 +435,7 @@ class _Import:
         if not isinstance(units, list):
             item.problem("units", "must be a list")
             return []
-        found = []
+        found: list[tuple[str, str, bool | None]] = []
         for index, unit in enumerate(units):
             path = f"units[{index}]"
             if isinstance(unit, str) and unit.strip():
@@ -510,7 +510,7 @@ class _Import:
         person = self._client(item, required=False)
         at = item.instant("at")
         kind = item.choice("kind", ContactKind, required=True)
-        description = item.text("description", max_length=200)
+        description = item.text("description", max_length=200) or ""
         needs = item.strings("needs_observed")
         for need in needs or []:
             if need not in SupportNeed.values:

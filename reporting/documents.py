@@ -19,7 +19,9 @@ KPI_HEADER = ["Figure", "Target", "Actual", "Numerator", "Denominator", "Status"
 
 def _status_line(run: ReportRun) -> str:
     if run.is_published and run.version:
-        line = f"Version {run.version}, published {uk_datetime(run.published_at)}"
+        line = f"Version {run.version}"
+        if run.published_at:
+            line += f", published {uk_datetime(run.published_at)}"
         if run.replaces_id and run.replaces:
             line += f"; replaces version {run.replaces.version}"
         return line

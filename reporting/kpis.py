@@ -193,7 +193,7 @@ def _exits(members: dict[int, date], first: date, last: date) -> dict[int, list[
         client_id__in=members, start__gte=first, start__lte=last
     ).values_list("client_id", "start"):
         exits[client_id].append(day)
-    for client_id, day in (
+    for client_id, closed in (
         Intervention.objects.reconnections()
         .filter(
             client_id__in=members,
@@ -203,7 +203,8 @@ def _exits(members: dict[int, date], first: date, last: date) -> dict[int, list[
         )
         .values_list("client_id", "closed")
     ):
-        exits[client_id].append(day)
+        if closed is not None:
+            exits[client_id].append(closed)
     return exits
 
 

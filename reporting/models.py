@@ -11,6 +11,7 @@ from django.core.files.storage import storages
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -239,7 +240,7 @@ class ReportRun(models.Model):
     def can_publish(self) -> bool:
         return self.state == RunState.DONE and not self.is_published
 
-    def file(self, kind: str) -> models.FieldFile:
+    def file(self, kind: str) -> FieldFile:
         return getattr(self, FileKind(kind).value)
 
     def download_name(self, kind: str) -> str:

@@ -196,7 +196,7 @@ def accommodation_section(period: date, as_of: date) -> dict[str, Any]:
 
 def funds_section(period: date) -> dict[str, Any]:
     year = financial_year(period)
-    funds = list(Fund.objects.for_year(year).with_totals().order_by("kind", "name"))
+    funds: list[Any] = list(Fund.objects.for_year(year).with_totals().order_by("kind", "name"))
     return {
         "year": financial_year_label(year),
         "funds": [

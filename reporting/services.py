@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import date, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -110,7 +111,8 @@ def _attach_files(run: ReportRun) -> None:
         file.save(f"{stem}.{kind}", ContentFile(render(run)), save=False)
         if replaced:
             # A draft's earlier file, once the new one is safely recorded.
-            transaction.on_commit(lambda name=replaced, storage=file.storage: storage.delete(name))
+            storage = file.storage
+            transaction.on_commit(partial(storage.delete, replaced))
 
 
 def make_report(run_id: int) -> None:
@@ -191,7 +193,7 @@ def publish_run(run: ReportRun, *, commentary: str, by: AnyUser) -> ReportRun:
     run = _changeable(run)
     published = [other for other in month if other.is_published]
     latest = max(published, key=lambda other: other.version or 0, default=None)
-    run.version = (latest.version if latest else 0) + 1
+    run.version = (latest.version if latest and latest.version else 0) + 1
     run.replaces = latest
     run.commentary = commentary.strip()
     run.published_at = timezone.now()

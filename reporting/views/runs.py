@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -77,7 +77,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     commentary and publishing, and its history."""
     run = access.get_report_run(request.user, pk)
     context = _run_context(request, run)
-    if request.htmx and request.GET.get("part") == "status":
+    if request.htmx and request.GET.get("part") == "status":  # type: ignore[attr-defined]
         response = render(request, "reporting/_run_status.html", context)
         if run.is_finished:
             # The rest of the page (figures, files, publishing) changes too: load it whole.
@@ -126,7 +126,7 @@ def run_retry(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def run_download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def run_download(request: HttpRequest, pk: int, kind: str) -> FileResponse:
     run = access.get_report_run(request.user, pk)
     if kind not in FileKind.values or not run.file(kind):
         raise Http404
@@ -140,7 +140,7 @@ def published(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     runs = (
         access.visible_report_runs(request.user)
-        .published()
+        .published()  # type: ignore[attr-defined]
         .select_related("replaces", "replaced_by")
         .order_by("-period", "-version")
     )
