@@ -211,3 +211,24 @@ def test_bundle_export_downloads_json(client: Any, coordinator: Any, scenario: A
     response = client.get(reverse("reporting:bundle_export"))
     assert response["Content-Disposition"].startswith('attachment; filename="mars-bundle-')
     assert json.loads(response.content)["format"] == "mars-bundle/1"
+
+
+def test_dashboard_and_drill_down_queries_do_not_grow_with_the_people(
+    client: Any, coordinator: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(coordinator)
+    seen = timezone.localtime(timezone.now() - timedelta(days=2))
+    behind = f"{reverse('reporting:people')}?measure=rough_sleepers.seen&period={seen:%Y-%m}"
+
+    def queries_with(total: int) -> int:
+        while Client.objects.count() < total:
+            ContactFactory(client=ClientFactory(), at=seen)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("reporting:dashboard")).status_code == 200
+            assert len(client.get(behind).context["people"]) == total
+        return len(captured)
+
+    assert queries_with(2) == queries_with(12)
