@@ -187,3 +187,15 @@ def test_targets_are_changed_by_coordinator_and_administrator_only(
     allowed = role in (Role.COORDINATOR, Role.ADMINISTRATOR)
     assert created.status_code == (201 if allowed else 403)
     assert Target.objects.exists() == allowed
+
+
+def test_commissioner_sees_swep_is_in_force_without_a_link_to_the_people(
+    as_role: Any, coordinator: Any
+) -> None:
+    from tests.factories import SwepActivationFactory
+
+    activation = SwepActivationFactory(activated_by=coordinator)
+    commissioner_home = as_role(Role.COMMISSIONER).get("/").content.decode()
+    assert "SWEP is in force" in commissioner_home
+    assert activation.get_absolute_url() not in commissioner_home
+    assert activation.get_absolute_url() in as_role(Role.OUTREACH).get("/").content.decode()
