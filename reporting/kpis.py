@@ -215,8 +215,10 @@ def _left_within_window(seen_on: date, exits: list[date]) -> bool:
 def _left_streets(result: Cohorts, first: date, last: date, as_of: date) -> None:
     # Left the streets: a placement of any type starts, or a reconnection closes as reconnected,
     # on a day in [d, d + 14], d being the person's first-seen day.
+    # Only what had happened by the as-of date: a placement booked to start later has not yet
+    # taken anyone off the streets.
     members = result.first_seen
-    exits = _exits(members, first, last + timedelta(days=WINDOW_DAYS))
+    exits = _exits(members, first, min(last + timedelta(days=WINDOW_DAYS), as_of))
     for client_id, seen_on in members.items():
         if _left_within_window(seen_on, exits[client_id]):
             result.left.add(client_id)

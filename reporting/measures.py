@@ -124,8 +124,9 @@ MEASURES: list[Measure] = [
         True,
         True,
         "Of the people first seen in the month (on day d), those who moved into a placement of "
-        "any kind, or were reconnected, on a day from d to d + 14. People whose 14 days had not "
-        "ended on the as-of date and who had not yet left are left out of the denominator.",
+        "any kind, or were reconnected, on a day from d to d + 14 (and not after the as-of "
+        "date). People whose 14 days had not ended on the as-of date and who had not yet left "
+        "are left out of the denominator.",
         "left",
         "left_streets_cohort",
     ),

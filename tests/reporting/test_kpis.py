@@ -126,6 +126,16 @@ def test_placement_on_day_fourteen_counts_and_day_fifteen_does_not() -> None:
     assert result.figures()["left_streets_within_14_days"]["percent"] == 50.0
 
 
+def test_a_placement_booked_after_the_as_of_date_has_not_yet_taken_anyone_off_the_streets() -> None:
+    sam = ClientFactory()
+    ContactFactory(client=sam, at=datetime.fromisoformat("2026-10-20T06:00:00+01:00"))
+    PlacementFactory(client=sam, start=date(2026, 10, 25))
+    before = kpis.cohorts(OCTOBER, date(2026, 10, 23))
+    assert (before.left, before.window_open) == (set(), {sam.pk})
+    after = kpis.cohorts(OCTOBER, date(2026, 10, 25))
+    assert (after.left, after.window_open) == ({sam.pk}, set())
+
+
 def test_supported_accommodation_needs_a_bedded_down_contact_in_the_year_before() -> None:
     recent, long_ago = ClientFactory(), ClientFactory()
     hostel = UnitFactory(property=PropertyFactory(type=PropertyType.HOSTEL))
