@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.db import models
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -24,10 +24,8 @@ from rest_framework.routers import DefaultRouter
 
 from mars import access
 from mars.api import AccessPermission, ServiceSerializer, refusals_as_validation_errors
-from mars.downloads import private_download
-from reporting import kpis, services
+from reporting import documents, kpis, services
 from reporting.models import FileKind, ReportRun, Target
-from reporting.views.runs import CONTENT_TYPES
 
 REFUSALS = (services.ReportError,)
 
@@ -235,18 +233,13 @@ class ReportRunViewSet(
     @extend_schema(
         responses={
             (200, content_type.split(";")[0]): OpenApiResponse(OpenApiTypes.BINARY)
-            for content_type in CONTENT_TYPES.values()
+            for content_type in documents.CONTENT_TYPES.values()
         }
     )
     @action(detail=True, methods=["get"], url_path=r"download/(?P<kind>pdf|csv|xlsx)")
     def download(self, request: Request, kind: str, pk: str | None = None) -> FileResponse:
         """The run's PDF, CSV or XLSX, as a download."""
-        run = self.get_object()
-        if not run.file(kind):
-            raise Http404
-        return private_download(
-            run.file(kind), run.download_name(kind), CONTENT_TYPES[FileKind(kind)]
-        )
+        return documents.as_download(self.get_object(), kind)
 
 
 class TargetSerializer(ServiceSerializer):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from reporting.measures import BY_KEY
+from reporting.measures import BY_KEY, TARGETABLE
 
 BAR = 22
 GAP = 6
@@ -51,16 +51,18 @@ def trend_chart(
     }
 
 
-def trend_charts(report: dict[str, Any], link: Link | None = None) -> list[dict[str, Any]]:
-    """A chart for each measure a target can be set for, with the period's target; with `link`,
-    each bar leads to the people behind it."""
-    targets = {row["key"]: row["target_value"] for row in report["kpis"]}
+def trend_charts(
+    months: list[dict[str, Any]], kpi_rows: list[dict[str, Any]], link: Link | None = None
+) -> list[dict[str, Any]]:
+    """A chart for each measure a target can be set for, with the target in the rows given;
+    with `link`, each bar leads to the people behind it."""
+    targets = {row["key"]: row["target_value"] for row in kpi_rows}
     return [
         trend_chart(
-            report["trend"],
-            key,
-            float(targets[key]) if targets.get(key) is not None else None,
+            months,
+            measure.key.value,
+            float(targets[measure.key.value]) if targets.get(measure.key.value) else None,
             link,
         )
-        for key in report["targetable"]
+        for measure in TARGETABLE
     ]

@@ -6,15 +6,30 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.http import FileResponse, Http404
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from mars.dates import uk_datetime
+from mars.downloads import private_download
 from mars.spreadsheets import Sheet, csv_bytes, xlsx_book
 from reporting.charts import trend_charts
-from reporting.models import ReportRun
+from reporting.models import FileKind, ReportRun
 
 KPI_HEADER = ["Figure", "Target", "Actual", "Numerator", "Denominator", "Status"]
+CONTENT_TYPES = {
+    FileKind.PDF: "application/pdf",
+    FileKind.CSV: "text/csv; charset=utf-8",
+    FileKind.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def as_download(run: ReportRun, kind: str) -> FileResponse:
+    """One of a run's files as a private download, for the page and the API alike; 404 for a
+    kind of file the run does not have."""
+    if kind not in FileKind.values or not run.file(kind):
+        raise Http404
+    return private_download(run.file(kind), run.download_name(kind), CONTENT_TYPES[FileKind(kind)])
 
 
 def _status_line(run: ReportRun) -> str:
@@ -38,7 +53,7 @@ def pdf_bytes(run: ReportRun) -> bytes:
         {
             "run": run,
             "report": report,
-            "charts": trend_charts(report),
+            "charts": trend_charts(report["trend"], report["kpis"]),
             "service": settings.MARS_SERVICE_NAME,
             "made": uk_datetime(run.finished_at or timezone.now()),
             "status_line": _status_line(run),

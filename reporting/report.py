@@ -30,7 +30,7 @@ from outreach.models import (
 )
 from reporting import kpis
 from reporting.kpis import LONDON
-from reporting.measures import MEASURES, TARGETABLE, Status
+from reporting.measures import MEASURES, Status
 from reporting.models import Target
 from risk.models import RiskAssessment, RiskPlan
 
@@ -127,16 +127,19 @@ def kpi_rows(figures: dict[str, Any], targets: dict[str, Target]) -> list[dict[s
     return rows
 
 
-def trend(period: date, as_of: date) -> list[dict[str, Any]]:
-    """The figures of the 12 months up to and including the period, as of the same date."""
+def trend(period: date, as_of: date, known: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The figures of the 12 months up to and including the period, as of the same date, each
+    month with its full figures and the headline value of each measure. `known` is the
+    period's own figures when the caller has them already."""
     months = []
     for back in range(TREND_MONTHS - 1, -1, -1):
         month = add_months(period, -back)
-        figures = kpis.figures(month, as_of)
+        figures = known if back == 0 and known else kpis.figures(month, as_of)
         months.append(
             {
                 "period": kpis.period_label(month),
                 "label": f"{month:%b %y}",
+                "figures": figures,
                 "values": {m.key.value: _number(m.reading(figures).value) for m in MEASURES},
             }
         )
@@ -288,7 +291,7 @@ def build(period: date, as_of: date, progress: Progress | None = None) -> dict[s
     found = kpis.cohorts(period, as_of)
     figures = found.figures()
     step(25, "Working out the 12-month trend")
-    months = trend(period, as_of)
+    months = trend(period, as_of, known=figures)
     step(55, "Accommodation, funds, risk and SWEP")
     _, last = month_bounds(period)
     report = {
@@ -312,7 +315,6 @@ def build(period: date, as_of: date, progress: Progress | None = None) -> dict[s
         "swep": swep_section(period),
         "count": count_section(period),
         "definitions": [{"label": m.label, "definition": m.definition} for m in MEASURES],
-        "targetable": [m.key.value for m in TARGETABLE],
     }
     step(70, "Figures ready")
     return report

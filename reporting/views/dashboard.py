@@ -23,7 +23,7 @@ from mars.dates import financial_year, financial_year_label
 from outreach.figures import active_swep
 from reporting import kpis, report
 from reporting.charts import trend_charts
-from reporting.measures import BY_KEY, MEASURES
+from reporting.measures import BY_KEY
 from reporting.models import Target
 from risk.alerts import with_alerts
 from risk.models import PlanStatus, RiskAssessment, RiskPlan
@@ -40,26 +40,21 @@ def people_url(key: str, period: date, part: str, as_of: date) -> str:
     return f"{reverse('reporting:people')}?{urlencode(query)}"
 
 
-def _figure_rows(today: date) -> tuple[list[dict[str, Any]], date, date]:
-    """Each figure this month and last month (as of today) against its target, with links to
-    the people behind each part."""
-    this_month = today.replace(day=1)
-    last_month = kpis.previous_period(this_month)
-    months = []
-    for month in (this_month, last_month):
-        rows = report.kpi_rows(kpis.figures(month, today), Target.objects.for_period(month))
+def _figure_rows(months: list[dict[str, Any]], today: date) -> list[dict[str, Any]]:
+    """Each figure this month and last month (the trend's last two, as of today) against its
+    target, with links to the people behind each part."""
+    both = []
+    for entry in (months[-1], months[-2]):
+        month = kpis.parse_period(entry["period"])
+        rows = report.kpi_rows(entry["figures"], Target.objects.for_period(month))
         for row in rows:
             measure = BY_KEY[row["key"]]
             if measure.people:
                 row["people_url"] = people_url(row["key"], month, "numerator", today)
             if measure.denominator_people:
                 row["denominator_url"] = people_url(row["key"], month, "denominator", today)
-        months.append(rows)
-    return (
-        [{"now": now, "last": last} for now, last in zip(*months, strict=True)],
-        this_month,
-        last_month,
-    )
+        both.append(rows)
+    return [{"now": now, "last": last} for now, last in zip(*both, strict=True)]
 
 
 @login_required
@@ -67,12 +62,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """How the contract is going and what is waiting, for the coordinator."""
     _require_dashboard(request)
     user, today = request.user, timezone.localdate()
-    rows, this_month, last_month = _figure_rows(today)
-    trend = {
-        "trend": report.trend(this_month, today),
-        "kpis": [row["now"] for row in rows],
-        "targetable": [m.key.value for m in MEASURES if m.higher_is_better is not None],
-    }
+    this_month = today.replace(day=1)
+    months = report.trend(this_month, today)
+    rows = _figure_rows(months, today)
     watched = kpis.watch_list(today)
     people = access.visible_clients(user).in_bulk([w.client_id for w in watched])
     year = financial_year(today)
@@ -83,10 +75,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "today": today,
             "this_month": this_month,
-            "last_month": last_month,
+            "last_month": kpis.previous_period(this_month),
             "rows": rows,
             "charts": trend_charts(
-                trend,
+                months,
+                [row["now"] for row in rows],
                 lambda key, month: (
                     people_url(key, kpis.parse_period(month), "numerator", today)
                     if BY_KEY[key].people

@@ -9,22 +9,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from mars import access
-from mars.downloads import private_download
 from mars.pages import PAGE_SIZE, history_of, refusal_into_form
-from reporting import services
+from reporting import documents, services
 from reporting.forms import CommentaryForm, StartRunForm
 from reporting.models import FileKind
-
-CONTENT_TYPES = {
-    FileKind.PDF: "application/pdf",
-    FileKind.CSV: "text/csv; charset=utf-8",
-    FileKind.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 def _can_start(request: HttpRequest) -> bool:
@@ -128,9 +121,7 @@ def run_retry(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def run_download(request: HttpRequest, pk: int, kind: str) -> FileResponse:
     run = access.get_report_run(request.user, pk)
-    if kind not in FileKind.values or not run.file(kind):
-        raise Http404
-    return private_download(run.file(kind), run.download_name(kind), CONTENT_TYPES[FileKind(kind)])
+    return documents.as_download(run, kind)
 
 
 @login_required
