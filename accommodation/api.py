@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from accommodation import figures, services
+from accommodation.access import can_decide_a2a
 from accommodation.models import (
     A2AReferral,
     EndReason,
@@ -27,9 +28,14 @@ from accommodation.models import (
     Unavailability,
     Unit,
 )
-from clients.api import ScopedViewSet
+from clients.access import visible_clients
 from mars import access
-from mars.api import RecordActionsMixin, ServiceSerializer, refusals_as_validation_errors
+from mars.api import (
+    RecordActionsMixin,
+    ScopedViewSet,
+    ServiceSerializer,
+    refusals_as_validation_errors,
+)
 from mars.dates import parse_month
 
 REFUSALS = (services.AccommodationError,)
@@ -205,8 +211,8 @@ class PlacementSerializer(AccommodationSerializer):
         fields = super().get_fields()
         request = self.context.get("request")
         if request is not None:
-            fields["unit"].queryset = access.visible(request.user, Unit)
-            fields["referral"].queryset = access.visible(request.user, A2AReferral)
+            fields["unit"].queryset = access.visible(request.user, Unit.objects.all())
+            fields["referral"].queryset = access.visible(request.user, A2AReferral.objects.all())
         if self.instance is not None and not isinstance(self.instance, list | models.QuerySet):
             # A placement keeps its person, unit and referral: move the person instead.
             for name in ("client", "unit", "referral"):
@@ -323,7 +329,7 @@ class HouseIssueSerializer(AccommodationSerializer):
         fields = super().get_fields()
         request = self.context.get("request")
         if request is not None:
-            fields["resident"].queryset = access.visible_clients(request.user)
+            fields["resident"].queryset = visible_clients(request.user)
         return fields
 
     def service(self, record: HouseIssue, *, by: Any) -> HouseIssue:
@@ -337,7 +343,7 @@ class PanelPermission(permissions.BasePermission):
     """The panel's actions need the panel's permission (not the change permission)."""
 
     def has_permission(self, request: Any, view: Any) -> bool:
-        return access.can_decide_a2a(request.user)
+        return can_decide_a2a(request.user)
 
 
 class ProviderViewSet(ScopedViewSet):
@@ -560,11 +566,13 @@ class AvailabilityViewSet(viewsets.ViewSet):
     )
     def list(self, request: Request) -> Response:
         user = request.user
-        units = access.visible(user, Unit)
+        units = access.visible(user, Unit.objects.all())
         if request.query_params.get("type") in PropertyType.values:
             units = units.filter(property__type=request.query_params["type"])
         board = figures.board(
-            units, access.visible(user, Placement).filter(unit__in=units), timezone.localdate()
+            units,
+            access.visible(user, Placement.objects.all()).filter(unit__in=units),
+            timezone.localdate(),
         )
         return Response(
             BoardSerializer(
@@ -613,7 +621,9 @@ class MarsHouseVoidsViewSet(viewsets.ViewSet):
         month = parse_month(
             request.query_params.get("month"), today.replace(day=1) - timedelta(days=1)
         )
-        units = access.visible(request.user, Unit).filter(property__type=PropertyType.MARS_HOUSE)
+        units = access.visible(request.user, Unit.objects.all()).filter(
+            property__type=PropertyType.MARS_HOUSE
+        )
         return Response(VoidReportSerializer(figures.void_report(units, month, today)).data)
 
 
@@ -654,7 +664,9 @@ class HousingFirstViewSet(viewsets.ViewSet):
 
     @extend_schema(responses=HousingFirstSerializer)
     def list(self, request: Request) -> Response:
-        tenancies = figures.tenancies(access.visible(request.user, Placement), timezone.localdate())
+        tenancies = figures.tenancies(
+            access.visible(request.user, Placement.objects.all()), timezone.localdate()
+        )
         return Response(
             HousingFirstSerializer(
                 {"rates": figures.sustainment_rates(tenancies), "tenancies": tenancies}

@@ -1,6 +1,6 @@
 """Accommodation demo data: a MARS House of five rooms with some voids, hostels and supported
 housing, a queue of A2A referrals, past and current placements, Housing First tenancies and the
-house's issues. Loaded once, by mars.demo, through the services."""
+house's issues. Loaded once, by demo.load, through the services."""
 
 from __future__ import annotations
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Max, Prefetch, QuerySet
 
@@ -19,16 +18,9 @@ from accommodation.models import (
     Unit,
 )
 from mars.dates import add_months, month_bounds
+from mars.numbers import percent
 
 ENDING_SOON_DAYS = 14
-
-
-def percent(numerator: int, denominator: int) -> float | None:
-    """round(100 * n / d, 1), half up as the contract reports it; None when d is 0."""
-    if not denominator:
-        return None
-    value = Decimal(100 * numerator) / Decimal(denominator)
-    return float(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 # The availability board

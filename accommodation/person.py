@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from accommodation.access import can_place
 from accommodation.models import LIVE, MARS_HOUSE_LIVE, A2AReferral, MarsHouseReferral, Placement
 from clients.models import Client
 from mars import access
@@ -11,10 +12,16 @@ from mars.person_page import PersonSection
 def section(client: Client, user: access.AnyUser) -> PersonSection | None:
     if not access.can(user, access.perm(Placement, "view")):
         return None
-    a2a = access.visible(user, A2AReferral).filter(client=client).select_related("decided_by")
-    mars_house = access.visible(user, MarsHouseReferral).filter(client=client)
+    a2a = (
+        access.visible(user, A2AReferral.objects.all())
+        .filter(client=client)
+        .select_related("decided_by")
+    )
+    mars_house = access.visible(user, MarsHouseReferral.objects.all()).filter(client=client)
     placements = (
-        access.visible(user, Placement).filter(client=client).select_related("unit__property")
+        access.visible(user, Placement.objects.all())
+        .filter(client=client)
+        .select_related("unit__property")
     )
     return PersonSection(
         id="accommodation",
@@ -29,6 +36,6 @@ def section(client: Client, user: access.AnyUser) -> PersonSection | None:
             "can_refer_mars_house": access.can_add_for(user, MarsHouseReferral)
             and not mars_house.filter(status__in=MARS_HOUSE_LIVE).exists(),
             # Someone living somewhere already is moved from their placement's page instead.
-            "can_place": access.can_place(user) and not placements.current().exists(),
+            "can_place": can_place(user) and not placements.current().exists(),
         },
     )

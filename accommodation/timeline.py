@@ -14,7 +14,9 @@ from mars.timeline import TimelineEntry
 def entries_for(client: Client, user: access.AnyUser) -> list[TimelineEntry]:
     entries = []
     placements = (
-        access.visible(user, Placement).filter(client=client).select_related("unit__property")
+        access.visible(user, Placement.objects.all())
+        .filter(client=client)
+        .select_related("unit__property")
     )
     for p in placements:
         kind = p.unit.property.get_type_display()
@@ -40,7 +42,7 @@ def entries_for(client: Client, user: access.AnyUser) -> list[TimelineEntry]:
                     all_day=True,
                 )
             )
-    for r in access.visible(user, A2AReferral).filter(client=client):
+    for r in access.visible(user, A2AReferral.objects.all()).filter(client=client):
         entries.append(
             TimelineEntry(
                 when=day_start(r.referred_on),
@@ -61,7 +63,7 @@ def entries_for(client: Client, user: access.AnyUser) -> list[TimelineEntry]:
                     url=r.get_absolute_url(),
                 )
             )
-    for m in access.visible(user, MarsHouseReferral).filter(client=client):
+    for m in access.visible(user, MarsHouseReferral.objects.all()).filter(client=client):
         entries.append(
             TimelineEntry(
                 when=day_start(m.received_on),

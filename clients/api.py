@@ -7,11 +7,12 @@ from typing import Any
 import django_filters
 from django.db import models
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.routers import DefaultRouter
 
 from clients import services
+from clients.access import visible_clients
 from clients.models import (
     PERSON_FIELDS,
     Agency,
@@ -23,9 +24,8 @@ from clients.models import (
     SupportNeed,
     SupportPlan,
 )
-from mars import access
-from mars.api import AccessPermission, refusals_as_validation_errors
-from risk.alerts import alerts_of, with_alerts
+from mars.api import ScopedViewSet, refusals_as_validation_errors
+from mars.people import alerts_of, with_alerts
 
 
 class ClientSerializer(serializers.ModelSerializer):
@@ -65,11 +65,7 @@ class ClientSerializer(serializers.ModelSerializer):
         serializers.ListField(child=serializers.DictField(child=serializers.CharField()))
     )
     def get_alerts(self, client: Client) -> list[dict[str, Any]]:
-        return [
-            {"kind": a.kind, "label": a.get_kind_display(), "detail": a.detail,
-             "restricted": a.restricted}
-            for a in alerts_of(client)
-        ]  # fmt: skip
+        return alerts_of(client)
 
     def validate_key_worker(self, value: Any) -> Any:
         from clients.models import key_worker_choices
@@ -129,21 +125,6 @@ class ClientFilter(django_filters.FilterSet):
         return queryset.with_need(value)
 
 
-class ScopedViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
-    """List, retrieve, create and update, scoped by mars.access."""
-
-    permission_classes = [AccessPermission]
-
-    def get_queryset(self) -> models.QuerySet[Any]:
-        return access.visible(self.request.user, self.queryset.model)
-
-
 class ClientViewSet(ScopedViewSet):
     queryset = Client.objects.all()
     serializer_class = ClientSerializer
@@ -151,7 +132,7 @@ class ClientViewSet(ScopedViewSet):
 
     def get_queryset(self) -> models.QuerySet[Client]:
         return with_alerts(
-            access.visible_clients(self.request.user)
+            visible_clients(self.request.user)
             .select_related("key_worker")
             .prefetch_related("aliases")
             .order_by("last_name", "first_name", "id")
@@ -181,7 +162,7 @@ class ClientRecordSerializer(serializers.ModelSerializer):
         fields = super().get_fields()
         request = self.context.get("request")
         if request is not None and "client" in fields:
-            fields["client"].queryset = access.visible_clients(request.user)
+            fields["client"].queryset = visible_clients(request.user)
         return fields
 
     def create(self, validated_data: dict[str, Any]) -> Any:

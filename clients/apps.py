@@ -4,3 +4,17 @@ from django.apps import AppConfig
 class ClientsConfig(AppConfig):
     name = "clients"
     verbose_name = "People"
+
+    def ready(self) -> None:
+        from clients import api, views
+        from clients.access import can_see_agencies, can_see_people
+        from mars import home, navigation
+        from mars.api import router
+
+        api.register(router)
+        navigation.links.add(navigation.NavLink("People", "clients:list", can_see_people), order=10)
+        navigation.links.add(
+            navigation.NavLink("Agencies", "clients:agency_list", can_see_agencies), order=90
+        )
+        home.parts.add(views.home_search, order=20)
+        home.parts.add(views.home_people, order=40)

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from clients import services
+from clients.access import can_merge_clients, can_see_people, visible_clients
 from clients.forms import (
     AgencyForm,
     ClientForm,
@@ -37,9 +38,10 @@ from clients.models import (
 )
 from mars import access
 from mars.history import history_entries
+from mars.people import with_alerts
 from mars.person_page import sections_for
+from mars.registry import Part
 from mars.timeline import timeline_for
-from risk.alerts import with_alerts
 
 PAGE_SIZE = 25
 
@@ -60,9 +62,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
     access.require(request.user, access.perm(Client, "view"))
     form = ClientSearchForm(request.GET or None)
     people = with_alerts(
-        access.visible_clients(request.user)
-        .select_related("key_worker")
-        .prefetch_related("aliases")
+        visible_clients(request.user).select_related("key_worker").prefetch_related("aliases")
     )
     if form.is_valid():
         people = people.search(form.cleaned_data["q"])
@@ -82,7 +82,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": query.urlencode(),
         "can_add": access.can_add_for(request.user, Client),
-        "can_log_contact": access.can_log_contact(request.user),
+        "can_log_contact": access.can(request.user, "outreach.add_contact"),
     }
     template = "clients/_client_results.html" if request.htmx else "clients/client_list.html"
     return render(request, template, context)
@@ -137,10 +137,10 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history": history,
         "timeline": timeline_for(client, user),
         "sections": sections_for(client, user),
-        "can_log_contact": access.can_log_contact(user),
+        "can_log_contact": access.can(user, "outreach.add_contact"),
         "can_add_intervention": access.can(user, "outreach.add_intervention"),
         "can_change": access.can_change(user, Client),
-        "can_merge": access.can_merge_clients(user),
+        "can_merge": can_merge_clients(user),
         "can_add_plan": access.can_add_for(user, SupportPlan),
         "can_add_referral": access.can_add_for(user, Referral),
         "can_add_health": access.can_add_for(user, HealthAccess),
@@ -185,7 +185,7 @@ def client_merge(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_bound and form.is_valid():
         reference = normal_reference(form.cleaned_data["survivor"])
         survivor = (
-            access.visible_clients(request.user)
+            visible_clients(request.user)
             .exclude(pk=duplicate.pk)
             .filter(reference=reference)
             .first()
@@ -417,7 +417,7 @@ def agency_list(request: HttpRequest) -> HttpResponse:
         request,
         "clients/agency_list.html",
         {
-            "agencies": access.visible(request.user, Agency),
+            "agencies": access.visible(request.user, Agency.objects.all()),
             "can_add": access.can_add_for(request.user, Agency),
         },
     )
@@ -453,4 +453,32 @@ def agency_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         request,
         "clients/agency_form.html",
         {"form": form, "agency": agency, "title": "Change agency" if pk else "Add an agency"},
+    )
+
+
+def home_search(request: HttpRequest) -> Part:
+    """The home page's search for a person (or why there is none)."""
+    user = request.user
+    if not can_see_people(user):
+        return Part("clients/_home_search.html", {"can_see_people": False})
+    return Part(
+        "clients/_home_search.html",
+        {"can_see_people": True, "can_add_person": access.can_add_for(user, Client)},
+    )
+
+
+def home_people(request: HttpRequest) -> Part | None:
+    """The home page's caseload and the people added most recently."""
+    user = request.user
+    if not can_see_people(user):
+        return None
+    people = visible_clients(user).select_related("key_worker")
+    return Part(
+        "clients/_home_people.html",
+        {
+            "caseload": with_alerts(
+                people.filter(key_worker=user).order_by("last_name", "first_name")
+            )[:50],
+            "recently_added": with_alerts(people.order_by("-created_at"))[:8],
+        },
     )

@@ -17,8 +17,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from clients.api import ScopedViewSet
 from funds import export, services
+from funds.access import can_approve_payments
 from funds.models import (
     Approval,
     DocumentKind,
@@ -33,6 +33,7 @@ from mars import access
 from mars.api import (
     AccessPermission,
     RecordActionsMixin,
+    ScopedViewSet,
     ServiceSerializer,
     refusals_as_validation_errors,
 )
@@ -211,7 +212,7 @@ class ReceiptUploadSerializer(serializers.Serializer):
 
 class CanApprove(permissions.BasePermission):
     def has_permission(self, request: Any, view: Any) -> bool:
-        return access.can_approve_payments(request.user)
+        return can_approve_payments(request.user)
 
 
 def _require(user: Any, permission: str) -> None:
@@ -354,7 +355,7 @@ class PaymentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_queryset(self) -> models.QuerySet[Payment]:
         return Payment.objects.filter(
-            request__in=access.visible(self.request.user, PaymentRequest)
+            request__in=access.visible(self.request.user, PaymentRequest.objects.all())
         ).order_by("-paid_on", "-id")
 
     @extend_schema(

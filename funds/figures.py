@@ -7,9 +7,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.http import HttpRequest
+
 from funds import services
+from funds.access import can_approve_payments
 from funds.models import PaymentRequest, RequestStatus
 from mars import access
+from mars.registry import Part
 
 
 @dataclass
@@ -22,11 +26,9 @@ class HomeFunds:
 def for_home(user: access.AnyUser) -> HomeFunds:
     """What needs doing about money: the user's approval queue, approved requests to pay, and
     the user's own requests still waiting."""
-    requests = access.visible(user, PaymentRequest)
+    requests = access.visible(user, PaymentRequest.objects.all())
     return HomeFunds(
-        to_approve=services.approval_queue(user).count()
-        if access.can_approve_payments(user)
-        else None,
+        to_approve=services.approval_queue(user).count() if can_approve_payments(user) else None,
         to_pay=requests.filter(status=RequestStatus.APPROVED).count()
         if access.can(user, "funds.pay_paymentrequest")
         else None,
@@ -34,6 +36,13 @@ def for_home(user: access.AnyUser) -> HomeFunds:
         if access.can_add_for(user, PaymentRequest)
         else None,
     )
+
+
+def home_part(request: HttpRequest) -> Part | None:
+    """The home page's payment tiles, for those who see payment requests."""
+    if not access.can(request.user, "funds.view_paymentrequest"):
+        return None
+    return Part("funds/_home.html", {"funds": for_home(request.user)})
 
 
 def _percent(part: Decimal, whole: Decimal) -> int:

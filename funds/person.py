@@ -15,7 +15,11 @@ from mars.person_page import PersonSection
 def section(client: Client, user: access.AnyUser) -> PersonSection | None:
     if not access.can(user, access.perm(PaymentRequest, "view")):
         return None
-    requests = access.visible(user, PaymentRequest).filter(client=client).select_related("fund")
+    requests = (
+        access.visible(user, PaymentRequest.objects.all())
+        .filter(client=client)
+        .select_related("fund")
+    )
     year = financial_year(timezone.localdate())
     paid = requests.filter(status=RequestStatus.PAID, fund__year=year).aggregate(t=Sum("amount"))
     return PersonSection(

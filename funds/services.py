@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accommodation.models import PropertyType
 from clients import services as client_services
+from funds.access import can_approve_payments
 from funds.models import (
     CAPACITY_PERMISSIONS,
     ZERO,
@@ -273,7 +274,7 @@ def why_not_approver(request: PaymentRequest, user: AnyUser, checks: Checks) -> 
             "who must be someone else."
         )
     if capacity_for(request, user, checks) is None:
-        if not access.can_approve_payments(user):
+        if not can_approve_payments(user):
             return "Your role does not approve payments."
         return f"It waits for the {checks.waiting_label()}."
     return None
@@ -282,14 +283,14 @@ def why_not_approver(request: PaymentRequest, user: AnyUser, checks: Checks) -> 
 def approval_queue(user: AnyUser) -> QuerySet[PaymentRequest]:
     """Requests waiting for this user's approval: in a part their role plays and nobody has
     played yet, not their own, not one they have approved already."""
-    if not access.can_approve_payments(user):
+    if not can_approve_payments(user):
         return PaymentRequest.objects.none()
 
     def given(capacity: str) -> Exists:
         return Exists(Approval.objects.filter(request=OuterRef("pk"), capacity=capacity))
 
     waiting = (
-        access.visible(user, PaymentRequest)
+        access.visible(user, PaymentRequest.objects.all())
         .waiting()
         .exclude(requested_by_id=user.pk)
         .exclude(approvals__approved_by_id=user.pk)
@@ -510,7 +511,7 @@ def visible_receipts(user: AnyUser) -> QuerySet[Receipt]:
     """Receipts are seen by those who may see receipts and the request they belong to."""
     if not access.can(user, "funds.view_receipt"):
         return Receipt.objects.none()
-    return Receipt.objects.filter(request__in=access.visible(user, PaymentRequest))
+    return Receipt.objects.filter(request__in=access.visible(user, PaymentRequest.objects.all()))
 
 
 def _tell_approvers(request: PaymentRequest, needed: list[str]) -> None:

@@ -10,7 +10,11 @@ from mars.timeline import TimelineEntry
 
 
 def entries_for(client: Client, user: access.AnyUser) -> list[TimelineEntry]:
-    requests = access.visible(user, PaymentRequest).filter(client=client).select_related("fund")
+    requests = (
+        access.visible(user, PaymentRequest.objects.all())
+        .filter(client=client)
+        .select_related("fund")
+    )
     entries = [
         TimelineEntry(
             when=r.requested_at,

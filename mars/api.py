@@ -7,7 +7,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import permissions, routers, serializers
+from django.db import models
+from rest_framework import mixins, permissions, routers, serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -60,7 +61,7 @@ class ScopedClientMixin:
         fields = super().get_fields()  # type: ignore[misc]
         request = self.context.get("request")  # type: ignore[attr-defined]
         if request is not None and "client" in fields and not fields["client"].read_only:
-            fields["client"].queryset = access.visible_clients(request.user)
+            fields["client"].queryset = access.visible_people(request.user)
         return fields
 
 
@@ -109,25 +110,20 @@ class RecordActionsMixin:
         return Response(self.get_serializer(result).data)  # type: ignore[attr-defined]
 
 
+class ScopedViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """List, retrieve, create and update, scoped by mars.access."""
+
+    permission_classes = [AccessPermission]
+
+    def get_queryset(self) -> models.QuerySet[Any]:
+        return access.visible(self.request.user, super().get_queryset())
+
+
+# Each app registers its routes from its AppConfig.ready() (the notifications' below).
 router = routers.DefaultRouter()
-
-
-def register_api() -> None:
-    from accommodation import api as accommodation_api
-    from clients import api as clients_api
-    from funds import api as funds_api
-    from mars import notification_api
-    from outreach import api as outreach_api
-    from reporting import api as reporting_api
-    from risk import api as risk_api
-
-    clients_api.register(router)
-    outreach_api.register(router)
-    accommodation_api.register(router)
-    risk_api.register(router)
-    funds_api.register(router)
-    reporting_api.register(router)
-    notification_api.register(router)
-
-
-register_api()

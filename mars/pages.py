@@ -11,8 +11,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from clients import services as client_services
-from clients.models import Client
 from mars import access
 from mars.history import history_entries
 
@@ -64,14 +62,6 @@ def safe_next(request: HttpRequest) -> str | None:
     ):
         return target
     return None
-
-
-def person_for_record(request: HttpRequest, pk: object) -> Client:
-    """The person a new record is for: one the user may see; for a merged record, the survivor."""
-    client = access.get_visible(request.user, Client, pk)
-    if client.is_merged:
-        client = client_services.final_record(client)
-    return client
 
 
 def refusal_into_form(form: Any, error: Exception) -> None:

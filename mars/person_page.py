@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.module_loading import import_string
-
 from mars.access import AnyUser
-
-# Each app with records about a person adds a function (client, user) -> PersonSection | None.
-PROVIDERS = ["risk.person.section", "accommodation.person.section", "funds.person.section"]
+from mars.registry import Registry
 
 
 @dataclass
@@ -21,6 +18,12 @@ class PersonSection:
     context: dict[str, Any] = field(default_factory=dict)
 
 
+# Each app with records about a person adds a function (person, user) -> PersonSection | None.
+providers: Registry[Callable[[Any, AnyUser], PersonSection | None]] = Registry(
+    "sections of a person's page"
+)
+
+
 def sections_for(client: object, user: AnyUser) -> list[PersonSection]:
-    sections = (import_string(provider)(client, user) for provider in PROVIDERS)
+    sections = (provider(client, user) for provider in providers)
     return [s for s in sections if s is not None]

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "risk",
     "funds",
     "reporting",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -81,7 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
-                "mars.context_processors.navigation",
+                "mars.context_processors.navigation_links",
             ],
         },
     }
@@ -141,6 +142,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# The people the service works with: records with a `client` key to this model are about a person
+# and visible only to those who may see people (mars.access).
+MARS_PERSON_MODEL = "clients.Client"
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-
-from django.utils.module_loading import import_string
+from typing import Any
 
 from mars.access import AnyUser
-
-# Each app that keeps records about a person adds a function (client, user) -> [TimelineEntry].
-PROVIDERS = [
-    "outreach.timeline.entries_for",
-    "accommodation.timeline.entries_for",
-    "risk.timeline.entries_for",
-    "funds.timeline.entries_for",
-]
+from mars.registry import Registry
 
 
 @dataclass
@@ -28,8 +21,12 @@ class TimelineEntry:
     all_day: bool = False
 
 
+# Each app that keeps records about a person adds a function (person, user) -> [TimelineEntry].
+providers: Registry[Callable[[Any, AnyUser], list[TimelineEntry]]] = Registry("timeline entries")
+
+
 def timeline_for(client: object, user: AnyUser) -> list[TimelineEntry]:
     entries: list[TimelineEntry] = []
-    for provider in PROVIDERS:
-        entries.extend(import_string(provider)(client, user))
+    for provider in providers:
+        entries.extend(provider(client, user))
     return sorted(entries, key=lambda e: e.when, reverse=True)

@@ -14,41 +14,22 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from clients.models import Client
-from funds import figures as funds_figures
-from mars import access, notifications
+from mars import home as home_parts
+from mars import notifications
 from mars.pages import PAGE_SIZE
-from risk import figures as risk_figures
-from risk.alerts import with_alerts
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    context: dict[str, Any] = {"can_see_people": access.can_see_people(request.user)}
-    if context["can_see_people"]:
-        people = access.visible_clients(request.user)
-        context["caseload"] = with_alerts(
-            people.filter(key_worker=request.user)
-            .select_related("key_worker")
-            .order_by("last_name", "first_name")
-        )[:50]
-        context["recently_added"] = with_alerts(
-            people.select_related("key_worker").order_by("-created_at")
-        )[:8]
-        context["can_add_person"] = access.can_add_for(request.user, Client)
-    if access.can(request.user, "outreach.view_outreachsession"):
-        from outreach.services import todays_session
-
-        context["outreach"] = True
-        context["todays_session"] = todays_session(request.user)
-        context["can_start_session"] = access.can(request.user, "outreach.add_outreachsession")
-    if access.can(request.user, "risk.view_riskassessment"):
-        context["risk"] = risk_figures.for_home(request.user)
-    if access.can(request.user, "funds.view_paymentrequest"):
-        context["funds"] = funds_figures.for_home(request.user)
-    context["reports"] = access.can(request.user, "reporting.view_published_reportrun")
-    context["dashboard"] = access.can_see_dashboard(request.user)
-    return render(request, "mars/home.html", context)
+    """What the user's role has to do today: each app adds its part (mars.home)."""
+    context: dict[str, Any] = {}
+    templates = []
+    for provider in home_parts.parts:
+        part = provider(request)
+        if part is not None:
+            templates.append(part.template)
+            context.update(part.context)
+    return render(request, "mars/home.html", {**context, "parts": templates})
 
 
 @login_required

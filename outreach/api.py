@@ -13,10 +13,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from clients.api import ScopedViewSet
+from clients.access import visible_clients
 from clients.models import Agency, Client, SupportNeed, key_worker_choices
 from mars import access
-from mars.api import RecordActionsMixin, refusals_as_validation_errors
+from mars.api import RecordActionsMixin, ScopedViewSet, refusals_as_validation_errors
 from mars.api import ServiceSerializer as BaseServiceSerializer
 from outreach import figures, services
 from outreach.models import (
@@ -121,7 +121,7 @@ class LinkSerializer(serializers.Serializer):
 
     def get_fields(self) -> dict[str, Any]:
         fields = super().get_fields()
-        fields["client"].queryset = access.visible_clients(self.context["request"].user)
+        fields["client"].queryset = visible_clients(self.context["request"].user)
         return fields
 
 
@@ -139,7 +139,7 @@ class AttemptSerializer(serializers.ModelSerializer):
         fields = super().get_fields()
         request = self.context.get("request")
         if request is not None:
-            fields["found_contact"].queryset = access.visible(request.user, Contact)
+            fields["found_contact"].queryset = access.visible(request.user, Contact.objects.all())
         return fields
 
 

@@ -4,3 +4,22 @@ from django.apps import AppConfig
 class OutreachConfig(AppConfig):
     name = "outreach"
     verbose_name = "Outreach"
+
+    def ready(self) -> None:
+        from mars import home, navigation, timeline
+        from mars.api import router
+        from outreach import api, figures
+        from outreach.access import can_see_contacts
+        from outreach.timeline import entries_for
+        from outreach.views import street
+
+        api.register(router)
+        timeline.providers.add(entries_for)
+        navigation.links.add(
+            navigation.NavLink("Outreach", "outreach:home", can_see_contacts), order=20
+        )
+        navigation.links.add(
+            navigation.NavLink("Reports", "outreach:report_list", can_see_contacts), order=25
+        )
+        navigation.banners.add(figures.swep_banner)
+        home.parts.add(street.home_part, order=10)

@@ -1,5 +1,5 @@
 """Outreach demo data: three months of sessions and contacts, sightings, reports, interventions,
-a SWEP activation and two autumn counts. Loaded once, by mars.demo, through the services."""
+a SWEP activation and two autumn counts. Loaded once, by demo.load, through the services."""
 
 from __future__ import annotations
 

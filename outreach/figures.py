@@ -11,7 +11,9 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from clients.models import Client
+from mars.access import AnyUser
 from mars.dates import day_bounds, local_date
+from mars.registry import Part
 from outreach.models import (
     OFF_THE_STREET,
     AgeBand,
@@ -200,3 +202,9 @@ def hotspot_sightings(days: int = 28, today: date | None = None) -> dict[int, in
         .annotate(n=Count("pk"))
     )
     return {row["hotspot"]: row["n"] for row in rows}
+
+
+def swep_banner(user: AnyUser) -> Part | None:
+    """Every signed-in page says when SWEP is in force."""
+    swep = active_swep()
+    return Part("outreach/_swep_banner.html", {"swep": swep}) if swep else None

@@ -11,7 +11,9 @@ from outreach.models import Contact, Intervention, SwepOffer
 
 def entries_for(client: Client, user: access.AnyUser) -> list[TimelineEntry]:
     entries = []
-    contacts = access.visible(user, Contact).filter(client=client).select_related("hotspot")
+    contacts = (
+        access.visible(user, Contact.objects.all()).filter(client=client).select_related("hotspot")
+    )
     for c in contacts:
         facts = [c.get_kind_display(), c.place, c.get_engagement_display()]
         entries.append(
@@ -23,7 +25,7 @@ def entries_for(client: Client, user: access.AnyUser) -> list[TimelineEntry]:
                 url=c.get_absolute_url(),
             )
         )
-    for i in access.visible(user, Intervention).filter(client=client):
+    for i in access.visible(user, Intervention.objects.all()).filter(client=client):
         state = f"closed {i.closed:%d/%m/%Y}: {i.get_outcome_display()}" if i.closed else "open"
         where = f" to {i.destination}" if i.destination else ""
         entries.append(
@@ -36,7 +38,7 @@ def entries_for(client: Client, user: access.AnyUser) -> list[TimelineEntry]:
                 all_day=True,
             )
         )
-    for o in access.visible(user, SwepOffer).filter(client=client):
+    for o in access.visible(user, SwepOffer.objects.all()).filter(client=client):
         answer = "accepted" if o.accepted else f"declined ({o.declined_reason})"
         entries.append(
             TimelineEntry(

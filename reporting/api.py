@@ -25,6 +25,7 @@ from rest_framework.routers import DefaultRouter
 from mars import access
 from mars.api import AccessPermission, ServiceSerializer, refusals_as_validation_errors
 from reporting import documents, kpis, services
+from reporting.access import visible_report_runs
 from reporting.models import FileKind, ReportRun, Target
 
 REFUSALS = (services.ReportError,)
@@ -202,9 +203,7 @@ class ReportRunViewSet(
     filterset_fields = ["state", "trigger"]
 
     def get_queryset(self) -> models.QuerySet[ReportRun]:
-        return access.visible_report_runs(self.request.user).select_related(
-            "started_by", "published_by"
-        )
+        return visible_report_runs(self.request.user).select_related("started_by", "published_by")
 
     @extend_schema(request=None, responses=ReportRunSerializer)
     @action(detail=True, methods=["post"])
@@ -276,7 +275,7 @@ class TargetViewSet(
     filterset_fields = ["year", "measure"]
 
     def get_queryset(self) -> models.QuerySet[Target]:
-        return access.visible(self.request.user, Target)
+        return access.visible(self.request.user, Target.objects.all())
 
 
 def register(router: DefaultRouter) -> None:

@@ -16,10 +16,10 @@ from typing import Any
 from django.db.models import Count, Min, Q
 from django.db.models.functions import TruncDate
 
-from accommodation.figures import percent
 from accommodation.models import Placement, PropertyType
 from clients.models import HealthAccess, HealthAccessKind, SupportPlan
 from mars.dates import day_bounds, day_start, month_bounds
+from mars.numbers import percent
 from outreach.models import Contact, Intervention, InterventionOutcome
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")

@@ -8,6 +8,7 @@ import uuid
 from datetime import date, timedelta
 from functools import partial
 
+from celery import current_app
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -28,11 +29,14 @@ class ReportError(Refusal):
     """A report run or target change the rules refuse."""
 
 
-def _enqueue(run: ReportRun) -> None:
-    from reporting.tasks import make_report
+# By name: the task calls these services, so they do not import it back (reporting.apps imports
+# the tasks, so the name is known in every process, and eager mode finds it).
+MAKE_REPORT = "reporting.tasks.make_report"
 
+
+def _enqueue(run: ReportRun) -> None:
     # After commit, so the worker finds the run (and a rolled-back start queues nothing).
-    transaction.on_commit(lambda: make_report.delay(run.pk))
+    transaction.on_commit(lambda: current_app.signature(MAKE_REPORT, args=(run.pk,)).delay())
 
 
 @transaction.atomic

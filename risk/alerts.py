@@ -44,3 +44,12 @@ def alerts_of(client: Any) -> list[RiskAlert]:
         plans = list(_in_force().filter(client=client))
         setattr(client, ATTR, plans)
     return [alert for plan in plans for alert in plan.alerts.all()]
+
+
+def shown(client: Any) -> list[dict[str, Any]]:
+    """The person's alerts as the API gives them beside the person."""
+    return [
+        {"kind": a.kind, "label": a.get_kind_display(), "detail": a.detail,
+         "restricted": a.restricted}
+        for a in alerts_of(client)
+    ]  # fmt: skip

@@ -14,15 +14,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from clients.api import ScopedViewSet
 from mars import access
 from mars.api import (
     EmptySerializer,
     RecordActionsMixin,
+    ScopedViewSet,
     ServiceSerializer,
     refusals_as_validation_errors,
 )
 from risk import services
+from risk.access import can_approve_risk_plans
 from risk.models import (
     ActionStatus,
     AlertKind,
@@ -178,7 +179,7 @@ class ActionDoneSerializer(serializers.Serializer):
 
 class ApproverPermission(permissions.BasePermission):
     def has_permission(self, request: Any, view: Any) -> bool:
-        return access.can_approve_risk_plans(request.user)
+        return can_approve_risk_plans(request.user)
 
 
 class RiskAssessmentViewSet(ScopedViewSet):
@@ -368,7 +369,7 @@ class MeetingActionViewSet(
     filterset_fields = ["meeting", "status", "owner"]
 
     def get_queryset(self) -> models.QuerySet[MeetingAction]:
-        queryset = access.visible(self.request.user, MeetingAction)
+        queryset = access.visible(self.request.user, MeetingAction.objects.all())
         if self.request.query_params.get("mine") in ("1", "true"):
             queryset = queryset.filter(owner_id=self.request.user.pk)
         return queryset

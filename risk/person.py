@@ -14,9 +14,9 @@ from risk.models import OPEN, Meeting, RiskAssessment, RiskPlan, SafeguardingCon
 def section(client: Client, user: access.AnyUser) -> PersonSection | None:
     if not access.can(user, access.perm(RiskAssessment, "view")):
         return None
-    assessments = access.visible(user, RiskAssessment).filter(client=client)
+    assessments = access.visible(user, RiskAssessment.objects.all()).filter(client=client)
     plans = (
-        access.visible(user, RiskPlan)
+        access.visible(user, RiskPlan.objects.all())
         .filter(client=client)
         .select_related("assessment", "approved_by")
         .prefetch_related("alerts", "actions")
@@ -34,11 +34,11 @@ def section(client: Client, user: access.AnyUser) -> PersonSection | None:
             "in_force": in_force,
             "writing": writing,
             "plans": plan_list,
-            "meetings": access.visible(user, Meeting)
+            "meetings": access.visible(user, Meeting.objects.all())
             .filter(client=client)
             .select_related("chair")
             .prefetch_related("actions"),
-            "concerns": access.visible(user, SafeguardingConcern)
+            "concerns": access.visible(user, SafeguardingConcern.objects.all())
             .filter(client=client)
             .select_related("referred_to"),
             "today": timezone.localdate(),

@@ -20,9 +20,11 @@ def entries_for(client: Client, user: access.AnyUser) -> list[TimelineEntry]:
             url=a.get_absolute_url(),
             all_day=True,
         )
-        for a in access.visible(user, RiskAssessment).filter(client=client)
+        for a in access.visible(user, RiskAssessment.objects.all()).filter(client=client)
     ]
-    plans = access.visible(user, RiskPlan).filter(client=client, approved_at__isnull=False)
+    plans = access.visible(user, RiskPlan.objects.all()).filter(
+        client=client, approved_at__isnull=False
+    )
     entries += [
         TimelineEntry(
             when=p.approved_at,  # type: ignore[arg-type]
@@ -42,7 +44,9 @@ def entries_for(client: Client, user: access.AnyUser) -> list[TimelineEntry]:
             url=m.get_absolute_url(),
             all_day=True,
         )
-        for m in access.visible(user, Meeting).filter(client=client).select_related("chair")
+        for m in access.visible(user, Meeting.objects.all())
+        .filter(client=client)
+        .select_related("chair")
     ]
     entries += [
         TimelineEntry(
@@ -53,6 +57,6 @@ def entries_for(client: Client, user: access.AnyUser) -> list[TimelineEntry]:
             url=c.get_absolute_url(),
             all_day=True,
         )
-        for c in access.visible(user, SafeguardingConcern).filter(client=client)
+        for c in access.visible(user, SafeguardingConcern.objects.all()).filter(client=client)
     ]
     return entries

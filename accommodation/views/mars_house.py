@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from accommodation import figures, services
+from accommodation import figures, mars_house_page, services
 from accommodation.forms import (
     AssessmentForm,
     HouseIssueForm,
@@ -31,11 +31,11 @@ from accommodation.models import (
     PropertyType,
     Unit,
 )
-from funds.models import Fund, FundKind, PaymentRequest
+from clients.access import can_see_people, person_for_record, visible_clients
 from mars import access
 from mars.dates import parse_month
 from mars.forms import staff_label
-from mars.pages import PAGE_SIZE, person_for_record, record_page, service_form
+from mars.pages import PAGE_SIZE, record_page, service_form
 from risk.alerts import alerts_lookup, with_alerts
 
 REFUSALS = (services.AccommodationError,)
@@ -46,10 +46,12 @@ def overview(request: HttpRequest) -> HttpResponse:
     user = request.user
     access.require(user, access.perm(MarsHouseReferral, "view"))
     today = timezone.localdate()
-    units = access.visible(user, Unit).filter(property__type=PropertyType.MARS_HOUSE, active=True)
+    units = access.visible(user, Unit.objects.all()).filter(
+        property__type=PropertyType.MARS_HOUSE, active=True
+    )
     occupants = {
         p.unit_id: p
-        for p in access.visible(user, Placement)
+        for p in access.visible(user, Placement.objects.all())
         .filter(unit__in=units)
         .current(today)
         .select_related("client")
@@ -58,7 +60,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     empty = {room.unit.pk: room for room in figures.empty_rooms(units, today)}
     rooms = [(u, occupants.get(u.pk), empty.get(u.pk)) for u in units.select_related("property")]
     referrals = (
-        access.visible(user, MarsHouseReferral)
+        access.visible(user, MarsHouseReferral.objects.all())
         .live()
         .select_related("client", "referring_agency")
         .order_by("received_on", "id")
@@ -71,17 +73,18 @@ def overview(request: HttpRequest) -> HttpResponse:
             "rooms": rooms,
             "referrals": referrals,
             "this_month": figures.void_report(units, today, today),
-            "issues": access.visible(user, HouseIssue)
+            "issues": access.visible(user, HouseIssue.objects.all())
             .open()
             .filter(property__type=PropertyType.MARS_HOUSE)
             .select_related("unit", "dealt_with_by")[:10],
             "can_log_issue": access.can_add_for(user, HouseIssue),
             "can_manage": access.can_change(user, MarsHouseReferral),
             "today": today,
-            "property_funds": access.visible(user, Fund)
-            .filter(kind=FundKind.PROPERTY)
-            .taking_requests(today)
-            .with_totals(),
+            "parts": [
+                part
+                for part in (provider(user, today) for provider in mars_house_page.sections)
+                if part is not None
+            ],
         },
     )
 
@@ -90,7 +93,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 def referral_list(request: HttpRequest) -> HttpResponse:
     access.require(request.user, access.perm(MarsHouseReferral, "view"))
     referrals = with_alerts(
-        access.visible(request.user, MarsHouseReferral).select_related(
+        access.visible(request.user, MarsHouseReferral.objects.all()).select_related(
             "client", "referring_agency"
         ),
         "client__",
@@ -232,7 +235,9 @@ def sign_up(request: HttpRequest, pk: int) -> HttpResponse:
     access.require(request.user, access.perm(Placement, "add"))
     form = SignUpForm(
         request.POST or None,
-        units=access.visible(request.user, Unit).filter(property__type=PropertyType.MARS_HOUSE),
+        units=access.visible(request.user, Unit.objects.all()).filter(
+            property__type=PropertyType.MARS_HOUSE
+        ),
         initial={"licence_date": timezone.localdate()},
     )
     return service_form(
@@ -284,7 +289,9 @@ def _void_report(request: HttpRequest) -> figures.VoidReport:
     today = timezone.localdate()
     last_month = today.replace(day=1) - timedelta(days=1)
     month = parse_month(request.GET.get("month"), last_month)
-    units = access.visible(request.user, Unit).filter(property__type=PropertyType.MARS_HOUSE)
+    units = access.visible(request.user, Unit.objects.all()).filter(
+        property__type=PropertyType.MARS_HOUSE
+    )
     return figures.void_report(units, month, today)
 
 
@@ -302,7 +309,9 @@ def voids(request: HttpRequest) -> HttpResponse:
             "previous": previous,
             "following": following if following <= timezone.localdate() else None,
             "empty_now": figures.empty_rooms(
-                access.visible(request.user, Unit).filter(property__type=PropertyType.MARS_HOUSE),
+                access.visible(request.user, Unit.objects.all()).filter(
+                    property__type=PropertyType.MARS_HOUSE
+                ),
                 timezone.localdate(),
             ),
         },
@@ -355,7 +364,7 @@ def voids_csv(request: HttpRequest) -> HttpResponse:
 def issue_list(request: HttpRequest) -> HttpResponse:
     access.require(request.user, access.perm(HouseIssue, "view"))
     show = "all" if request.GET.get("show") == "all" else "open"
-    issues = access.visible(request.user, HouseIssue).select_related(
+    issues = access.visible(request.user, HouseIssue.objects.all()).select_related(
         "property", "unit", "dealt_with_by"
     )
     if show == "open":
@@ -369,12 +378,12 @@ def issue_list(request: HttpRequest) -> HttpResponse:
 
 
 def _issue_form(request: HttpRequest, issue: HouseIssue, title: str) -> HttpResponse:
-    properties = access.visible(request.user, Property)
+    properties = access.visible(request.user, Property.objects.all())
     form = HouseIssueForm(
         request.POST or None,
         instance=issue,
         properties=properties.filter(active=True) if issue.pk is None else properties,
-        residents=access.visible_clients(request.user).filter(
+        residents=visible_clients(request.user).filter(
             pk__in=Placement.objects.current().values("client_id")
         ),
     )
@@ -414,7 +423,7 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rows = [
         ("Property", i.property),
         ("Unit", i.unit),
-        ("Resident", i.resident if access.can_see_people(request.user) else ""),
+        ("Resident", i.resident if can_see_people(request.user) else ""),
         ("Reported", i.reported_at),
         ("Kind", i.get_kind_display()),
         ("Description", i.description),
@@ -424,15 +433,10 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ("Logged by", staff_label(i.logged_by) if i.logged_by else ""),
     ]
     actions = []
-    if i.property.type == PropertyType.MARS_HOUSE and access.can(
-        request.user, "funds.add_paymentrequest"
-    ):
-        # Property spend goes through funds: a repair's cost is asked for from its page.
-        actions.append(
-            ("Ask for property spend", reverse("funds:property_request") + f"?issue={i.pk}")
-        )
-    payments = access.visible(request.user, PaymentRequest).filter(issue=i)
-    rows += [(f"Payment {r.get_status_display().lower()}", r) for r in payments]
+    for provider in mars_house_page.issue_additions:
+        additions = provider(request.user, i)
+        rows += additions.rows
+        actions += additions.actions
     return record_page(
         request,
         i,

@@ -11,11 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accommodation import figures, services
+from accommodation.access import can_place
 from accommodation.forms import EndPlacementForm, MoveForm, PlacementCorrectionForm, PlacementForm
 from accommodation.models import A2AReferral, Placement, PropertyType, Unit
+from clients.access import person_for_record, visible_clients
 from mars import access
 from mars.forms import staff_label
-from mars.pages import PAGE_SIZE, person_for_record, record_page, service_form
+from mars.pages import PAGE_SIZE, record_page, service_form
 from risk.alerts import with_alerts
 
 REFUSALS = (services.AccommodationError,)
@@ -28,7 +30,9 @@ def placement_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     show = "past" if request.GET.get("show") == "past" else "current"
     wanted = request.GET.get("type", "")
-    placements = access.visible(user, Placement).select_related("client", "unit__property")
+    placements = access.visible(user, Placement.objects.all()).select_related(
+        "client", "unit__property"
+    )
     if wanted in PropertyType.values:
         placements = placements.in_types(wanted)
     if show == "current":
@@ -58,7 +62,7 @@ def placement_create(request: HttpRequest) -> HttpResponse:
     unit on the board (?unit=, choosing among people the panel approved)."""
     user = request.user
     access.require(user, access.perm(Placement, "add"))
-    referrals = access.visible(user, A2AReferral).approved().select_related("client")
+    referrals = access.visible(user, A2AReferral.objects.all()).approved().select_related("client")
     referral = None
     client = None
     if request.GET.get("referral"):
@@ -67,18 +71,18 @@ def placement_create(request: HttpRequest) -> HttpResponse:
     elif request.GET.get("client"):
         client = person_for_record(request, request.GET["client"])
     if client is not None:
-        people = access.visible_clients(user).filter(pk=client.pk)
+        people = visible_clients(user).filter(pk=client.pk)
         referrals = referrals.filter(client=client)
         referral = referral or referrals.first()
     else:
-        people = access.visible_clients(user).filter(pk__in=referrals.values("client_id"))
+        people = visible_clients(user).filter(pk__in=referrals.values("client_id"))
     unit = None
     if request.GET.get("unit"):
         unit = access.get_visible(user, Unit, request.GET["unit"])
     form = PlacementForm(
         request.POST or None,
         people=people,
-        units=access.visible(user, Unit),
+        units=access.visible(user, Unit.objects.all()),
         referrals=referrals,
         initial={
             "client": client,
@@ -140,7 +144,7 @@ def placement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         actions.append(("Move to another unit", reverse("accommodation:placement_move", args=[pk])))
     tenancy = None
     if p.is_housing_first:
-        mine = access.visible(user, Placement).filter(client=p.client)
+        mine = access.visible(user, Placement.objects.all()).filter(client=p.client)
         tenancy = next(
             (t for t in figures.tenancies(mine, today) if any(x.pk == p.pk for x in t.placements)),
             None,
@@ -205,7 +209,7 @@ def placement_move(request: HttpRequest, pk: int) -> HttpResponse:
     access.require(request.user, access.perm(Placement, "add"))
     form = MoveForm(
         request.POST or None,
-        units=access.visible(request.user, Unit).exclude(pk=placement.unit_id),
+        units=access.visible(request.user, Unit.objects.all()).exclude(pk=placement.unit_id),
         initial={"on": timezone.localdate()},
     )
     return service_form(
@@ -235,7 +239,7 @@ def housing_first(request: HttpRequest) -> HttpResponse:
     user = request.user
     access.require(user, access.perm(Placement, "view"))
     today = timezone.localdate()
-    tenancies = figures.tenancies(access.visible(user, Placement), today)
+    tenancies = figures.tenancies(access.visible(user, Placement.objects.all()), today)
     wanted = request.GET.get("q", "").strip().lower()
     shown = [
         t
@@ -252,6 +256,6 @@ def housing_first(request: HttpRequest) -> HttpResponse:
             "rates": figures.sustainment_rates(tenancies),
             "points": figures.SUSTAINMENT_POINTS,
             "q": request.GET.get("q", ""),
-            "can_place": access.can_place(user),
+            "can_place": can_place(user),
         },
     )

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accommodation import figures, services
+from accommodation.access import can_place
 from accommodation.forms import PropertyForm, ProviderForm, UnavailabilityForm, UnitForm
 from accommodation.models import (
     A2AReferral,
@@ -20,6 +21,7 @@ from accommodation.models import (
     Unavailability,
     Unit,
 )
+from clients.access import can_see_people
 from mars import access
 from mars.pages import history_of, record_page, service_form
 
@@ -32,18 +34,18 @@ def board(request: HttpRequest) -> HttpResponse:
     user = request.user
     access.require(user, access.perm(Unit, "view"))
     wanted = request.GET.get("type", "")
-    units = access.visible(user, Unit)
+    units = access.visible(user, Unit.objects.all())
     if wanted in PropertyType.values:
         units = units.filter(property__type=wanted)
-    placements = access.visible(user, Placement).filter(unit__in=units)
+    placements = access.visible(user, Placement.objects.all()).filter(unit__in=units)
     today = timezone.localdate()
     context = {
         "board": figures.board(units, placements, today),
         "types": PropertyType.choices,
         "wanted": wanted,
-        "can_see_people": access.can_see_people(user),
-        "can_place": access.can_place(user),
-        "approved_waiting": access.visible(user, A2AReferral).approved().count(),
+        "can_see_people": can_see_people(user),
+        "can_place": can_place(user),
+        "approved_waiting": access.visible(user, A2AReferral.objects.all()).approved().count(),
     }
     return render(request, "accommodation/board.html", context)
 
@@ -54,7 +56,7 @@ def board(request: HttpRequest) -> HttpResponse:
 @login_required
 def provider_list(request: HttpRequest) -> HttpResponse:
     access.require(request.user, access.perm(Provider, "view"))
-    providers = access.visible(request.user, Provider).prefetch_related("properties")
+    providers = access.visible(request.user, Provider.objects.all()).prefetch_related("properties")
     return render(
         request,
         "accommodation/provider_list.html",
@@ -112,7 +114,7 @@ def property_list(request: HttpRequest) -> HttpResponse:
     access.require(request.user, access.perm(Property, "view"))
     today = timezone.localdate()
     properties = (
-        access.visible(request.user, Property)
+        access.visible(request.user, Property.objects.all())
         .select_related("provider")
         .prefetch_related("units")
         .order_by("-active", "name")
@@ -141,7 +143,7 @@ def property_detail(request: HttpRequest, pk: int) -> HttpResponse:
     units = prop.units.all()
     occupants = {
         p.unit_id: p
-        for p in access.visible(user, Placement)
+        for p in access.visible(user, Placement.objects.all())
         .filter(unit__property=prop)
         .current(today)
         .select_related("client")
@@ -163,7 +165,7 @@ def property_detail(request: HttpRequest, pk: int) -> HttpResponse:
         template="accommodation/property_detail.html",
         units=[(u, occupants.get(u.pk), out.get(u.pk)) for u in units],
         can_add_unit=access.can_add_for(user, Unit),
-        can_place=access.can_place(user),
+        can_place=can_place(user),
         history=history_of(
             prop, ("Unit", Unit.history.filter(property_id=prop.pk).select_related("history_user"))
         ),
@@ -198,7 +200,9 @@ def property_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     unit = access.get_visible(user, Unit, pk)
-    placements = access.visible(user, Placement).filter(unit=unit).select_related("client")
+    placements = (
+        access.visible(user, Placement.objects.all()).filter(unit=unit).select_related("client")
+    )
     periods = unit.unavailable_periods.all()
     rows = [
         ("Property", unit.property),
@@ -216,7 +220,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         periods=periods,
         can_mark=access.can_add_for(user, Unavailability),
         can_change_period=access.can_change(user, Unavailability),
-        can_place=access.can_place(user),
+        can_place=can_place(user),
         free_today=Unit.objects.free_on(timezone.localdate()).filter(pk=pk).exists(),
         history=history_of(
             unit,

@@ -11,11 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accommodation import services
+from accommodation.access import can_decide_a2a, can_place
 from accommodation.forms import A2AReferralForm, DecisionForm, PriorityForm, ReasonForm
 from accommodation.models import DECIDED, A2AReferral, ReferralStatus
+from clients.access import person_for_record
 from mars import access
 from mars.forms import staff_label
-from mars.pages import PAGE_SIZE, person_for_record, record_page, service_form
+from mars.pages import PAGE_SIZE, record_page, service_form
 from risk.alerts import with_alerts
 
 REFUSALS = (services.AccommodationError,)
@@ -33,7 +35,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     access.require(user, access.perm(A2AReferral, "view"))
     show = request.GET.get("show") if request.GET.get("show") in SHOW else "queue"
-    referrals = access.visible(user, A2AReferral).select_related(
+    referrals = access.visible(user, A2AReferral.objects.all()).select_related(
         "client", "referred_by", "decided_by"
     )
     title, select = SHOW[show]
@@ -51,7 +53,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
             "choices": [(key, label) for key, (label, _) in SHOW.items()],
             "counts": counts,
             "today": timezone.localdate(),
-            "can_decide": access.can_decide_a2a(user),
+            "can_decide": can_decide_a2a(user),
         },
     )
 
@@ -121,13 +123,13 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
         rows.append(("Placement", placement))
     actions = []
     if r.status in (ReferralStatus.SUBMITTED, ReferralStatus.UNDER_REVIEW, ReferralStatus.APPROVED):
-        if access.can_decide_a2a(user):
+        if can_decide_a2a(user):
             actions.append(
                 ("Set priority", reverse("accommodation:referral_prioritise", args=[pk]))
             )
-        if r.is_waiting and access.can_decide_a2a(user):
+        if r.is_waiting and can_decide_a2a(user):
             actions.append(("Decide", reverse("accommodation:referral_decide", args=[pk])))
-        if r.awaits_placement and access.can_place(user):
+        if r.awaits_placement and can_place(user):
             actions.append(("Place", reverse("accommodation:placement_create") + f"?referral={pk}"))
         if access.can_change(user, A2AReferral):
             actions.append(("Withdraw", reverse("accommodation:referral_withdraw", args=[pk])))
@@ -143,7 +145,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _decider(request: HttpRequest, pk: int) -> A2AReferral:
     referral = access.get_visible(request.user, A2AReferral, pk)
-    if not access.can_decide_a2a(request.user):
+    if not can_decide_a2a(request.user):
         raise PermissionDenied
     return referral
 

@@ -32,7 +32,12 @@ def fund_list(request: HttpRequest) -> HttpResponse:
     years = sorted(set(Fund.objects.values_list("year", flat=True)) | {this_year}, reverse=True)
     asked = request.GET.get("year", "")
     year = int(asked) if asked.isdigit() and int(asked) in years else this_year
-    funds = list(access.visible(user, Fund).for_year(year).with_totals().order_by("kind", "name"))
+    funds = list(
+        access.visible(user, Fund.objects.all())
+        .for_year(year)
+        .with_totals()
+        .order_by("kind", "name")
+    )
     totals = {
         name: sum((getattr(f, name) for f in funds), ZERO)
         for name in ("budget", "waiting", "committed", "paid")
@@ -96,7 +101,7 @@ def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
         rows.append(("Notes", fund.notes))
     months = services.month_spend(fund)
     requests = (
-        access.visible(user, PaymentRequest)
+        access.visible(user, PaymentRequest.objects.all())
         .filter(fund=fund)
         .select_related("client", "house", "requested_by")[:15]
     )

@@ -13,7 +13,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from accommodation.models import HouseIssue
+from clients.access import person_for_record
 from funds import services
+from funds.access import can_approve_payments
 from funds.forms import ApproveForm, PaymentForm, ReasonForm, ReceiptForm, RequestForm
 from funds.models import (
     Approval,
@@ -33,7 +35,6 @@ from mars.pages import (
     PAGE_SIZE,
     form_page,
     history_of,
-    person_for_record,
     record_page,
     refusal_into_form,
     service_form,
@@ -44,12 +45,12 @@ REFUSALS = (services.FundsError,)
 
 
 def _lists(user: Any, fund: Fund | None) -> dict[str, tuple[str, Any]]:
-    requests = access.visible(user, PaymentRequest)
+    requests = access.visible(user, PaymentRequest.objects.all())
     queue = services.approval_queue(user)
     if fund is not None:
         requests, queue = requests.filter(fund=fund), queue.filter(fund=fund)
     lists: dict[str, tuple[str, Any]] = {}
-    if access.can_approve_payments(user):
+    if can_approve_payments(user):
         lists["to_approve"] = ("Waiting for my approval", queue)
     if access.can_add_for(user, PaymentRequest):
         lists["mine"] = ("Asked for by me", requests.filter(requested_by_id=user.pk))
@@ -73,7 +74,11 @@ def request_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     access.require(user, access.perm(PaymentRequest, "view"))
     asked = request.GET.get("fund", "")
-    fund = access.visible(user, Fund).filter(pk=asked).first() if asked.isdigit() else None
+    fund = (
+        access.visible(user, Fund.objects.all()).filter(pk=asked).first()
+        if asked.isdigit()
+        else None
+    )
     lists = _lists(user, fund)
     show = request.GET.get("show", "")
     show = show if show in lists else next(iter(lists))
@@ -230,7 +235,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         payment=payment,
         receipts=record.receipts.all(),
         may_approve=why_not is None,
-        why_not=why_not if access.can_approve_payments(user) else None,
+        why_not=why_not if can_approve_payments(user) else None,
         may_reject=record.is_open and services.may_reject(record, user, checks),
         may_cancel=record.status in (RequestStatus.REQUESTED, RequestStatus.APPROVED)
         and may_change,
@@ -248,7 +253,7 @@ def _visible_request(request: HttpRequest, pk: int) -> PaymentRequest:
 def request_approve(request: HttpRequest, pk: int) -> HttpResponse:
     record = _visible_request(request, pk)
     user = request.user
-    if not access.can_approve_payments(user):
+    if not can_approve_payments(user):
         raise PermissionDenied
     checks = services.check_rules(record)
     capacity = services.capacity_for(record, user, checks)
@@ -320,7 +325,7 @@ def _close_page(request: HttpRequest, pk: int, *, reject: bool) -> HttpResponse:
 
 @login_required
 def request_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    if not access.can_approve_payments(request.user):
+    if not can_approve_payments(request.user):
         raise PermissionDenied
     return _close_page(request, pk, reject=True)
 

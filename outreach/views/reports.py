@@ -12,14 +12,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from clients.access import person_for_record
 from mars import access
-from mars.pages import (
-    PAGE_SIZE,
-    form_page,
-    history_of,
-    person_for_record,
-    record_page,
-)
+from mars.pages import PAGE_SIZE, form_page, history_of, record_page
 from outreach import services
 from outreach.forms import (
     AllocateForm,
@@ -44,7 +39,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     access.require(request.user, access.perm(PublicReport, "view"))
     show = request.GET.get("show", "live")
     reports = (
-        access.visible(request.user, PublicReport)
+        access.visible(request.user, PublicReport.objects.all())
         .select_related("allocated_session", "hotspot")
         .prefetch_related("attempts")
     )
@@ -61,7 +56,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "show": show,
-            "overdue": access.visible(request.user, PublicReport).overdue().count(),
+            "overdue": access.visible(request.user, PublicReport.objects.all()).overdue().count(),
             "can_add": access.can_add_for(request.user, PublicReport),
             "now": timezone.now(),
         },
@@ -147,7 +142,11 @@ def report_attempt(request: HttpRequest, pk: int) -> HttpResponse:
     report = access.get_visible(request.user, PublicReport, pk, write=True)
     access.require(request.user, access.perm(ReportAttempt, "add"))
     since = timezone.now() - timedelta(days=3)
-    contacts = access.visible(request.user, Contact).filter(at__gte=since).select_related("client")
+    contacts = (
+        access.visible(request.user, Contact.objects.all())
+        .filter(at__gte=since)
+        .select_related("client")
+    )
     form = AttemptForm(request.POST or None, contacts=contacts)
     if request.method == "POST" and form.is_valid():
         try:

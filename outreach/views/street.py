@@ -15,18 +15,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clients import services as client_services
+from clients.access import can_see_people, person_for_record, visible_clients
 from clients.forms import ClientForm, ConfirmDistinctForm
 from clients.models import Client
 from mars import access
 from mars.dates import day_bounds
 from mars.history import history_entries
-from mars.pages import (
-    PAGE_SIZE,
-    form_page,
-    person_for_record,
-    record_page,
-    safe_next,
-)
+from mars.pages import PAGE_SIZE, form_page, record_page, safe_next
+from mars.registry import Part
 from outreach import figures, services
 from outreach.forms import (
     ContactForm,
@@ -59,17 +55,17 @@ def outreach_home(request: HttpRequest) -> HttpResponse:
     access.require(user, access.perm(Contact, "view"))
     today = timezone.localdate()
     week_start, _ = day_bounds(today - timedelta(days=6), today)
-    people = access.visible_clients(user)
+    people = visible_clients(user)
     context = {
         "todays_session": services.todays_session(user),
         "can_add_session": access.can_add_for(user, OutreachSession),
         "can_log": access.can_add_for(user, Contact),
-        "unidentified_this_week": access.visible(user, Contact)
+        "unidentified_this_week": access.visible(user, Contact.objects.all())
         .unidentified()
         .filter(at__gte=week_start)
         .count(),
-        "overdue_reports": access.visible(user, PublicReport).overdue().count(),
-        "live_reports": access.visible(user, PublicReport).live().count(),
+        "overdue_reports": access.visible(user, PublicReport.objects.all()).overdue().count(),
+        "live_reports": access.visible(user, PublicReport.objects.all()).live().count(),
         "seen_14": figures.seen_rough_sleeping(people, days=14).count(),
         "upcoming": services.next_sessions().prefetch_related("staff")[:5],
     }
@@ -83,7 +79,7 @@ def outreach_home(request: HttpRequest) -> HttpResponse:
 def session_list(request: HttpRequest) -> HttpResponse:
     access.require(request.user, access.perm(OutreachSession, "view"))
     sessions = (
-        access.visible(request.user, OutreachSession)
+        access.visible(request.user, OutreachSession.objects.all())
         .prefetch_related("staff", "partners")
         .order_by("-date", "-start_time", "-id")
     )
@@ -156,7 +152,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ("Notes", session.notes),
     ]
     contacts = (
-        access.visible(request.user, Contact)
+        access.visible(request.user, Contact.objects.all())
         .filter(session=session)
         .select_related("client", "hotspot", "worker")
     )
@@ -169,7 +165,9 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         template="outreach/session_detail.html",
         title=f"Session {session.date:%d/%m/%Y}",
         contacts=contacts,
-        reports=access.visible(request.user, PublicReport).filter(allocated_session=session).live(),
+        reports=access.visible(request.user, PublicReport.objects.all())
+        .filter(allocated_session=session)
+        .live(),
         can_log=access.can_add_for(request.user, Contact),
         history=history_entries(("", session.history.select_related("history_user"))),
     )
@@ -302,7 +300,9 @@ def sighting_list(request: HttpRequest) -> HttpResponse:
     access.require(request.user, access.perm(Contact, "view"))
     form = LinkSearchForm(request.GET or None)
     sightings = (
-        access.visible(request.user, Contact).unidentified().select_related("hotspot", "worker")
+        access.visible(request.user, Contact.objects.all())
+        .unidentified()
+        .select_related("hotspot", "worker")
     )
     text = form.cleaned_data["q"].strip() if form.is_valid() else ""
     for word in text.split():
@@ -322,7 +322,7 @@ def sighting_list(request: HttpRequest) -> HttpResponse:
 def _people_matching(request: HttpRequest, text: str) -> QuerySet[Client]:
     """People found by name, alias, known-as or reference, or by the description of a sighting
     already linked to them."""
-    people = access.visible_clients(request.user)
+    people = visible_clients(request.user)
     if not text.strip():
         return people.none()
     by_description = Contact.objects.identified()
@@ -415,7 +415,7 @@ def seen_recently(request: HttpRequest) -> HttpResponse:
     people = list(
         with_alerts(
             figures.seen_rough_sleeping(
-                access.visible_clients(request.user), days=days, today=today
+                visible_clients(request.user), days=days, today=today
             ).select_related("key_worker")
         )
     )
@@ -435,7 +435,7 @@ def seen_recently(request: HttpRequest) -> HttpResponse:
 def hotspot_list(request: HttpRequest) -> HttpResponse:
     access.require(request.user, access.perm(Hotspot, "view"))
     sightings = figures.hotspot_sightings(28)
-    hotspots = list(access.visible(request.user, Hotspot))
+    hotspots = list(access.visible(request.user, Hotspot.objects.all()))
     for h in hotspots:
         h.recent = sightings.get(h.pk, 0)
     return render(
@@ -458,9 +458,9 @@ def hotspot_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ("Last 90 days", str(counts[90])),
     ]
     contacts = []
-    if access.can_see_people(request.user):
+    if can_see_people(request.user):
         contacts = (
-            access.visible(request.user, Contact)
+            access.visible(request.user, Contact.objects.all())
             .filter(hotspot=hotspot)
             .select_related("client", "worker")[:20]
         )
@@ -494,4 +494,18 @@ def hotspot_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         form,
         "Change hotspot" if pk else "New hotspot",
         cancel_url=reverse("outreach:hotspot_list"),
+    )
+
+
+def home_part(request: HttpRequest) -> Part | None:
+    """The home page's first button for outreach: today's session, or starting one."""
+    user = request.user
+    if not access.can(user, "outreach.view_outreachsession"):
+        return None
+    return Part(
+        "outreach/_home.html",
+        {
+            "todays_session": services.todays_session(user),
+            "can_start_session": access.can(user, "outreach.add_outreachsession"),
+        },
     )

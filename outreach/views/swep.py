@@ -13,14 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from clients.access import can_see_people, person_for_record, visible_clients
 from clients.models import normal_reference
 from mars import access
-from mars.pages import (
-    form_page,
-    history_of,
-    person_for_record,
-    record_page,
-)
+from mars.pages import form_page, history_of, record_page
 from outreach import figures, services
 from outreach.forms import (
     CountedPersonForm,
@@ -41,9 +37,9 @@ from outreach.models import (
 @login_required
 def swep_list(request: HttpRequest) -> HttpResponse:
     access.require(request.user, access.perm(SevereWeatherActivation, "view"))
-    activations = access.visible(request.user, SevereWeatherActivation).select_related(
-        "activated_by"
-    )
+    activations = access.visible(
+        request.user, SevereWeatherActivation.objects.all()
+    ).select_related("activated_by")
     return render(
         request,
         "outreach/swep_list.html",
@@ -115,7 +111,7 @@ def swep_detail(request: HttpRequest, pk: int) -> HttpResponse:
             activation.activated_by.get_full_name() or activation.activated_by.username,
         ),
     ]
-    people = figures.swep_people(activation, access.visible_clients(request.user))
+    people = figures.swep_people(activation, visible_clients(request.user))
     return record_page(
         request,
         activation,
@@ -126,7 +122,7 @@ def swep_detail(request: HttpRequest, pk: int) -> HttpResponse:
         title=str(activation),
         summary=figures.swep_summary(activation),
         people=people,
-        offers=access.visible(request.user, SwepOffer)
+        offers=access.visible(request.user, SwepOffer.objects.all())
         .filter(activation=activation)
         .select_related("client"),
         active=activation.is_active(),
@@ -190,7 +186,9 @@ def swep_offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def count_list(request: HttpRequest) -> HttpResponse:
     access.require(request.user, access.perm(RoughSleepingCount, "view"))
-    counts = list(access.visible(request.user, RoughSleepingCount).order_by("-night")[:6])
+    counts = list(
+        access.visible(request.user, RoughSleepingCount.objects.all()).order_by("-night")[:6]
+    )
     totals = figures.count_totals(counts)
     return render(
         request,
@@ -243,7 +241,7 @@ def count_detail(request: HttpRequest, pk: int) -> HttpResponse:
             reference = form.cleaned_data["reference"]
             if reference:
                 person.client = (
-                    access.visible_clients(request.user)
+                    visible_clients(request.user)
                     .filter(reference=normal_reference(reference) or "")
                     .first()
                 )
@@ -264,7 +262,7 @@ def count_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ("Agencies consulted", ", ".join(a.name for a in count.agencies_consulted.all())),
         ("Notes", count.notes),
     ]
-    people = count.people.select_related("client") if access.can_see_people(request.user) else []
+    people = count.people.select_related("client") if can_see_people(request.user) else []
     return record_page(
         request,
         count,

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from mars import access
+from reporting.access import can_import_bundles
 from reporting.bundle import BundleError, export_bundle, import_bundle, parse
 from reporting.forms import BundleForm
 
@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 @login_required
 def bundle_import(request: HttpRequest) -> HttpResponse:
     """Upload a bundle: imported whole, or refused with every problem listed beside the file."""
-    if not access.can_import_bundles(request.user):
+    if not can_import_bundles(request.user):
         raise PermissionDenied
     form = BundleForm(request.POST or None, request.FILES or None)
     summary = None
@@ -46,7 +46,7 @@ def bundle_import(request: HttpRequest) -> HttpResponse:
 @login_required
 def bundle_export(request: HttpRequest) -> HttpResponse:
     """Every record the bundle format holds, as a download (names included: coordinator only)."""
-    if not access.can_import_bundles(request.user):
+    if not can_import_bundles(request.user):
         raise PermissionDenied
     # Every person's details leave the system: keep a record of who took them.
     logger.warning("Bundle export (every person's record) downloaded by user %s", request.user.pk)

@@ -15,13 +15,14 @@ from django.utils import timezone
 
 from accommodation.figures import empty_rooms, mars_house_units
 from accommodation.models import A2AReferral
+from clients.access import visible_clients
 from funds.figures import burn
 from funds.models import Fund
 from funds.services import approval_queue
-from mars import access
 from mars.dates import financial_year, financial_year_label
 from outreach.figures import active_swep
 from reporting import kpis, report
+from reporting.access import can_see_dashboard
 from reporting.charts import trend_charts
 from reporting.measures import BY_KEY
 from reporting.models import Target
@@ -30,7 +31,7 @@ from risk.models import PlanStatus, RiskAssessment, RiskPlan
 
 
 def _require_dashboard(request: HttpRequest) -> None:
-    if not access.can_see_dashboard(request.user):
+    if not can_see_dashboard(request.user):
         raise PermissionDenied
 
 
@@ -66,7 +67,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     months = report.trend(this_month, today)
     rows = _figure_rows(months, today)
     watched = kpis.watch_list(today)
-    people = access.visible_clients(user).in_bulk([w.client_id for w in watched])
+    people = visible_clients(user).in_bulk([w.client_id for w in watched])
     year = financial_year(today)
     funds = list(Fund.objects.for_year(year).with_totals().order_by("kind", "name"))
     return render(
@@ -127,7 +128,7 @@ def people_behind(request: HttpRequest) -> HttpResponse:
     found = kpis.cohorts(period, as_of)
     ids = getattr(found, attribute)
     people = with_alerts(
-        access.visible_clients(request.user)
+        visible_clients(request.user)
         .filter(pk__in=ids)
         .select_related("key_worker")
         .order_by("last_name", "first_name")

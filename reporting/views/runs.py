@@ -15,7 +15,9 @@ from django.views.decorators.http import require_POST
 
 from mars import access
 from mars.pages import PAGE_SIZE, history_of, refusal_into_form
+from mars.registry import Part
 from reporting import documents, services
+from reporting.access import can_see_dashboard, get_report_run, visible_report_runs
 from reporting.forms import CommentaryForm, StartRunForm
 from reporting.models import FileKind
 
@@ -45,7 +47,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"The report for {run.period_label} has started.")
             return redirect(run)
-    runs = access.visible_report_runs(user).select_related("started_by", "published_by")
+    runs = visible_report_runs(user).select_related("started_by", "published_by")
     page = Paginator(runs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -68,7 +70,7 @@ def _run_context(request: HttpRequest, run: Any) -> dict[str, Any]:
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A run: its progress while it is made (the status part polls), then its figures, files,
     commentary and publishing, and its history."""
-    run = access.get_report_run(request.user, pk)
+    run = get_report_run(request.user, pk)
     context = _run_context(request, run)
     if request.htmx and request.GET.get("part") == "status":  # type: ignore[attr-defined]
         response = render(request, "reporting/_run_status.html", context)
@@ -108,7 +110,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def run_retry(request: HttpRequest, pk: int) -> HttpResponse:
-    run = access.get_report_run(request.user, pk, write=True)
+    run = get_report_run(request.user, pk, write=True)
     try:
         services.retry_run(run, by=request.user)
     except services.ReportError as error:
@@ -120,7 +122,7 @@ def run_retry(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def run_download(request: HttpRequest, pk: int, kind: str) -> FileResponse:
-    run = access.get_report_run(request.user, pk)
+    run = get_report_run(request.user, pk)
     return documents.as_download(run, kind)
 
 
@@ -130,10 +132,17 @@ def published(request: HttpRequest) -> HttpResponse:
     if not access.can(request.user, "reporting.view_published_reportrun"):
         raise PermissionDenied
     runs = (
-        access.visible_report_runs(request.user)
+        visible_report_runs(request.user)
         .published()  # type: ignore[attr-defined]
         .select_related("replaces", "replaced_by")
         .order_by("-period", "-version")
     )
     page = Paginator(runs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "reporting/published.html", {"page": page})
+
+
+def home_part(request: HttpRequest) -> Part | None:
+    """The home page's reports tiles, for those who read published reports."""
+    if not access.can(request.user, "reporting.view_published_reportrun"):
+        return None
+    return Part("reporting/_home.html", {"dashboard": can_see_dashboard(request.user)})

@@ -22,7 +22,7 @@ REFUSALS = (services.ReportError,)
 def target_list(request: HttpRequest) -> HttpResponse:
     """The targets of each contract year, newest first."""
     access.require(request.user, access.perm(Target, "view"))
-    targets = access.visible(request.user, Target)
+    targets = access.visible(request.user, Target.objects.all())
     years: dict[int, list[Target]] = {}
     for target in targets:
         years.setdefault(target.year, []).append(target)

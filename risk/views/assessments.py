@@ -7,9 +7,10 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from clients.access import person_for_record
 from mars import access
 from mars.forms import staff_label
-from mars.pages import history_of, person_for_record, record_page, service_form
+from mars.pages import history_of, record_page, service_form
 from risk import services
 from risk.forms import AssessmentForm
 from risk.models import AreaRating, RiskAssessment, RiskPlan

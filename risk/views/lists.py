@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from mars import access
 from mars.pages import PAGE_SIZE
+from risk.access import can_approve_risk_plans
 from risk.alerts import with_alerts
 from risk.models import (
     ActionStatus,
@@ -50,7 +51,9 @@ def reviews(request: HttpRequest) -> HttpResponse:
     access.require(user, access.perm(RiskAssessment, "view"))
     today = timezone.localdate()
     notice = settings.RISK_REVIEW_NOTICE_DAYS
-    assessments = access.visible(user, RiskAssessment).select_related("client", "assessor")
+    assessments = access.visible(user, RiskAssessment.objects.all()).select_related(
+        "client", "assessor"
+    )
     lists = {
         "overdue": ("Reviews overdue", assessments.overdue(today).order_by("review_due", "id")),
         "due": (
@@ -88,7 +91,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     access.require(user, access.perm(RiskPlan, "view"))
     show = _choice(request, PLAN_LISTS, "submitted")
     title, statuses = PLAN_LISTS[show]
-    plans = access.visible(user, RiskPlan).select_related(
+    plans = access.visible(user, RiskPlan.objects.all()).select_related(
         "client", "assessment", "drafted_by", "submitted_by"
     )
     chosen = plans.filter(status__in=statuses).order_by("submitted_at", "-created_at", "id")
@@ -103,7 +106,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
                 {key: (label, plans.filter(status__in=s)) for key, (label, s) in PLAN_LISTS.items()}
             ),
             "here": "plans",
-            "can_approve": access.can_approve_risk_plans(user),
+            "can_approve": can_approve_risk_plans(user),
         },
     )
 
@@ -113,7 +116,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     access.require(user, access.perm(Meeting, "view"))
     meetings = (
-        access.visible(user, Meeting)
+        access.visible(user, Meeting.objects.all())
         .select_related("client", "chair")
         .prefetch_related("actions")
         .order_by("-held_on", "-id")
@@ -133,7 +136,9 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 def concern_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     access.require(user, access.perm(SafeguardingConcern, "view"))
-    concerns = access.visible(user, SafeguardingConcern).select_related("client", "referred_to")
+    concerns = access.visible(user, SafeguardingConcern.objects.all()).select_related(
+        "client", "referred_to"
+    )
     lists = {"open": ("Open concerns", concerns.open()), "all": ("All concerns", concerns)}
     show = _choice(request, lists, "open")
     title, chosen = lists[show]
@@ -159,7 +164,7 @@ def my_actions(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     recent = today - timedelta(days=30)
     meeting_actions = (
-        access.visible(user, MeetingAction)
+        access.visible(user, MeetingAction.objects.all())
         .filter(owner_id=user.pk)
         .filter(Q(status=ActionStatus.OPEN) | Q(done_on__gte=recent))
         .select_related("meeting__client")

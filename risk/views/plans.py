@@ -13,18 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from clients.access import person_for_record
 from mars import access
 from mars.dates import uk_datetime
 from mars.forms import staff_label
-from mars.pages import (
-    form_page,
-    history_of,
-    person_for_record,
-    record_page,
-    refusal_into_form,
-    service_form,
-)
+from mars.pages import form_page, history_of, record_page, refusal_into_form, service_form
 from risk import services
+from risk.access import can_approve_risk_plans
 from risk.forms import (
     AlertFormSet,
     CommentForm,
@@ -197,7 +192,7 @@ def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _decision(request: HttpRequest, pk: int, *, approve: bool) -> HttpResponse:
     plan = access.get_visible(request.user, RiskPlan, pk)
-    if not access.can_approve_risk_plans(request.user):
+    if not can_approve_risk_plans(request.user):
         raise PermissionDenied
     form = CommentForm(request.POST if request.method == "POST" else None, required=not approve)
     if request.method == "POST" and form.is_valid():
@@ -244,7 +239,7 @@ def plan_return(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def plan_action_done(request: HttpRequest, pk: int) -> HttpResponse:
-    plans = access.visible(request.user, RiskPlan)
+    plans = access.visible(request.user, RiskPlan.objects.all())
     action = get_object_or_404(PlanAction.objects.filter(plan__in=plans), pk=pk)
     access.require(request.user, access.perm(RiskPlan, "change"))
     plan = action.plan

@@ -3,7 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from mars import demo
+from demo import load as demo
 
 
 class Command(BaseCommand):

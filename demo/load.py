@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 
+from accommodation import demo as accommodation_demo
 from clients import services
 from clients.models import (
     Agency,
@@ -32,7 +33,12 @@ from clients.models import (
     SupportPlan,
     YesNoUnknown,
 )
+from funds import demo as funds_demo
 from mars.roles import Role
+from outreach import demo as outreach_demo
+from reporting import demo as reporting_demo
+from risk import demo as risk_demo
+from risk.reminders import send_reminders
 
 DEMO_PASSWORD = "mars-demo-2026"
 
@@ -340,26 +346,14 @@ def load(today: date | None = None) -> dict[str, int]:
             )
             added["people"] += 1
             _case_records(client, index, today, agencies, staff[index % 3], rng)
-        from outreach import demo as outreach_demo
-
         added.update(outreach_demo.load(today, users, agencies))
-        from risk import demo as risk_demo
-
         # Before accommodation: MARS House signs up only people with a risk plan in force.
         added.update(risk_demo.load(today, users, agencies))
-        from accommodation import demo as accommodation_demo
-
         added.update(accommodation_demo.load(today, users, agencies))
-        from funds import demo as funds_demo
-
         # After accommodation: property spend is for MARS House and its repairs.
         added.update(funds_demo.load(today, users))
-        from reporting import demo as reporting_demo
-
         # Last: a year of history, then the reports made from everything above.
         added.update(reporting_demo.load(today, users))
-        from risk.reminders import send_reminders
-
         added["notifications"] = send_reminders(today).total
     return added
 

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from mars import demo
+from demo import load as demo
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -1,0 +1,37 @@
+"""What a higher app shows beside every person, wherever people are listed or returned (the
+alerts of a person's risk plan in force): registered from the app's AppConfig.ready()."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.db import models
+from django.db.models import Prefetch
+
+from mars.registry import Registry
+
+Q = TypeVar("Q", bound=models.QuerySet[Any])
+
+
+@dataclass(frozen=True)
+class AlertSource:
+    # The prefetch that fetches a whole list's alerts at once; `path` leads from the list's model
+    # to the person: "" for people, "client__" for records about a person.
+    lookup: Callable[[str], Prefetch]
+    # A person's alerts as the API shows them.
+    read: Callable[[Any], list[dict[str, Any]]]
+
+
+alert_sources: Registry[AlertSource] = Registry("sources of alerts about a person")
+
+
+def with_alerts(queryset: Q, path: str = "") -> Q:
+    """The queryset with each person's alerts fetched in a few queries for the lot."""
+    lookups = [source.lookup(path) for source in alert_sources]
+    return queryset.prefetch_related(*lookups) if lookups else queryset
+
+
+def alerts_of(person: Any) -> list[dict[str, Any]]:
+    return [alert for source in alert_sources for alert in source.read(person)]

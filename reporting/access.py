@@ -1,0 +1,54 @@
+"""Who may see which report runs, the dashboard and bundles (mars.access holds the machinery)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404
+
+from mars.access import AnyUser, can, perm, require
+from reporting.models import ReportRun, ReportRunQuerySet
+
+
+def can_see_dashboard(user: AnyUser) -> bool:
+    """The coordinator's dashboard, and the people behind its figures."""
+    return can(user, "reporting.view_dashboard")
+
+
+def can_import_bundles(user: AnyUser) -> bool:
+    return can(user, "reporting.import_bundle")
+
+
+def visible_report_runs(user: AnyUser) -> ReportRunQuerySet:
+    """Report runs: all of them for those who make or read reports; only published ones for
+    commissioners; none for anyone else."""
+    runs = ReportRun.objects.all()
+    if can(user, perm(ReportRun, "view")):
+        return runs
+    if can(user, "reporting.view_published_reportrun"):
+        return runs.published()
+    return runs.none()
+
+
+def get_report_run(user: AnyUser, pk: object, *, write: bool = False) -> ReportRun:
+    """One run: 404 if the user may not see it; 403 if write is asked and they may not change it."""
+    try:
+        run = visible_report_runs(user).get(pk=pk)
+    except (ValueError, TypeError, ObjectDoesNotExist) as error:
+        raise Http404 from error
+    if write:
+        require(user, "reporting.change_reportrun")
+    return run
+
+
+def can_read_runs_only(user: AnyUser) -> bool:
+    """Those who read every run but have no dashboard (the director)."""
+    return can(user, "reporting.view_reportrun") and not can_see_dashboard(user)
+
+
+def can_read_published_only(user: AnyUser) -> bool:
+    """Those who read only published reports (commissioners)."""
+    return (
+        can(user, "reporting.view_published_reportrun")
+        and not can(user, "reporting.view_reportrun")
+        and not can_see_dashboard(user)
+    )
