@@ -18,9 +18,10 @@ from accommodation.models import (
     Provider,
     Unavailability,
     Unit,
+    UnitQuerySet,
 )
 from clients.models import Client, key_worker_choices
-from mars.forms import DateInput, DateTimeInput, staff_label
+from mars.forms import DateInput, DateTimeInput, choices_of, field_of, label_choices, staff_label
 
 
 class ProviderForm(forms.ModelForm):
@@ -125,7 +126,7 @@ class UnitChoiceField(forms.ModelChoiceField):
         return f"{obj} ({obj.property.get_type_display()}, {state})"
 
 
-def _units(queryset: QuerySet[Unit]) -> tuple[QuerySet[Unit], set[int]]:
+def _units(queryset: UnitQuerySet) -> tuple[UnitQuerySet, set[int]]:
     today = timezone.localdate()
     units = queryset.filter(active=True, property__active=True).select_related("property")
     return units, set(units.free_on(today).values_list("pk", flat=True))
@@ -150,24 +151,24 @@ class PlacementForm(forms.Form):
         self,
         *args: Any,
         people: QuerySet[Client],
-        units: QuerySet[Unit],
+        units: UnitQuerySet,
         referrals: QuerySet[A2AReferral],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["client"].queryset = people
+        choices_of(self, "client").queryset = people
         if people.count() == 1:
-            self.fields["client"].empty_label = None
-        unit_field = self.fields["unit"]
+            choices_of(self, "client").empty_label = None
+        unit_field = field_of(self, "unit", UnitChoiceField)
         unit_field.queryset, unit_field.free = _units(units)
-        self.fields["referral"].queryset = referrals
-        self.fields["referral"].label_from_instance = lambda r: (
-            f"{r.client.display_name}: approved {r.decided_on:%d/%m/%Y}"
+        choices_of(self, "referral").queryset = referrals
+        label_choices(
+            self, "referral", lambda r: f"{r.client.display_name}: approved {r.decided_on:%d/%m/%Y}"
         )
-        self.fields["client"].label_from_instance = lambda c: f"{c.display_name} ({c.reference})"
+        label_choices(self, "client", lambda c: f"{c.display_name} ({c.reference})")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, planned_end = data.get("start"), data.get("planned_end")
         if start and planned_end and planned_end < start:
             self.add_error("planned_end", "The planned end is on or after the day they moved in.")
@@ -211,9 +212,10 @@ class StayTermsForm(forms.Form):
         required=False, min_value=0, max_digits=8, decimal_places=2, help_text="In pounds a night."
     )
 
-    def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, units: UnitQuerySet, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset, self.fields["unit"].free = _units(units)
+        unit_field = field_of(self, "unit", UnitChoiceField)
+        unit_field.queryset, unit_field.free = _units(units)
 
 
 class MoveForm(StayTermsForm):
@@ -286,10 +288,10 @@ class HouseIssueForm(forms.ModelForm):
         self, *args: Any, properties: QuerySet[Property], residents: QuerySet[Client], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["property"].queryset = properties
-        self.fields["unit"].queryset = Unit.objects.filter(property__in=properties).select_related(
-            "property"
-        )
-        self.fields["resident"].queryset = residents
-        self.fields["dealt_with_by"].queryset = key_worker_choices()
-        self.fields["dealt_with_by"].label_from_instance = staff_label
+        choices_of(self, "property").queryset = properties
+        choices_of(self, "unit").queryset = Unit.objects.filter(
+            property__in=properties
+        ).select_related("property")
+        choices_of(self, "resident").queryset = residents
+        choices_of(self, "dealt_with_by").queryset = key_worker_choices()
+        label_choices(self, "dealt_with_by", staff_label)

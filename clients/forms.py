@@ -11,6 +11,7 @@ from clients.models import (
     PERSON_FIELDS,
     Agency,
     Client,
+    ClientStatus,
     GoalStatus,
     HealthAccess,
     Referral,
@@ -18,7 +19,7 @@ from clients.models import (
     SupportPlan,
     key_worker_choices,
 )
-from mars.forms import DateInput
+from mars.forms import DateInput, choices_of, label_choices
 
 
 class ClientForm(forms.ModelForm):
@@ -46,8 +47,8 @@ class ClientForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["key_worker"].queryset = key_worker_choices()
-        self.fields["key_worker"].label_from_instance = lambda u: u.get_full_name() or u.username
+        choices_of(self, "key_worker").queryset = key_worker_choices()
+        label_choices(self, "key_worker", lambda u: u.get_full_name() or u.username)
         if self.instance.pk and not self.is_bound:
             self.initial["aliases"] = "\n".join(a.name for a in self.instance.aliases.all())
 
@@ -74,9 +75,7 @@ class ClientSearchForm(forms.Form):
         label="Search",
         help_text="Name, known-as, alias, reference (MARS-000123) or date of birth (31/12/1985).",
     )
-    status = forms.ChoiceField(
-        required=False, choices=[("", "Any status"), *Client._meta.get_field("status").choices]
-    )
+    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *ClientStatus.choices])
     key_worker = forms.ModelChoiceField(
         required=False, queryset=key_worker_choices(), empty_label="Any key worker"
     )
@@ -86,7 +85,7 @@ class ClientSearchForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["key_worker"].label_from_instance = lambda u: u.get_full_name() or u.username
+        label_choices(self, "key_worker", lambda u: u.get_full_name() or u.username)
 
 
 class MergeChooseForm(forms.Form):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from accommodation.models import HouseIssue, Property, PropertyType
 from funds.models import DocumentKind, Fund, FundKind, PaymentMethod, PaymentRequest
 from mars.dates import financial_year, financial_year_bounds
-from mars.forms import DateInput
+from mars.forms import DateInput, choices_of
 
 MONEY_WIDGET = {"inputmode": "decimal", "step": "0.01", "min": "0"}
 
@@ -46,7 +46,7 @@ class FundForm(forms.ModelForm):
         self.fields["year"].widget.attrs.update({"min": "2000", "max": "2100"})
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("kind") != FundKind.HARDSHIP:
             for name in ("hardship_largest_payment", "hardship_most_payments"):
                 if data.get(name) is not None:
@@ -80,9 +80,9 @@ class RequestForm(forms.ModelForm):
         if property_spend:
             funds = funds.filter(kind=FundKind.PROPERTY)
             houses = Property.objects.filter(type=PropertyType.MARS_HOUSE, active=True)
-            self.fields["house"].queryset = houses
+            choices_of(self, "house").queryset = houses
             self.fields["house"].required = True
-            self.fields["issue"].queryset = HouseIssue.objects.filter(property__in=houses)
+            choices_of(self, "issue").queryset = HouseIssue.objects.filter(property__in=houses)
             self.fields["issue"].label = "Repair or issue (optional)"
             if houses.count() == 1:
                 self.fields["house"].initial = houses.get()
@@ -90,7 +90,7 @@ class RequestForm(forms.ModelForm):
             funds = funds.exclude(kind=FundKind.PROPERTY)
             del self.fields["house"]
             del self.fields["issue"]
-        self.fields["fund"].queryset = funds.order_by("year", "name")
+        choices_of(self, "fund").queryset = funds.order_by("year", "name")
         if not self.is_bound and not self.instance.pk and funds.count() == 1:
             self.fields["fund"].initial = funds.get()
 
@@ -168,7 +168,7 @@ class ExportForm(forms.Form):
         self.fields["paid_to"].initial = today
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         first: date | None = data.get("paid_from")
         last: date | None = data.get("paid_to")
         if first and last and last < first:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from decimal import Decimal
+from typing import TypedDict
 
 from django.conf import settings
 from django.core.files.storage import Storage, storages
@@ -22,7 +23,14 @@ from funds.uploads import size_label
 from mars.dates import financial_year, financial_year_bounds, financial_year_label
 
 USER = settings.AUTH_USER_MODEL
-MONEY = {"max_digits": 10, "decimal_places": 2}
+
+
+class MoneyDigits(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
+MONEY: MoneyDigits = {"max_digits": 10, "decimal_places": 2}
 ZERO = Decimal("0.00")
 
 
@@ -172,7 +180,9 @@ class Fund(models.Model):
 
     def totals(self) -> dict[str, Decimal]:
         """Waiting, committed, paid and remaining, read fresh from the database."""
-        row = Fund.objects.with_totals().values("waiting", "committed", "paid").get(pk=self.pk)
+        totals = Fund.objects.with_totals()
+        # The checker cannot see with_totals()'s annotations.
+        row = totals.values("waiting", "committed", "paid").get(pk=self.pk)  # type: ignore[misc]
         return {**row, "remaining": self.budget - row["committed"] - row["paid"]}
 
 

@@ -1,4 +1,7 @@
-from typing import Any
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
@@ -38,3 +41,26 @@ class TimeInput(forms.TimeInput):
 
 def staff_label(user: Any) -> str:
     return user.get_full_name() or user.username
+
+
+F = TypeVar("F", bound=forms.Field)
+
+
+def field_of(form: forms.BaseForm, name: str, kind: type[F]) -> F:
+    """A form's field as the kind it is (a form's fields are typed as any Field)."""
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"{name} is a {type(field).__name__}, not a {kind.__name__}")
+    return field
+
+
+def choices_of(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """A form's model choice field (one or many), to set what it offers."""
+    return field_of(form, name, forms.ModelChoiceField)
+
+
+def label_choices(form: forms.BaseForm, name: str, label: Callable[[Any], str]) -> None:
+    """Label each choice of a model choice field with `label`."""
+    # Django reads label_from_instance for each choice; setting it on the one field is simpler
+    # than a field class for each way of labelling.
+    choices_of(form, name).label_from_instance = label  # type: ignore[method-assign,assignment]

@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from clients.models import Agency, SupportNeed, key_worker_choices
-from mars.forms import DateInput, DateTimeInput, TimeInput, staff_label
+from mars.forms import DateInput, DateTimeInput, TimeInput, choices_of, label_choices, staff_label
 from outreach.models import (
     Contact,
     CountedPerson,
@@ -59,9 +59,9 @@ class SessionForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = key_worker_choices()
-        self.fields["staff"].label_from_instance = staff_label
-        self.fields["partners"].queryset = Agency.objects.filter(active=True)
+        choices_of(self, "staff").queryset = key_worker_choices()
+        label_choices(self, "staff", staff_label)
+        choices_of(self, "partners").queryset = Agency.objects.filter(active=True)
         self.fields["partners"].required = False
 
 
@@ -116,9 +116,9 @@ class ContactForm(forms.ModelForm):
         self.fields["verification"].required = False
         _no_blank(self.fields["engagement"])
         _no_blank(self.fields["kind"])
-        self.fields["hotspot"].queryset = Hotspot.objects.filter(active=True)
+        choices_of(self, "hotspot").queryset = Hotspot.objects.filter(active=True)
         today = timezone.localdate()
-        self.fields["session"].queryset = OutreachSession.objects.filter(
+        choices_of(self, "session").queryset = OutreachSession.objects.filter(
             date__gte=today - timedelta(days=7)
         )
         self.fields["latitude"].help_text = "Filled in by “Use my location”, or leave empty."
@@ -158,7 +158,7 @@ class ReportForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["hotspot"].queryset = Hotspot.objects.filter(active=True)
+        choices_of(self, "hotspot").queryset = Hotspot.objects.filter(active=True)
 
 
 class AttemptForm(forms.Form):
@@ -175,9 +175,9 @@ class AttemptForm(forms.Form):
     def __init__(self, *args: Any, contacts: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         since = timezone.localdate() - timedelta(days=7)
-        self.fields["session"].queryset = OutreachSession.objects.filter(date__gte=since)
+        choices_of(self, "session").queryset = OutreachSession.objects.filter(date__gte=since)
         if contacts is not None:
-            self.fields["found_contact"].queryset = contacts
+            choices_of(self, "found_contact").queryset = contacts
 
 
 class AllocateForm(forms.Form):
@@ -185,7 +185,7 @@ class AllocateForm(forms.Form):
 
     def __init__(self, *args: Any, sessions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["session"].queryset = sessions
+        choices_of(self, "session").queryset = sessions
 
 
 class OutcomeForm(forms.Form):
@@ -216,8 +216,8 @@ class InterventionForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["worker"].queryset = key_worker_choices()
-        self.fields["worker"].label_from_instance = staff_label
+        choices_of(self, "worker").queryset = key_worker_choices()
+        label_choices(self, "worker", staff_label)
         self.fields["worker"].required = False
         self.fields["worker"].help_text = "Leave empty for yourself."
 
