@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from django.db import models
 from django.http import HttpRequest
 
 from clients import services
-from clients.models import Agency, Client
+from clients.models import Agency, Client, ClientQuerySet
 from mars.access import AnyUser, can, get_visible, perm, visible
 
 
-def visible_clients(user: AnyUser) -> models.QuerySet[Client]:
+def visible_clients(user: AnyUser) -> ClientQuerySet:
     """People the user may see, merged duplicates left out."""
     return visible(user, Client.objects.all()).active()
 

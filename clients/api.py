@@ -24,7 +24,7 @@ from clients.models import (
     SupportNeed,
     SupportPlan,
 )
-from mars.api import ScopedViewSet, refusals_as_validation_errors
+from mars.api import ScopedClientMixin, ScopedViewSet, refusals_as_validation_errors
 from mars.people import alerts_of, with_alerts
 
 
@@ -94,8 +94,9 @@ class ClientSerializer(serializers.ModelSerializer):
             except services.PossibleDuplicates as duplicates:
                 raise ValidationError(
                     {
+                        # DRF sends whatever JSON it is given (its stubs expect text only).
                         "possible_duplicates": [
-                            {"id": c.pk, "reference": c.reference, "name": c.full_name}
+                            {"id": c.pk, "reference": c.reference, "name": c.full_name}  # type: ignore[dict-item]
                             for c in duplicates.candidates
                         ],
                         "detail": str(duplicates),
@@ -155,18 +156,11 @@ def _client_field() -> serializers.PrimaryKeyRelatedField:
     return serializers.PrimaryKeyRelatedField(queryset=Client.objects.none())
 
 
-class ClientRecordSerializer(serializers.ModelSerializer):
+class ClientRecordSerializer(ScopedClientMixin, serializers.ModelSerializer):
     """A record about a person: the person must be one the user may see, and not merged."""
 
-    def get_fields(self) -> dict[str, Any]:
-        fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None and "client" in fields:
-            fields["client"].queryset = visible_clients(request.user)
-        return fields
-
     def create(self, validated_data: dict[str, Any]) -> Any:
-        return self.update(self.Meta.model(), validated_data)
+        return self.update(self.Meta.model(), validated_data)  # type: ignore[misc]  # subclasses set Meta.model
 
     def update(self, instance: Any, validated_data: dict[str, Any]) -> Any:
         for name, value in validated_data.items():

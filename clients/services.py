@@ -9,7 +9,6 @@ from datetime import date
 from difflib import SequenceMatcher
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.functions import Upper
@@ -24,9 +23,10 @@ from clients.models import (
     SupportGoal,
     SupportPlan,
 )
-from mars.records import Refusal
+from mars.access import AnyUser
+from mars.records import Refusal, acting, note_change
 
-User = AbstractBaseUser
+User = AnyUser
 
 # Names at least this alike (0..1, difflib's ratio) with the same date of birth may be one person.
 SIMILAR_NAME_RATIO = 0.75
@@ -278,8 +278,7 @@ def merge_clients(duplicate: Client, survivor: Client, *, by: User | None) -> Me
             continue
         for obj in model._default_manager.select_for_update().filter(**{name: duplicate}):
             setattr(obj, name, survivor)
-            obj._history_user = by
-            obj._change_reason = reason
+            note_change(obj, by=by, reason=reason)
             try:
                 with transaction.atomic():
                     obj.save(update_fields=[name])
@@ -299,9 +298,10 @@ def merge_clients(duplicate: Client, survivor: Client, *, by: User | None) -> Me
         if not getattr(survivor, name) and getattr(duplicate, name):
             setattr(survivor, name, getattr(duplicate, name))
     survivor.support_needs = sorted(set(survivor.support_needs) | set(duplicate.support_needs))
-    survivor._history_user = by  # type: ignore[attr-defined]
-    survivor._change_reason = (
-        f"{duplicate.reference} ({duplicate.full_name}) merged into this record"  # type: ignore[attr-defined]
+    note_change(
+        survivor,
+        by=by,
+        reason=f"{duplicate.reference} ({duplicate.full_name}) merged into this record",
     )
     survivor.save()
     _set_aliases(survivor, new_aliases, by=by)
@@ -343,9 +343,9 @@ def save_person_record(
     """
     lock_unmerged_person(record.client_id)
     if record.pk is None:
-        record.created_by = by if by is not None and by.is_authenticated else None  # type: ignore[assignment]
+        record.created_by = acting(by)
     record.full_clean(exclude=["created_by"])
-    record._history_user = by  # type: ignore[attr-defined]
+    note_change(record, by=by)
     record.save()
     return record
 

@@ -38,6 +38,7 @@ from clients.models import (
 )
 from mars import access
 from mars.history import history_entries
+from mars.pages import HtmxHttpRequest
 from mars.people import with_alerts
 from mars.person_page import sections_for
 from mars.registry import Part
@@ -58,7 +59,7 @@ def _client_or_redirect(
 
 
 @login_required
-def client_list(request: HttpRequest) -> HttpResponse:
+def client_list(request: HtmxHttpRequest) -> HttpResponse:
     access.require(request.user, access.perm(Client, "view"))
     form = ClientSearchForm(request.GET or None)
     people = with_alerts(
@@ -341,7 +342,7 @@ def _simple_record_form(
         except services.ClientError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"{record._meta.verbose_name.capitalize()} saved.")
+            messages.success(request, f"{str(record._meta.verbose_name).capitalize()} saved.")
             return redirect(record)
     return _form_page(request, form, client, title)
 
@@ -477,7 +478,7 @@ def home_people(request: HttpRequest) -> Part | None:
         "clients/_home_people.html",
         {
             "caseload": with_alerts(
-                people.filter(key_worker=user).order_by("last_name", "first_name")
+                people.filter(key_worker_id=user.pk).order_by("last_name", "first_name")
             )[:50],
             "recently_added": with_alerts(people.order_by("-created_at"))[:8],
         },

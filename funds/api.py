@@ -167,7 +167,8 @@ class PaymentRequestSerializer(ServiceSerializer):
         ]
 
     def _checks(self, record: PaymentRequest) -> services.Checks:
-        cache = self.context.setdefault("checks", {})
+        # DRF's context is a dict (typed as a Mapping): the checks are worked out once a response.
+        cache = self.context.setdefault("checks", {})  # type: ignore[attr-defined]
         if record.pk not in cache:
             cache[record.pk] = services.check_rules(record)
         return cache[record.pk]

@@ -132,7 +132,7 @@ def load(today: date, users: dict[str, User]) -> dict[str, int]:
     # People take turns, so nobody nears a fund's limit per person or the hardship rules.
     turns = itertools.cycle(people)
 
-    def ask(kind: str, by: User, *, amount: Decimal | None = None, **fields: Any) -> Any:
+    def ask(kind: FundKind, by: User, *, amount: Decimal | None = None, **fields: Any) -> Any:
         payee, purpose, low, high = rng.choice(SPEND[kind])
         property_spend = kind == FundKind.PROPERTY
         request = PaymentRequest(

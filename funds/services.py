@@ -120,7 +120,10 @@ def request_payment(request: PaymentRequest, *, by: AnyUser) -> PaymentRequest:
     today = timezone.localdate()
     new = request.pk is None
     if new:
-        request.requested_by = acting(by)
+        requester = acting(by)
+        if requester is None:
+            raise FundsError("Money is asked for by a signed-in member of staff.")
+        request.requested_by = requester
         request.requested_at = timezone.now()
         request.status = RequestStatus.REQUESTED
     else:

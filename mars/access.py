@@ -13,14 +13,14 @@ from typing import Any, TypeVar
 
 from django.apps import apps
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import Http404
 
 M = TypeVar("M", bound=models.Model)
 QS = TypeVar("QS", bound=models.QuerySet[Any])
-AnyUser = AbstractBaseUser | AnonymousUser
+AnyUser = User | AnonymousUser
 
 
 def perm(model: type[models.Model], action: str) -> str:
@@ -79,7 +79,7 @@ def get_visible(user: AnyUser, model: type[M], pk: object, *, write: bool = Fals
     """
     try:
         obj = visible(user, model._default_manager.all()).get(pk=pk)
-    except (model.DoesNotExist, ValueError, TypeError) as error:
+    except (ObjectDoesNotExist, ValueError, TypeError) as error:
         raise Http404 from error
     if write:
         require(user, perm(model, "change"))

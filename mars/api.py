@@ -81,7 +81,7 @@ class ServiceSerializer(ScopedClientMixin, serializers.ModelSerializer):
         raise NotImplementedError
 
     def create(self, validated_data: dict[str, Any]) -> Any:
-        return self.save_with(self.Meta.model(), validated_data)  # type: ignore[attr-defined]
+        return self.save_with(self.Meta.model(), validated_data)  # type: ignore[attr-defined,misc]  # subclasses set Meta.model
 
     def update(self, instance: Any, validated_data: dict[str, Any]) -> Any:
         return self.save_with(instance, validated_data)

@@ -41,16 +41,16 @@ class _Display:
         self._related: dict[tuple[type[models.Model], Any], str] = {}
 
     def __call__(self, model: type[models.Model], name: str, value: Any) -> str:
-        model_field = model._meta.get_field(name)
+        model_field = _field(model, name)
         if value is None or value == "" or value == []:
             return EMPTY
         if model_field.many_to_many:
-            target = model_field.related_model
+            target = _target(model_field)
             column = target._meta.model_name
             ids = [row[column] if isinstance(row, dict) else row for row in value]
             return ", ".join(sorted(self._related_name(target, pk) for pk in ids)) or EMPTY
         if model_field.is_relation:
-            return self._related_name(model_field.related_model, value)
+            return self._related_name(_target(model_field), value)
         if isinstance(model_field, ArrayField):
             labels = dict(model_field.base_field.flatchoices)
             return ", ".join(str(labels.get(item, item)) for item in value)
@@ -134,16 +134,31 @@ def _entry(label: str, record: Any, previous: Any, display: _Display) -> History
     )
 
 
-def _attname(model: type[models.Model], name: str) -> str:
+def _field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    """A field the model itself holds (history records only those, never reverse relations)."""
     model_field = model._meta.get_field(name)
+    if not isinstance(model_field, models.Field):
+        raise LookupError(f"{model.__name__}.{name} is not a field of its own")
+    return model_field
+
+
+def _target(model_field: models.Field[Any, Any]) -> type[models.Model]:
+    target = model_field.related_model
+    if not isinstance(target, type):
+        raise LookupError(f"{model_field.name} relates to no model")
+    return target
+
+
+def _attname(model: type[models.Model], name: str) -> str:
+    model_field = _field(model, name)
     return name if model_field.many_to_many else model_field.attname
 
 
 def _value(record: Any, model: type[models.Model], name: str) -> Any:
-    model_field = model._meta.get_field(name)
+    model_field = _field(model, name)
     if model_field.many_to_many:
         return [
-            getattr(row, model_field.related_model._meta.model_name + "_id")
+            getattr(row, f"{_target(model_field)._meta.model_name}_id")
             for row in getattr(record, name).all()
         ]
     return getattr(record, model_field.attname)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -12,7 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from mars.access import AnyUser
-from mars.models import Notification
+from mars.models import Notification, NotificationQuerySet
 from mars.roles import Role
 
 
@@ -52,7 +53,7 @@ def notify(
         )
         if new:
             created.append(notification)
-            transaction.on_commit(lambda pk=notification.pk: _email_later(pk))
+            transaction.on_commit(partial(_email_later, notification.pk))
     return created
 
 
@@ -77,7 +78,7 @@ def mark_all_read(*, by: AnyUser) -> int:
     )
 
 
-def mine(user: AnyUser) -> QuerySet[Notification]:
+def mine(user: AnyUser) -> NotificationQuerySet:
     """A user's own notifications: nobody sees another's."""
     if not user.is_authenticated:
         return Notification.objects.none()

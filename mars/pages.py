@@ -10,11 +10,18 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django_htmx.middleware import HtmxDetails
 
 from mars import access
 from mars.history import history_entries
 
 PAGE_SIZE = 25
+
+
+class HtmxHttpRequest(HttpRequest):
+    """A request through django-htmx's middleware, which says whether htmx sent it."""
+
+    htmx: HtmxDetails
 
 
 def history_of(obj: Any, *extra: tuple[str, Any]) -> list[Any]:
@@ -93,9 +100,10 @@ def service_form(
     done(result)."""
     valid = [form.is_valid(), *(formset.is_valid() for formset in formsets)]
     if request.method == "POST" and all(valid):
+        caught: tuple[type[Exception], ...] = (*refusals, ValidationError)
         try:
             result = run(form.cleaned_data)
-        except (*refusals, ValidationError) as error:
+        except caught as error:
             refusal_into_form(form, error)
         else:
             messages.success(request, message)

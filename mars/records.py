@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import TypeVar
 
+from django.contrib.auth.models import User
 from django.db import models
 
 from mars.access import AnyUser
@@ -22,9 +23,17 @@ class Refusal(Exception):
         self.field = field
 
 
-def acting(by: AnyUser | None) -> Any:
+def acting(by: AnyUser | None) -> User | None:
     """The signed-in user behind a change, or None (a command, an anonymous request)."""
-    return by if by is not None and by.is_authenticated else None
+    return by if isinstance(by, User) and by.is_authenticated else None
+
+
+def note_change(record: models.Model, *, by: AnyUser | None, reason: str = "") -> None:
+    """Say who (and why) for the record's next save, as its history will show."""
+    # simple-history reads these two attributes from the instance when it is saved.
+    record._history_user = acting(by)  # type: ignore[attr-defined]
+    if reason:
+        record._change_reason = reason  # type: ignore[attr-defined]
 
 
 def save_record(
@@ -32,8 +41,6 @@ def save_record(
 ) -> M:
     """Validate the record (fields and constraints), save it, note who and why in its history."""
     record.full_clean(exclude=list(exclude))
-    record._history_user = acting(by)  # type: ignore[attr-defined]
-    if reason:
-        record._change_reason = reason  # type: ignore[attr-defined]
+    note_change(record, by=by, reason=reason)
     record.save()
     return record

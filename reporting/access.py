@@ -29,7 +29,7 @@ def visible_report_runs(user: AnyUser) -> ReportRunQuerySet:
     return runs.none()
 
 
-def get_report_run(user: AnyUser, pk: object, *, write: bool = False) -> ReportRun:
+def get_report_run(user: AnyUser, pk: int | str, *, write: bool = False) -> ReportRun:
     """One run: 404 if the user may not see it; 403 if write is asked and they may not change it."""
     try:
         run = visible_report_runs(user).get(pk=pk)

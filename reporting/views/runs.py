@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from mars import access
-from mars.pages import PAGE_SIZE, history_of, refusal_into_form
+from mars.pages import PAGE_SIZE, HtmxHttpRequest, history_of, refusal_into_form
 from mars.registry import Part
 from reporting import documents, services
 from reporting.access import can_see_dashboard, get_report_run, visible_report_runs
@@ -67,12 +67,12 @@ def _run_context(request: HttpRequest, run: Any) -> dict[str, Any]:
 
 
 @login_required
-def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def run_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """A run: its progress while it is made (the status part polls), then its figures, files,
     commentary and publishing, and its history."""
     run = get_report_run(request.user, pk)
     context = _run_context(request, run)
-    if request.htmx and request.GET.get("part") == "status":  # type: ignore[attr-defined]
+    if request.htmx and request.GET.get("part") == "status":
         response = render(request, "reporting/_run_status.html", context)
         if run.is_finished:
             # The rest of the page (figures, files, publishing) changes too: load it whole.
