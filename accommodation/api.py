@@ -18,15 +18,18 @@ from accommodation import figures, services
 from accommodation.access import can_decide_a2a
 from accommodation.models import (
     A2AReferral,
+    A2AReferralQuerySet,
     EndReason,
     HouseIssue,
     MarsHouseReferral,
     Placement,
+    PlacementQuerySet,
     Property,
     PropertyType,
     Provider,
     Unavailability,
     Unit,
+    UnitQuerySet,
 )
 from clients.access import visible_clients
 from mars import access
@@ -71,7 +74,9 @@ class PropertySerializer(AccommodationSerializer):
         write_only=True,
         help_text="Names of units to add; a new property with none gets one, Whole property.",
     )
-    unit_ids = serializers.PrimaryKeyRelatedField(source="units", many=True, read_only=True)
+    unit_ids: serializers.PrimaryKeyRelatedField[Unit] = serializers.PrimaryKeyRelatedField(
+        source="units", many=True, read_only=True
+    )
 
     class Meta:
         model = Property
@@ -182,7 +187,9 @@ class ReasonSerializer(serializers.Serializer):
 
 
 class PlacementSerializer(AccommodationSerializer):
-    property = serializers.PrimaryKeyRelatedField(source="unit.property", read_only=True)
+    property: serializers.PrimaryKeyRelatedField[Property] = serializers.PrimaryKeyRelatedField(
+        source="unit.property", read_only=True
+    )
     property_type = serializers.ChoiceField(
         source="unit.property.type", choices=PropertyType.choices, read_only=True
     )
@@ -365,8 +372,9 @@ class UnitViewSet(ScopedViewSet):
     serializer_class = UnitSerializer
     filterset_fields = ["property", "active", "kind"]
 
-    def get_queryset(self) -> models.QuerySet[Unit]:
-        return super().get_queryset().with_free_on(timezone.localdate())  # type: ignore[attr-defined]
+    def get_queryset(self) -> UnitQuerySet:
+        units = access.visible(self.request.user, Unit.objects.all())
+        return units.with_free_on(timezone.localdate())
 
 
 class UnavailabilityViewSet(ScopedViewSet):
@@ -383,8 +391,9 @@ class A2AReferralViewSet(RecordActionsMixin, ScopedViewSet):
     serializer_class = A2AReferralSerializer
     filterset_fields = ["client", "status", "priority", "requested_type"]
 
-    def get_queryset(self) -> models.QuerySet[A2AReferral]:
-        return super().get_queryset().queue_order()
+    def get_queryset(self) -> A2AReferralQuerySet:
+        referrals = access.visible(self.request.user, A2AReferral.objects.all())
+        return referrals.queue_order()
 
     @extend_schema(request=PrioritySerializer, responses=A2AReferralSerializer)
     @action(detail=True, methods=["post"], permission_classes=[PanelPermission])
@@ -428,8 +437,9 @@ class PlacementViewSet(RecordActionsMixin, ScopedViewSet):
     serializer_class = PlacementSerializer
     filterset_fields = ["client", "unit", "unit__property", "end_reason"]
 
-    def get_queryset(self) -> models.QuerySet[Placement]:
-        queryset = super().get_queryset().select_related("unit__property")
+    def get_queryset(self) -> PlacementQuerySet:
+        placements = access.visible(self.request.user, Placement.objects.all())
+        queryset = placements.select_related("unit__property")
         if self.request.query_params.get("current") in ("1", "true"):
             queryset = queryset.current()
         return queryset

@@ -17,6 +17,7 @@ from accommodation.models import (
     HouseIssue,
     IssueKind,
     MarsHouseReferral,
+    Placement,
     Property,
     PropertyType,
     Provider,
@@ -78,10 +79,26 @@ def load(today: date, users: dict[str, User], agencies: dict[str, Agency]) -> di
     def ago(days: int) -> date:
         return today - timedelta(days=days)
 
-    def place(name: str, unit: Unit, start: date, **extra: object):  # type: ignore[no-untyped-def]
-        return services.place_client(people[name], unit, start=start, by=coordinator, **extra)
+    def place(
+        name: str,
+        unit: Unit,
+        start: date,
+        *,
+        planned_end: date | None = None,
+        nightly_cost: Decimal | None = None,
+        referral: A2AReferral | None = None,
+    ) -> Placement:
+        return services.place_client(
+            people[name],
+            unit,
+            start=start,
+            planned_end=planned_end,
+            nightly_cost=nightly_cost,
+            referral=referral,
+            by=coordinator,
+        )
 
-    def leave(placement, end: date, reason: str, destination: str = "") -> None:  # type: ignore[no-untyped-def]
+    def leave(placement: Placement, end: date, reason: str, destination: str = "") -> None:
         services.end_placement(
             placement, end=end, reason=reason, destination=destination, by=coordinator
         )
@@ -212,7 +229,7 @@ def _mars_house(
     def ago(days: int) -> date:
         return today - timedelta(days=days)
 
-    def signed_up(name: str, room: Unit, received: int, licence: int) -> object:
+    def signed_up(name: str, room: Unit, received: int, licence: int) -> Placement:
         referral = services.receive_mars_house_referral(
             MarsHouseReferral(
                 client=people[name],

@@ -12,10 +12,12 @@ from django.db.models import Max, Prefetch, QuerySet
 from accommodation.models import (
     EndReason,
     Placement,
+    PlacementQuerySet,
     Property,
     PropertyType,
     Unavailability,
     Unit,
+    UnitQuerySet,
 )
 from mars.dates import add_months, month_bounds
 from mars.numbers import percent
@@ -34,7 +36,7 @@ class Board:
     unavailable: list[tuple[Unit, Unavailability]]
 
 
-def board(units: QuerySet[Unit], placements: QuerySet[Placement], today: date) -> Board:
+def board(units: UnitQuerySet, placements: PlacementQuerySet, today: date) -> Board:
     """Units free today, placements planned to end within 14 days, units out of use today."""
     free = list(
         units.free_on(today).select_related("property__provider").order_by("property__name", "name")
@@ -124,25 +126,31 @@ def void_report(units: QuerySet[Unit], month: date, today: date) -> VoidReport:
     rooms: list[RoomMonth] = []
     if last < first:
         return VoidReport(month=first, rooms=[], days=0)
-    units = units.select_related("property").prefetch_related(
-        Prefetch(
-            "placements",
-            queryset=Placement.objects.overlapping(first, last + timedelta(days=1)),
-            to_attr="month_placements",
-        ),
-        Prefetch(
-            "unavailable_periods",
-            queryset=Unavailability.objects.overlapping(first, last + timedelta(days=1)),
-            to_attr="month_periods",
-        ),
+    # One prefetch a call: the checker types the querysets of a call's prefetches as one.
+    units = (
+        units.select_related("property")
+        .prefetch_related(
+            Prefetch(
+                "placements",
+                queryset=Placement.objects.overlapping(first, last + timedelta(days=1)),
+                to_attr="month_placements",
+            )
+        )
+        .prefetch_related(
+            Prefetch(
+                "unavailable_periods",
+                queryset=Unavailability.objects.overlapping(first, last + timedelta(days=1)),
+                to_attr="month_periods",
+            )
+        )
     )
     days = (last - first).days + 1
     for unit in units.order_by("property__name", "name"):
         occupied: set[date] = set()
-        for p in unit.month_placements:  # type: ignore[attr-defined]
+        for p in unit.month_placements:  # type: ignore[attr-defined]  # Prefetch to_attr
             occupied |= _covered(p.start, p.end, first, last)
         out: set[date] = set()
-        for u in unit.month_periods:  # type: ignore[attr-defined]
+        for u in unit.month_periods:  # type: ignore[attr-defined]  # Prefetch to_attr
             out |= _covered(u.start, u.end, first, last)
         out -= occupied
         rooms.append(
@@ -163,7 +171,7 @@ class EmptyRoom:
     since: date | None  # None: nobody has been placed in it and it was never out of use
 
 
-def empty_rooms(units: QuerySet[Unit], today: date) -> list[EmptyRoom]:
+def empty_rooms(units: UnitQuerySet, today: date) -> list[EmptyRoom]:
     """Rooms empty and available today, and since when (the later of the last person leaving and
     the room coming back into use)."""
     free = (
@@ -182,12 +190,12 @@ def empty_rooms(units: QuerySet[Unit], today: date) -> list[EmptyRoom]:
     )
     rooms = []
     for unit in free:
-        dates = [d for d in (unit.last_left, back_in_use.get(unit.pk)) if d]  # type: ignore[attr-defined]
+        dates = [d for d in (unit.last_left, back_in_use.get(unit.pk)) if d]  # type: ignore[attr-defined]  # annotated above
         rooms.append(EmptyRoom(unit=unit, since=max(dates) if dates else None))
     return sorted(rooms, key=lambda r: (r.since or date.min, str(r.unit)))
 
 
-def mars_house_units() -> QuerySet[Unit]:
+def mars_house_units() -> UnitQuerySet:
     return Unit.objects.filter(property__type=PropertyType.MARS_HOUSE, active=True)
 
 
@@ -236,7 +244,7 @@ def outcome_at(start: date, end: date | None, end_reason: str, months: int, toda
     return SUSTAINED
 
 
-def tenancies(placements: QuerySet[Placement], today: date) -> list[Tenancy]:
+def tenancies(placements: PlacementQuerySet, today: date) -> list[Tenancy]:
     """Housing First tenancies, a move between Housing First homes kept as one tenancy."""
     rows = list(
         placements.housing_first()

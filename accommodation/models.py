@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Self, TypeVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -34,7 +35,7 @@ class PropertyType(models.TextChoices):
 
 
 # The status a person has while they live in a property of each type (see Client.status).
-STATUS_WHILE_PLACED = {
+STATUS_WHILE_PLACED: dict[str, ClientStatus] = {
     PropertyType.MARS_HOUSE: ClientStatus.MARS_HOUSE,
     PropertyType.HOUSING_FIRST: ClientStatus.SETTLED,
     PropertyType.PRIVATE_RENTED: ClientStatus.SETTLED,
@@ -157,18 +158,25 @@ class Unit(models.Model):
         return reverse("accommodation:unit_detail", args=[self.pk])
 
 
-class DateRangeQuerySet(models.QuerySet):  # type: ignore[type-arg]
+_Dated = TypeVar("_Dated", bound=models.Model)
+
+
+class DateRangeQuerySet(models.QuerySet[_Dated]):
     """Records that cover days from `start` up to (not including) `end`, open-ended when empty."""
 
-    def on(self, day: date):  # type: ignore[no-untyped-def]
+    def on(self, day: date) -> Self:
         return self.filter(Q(end__isnull=True) | Q(end__gt=day), start__lte=day)
 
-    def overlapping(self, start: date, end: date | None):  # type: ignore[no-untyped-def]
+    def overlapping(self, start: date, end: date | None) -> Self:
         """Those sharing at least one day with [start, end) (end None: open-ended)."""
         queryset = self.filter(Q(end__isnull=True) | Q(end__gt=start))
         if end is not None:
             queryset = queryset.filter(start__lt=end)
         return queryset
+
+
+class UnavailabilityQuerySet(DateRangeQuerySet["Unavailability"]):
+    """Periods units are out of use."""
 
 
 class Unavailability(models.Model):
@@ -185,7 +193,7 @@ class Unavailability(models.Model):
     )
     history = HistoricalRecords()
 
-    objects = DateRangeQuerySet.as_manager()
+    objects = UnavailabilityQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start"]
@@ -329,21 +337,21 @@ class EndReason(models.TextChoices):
 
 
 # The status a person has after a placement ends with nowhere else to go to.
-STATUS_AFTER = {
+STATUS_AFTER: dict[str, ClientStatus] = {
     EndReason.PLANNED_MOVE_ON: ClientStatus.SETTLED,
     EndReason.RECONNECTED: ClientStatus.RECONNECTED,
     EndReason.DECEASED: ClientStatus.DECEASED,
 }
 
 
-class PlacementQuerySet(DateRangeQuerySet):
-    def current(self, today: date | None = None):  # type: ignore[no-untyped-def]
+class PlacementQuerySet(DateRangeQuerySet["Placement"]):
+    def current(self, today: date | None = None) -> PlacementQuerySet:
         return self.on(today or timezone.localdate())
 
-    def in_types(self, *types: str):  # type: ignore[no-untyped-def]
+    def in_types(self, *types: str) -> PlacementQuerySet:
         return self.filter(unit__property__type__in=types)
 
-    def housing_first(self):  # type: ignore[no-untyped-def]
+    def housing_first(self) -> PlacementQuerySet:
         return self.in_types(PropertyType.HOUSING_FIRST)
 
 

@@ -33,7 +33,7 @@ from clients import services as client_services
 from clients.models import Client, ClientStatus
 from mars.access import AnyUser
 from mars.dates import uk_date
-from mars.records import Refusal, acting, save_record
+from mars.records import Refusal, acting, note_change, save_record
 from risk import services as risk_services
 
 
@@ -57,7 +57,10 @@ def save_provider(provider: Provider, *, by: AnyUser | None) -> Provider:
 def _free_key(name: str, exclude_pk: int | None) -> str:
     base = slugify(name)[:50] or "property"
     key, n = base, 1
-    while Property.objects.filter(key=key).exclude(pk=exclude_pk).exists():
+    others = Property.objects.all()
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    while others.filter(key=key).exists():
         n += 1
         key = f"{base}-{n}"
     return key
@@ -145,9 +148,10 @@ def refer_to_panel(referral: A2AReferral, *, by: AnyUser | None) -> A2AReferral:
         referral.status = ReferralStatus.SUBMITTED
         referral.priority = None
         if referral.referred_by_id is None:
-            if acting(by) is None:
+            referrer = acting(by)
+            if referrer is None:
                 raise AccommodationError("Say who made the referral.")
-            referral.referred_by = by  # type: ignore[assignment]
+            referral.referred_by = referrer
         live = A2AReferral.objects.filter(client_id=referral.client_id, status__in=LIVE).first()
         if live is not None:
             raise AccommodationError(
@@ -260,8 +264,7 @@ def follow_status(client: Client, *, by: AnyUser | None, reason: str) -> None:
     status = status_from_placements(client)
     if status is not None and status != client.status:
         client.status = status
-        client._history_user = acting(by)  # type: ignore[attr-defined]
-        client._change_reason = reason  # type: ignore[attr-defined]
+        note_change(client, by=by, reason=reason)
         client.save(update_fields=["status"])
 
 
@@ -269,21 +272,17 @@ def check_free(
     client: Client, unit: Unit, start: date, end: date | None, *, exclude_pk: int | None = None
 ) -> None:
     """Refuse a stay that would share a day with another of the unit or of the person."""
-    theirs = (
-        Placement.objects.filter(unit=unit).exclude(pk=exclude_pk).overlapping(start, end).first()
-    )
+    others = Placement.objects.all()
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    theirs = others.filter(unit=unit).overlapping(start, end).first()
     if theirs is not None:
         until = f" to {uk_date(theirs.end)}" if theirs.end else ""
         raise AccommodationError(
             f"{unit} is not free: {theirs.client.reference} is placed there from "
             f"{uk_date(theirs.start)}{until}."
         )
-    mine = (
-        Placement.objects.filter(client=client)
-        .exclude(pk=exclude_pk)
-        .overlapping(start, end)
-        .first()
-    )
+    mine = others.filter(client=client).overlapping(start, end).first()
     if mine is not None:
         raise AccommodationError(
             f"{client.display_name} already has a placement at {mine.unit} from "
@@ -607,7 +606,7 @@ def save_issue(issue: HouseIssue, *, by: AnyUser | None) -> HouseIssue:
 
     Rules: a unit named is in that house; a resolved issue says what was done.
     """
-    if issue.unit_id is not None and issue.unit.property_id != issue.property_id:
+    if issue.unit is not None and issue.unit.property_id != issue.property_id:
         raise AccommodationError("That unit is in another property.")
     if issue.resolved_on is not None and not issue.action_taken.strip():
         raise AccommodationError("Say what was done before marking the issue resolved.")

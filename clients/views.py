@@ -40,7 +40,7 @@ from mars import access
 from mars.history import history_entries
 from mars.pages import HtmxHttpRequest
 from mars.people import with_alerts
-from mars.person_page import sections_for
+from mars.person_page import actions_for, sections_for
 from mars.registry import Part
 from mars.timeline import timeline_for
 
@@ -81,9 +81,13 @@ def client_list(request: HtmxHttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
+        # Each person with the actions other apps start from a list (Log contact).
+        "rows": [
+            (person, [a for a in actions_for(person, request.user) if a.in_lists])
+            for person in page
+        ],
         "query": query.urlencode(),
         "can_add": access.can_add_for(request.user, Client),
-        "can_log_contact": access.can(request.user, "outreach.add_contact"),
     }
     template = "clients/_client_results.html" if request.htmx else "clients/client_list.html"
     return render(request, template, context)
@@ -138,8 +142,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history": history,
         "timeline": timeline_for(client, user),
         "sections": sections_for(client, user),
-        "can_log_contact": access.can(user, "outreach.add_contact"),
-        "can_add_intervention": access.can(user, "outreach.add_intervention"),
+        "actions": actions_for(client, user),
         "can_change": access.can_change(user, Client),
         "can_merge": can_merge_clients(user),
         "can_add_plan": access.can_add_for(user, SupportPlan),

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from django.db import models
 from django.db.models import Prefetch
+from django.utils.safestring import SafeString
 
 from mars.registry import Registry
 
@@ -22,6 +23,8 @@ class AlertSource:
     lookup: Callable[[str], Prefetch]
     # A person's alerts as the API shows them.
     read: Callable[[Any], list[dict[str, Any]]]
+    # A person's alerts as flags on a page (rendered HTML); compact in lists.
+    badges: Callable[[Any, bool], SafeString]
 
 
 alert_sources: Registry[AlertSource] = Registry("sources of alerts about a person")

@@ -121,7 +121,9 @@ class LinkSerializer(serializers.Serializer):
 
     def get_fields(self) -> dict[str, Any]:
         fields = super().get_fields()
-        fields["client"].queryset = visible_clients(self.context["request"].user)
+        client = fields["client"]
+        if isinstance(client, serializers.RelatedField):
+            client.queryset = visible_clients(self.context["request"].user)  # type: ignore[arg-type]  # stubs misread Manager in its type
         return fields
 
 
@@ -138,8 +140,9 @@ class AttemptSerializer(serializers.ModelSerializer):
     def get_fields(self) -> dict[str, Any]:
         fields = super().get_fields()
         request = self.context.get("request")
-        if request is not None:
-            fields["found_contact"].queryset = access.visible(request.user, Contact.objects.all())
+        found_contact = fields["found_contact"]
+        if request is not None and isinstance(found_contact, serializers.RelatedField):
+            found_contact.queryset = access.visible(request.user, Contact.objects.all())  # type: ignore[arg-type]  # stubs misread Manager in its type
         return fields
 
 

@@ -6,15 +6,16 @@ class OutreachConfig(AppConfig):
     verbose_name = "Outreach"
 
     def ready(self) -> None:
-        from mars import home, navigation, timeline
+        from mars import home, navigation, person_page, timeline
         from mars.api import router
-        from outreach import api, figures
+        from outreach import api, figures, person
         from outreach.access import can_see_contacts
         from outreach.timeline import entries_for
         from outreach.views import street
 
         api.register(router)
         timeline.providers.add(entries_for)
+        person_page.actions.add(person.actions)
         navigation.links.add(
             navigation.NavLink("Outreach", "outreach:home", can_see_contacts), order=20
         )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Literal, TypedDict
 
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
@@ -27,12 +28,33 @@ from outreach.models import (
     SwepOffer,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 RECENT_WINDOWS = (14, 28)
+
+
+class RoughSleeping(TypedDict):
+    """What seen_rough_sleeping adds to each person: their last sighting and their first."""
+
+    last_seen_at: datetime | None
+    last_location: str | None
+    last_hotspot: str | None
+    first_seen_at: datetime | None
+
+
+class SwepState(RoughSleeping):
+    """What swep_people adds besides: the state of the person's offer under the activation."""
+
+    offer_accepted: bool | None
+    offer_kind: str | None
+    offer_date: date | None
+    ever_accepted: bool
 
 
 def seen_rough_sleeping(
     people: models.QuerySet[Client], *, days: int, today: date | None = None
-) -> models.QuerySet[Client]:
+) -> models.QuerySet[WithAnnotations[Client, RoughSleeping]]:
     """People with a bedded-down contact in the last `days` local days (today included) who are
     not in accommodation, with their last sighting and the first time they were ever seen."""
     today = today or timezone.localdate()
@@ -78,7 +100,7 @@ def swep_window(activation: SevereWeatherActivation) -> date:
 
 def swep_people(
     activation: SevereWeatherActivation, people: models.QuerySet[Client]
-) -> models.QuerySet[Client]:
+) -> models.QuerySet[WithAnnotations[Client, SwepState]]:
     """Everyone seen rough sleeping in the 28 days up to the activation's latest day, with the
     state of their offer under this activation."""
     offers = SwepOffer.objects.filter(activation=activation, client=OuterRef("pk"))
@@ -127,7 +149,9 @@ class CountTotals:
     nationality_group: dict[str, int]
 
 
-GROUPS = {
+Group = Literal["gender", "age_band", "nationality_group"]
+
+GROUPS: dict[Group, type[models.TextChoices]] = {
     "gender": CountGender,
     "age_band": AgeBand,
     "nationality_group": NationalityGroup,

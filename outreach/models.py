@@ -57,7 +57,8 @@ class OutreachSession(models.Model):
     start_time = models.TimeField("start")
     end_time = models.TimeField("end", null=True, blank=True)
     area = models.CharField("area or route", max_length=200)
-    staff = models.ManyToManyField(USER, related_name="outreach_sessions")
+    # Named in full, not as USER: the type checker finds the users' model only from the setting.
+    staff = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="outreach_sessions")
     partners = models.ManyToManyField(
         Agency, blank=True, related_name="outreach_sessions", verbose_name="partners present"
     )
@@ -213,7 +214,7 @@ class Contact(models.Model):
         ]
 
     def __str__(self) -> str:
-        who = self.client.full_name if self.client_id else "Unidentified person"
+        who = self.client.full_name if self.client is not None else "Unidentified person"
         return f"{who}, {timezone.localtime(self.at):%d/%m/%Y %H:%M}"
 
     def get_absolute_url(self) -> str:

@@ -6,14 +6,14 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection, models, transaction
 from django.utils import timezone
 
 from clients import services as client_services
 from clients.models import Agency, Client
+from mars.access import AnyUser
 from mars.dates import local_date
-from mars.records import Refusal, acting, save_record
+from mars.records import Refusal, acting, note_change, save_record
 from outreach.models import (
     Contact,
     CountedPerson,
@@ -26,9 +26,6 @@ from outreach.models import (
     SevereWeatherActivation,
     SwepOffer,
 )
-
-# The acting user as views, the API and commands have it (services refuse or ignore anonymous).
-User = AbstractBaseUser | AnonymousUser
 
 
 class OutreachError(Refusal):
@@ -44,11 +41,14 @@ def _person(client_id: int | None) -> Client | None:
 # Sessions
 
 
-def todays_session(user: User, today: date | None = None) -> OutreachSession | None:
+def todays_session(user: AnyUser, today: date | None = None) -> OutreachSession | None:
     """The user's session today (the latest to start), if they are on one."""
+    worker = acting(user)
+    if worker is None:
+        return None
     today = today or timezone.localdate()
     return (
-        OutreachSession.objects.filter(date=today, staff=user)
+        OutreachSession.objects.filter(date=today, staff=worker)
         .order_by("-start_time", "-id")
         .first()
     )
@@ -60,7 +60,7 @@ def save_session(
     *,
     staff: Iterable[Any],
     partners: Iterable[Agency],
-    by: User | None,
+    by: AnyUser | None,
 ) -> OutreachSession:
     """Create or change an outreach session.
 
@@ -70,7 +70,7 @@ def save_session(
     if not staff:
         raise OutreachError("Choose who is on the session.")
     if session.pk is None:
-        session.created_by = acting(by)  # type: ignore[assignment]
+        session.created_by = acting(by)
     else:
         OutreachSession.objects.select_for_update().get(pk=session.pk)
     save_record(session, by=by, exclude=["created_by"])
@@ -83,7 +83,7 @@ def save_session(
 
 
 @transaction.atomic
-def log_contact(contact: Contact, *, by: User | None) -> Contact:
+def log_contact(contact: Contact, *, by: AnyUser | None) -> Contact:
     """Record a contact or a sighting (or correct one).
 
     Rules: a known person's record must not have been merged; someone unidentified is described;
@@ -101,14 +101,14 @@ def log_contact(contact: Contact, *, by: User | None) -> Contact:
         worker = acting(by)
         if worker is None:
             raise OutreachError("Say which worker made the contact.")
-        contact.worker = worker  # type: ignore[assignment]
+        contact.worker = worker
     if not contact.bedded_down:
         contact.verification = ""
     return save_record(contact, by=by)
 
 
 @transaction.atomic
-def link_contact(contact: Contact, client: Client, *, by: User | None) -> Contact:
+def link_contact(contact: Contact, client: Client, *, by: AnyUser | None) -> Contact:
     """Link an unidentified sighting to the person it turned out to be.
 
     Rules: only a sighting with no person yet can be linked (two workers linking it at once get
@@ -132,7 +132,7 @@ def identify_as_new_person(
     fields: dict[str, Any],
     *,
     aliases: Sequence[str] = (),
-    by: User | None,
+    by: AnyUser | None,
     confirmed_distinct: bool = False,
 ) -> Client:
     """Create a person's record from an unidentified sighting and link the sighting to it.
@@ -153,14 +153,14 @@ def identify_as_new_person(
 
 
 @transaction.atomic
-def save_report(report: PublicReport, *, by: User | None) -> PublicReport:
+def save_report(report: PublicReport, *, by: AnyUser | None) -> PublicReport:
     """Take in a report (or correct its details).
 
     Rules: the reporter's details are kept only with their consent; its status changes only
     through attempts, not-found and closing.
     """
     if report.pk is None:
-        report.created_by = acting(by)  # type: ignore[assignment]
+        report.created_by = acting(by)
         report.status = ReportStatus.OPEN
     else:
         before = PublicReport.objects.select_for_update().get(pk=report.pk)
@@ -183,7 +183,7 @@ def record_attempt(
     notes: str = "",
     session: OutreachSession | None = None,
     found_contact: Contact | None = None,
-    by: User,
+    by: AnyUser,
 ) -> ReportAttempt:
     """Record a go at finding the person a report is about.
 
@@ -203,7 +203,7 @@ def record_attempt(
         notes=notes,
         session=session,
         found=found_contact is not None,
-        by=by,
+        by=acting(by),
     )
     save_record(attempt, by=by)
     if found_contact is not None:
@@ -218,7 +218,7 @@ def record_attempt(
 
 
 @transaction.atomic
-def mark_not_found(report: PublicReport, *, outcome: str, by: User | None) -> PublicReport:
+def mark_not_found(report: PublicReport, *, outcome: str, by: AnyUser | None) -> PublicReport:
     """Stop searching: the person was not found after attempts.
 
     Rules: at least one attempt has been made; the outcome says what was done.
@@ -235,7 +235,7 @@ def mark_not_found(report: PublicReport, *, outcome: str, by: User | None) -> Pu
 
 
 @transaction.atomic
-def close_report(report: PublicReport, *, outcome: str, by: User | None) -> PublicReport:
+def close_report(report: PublicReport, *, outcome: str, by: AnyUser | None) -> PublicReport:
     """Close a report (after it was found or not found, or as a duplicate of another).
 
     Rules: a closed report stays closed; the outcome says why it was closed.
@@ -253,7 +253,7 @@ def close_report(report: PublicReport, *, outcome: str, by: User | None) -> Publ
 
 @transaction.atomic
 def allocate_report(
-    report: PublicReport, session: OutreachSession, *, by: User | None
+    report: PublicReport, session: OutreachSession, *, by: AnyUser | None
 ) -> PublicReport:
     """Give a report to a session to follow up.
 
@@ -276,7 +276,7 @@ def next_sessions(today: date | None = None) -> models.QuerySet[OutreachSession]
 
 
 @transaction.atomic
-def save_intervention(intervention: Intervention, *, by: User | None) -> Intervention:
+def save_intervention(intervention: Intervention, *, by: AnyUser | None) -> Intervention:
     """Open, change or close an intervention.
 
     Rules: the person's record must not have been merged; closing needs an outcome that fits
@@ -288,10 +288,10 @@ def save_intervention(intervention: Intervention, *, by: User | None) -> Interve
         if before.client_id != intervention.client_id:
             raise OutreachError("An intervention cannot be moved to another person.")
     else:
-        intervention.created_by = acting(by)  # type: ignore[assignment]
+        intervention.created_by = acting(by)
     _person(intervention.client_id)
     if intervention.worker_id is None:
-        intervention.worker = acting(by)  # type: ignore[assignment]
+        intervention.worker = acting(by)
     if not intervention.is_reconnection:
         intervention.destination = ""
         intervention.local_connection_verified_by = ""
@@ -307,7 +307,7 @@ _SWEP_LOCK = 0x5357_4550
 
 @transaction.atomic
 def save_swep_activation(
-    activation: SevereWeatherActivation, *, by: User | None
+    activation: SevereWeatherActivation, *, by: AnyUser | None
 ) -> SevereWeatherActivation:
     """Activate SWEP for a period, or change one (for example to stand it down early).
 
@@ -320,7 +320,7 @@ def save_swep_activation(
         activator = acting(by)
         if activator is None:
             raise OutreachError("Say who is activating SWEP.")
-        activation.activated_by = activator  # type: ignore[assignment]
+        activation.activated_by = activator
     activation.full_clean(exclude=["activated_by"])
     overlapping = SevereWeatherActivation.objects.filter(
         starts__lt=activation.ends, ends__gt=activation.starts
@@ -332,7 +332,7 @@ def save_swep_activation(
 
 
 @transaction.atomic
-def stand_down_swep(activation: SevereWeatherActivation, *, by: User | None) -> None:
+def stand_down_swep(activation: SevereWeatherActivation, *, by: AnyUser | None) -> None:
     """End an active SWEP now."""
     activation = SevereWeatherActivation.objects.select_for_update().get(pk=activation.pk)
     now = timezone.now()
@@ -343,7 +343,7 @@ def stand_down_swep(activation: SevereWeatherActivation, *, by: User | None) -> 
 
 
 @transaction.atomic
-def save_swep_offer(offer: SwepOffer, *, by: User | None) -> SwepOffer:
+def save_swep_offer(offer: SwepOffer, *, by: AnyUser | None) -> SwepOffer:
     """Record (or correct) an offer made to a person under SWEP.
 
     Rules: the offer is dated within the activation; a declined offer says why; the person's
@@ -351,7 +351,7 @@ def save_swep_offer(offer: SwepOffer, *, by: User | None) -> SwepOffer:
     """
     _person(offer.client_id)
     if offer.pk is None:
-        offer.made_by = acting(by)  # type: ignore[assignment]
+        offer.made_by = acting(by)
     activation = offer.activation
     first, last = local_date(activation.starts), local_date(activation.ends)
     if offer.offered_on and not first <= offer.offered_on <= last:
@@ -366,14 +366,14 @@ def save_swep_offer(offer: SwepOffer, *, by: User | None) -> SwepOffer:
 
 @transaction.atomic
 def save_count(
-    count: RoughSleepingCount, *, agencies: Iterable[Agency], by: User | None
+    count: RoughSleepingCount, *, agencies: Iterable[Agency], by: AnyUser | None
 ) -> RoughSleepingCount:
     """Record (or correct) the year's count or estimate.
 
     Rules: one per year, on a night in October or November, not in the future.
     """
     if count.pk is None:
-        count.created_by = acting(by)  # type: ignore[assignment]
+        count.created_by = acting(by)
     if (
         count.night
         and RoughSleepingCount.objects.filter(night__year=count.night.year)
@@ -387,7 +387,7 @@ def save_count(
 
 
 @transaction.atomic
-def save_counted_person(person: CountedPerson, *, by: User | None) -> CountedPerson:
+def save_counted_person(person: CountedPerson, *, by: AnyUser | None) -> CountedPerson:
     """Add (or correct) one person in the count.
 
     Rules: a known person is counted once per count, and their record must not have been merged.
@@ -405,7 +405,7 @@ def save_counted_person(person: CountedPerson, *, by: User | None) -> CountedPer
 
 
 @transaction.atomic
-def remove_counted_person(person: CountedPerson, *, by: User | None) -> None:
+def remove_counted_person(person: CountedPerson, *, by: AnyUser | None) -> None:
     """Take a person out of the count (entered twice, or not out that night)."""
-    person._history_user = acting(by)  # type: ignore[attr-defined]
+    note_change(person, by=by)
     person.delete()

@@ -10,6 +10,8 @@ from typing import Any, TypeVar
 
 from django.db import models
 from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 
 from risk.models import RiskAlert, RiskPlan
 
@@ -44,6 +46,11 @@ def alerts_of(client: Any) -> list[RiskAlert]:
         plans = list(_in_force().filter(client=client))
         setattr(client, ATTR, plans)
     return [alert for plan in plans for alert in plan.alerts.all()]
+
+
+def badges(client: Any, compact: bool = False) -> SafeString:
+    """The person's alerts as flags, wherever the person appears."""
+    return render_to_string("risk/_alerts.html", {"alerts": alerts_of(client), "compact": compact})
 
 
 def shown(client: Any) -> list[dict[str, Any]]:

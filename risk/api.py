@@ -29,6 +29,7 @@ from risk.models import (
     AlertKind,
     Area,
     AreaRating,
+    AssessmentQuerySet,
     Level,
     Meeting,
     MeetingAction,
@@ -187,8 +188,9 @@ class RiskAssessmentViewSet(ScopedViewSet):
     serializer_class = RiskAssessmentSerializer
     filterset_fields = ["client", "level"]
 
-    def get_queryset(self) -> models.QuerySet[RiskAssessment]:
-        queryset = super().get_queryset().prefetch_related("areas")
+    def get_queryset(self) -> AssessmentQuerySet:
+        assessments = access.visible(self.request.user, RiskAssessment.objects.all())
+        queryset = assessments.prefetch_related("areas")
         review = self.request.query_params.get("review")
         today = timezone.localdate()
         if review == "overdue":

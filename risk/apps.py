@@ -13,7 +13,9 @@ class RiskConfig(AppConfig):
         from risk.access import can_see_assessments
 
         api.register(router)
-        people.alert_sources.add(people.AlertSource(lookup=alerts.alerts_lookup, read=alerts.shown))
+        people.alert_sources.add(
+            people.AlertSource(lookup=alerts.alerts_lookup, read=alerts.shown, badges=alerts.badges)
+        )
         mars_timeline.providers.add(timeline.entries_for)
         person_page.providers.add(person.section, order=10)
         navigation.links.add(

@@ -42,10 +42,10 @@ def load(today: date, users: dict[str, User], agencies: dict[str, Agency]) -> di
     def ago(days: int) -> date:
         return today - timedelta(days=days)
 
-    def assess(name: str, days_ago: int, levels: dict[str, str], by: User, **notes: str) -> Any:
+    def assess(name: str, days_ago: int, levels: dict[Area, Level], by: User, **notes: str) -> Any:
         ratings = {
             area: {
-                "level": levels.get(area, LOW),
+                "level": levels.get(Area(area), LOW),
                 "notes": notes.get(area, ""),
                 "triggers": notes.get(f"{area}_triggers", ""),
             }
@@ -61,7 +61,7 @@ def load(today: date, users: dict[str, User], agencies: dict[str, Agency]) -> di
         assessment: Any,
         summary: str,
         actions: list[tuple[str, Any, int]],
-        alerts: list[tuple[str, str]],
+        alerts: list[tuple[AlertKind, str]],
         by: User,
     ) -> RiskPlan:
         return services.draft_plan(

@@ -368,7 +368,10 @@ class Meeting(models.Model):
     chair_other = models.CharField(
         "or chaired by", max_length=120, blank=True, help_text="If someone outside the team."
     )
-    staff = models.ManyToManyField(USER, blank=True, related_name="+", verbose_name="team present")
+    # Named in full, not as USER: the type checker finds the users' model only from the setting.
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name="team present"
+    )
     agencies = models.ManyToManyField(
         Agency, blank=True, related_name="meetings", verbose_name="agencies present"
     )

@@ -15,7 +15,7 @@ from clients.models import Agency, Client
 from mars import access
 from mars.access import AnyUser
 from mars.dates import add_months, uk_date
-from mars.records import Refusal, acting, save_record
+from mars.records import Refusal, acting, note_change, save_record
 from risk.models import (
     ActionStatus,
     Area,
@@ -71,8 +71,8 @@ def record_assessment(
     """
     _person(assessment.client_id)
     if assessment.pk is not None:
-        before = RiskAssessment.objects.select_for_update().get(pk=assessment.pk)
-        if before.client_id != assessment.client_id:
+        stored = RiskAssessment.objects.select_for_update().get(pk=assessment.pk)
+        if stored.client_id != assessment.client_id:
             raise RiskError("An assessment cannot be moved to another person.")
     _not_future(assessment.assessed_on, "assessed_on", "An assessment")
     missing = [label for area, label in Area.choices if not ratings.get(area, {}).get("level")]
@@ -95,9 +95,10 @@ def record_assessment(
         raise RiskError("The review is due after the assessment date.", field="review_due")
     assessment.review_due = review_due
     if assessment.assessor_id is None:
-        if acting(by) is None:
+        assessor = acting(by)
+        if assessor is None:
             raise RiskError("Say who made the assessment.", field="assessor")
-        assessment.assessor = by  # type: ignore[assignment]
+        assessment.assessor = assessor
     save_record(assessment, by=by)
     existing = {rating.area: rating for rating in assessment.areas.all()}
     for area in Area.values:
@@ -180,7 +181,7 @@ def _sync_rows(
         kept.add(row.pk)
     for pk, row in existing.items():
         if pk not in kept:
-            row._history_user = acting(by)
+            note_change(row, by=by)
             row.delete()
 
 
@@ -290,7 +291,9 @@ def _decidable(plan: RiskPlan, by: AnyUser) -> RiskPlan:
 def _decided(plan: RiskPlan, outcome: str, comment: str, by: AnyUser) -> RiskPlan:
     """Save the decided version and keep the decision, with its comment, beside it."""
     save_record(plan, by=by, reason=DecisionOutcome(outcome).label)
-    decision = PlanDecision(plan=plan, outcome=outcome, decided_by=by, comment=comment.strip())
+    decision = PlanDecision(
+        plan=plan, outcome=outcome, decided_by=acting(by), comment=comment.strip()
+    )
     save_record(decision, by=by)
     return plan
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -13,15 +15,16 @@ from django.utils import timezone
 from accommodation import services
 from accommodation.access import can_decide_a2a, can_place
 from accommodation.forms import A2AReferralForm, DecisionForm, PriorityForm, ReasonForm
-from accommodation.models import DECIDED, A2AReferral, ReferralStatus
+from accommodation.models import DECIDED, A2AReferral, A2AReferralQuerySet, ReferralStatus
 from clients.access import person_for_record
 from mars import access
 from mars.forms import staff_label
 from mars.pages import PAGE_SIZE, record_page, service_form
+from mars.records import acting
 from risk.alerts import with_alerts
 
 REFUSALS = (services.AccommodationError,)
-SHOW = {
+SHOW: dict[str, tuple[str, Callable[[A2AReferralQuerySet], A2AReferralQuerySet]]] = {
     "queue": ("Waiting for the panel", lambda q: q.waiting().queue_order()),
     "approved": ("Approved, to place", lambda q: q.approved().queue_order()),
     "decided": ("Decided", lambda q: q.filter(status__in=DECIDED).order_by("-decided_at", "-id")),
@@ -34,7 +37,9 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     """The panel's queue: priority 1 first (unset last), then the longest waiting."""
     user = request.user
     access.require(user, access.perm(A2AReferral, "view"))
-    show = request.GET.get("show") if request.GET.get("show") in SHOW else "queue"
+    show = request.GET.get("show", "queue")
+    if show not in SHOW:
+        show = "queue"
     referrals = access.visible(user, A2AReferral.objects.all()).select_related(
         "client", "referred_by", "decided_by"
     )
@@ -62,7 +67,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 def referral_create(request: HttpRequest, client_pk: int) -> HttpResponse:
     access.require(request.user, access.perm(A2AReferral, "add"))
     client = person_for_record(request, client_pk)
-    referral = A2AReferral(client=client, referred_by=request.user)
+    referral = A2AReferral(client=client, referred_by=acting(request.user))
     form = A2AReferralForm(request.POST or None, instance=referral)
     return service_form(
         request,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -21,7 +22,8 @@ from clients.models import Client
 from mars import access
 from mars.dates import day_bounds
 from mars.history import history_entries
-from mars.pages import PAGE_SIZE, form_page, record_page, safe_next
+from mars.pages import PAGE_SIZE, HtmxHttpRequest, form_page, record_page, safe_next
+from mars.records import note_change
 from mars.registry import Part
 from outreach import figures, services
 from outreach.forms import (
@@ -337,7 +339,7 @@ def _people_matching(request: HttpRequest, text: str) -> QuerySet[Client]:
 
 
 @login_required
-def contact_link(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_link(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     contact = access.get_visible(request.user, Contact, pk, write=True)
     if request.method == "POST":
         person = person_for_record(request, request.POST.get("client"))
@@ -420,7 +422,7 @@ def seen_recently(request: HttpRequest) -> HttpResponse:
         )
     )
     for person in people:
-        person.days_since_first_seen = figures.days_since(person.first_seen_at, today)
+        person.days_since_first_seen = figures.days_since(person.first_seen_at, today)  # type: ignore[attr-defined]  # for the page
     return render(
         request,
         "outreach/seen_recently.html",
@@ -437,7 +439,7 @@ def hotspot_list(request: HttpRequest) -> HttpResponse:
     sightings = figures.hotspot_sightings(28)
     hotspots = list(access.visible(request.user, Hotspot.objects.all()))
     for h in hotspots:
-        h.recent = sightings.get(h.pk, 0)
+        h.recent = sightings.get(h.pk, 0)  # type: ignore[attr-defined]  # for the page
     return render(
         request,
         "outreach/hotspot_list.html",
@@ -457,7 +459,7 @@ def hotspot_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ("Last 28 days", str(counts[28])),
         ("Last 90 days", str(counts[90])),
     ]
-    contacts = []
+    contacts: Iterable[Contact] = []
     if can_see_people(request.user):
         contacts = (
             access.visible(request.user, Contact.objects.all())
@@ -485,7 +487,7 @@ def hotspot_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     form = HotspotForm(request.POST or None, instance=hotspot)
     if request.method == "POST" and form.is_valid():
         hotspot = form.save(commit=False)
-        hotspot._history_user = request.user
+        note_change(hotspot, by=request.user)
         hotspot.save()
         messages.success(request, f"{hotspot.name} saved.")
         return redirect(hotspot)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -33,7 +35,7 @@ def _form(request: HttpRequest, assessment: RiskAssessment, title: str) -> HttpR
         request.POST or None, instance=assessment, ratings=ratings, initial=initial
     )
 
-    def run(data: dict[str, object]) -> RiskAssessment:
+    def run(data: dict[str, Any]) -> RiskAssessment:
         record = form.save(commit=False)
         if record.assessor_id is None:
             record.assessor = request.user

@@ -13,6 +13,7 @@ from clients.access import person_for_record
 from mars import access
 from mars.forms import staff_label
 from mars.pages import history_of, record_page, safe_next, service_form
+from mars.records import acting
 from risk import services
 from risk.forms import (
     ActionStatusForm,
@@ -66,7 +67,7 @@ def _meeting_form(request: HttpRequest, meeting: Meeting, title: str) -> HttpRes
 def meeting_create(request: HttpRequest, client_pk: int) -> HttpResponse:
     access.require(request.user, access.perm(Meeting, "add"))
     client = person_for_record(request, client_pk)
-    meeting = Meeting(client=client, held_on=timezone.localdate(), chair=request.user)
+    meeting = Meeting(client=client, held_on=timezone.localdate(), chair=acting(request.user))
     return _meeting_form(request, meeting, "Record a meeting")
 
 

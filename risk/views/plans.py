@@ -73,10 +73,9 @@ def plan_create(request: HttpRequest, client_pk: int) -> HttpResponse:
         messages.info(request, f"Version {writing.version} is being written: change it here.")
         return redirect(writing)
     assessments = RiskAssessment.objects.filter(client=client)
+    chosen = request.GET.get("assessment", "")
     assessment = (
-        assessments.filter(pk=request.GET.get("assessment")).first()
-        if request.GET.get("assessment", "").isdigit()
-        else None
+        assessments.filter(pk=chosen).first() if chosen.isdigit() else None
     ) or assessments.first()
     if assessment is None:
         messages.info(request, "A plan answers an assessment: assess the risks first.")
