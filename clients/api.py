@@ -24,7 +24,7 @@ from clients.models import (
     SupportPlan,
 )
 from mars import access
-from mars.api import AccessPermission, refusals_as_validation_errors
+from mars.api import AccessPermission, ServiceSerializer, refusals_as_validation_errors
 from risk.alerts import alerts_of, with_alerts
 
 
@@ -158,10 +158,15 @@ class ClientViewSet(ScopedViewSet):
         )
 
 
-class AgencySerializer(serializers.ModelSerializer):
+class AgencySerializer(ServiceSerializer):
+    refusals = (services.ClientError,)
+
     class Meta:
         model = Agency
         fields = ["id", "key", "name", "kind", "phone", "email", "address", "active"]
+
+    def service(self, record: Agency, *, by: Any) -> Agency:
+        return services.save_agency(record, by=by)
 
 
 class AgencyViewSet(ScopedViewSet):

@@ -17,6 +17,7 @@ from mars.records import Refusal, acting, save_record
 from outreach.models import (
     Contact,
     CountedPerson,
+    Hotspot,
     Intervention,
     OutreachSession,
     PublicReport,
@@ -42,6 +43,16 @@ def _person(client_id: int | None) -> Client | None:
 
 
 # Sessions
+
+
+@transaction.atomic
+def save_hotspot(hotspot: Hotspot, *, by: User | None) -> Hotspot:
+    """Add a hotspot or change one.
+
+    Rules: the model's own validation applies (names are unique); who made the change is kept in
+    its history.
+    """
+    return save_record(hotspot, by=by)
 
 
 def todays_session(user: User, today: date | None = None) -> OutreachSession | None:

@@ -484,9 +484,7 @@ def hotspot_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         hotspot = access.get_visible(request.user, Hotspot, pk, write=True)
     form = HotspotForm(request.POST or None, instance=hotspot)
     if request.method == "POST" and form.is_valid():
-        hotspot = form.save(commit=False)
-        hotspot._history_user = request.user
-        hotspot.save()
+        hotspot = services.save_hotspot(form.save(commit=False), by=request.user)
         messages.success(request, f"{hotspot.name} saved.")
         return redirect(hotspot)
     return form_page(
