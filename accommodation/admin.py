@@ -10,7 +10,7 @@ from accommodation.models import Property, Provider, Unit
 from mars.admin import ServiceAdmin
 
 
-class UnitInline(admin.TabularInline):  # type: ignore[type-arg]
+class UnitInline(admin.TabularInline):
     model = Unit
     fields = ["name", "kind", "active"]
     can_delete = False

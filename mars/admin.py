@@ -21,7 +21,7 @@ from mars.records import Refusal
 REFUSAL = "_mars_admin_refusal"
 
 
-class RecordAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple_history is untyped
+class RecordAdmin(SimpleHistoryAdmin):
     """History is for looking: a revert would save an old version without the app's rules."""
 
     def revert_disabled(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -56,7 +56,7 @@ class ReadOnlyAdmin(RecordAdmin):
         return False
 
 
-class ReadOnlyInline(TabularInline):  # type: ignore[type-arg]
+class ReadOnlyInline(TabularInline):
     """Rows shown inside a read-only record."""
 
     extra = 0
