@@ -109,6 +109,30 @@ def save_unit(unit: Unit, *, by: AnyUser | None) -> Unit:
 
 
 @transaction.atomic
+def save_property_with_units(
+    prop: Property, units: Sequence[Unit], *, by: AnyUser | None
+) -> Property:
+    """Create or change a property together with its units (new or changed), as one change.
+
+    Rules: a property has at least one unit, since a placement is always in a unit (a new
+    property with none given is refused, not given a default); the key is made from the name when
+    not given; each unit is saved as save_unit saves it (names unique within the property; a unit
+    someone lives in stays in use).
+    """
+    if not units and (prop.pk is None or not prop.units.exists()):
+        raise AccommodationError(
+            "A property needs at least one unit: add its rooms, beds or flats."
+        )
+    if not prop.key:
+        prop.key = _free_key(prop.name, prop.pk)
+    save_record(prop, by=by)
+    for unit in units:
+        unit.property = prop
+        save_unit(unit, by=by)
+    return prop
+
+
+@transaction.atomic
 def save_unavailability(period: Unavailability, *, by: AnyUser | None) -> Unavailability:
     """Mark a unit out of use for a period (or change such a period).
 

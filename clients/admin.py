@@ -1,27 +1,37 @@
-from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from clients import services
 from clients.models import Agency, Client, ClientAlias
+from mars.admin import ReadOnlyAdmin, ReadOnlyInline, ServiceAdmin
 
 
 @admin.register(Agency)
-class AgencyAdmin(SimpleHistoryAdmin):
+class AgencyAdmin(ServiceAdmin):
+    """Agencies are reference data the administrator keeps, saved as the app saves them."""
+
     list_display = ["name", "kind", "active"]
     list_filter = ["kind", "active"]
     search_fields = ["name", "key"]
 
+    def save_model(self, request: HttpRequest, obj: Agency, form: Any, change: bool) -> None:
+        services.save_agency(obj, by=request.user)
 
-class AliasInline(admin.TabularInline):
+
+class AliasInline(ReadOnlyInline):
     model = ClientAlias
-    extra = 0
 
 
 @admin.register(Client)
-class ClientAdmin(SimpleHistoryAdmin):
-    """Read-mostly: case workers use the app's own pages, which carry the rules."""
+class ClientAdmin(ReadOnlyAdmin):
+    """For looking only: people are added, changed and merged on the app's own pages, which
+    carry the rules (duplicates, merges, status)."""
 
     list_display = ["reference", "first_name", "last_name", "status", "key_worker"]
     search_fields = ["reference", "first_name", "last_name", "known_as"]
     list_filter = ["status"]
-    readonly_fields = ["reference", "merged_into", "merged_at"]
     inlines = [AliasInline]

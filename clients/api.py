@@ -24,7 +24,12 @@ from clients.models import (
     SupportNeed,
     SupportPlan,
 )
-from mars.api import ScopedClientMixin, ScopedViewSet, refusals_as_validation_errors
+from mars.api import (
+    ScopedClientMixin,
+    ScopedViewSet,
+    ServiceSerializer,
+    refusals_as_validation_errors,
+)
 from mars.people import alerts_of, with_alerts
 
 
@@ -140,10 +145,15 @@ class ClientViewSet(ScopedViewSet):
         )
 
 
-class AgencySerializer(serializers.ModelSerializer):
+class AgencySerializer(ServiceSerializer):
+    refusals = (services.ClientError,)
+
     class Meta:
         model = Agency
         fields = ["id", "key", "name", "kind", "phone", "email", "address", "active"]
+
+    def service(self, record: Agency, *, by: Any) -> Agency:
+        return services.save_agency(record, by=by)
 
 
 class AgencyViewSet(ScopedViewSet):

@@ -24,7 +24,7 @@ from clients.models import (
     SupportPlan,
 )
 from mars.access import AnyUser
-from mars.records import Refusal, acting, note_change
+from mars.records import Refusal, acting, note_change, save_record
 
 User = AnyUser
 
@@ -330,6 +330,16 @@ def lock_unmerged_person(client_id: int, *, refusal: type[Refusal] = ClientError
     if client.is_merged:
         raise refusal("This person's record was merged into another; record it there.")
     return client
+
+
+@transaction.atomic
+def save_agency(agency: Agency, *, by: AnyUser | None) -> Agency:
+    """Add a partner agency or change one.
+
+    Rules: the model's own validation applies (a unique key, a valid email); who made the change
+    is kept in its history.
+    """
+    return save_record(agency, by=by)
 
 
 @transaction.atomic

@@ -450,7 +450,7 @@ def agency_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         agency = access.get_visible(request.user, Agency, pk, write=True)
     form = AgencyForm(request.POST or None, instance=agency)
     if request.method == "POST" and form.is_valid():
-        agency = form.save()
+        agency = services.save_agency(form.save(commit=False), by=request.user)
         messages.success(request, f"{agency.name} saved.")
         return HttpResponseRedirect(agency.get_absolute_url())
     return render(

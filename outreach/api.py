@@ -37,10 +37,13 @@ class ServiceSerializer(BaseServiceSerializer):
     refusals = (services.OutreachError,)
 
 
-class HotspotSerializer(serializers.ModelSerializer):
+class HotspotSerializer(ServiceSerializer):
     class Meta:
         model = Hotspot
         fields = ["id", "name", "area", "description", "active"]
+
+    def service(self, record: Hotspot, *, by: Any) -> Hotspot:
+        return services.save_hotspot(record, by=by)
 
 
 class SessionSerializer(ServiceSerializer):

@@ -17,6 +17,7 @@ from mars.records import Refusal, acting, note_change, save_record
 from outreach.models import (
     Contact,
     CountedPerson,
+    Hotspot,
     Intervention,
     OutreachSession,
     PublicReport,
@@ -39,6 +40,16 @@ def _person(client_id: int | None) -> Client | None:
 
 
 # Sessions
+
+
+@transaction.atomic
+def save_hotspot(hotspot: Hotspot, *, by: AnyUser | None) -> Hotspot:
+    """Add a hotspot or change one.
+
+    Rules: the model's own validation applies (names are unique); who made the change is kept in
+    its history.
+    """
+    return save_record(hotspot, by=by)
 
 
 def todays_session(user: AnyUser, today: date | None = None) -> OutreachSession | None:

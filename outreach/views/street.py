@@ -23,7 +23,6 @@ from mars import access
 from mars.dates import day_bounds
 from mars.history import history_entries
 from mars.pages import PAGE_SIZE, HtmxHttpRequest, form_page, record_page, safe_next
-from mars.records import note_change
 from mars.registry import Part
 from outreach import figures, services
 from outreach.forms import (
@@ -486,9 +485,7 @@ def hotspot_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         hotspot = access.get_visible(request.user, Hotspot, pk, write=True)
     form = HotspotForm(request.POST or None, instance=hotspot)
     if request.method == "POST" and form.is_valid():
-        hotspot = form.save(commit=False)
-        note_change(hotspot, by=request.user)
-        hotspot.save()
+        hotspot = services.save_hotspot(form.save(commit=False), by=request.user)
         messages.success(request, f"{hotspot.name} saved.")
         return redirect(hotspot)
     return form_page(
