@@ -1,6 +1,8 @@
 """The roles in the database are the table in mars/roles.py, and sync_roles keeps them so."""
 
+import re
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -11,6 +13,7 @@ from mars import roles
 from mars.roles import ROLE_PERMISSIONS, Role, sync_roles
 
 pytestmark = pytest.mark.django_db
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 # Column headings short enough for the matrix to fit a terminal.
 HEADINGS = {
@@ -168,3 +171,9 @@ def test_migrate_syncs_the_roles_once_after_every_app(monkeypatch):
     call_command("migrate", verbosity=0)
 
     assert calls == [{"using": "default"}]
+
+
+def test_the_readme_describes_every_role_and_no_other():
+    sign_ins = README.read_text().split("## Demo sign-ins")[1].split("\n## ")[0]
+    described = re.findall(r"^\| `\w+` \| ([^:|]+):", sign_ins, re.MULTILINE)
+    assert sorted(described) == sorted(Role.labels)
