@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class MarsConfig(AppConfig):
@@ -8,5 +9,7 @@ class MarsConfig(AppConfig):
     def ready(self) -> None:
         from mars import notification_api
         from mars.api import router
+        from mars.roles import sync_roles_after_migrate
 
         notification_api.register(router)
+        post_migrate.connect(sync_roles_after_migrate, dispatch_uid="mars.sync_roles")

@@ -1,6 +1,21 @@
-"""The team's roles. Each is a Django group; what a role may do is the group's permissions."""
+"""The team's roles and what each may do.
 
-from django.db import models
+Each role is a Django group, and what a role may do is the group's permissions. `ROLE_PERMISSIONS`
+below is the only place that says which: `sync_roles()` brings the groups in the database in line
+with it after every `migrate` (connected in `MarsConfig.ready()`) and from `manage.py sync_roles`
+(`--check` only reports). Permissions are "app_label.codename" strings, so the core imports no app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.apps import AppConfig
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+from django.db import DEFAULT_DB_ALIAS, models, transaction
 
 
 class Role(models.TextChoices):
@@ -14,38 +29,308 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", "Administrator"
 
 
-def grant_permissions(apps, role_permissions: dict[str, list[str]]) -> None:  # type: ignore[no-untyped-def]
-    """Give each role (group) the listed "app_label.codename" permissions, for data migrations."""
-    from django.contrib.auth.management import create_permissions
-
-    # Permissions are normally created after migrate; a grant needs them now.
-    for app_config in apps.get_app_configs():
-        had_models = getattr(app_config, "models_module", None)
-        app_config.models_module = had_models or True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = had_models
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role, names in role_permissions.items():
-        group, _ = Group.objects.get_or_create(name=role)
-        for name in names:
-            app_label, codename = name.split(".")
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+def _each(app_label: str, actions: Iterable[str], *models: str) -> frozenset[str]:
+    """Every action on every model: _each("risk", ["add", "change"], "riskplan")."""
+    return frozenset(f"{app_label}.{action}_{model}" for model in models for action in actions)
 
 
-def revoke_permissions(apps, role_permissions: dict[str, list[str]]) -> None:  # type: ignore[no-untyped-def]
-    """Undo grant_permissions, for reversing a data migration."""
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role, names in role_permissions.items():
-        group = Group.objects.filter(name=role).first()
-        if group is None:
+ADD_CHANGE = ("add", "change")
+
+# Accounts: the administrator's work in the Django admin. Unlocking an account is deleting its
+# failed attempts; API tokens are issued (added) and withdrawn (deleted), never edited.
+ACCOUNTS = frozenset(
+    {
+        "auth.view_user",
+        "auth.add_user",
+        "auth.change_user",
+        "auth.view_group",  # to choose a user's role; the roles themselves are this table
+        "authtoken.view_tokenproxy",
+        "authtoken.add_tokenproxy",
+        "authtoken.delete_tokenproxy",
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
+    }
+)
+
+# clients: people and their records.
+PEOPLE_READ = _each(
+    "clients",
+    ["view"],
+    "client",
+    "clientalias",
+    "agency",
+    "supportplan",
+    "supportgoal",
+    "referral",
+    "healthaccess",
+)
+PEOPLE_WORK = _each("clients", ADD_CHANGE, "client", "clientalias") | {"clients.delete_clientalias"}
+CASE_RECORDS = _each(
+    "clients", ADD_CHANGE, "supportplan", "supportgoal", "referral", "healthaccess"
+) | {"clients.delete_supportgoal"}
+AGENCIES = _each("clients", ["view", "add", "change"], "agency")
+
+# outreach: the street.
+OUTREACH_READ = _each(
+    "outreach",
+    ["view"],
+    "hotspot",
+    "outreachsession",
+    "contact",
+    "publicreport",
+    "reportattempt",
+    "intervention",
+    "severeweatheractivation",
+    "swepoffer",
+    "roughsleepingcount",
+    "countedperson",
+)
+STREET_WORK = _each(
+    "outreach", ADD_CHANGE, "contact", "publicreport", "reportattempt", "intervention", "swepoffer"
+)
+
+# accommodation: places to stay, referrals to them and placements in them.
+ACCOMMODATION_MODELS = (
+    "provider",
+    "property",
+    "unit",
+    "unavailability",
+    "a2areferral",
+    "placement",
+    "marshousereferral",
+    "houseissue",
+)
+ACCOMMODATION_READ = _each("accommodation", ["view"], *ACCOMMODATION_MODELS)
+HOUSING_STOCK = _each("accommodation", ["view", "add", "change"], "provider", "property", "unit")
+
+# risk: assessments, plans, alerts, meetings and safeguarding.
+RISK_READ = _each(
+    "risk",
+    ["view"],
+    "riskassessment",
+    "arearating",
+    "riskplan",
+    "planaction",
+    "riskalert",
+    "plandecision",
+    "meeting",
+    "meetingaction",
+    "safeguardingconcern",
+)
+RISK_WORK = _each(
+    "risk",
+    ADD_CHANGE,
+    "riskassessment",
+    "riskplan",
+    "meeting",
+    "meetingaction",
+    "safeguardingconcern",
+)
+
+# funds: money for people and for MARS House.
+FUNDS_READ = _each("funds", ["view"], "fund", "paymentrequest", "approval", "payment", "receipt")
+# Those who ask for money: the request, changing it before approval, receipts and invoices.
+ASK_FOR_MONEY = frozenset(
+    {"funds.add_paymentrequest", "funds.change_paymentrequest", "funds.add_receipt"}
+)
+SET_UP_FUNDS = _each("funds", ADD_CHANGE, "fund")
+
+# reporting: targets, report runs, the dashboard and bundles.
+TARGETS = _each("reporting", ["view", "add", "change"], "target")
+PUBLISHED_REPORTS = frozenset({"reporting.view_published_reportrun"})
+
+
+def _all(*parts: str | Iterable[str]) -> frozenset[str]:
+    return frozenset(name for part in parts for name in ([part] if isinstance(part, str) else part))
+
+
+# What each role may do: the only source. A role missing an app's line may do nothing there.
+ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
+    Role.OUTREACH: _all(
+        PEOPLE_READ,
+        PEOPLE_WORK,
+        "clients.add_referral",
+        "clients.add_healthaccess",
+        OUTREACH_READ,
+        STREET_WORK,
+        _each("outreach", ADD_CHANGE, "outreachsession", "hotspot", "countedperson"),
+        ACCOMMODATION_READ,
+        _each("accommodation", ADD_CHANGE, "a2areferral"),
+        "accommodation.add_marshousereferral",
+        RISK_READ,
+        RISK_WORK,
+        FUNDS_READ,
+        ASK_FOR_MONEY,
+    ),
+    Role.SUPPORT: _all(
+        PEOPLE_READ,
+        PEOPLE_WORK,
+        CASE_RECORDS,
+        OUTREACH_READ,
+        STREET_WORK,
+        ACCOMMODATION_READ,
+        _each("accommodation", ADD_CHANGE, "a2areferral", "houseissue"),
+        "accommodation.add_marshousereferral",
+        RISK_READ,
+        RISK_WORK,
+        FUNDS_READ,
+        ASK_FOR_MONEY,
+    ),
+    Role.COORDINATOR: _all(
+        PEOPLE_READ,
+        PEOPLE_WORK,
+        CASE_RECORDS,
+        AGENCIES,
+        "clients.merge_client",
+        OUTREACH_READ,
+        STREET_WORK,
+        _each(
+            "outreach",
+            ADD_CHANGE,
+            "outreachsession",
+            "hotspot",
+            "severeweatheractivation",
+            "roughsleepingcount",
+            "countedperson",
+        ),
+        "outreach.delete_countedperson",
+        ACCOMMODATION_READ,
+        _each("accommodation", ADD_CHANGE, *ACCOMMODATION_MODELS),
+        "accommodation.decide_a2areferral",  # the coordinator sits on the A2A panel
+        RISK_READ,
+        RISK_WORK,
+        "risk.approve_riskplan",  # never their own: risk.services.may_decide
+        # Already covered by approve_riskplan; kept so the coordinator's row is what it has been.
+        "risk.approve_coordinators_riskplan",
+        FUNDS_READ,
+        ASK_FOR_MONEY,
+        SET_UP_FUNDS,
+        "funds.approve_paymentrequest",  # never their own request: funds.services
+        "funds.pay_paymentrequest",
+        "funds.export_paymentrequest",
+        TARGETS,
+        PUBLISHED_REPORTS,
+        _each("reporting", ["view", "add", "change"], "reportrun"),
+        "reporting.publish_reportrun",
+        "reporting.view_dashboard",
+        "reporting.import_bundle",
+    ),
+    Role.PANEL: _all(
+        PEOPLE_READ,
+        OUTREACH_READ,
+        ACCOMMODATION_READ,
+        "accommodation.decide_a2areferral",
+        RISK_READ,
+    ),
+    Role.DIRECTOR: _all(
+        PEOPLE_READ,
+        OUTREACH_READ,
+        ACCOMMODATION_READ,
+        RISK_READ,
+        "risk.approve_coordinators_riskplan",
+        FUNDS_READ,
+        SET_UP_FUNDS,
+        "funds.add_receipt",
+        # The second approval above a fund's threshold or past a hardship rule.
+        "funds.approve_large_paymentrequest",
+        "funds.export_paymentrequest",
+        PUBLISHED_REPORTS,
+        "reporting.view_target",
+        "reporting.view_reportrun",
+    ),
+    # Signs off MARS House property spend with the coordinator; which requests they see is
+    # narrowed to property spend by the access rules, not here.
+    Role.RESETTLEMENT_MANAGER: _all(
+        FUNDS_READ,
+        "funds.add_receipt",
+        "funds.approve_property_paymentrequest",
+    ),
+    # Reads the published contract reports and nothing else: no person's record.
+    Role.COMMISSIONER: _all(PUBLISHED_REPORTS),
+    # Accounts and reference data; no case records.
+    Role.ADMINISTRATOR: _all(
+        ACCOUNTS,
+        AGENCIES,
+        _each("outreach", ["view", "add", "change"], "hotspot"),
+        HOUSING_STOCK,
+        "funds.view_fund",
+        SET_UP_FUNDS,
+        TARGETS,
+    ),
+}
+
+
+def _name(permission: Permission) -> str:
+    return f"{permission.content_type.app_label}.{permission.codename}"
+
+
+def _held(using: str) -> dict[str, set[str]]:
+    """The permissions each role's group has in the database; a missing group is left out."""
+    groups = Group.objects.using(using).filter(name__in=Role.values)
+    return {
+        group.name: {_name(permission) for permission in group.permissions.all()}
+        for group in groups.prefetch_related("permissions__content_type")
+    }
+
+
+def role_differences(*, using: str = DEFAULT_DB_ALIAS) -> list[str]:
+    """How the roles' groups in the database differ from ROLE_PERMISSIONS, one line each.
+
+    Groups that are not roles are not the table's business and are not compared.
+    """
+    held = _held(using)
+    lines = []
+    for role, wanted in ROLE_PERMISSIONS.items():
+        if role.value not in held:
+            lines.append(f"{role.value}: no such group")
             continue
-        for name in names:
-            app_label, codename = name.split(".")
-            group.permissions.remove(
-                *Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-            )
+        lines += [f"{role.value}: lacks {name}" for name in sorted(wanted - held[role.value])]
+        lines += [
+            f"{role.value}: has {name}, which the table does not give"
+            for name in sorted(held[role.value] - wanted)
+        ]
+    return lines
+
+
+def sync_roles(*, using: str = DEFAULT_DB_ALIAS) -> list[str]:
+    """Bring the roles' groups in the database in line with ROLE_PERMISSIONS; return what differed.
+
+    Rules: a missing group is made; a permission the table gives is added (its row made first if
+    need be); one it does not give is taken away. Running it again changes nothing.
+    """
+    with transaction.atomic(using=using):
+        # Permission rows are made after migrate one app at a time; the roles need every app's.
+        for app_config in global_apps.get_app_configs():
+            create_permissions(app_config, verbosity=0, using=using)
+        differences = role_differences(using=using)
+        if not differences:
+            return []
+        wanted_names: set[str] = set().union(*ROLE_PERMISSIONS.values())
+        app_labels = {name.split(".")[0] for name in wanted_names}
+        permissions = {
+            _name(permission): permission
+            for permission in Permission.objects.using(using)
+            .select_related("content_type")
+            .filter(content_type__app_label__in=app_labels)
+        }
+        unknown = sorted(wanted_names - permissions.keys())
+        if unknown:
+            raise LookupError(f"mars/roles.py names permissions that do not exist: {unknown}")
+        for role, wanted in ROLE_PERMISSIONS.items():
+            group, _ = Group.objects.using(using).get_or_create(name=role.value)
+            held = {
+                _name(permission): permission
+                for permission in group.permissions.select_related("content_type")
+            }
+            group.permissions.add(*(permissions[name] for name in wanted - held.keys()))
+            group.permissions.remove(*(held[name] for name in held.keys() - wanted))
+        return differences
+
+
+def sync_roles_after_migrate(
+    sender: AppConfig, using: str = DEFAULT_DB_ALIAS, **kwargs: Any
+) -> None:
+    """post_migrate sends once per app; the roles are synced once, after the last app's turn."""
+    with_models = [config for config in global_apps.get_app_configs() if config.models_module]
+    if with_models and sender is with_models[-1]:
+        sync_roles(using=using)

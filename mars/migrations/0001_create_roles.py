@@ -1,27 +1,14 @@
+"""Once a data migration that made the roles' groups.
+
+Roles now come from the one table in mars/roles.py, and sync_roles() brings the groups in
+line with it after every migrate. This migration is kept, empty, with its dependencies, so
+the migration history stays valid.
+"""
+
 from django.db import migrations
-
-ROLES = [
-    "outreach worker",
-    "support worker",
-    "coordinator",
-    "A2A panel member",
-    "director",
-    "commissioner",
-    "administrator",
-]
-
-
-def create_roles(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    for name in ROLES:
-        Group.objects.get_or_create(name=name)
-
-
-def remove_roles(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name__in=ROLES).delete()
 
 
 class Migration(migrations.Migration):
     dependencies = [("auth", "0012_alter_user_first_name_max_length")]
 
-    operations = [migrations.RunPython(create_roles, remove_roles)]
+    operations = []

@@ -1,30 +1,11 @@
-"""Administrators manage accounts and unlock locked-out accounts; they see no case data."""
+"""Once a data migration that granted the administrator's permissions.
+
+Roles now come from the one table in mars/roles.py, and sync_roles() brings the groups in
+line with it after every migrate. This migration is kept, empty, with its dependencies, so
+the migration history stays valid.
+"""
 
 from django.db import migrations
-
-from mars.roles import grant_permissions, revoke_permissions
-
-ROLE_PERMISSIONS = {
-    "administrator": [
-        "auth.view_user",
-        "auth.add_user",
-        "auth.change_user",
-        "auth.view_group",
-        "authtoken.view_tokenproxy",
-        "authtoken.add_tokenproxy",
-        "authtoken.delete_tokenproxy",
-        "axes.view_accessattempt",
-        "axes.delete_accessattempt",
-    ]
-}
-
-
-def grant(apps, schema_editor):
-    grant_permissions(apps, ROLE_PERMISSIONS)
-
-
-def revoke(apps, schema_editor):
-    revoke_permissions(apps, ROLE_PERMISSIONS)
 
 
 class Migration(migrations.Migration):
@@ -34,4 +15,4 @@ class Migration(migrations.Migration):
         ("authtoken", "0004_alter_tokenproxy_options"),
     ]
 
-    operations = [migrations.RunPython(grant, revoke)]
+    operations = []

@@ -1,19 +1,14 @@
-"""The resettlement manager signs off MARS House property spend with the coordinator."""
+"""Once a data migration that made the resettlement manager's group.
+
+Roles now come from the one table in mars/roles.py, and sync_roles() brings the groups in
+line with it after every migrate. This migration is kept, empty, with its dependencies, so
+the migration history stays valid.
+"""
 
 from django.db import migrations
-
-ROLE = "resettlement manager"
-
-
-def create_role(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.get_or_create(name=ROLE)
-
-
-def remove_role(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name=ROLE).delete()
 
 
 class Migration(migrations.Migration):
     dependencies = [("mars", "0003_notifications")]
 
-    operations = [migrations.RunPython(create_role, remove_role)]
+    operations = []
