@@ -10,6 +10,7 @@ import random
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -41,7 +42,7 @@ class Rollback(Exception):
     pass
 
 
-def timed(label: str, run, repeat: int = 5) -> None:  # type: ignore[no-untyped-def]
+def timed(label: str, run: Callable[[], object], repeat: int = 5) -> None:
     samples = []
     with CaptureQueriesContext(connection) as queries:
         run()

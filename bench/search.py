@@ -8,6 +8,7 @@ import random
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -56,7 +57,7 @@ class Rollback(Exception):
     pass
 
 
-def timed(label: str, run, repeat: int = 20) -> None:  # type: ignore[no-untyped-def]
+def timed(label: str, run: Callable[[], object], repeat: int = 20) -> None:
     samples = []
     for _ in range(repeat):
         start = time.perf_counter()

@@ -134,11 +134,11 @@ def _set_aliases(client: Client, names: Iterable[str], *, by: User | None) -> No
         if alias.name.upper() in wanted:
             wanted.pop(alias.name.upper())
         else:
-            alias._history_user = by  # type: ignore[attr-defined]
+            note_change(alias, by=by)
             alias.delete()
     for name in wanted.values():
         alias = ClientAlias(client=client, name=name)
-        alias._history_user = by  # type: ignore[attr-defined]
+        note_change(alias, by=by)
         alias.save()
 
 
@@ -167,7 +167,7 @@ def create_client(
             raise PossibleDuplicates(candidates)
     pk = Client.next_id()
     client = Client(pk=pk, reference=Client.reference_for(pk), **fields)
-    client._history_user = by  # type: ignore[attr-defined]
+    note_change(client, by=by)
     client.full_clean(exclude=["reference"])
     client.save(force_insert=True)
     _set_aliases(client, aliases, by=by)
@@ -188,7 +188,7 @@ def update_client(
     for name, value in fields.items():
         setattr(client, name, value)
     client.full_clean(exclude=["reference"])
-    client._history_user = by  # type: ignore[attr-defined]
+    note_change(client, by=by)
     client.save()
     if aliases is not None:
         _set_aliases(client, aliases, by=by)
@@ -259,8 +259,7 @@ def merge_clients(duplicate: Client, survivor: Client, *, by: User | None) -> Me
             alias.name.upper() in survivor_aliases
             or alias.name.upper() == survivor.full_name.upper()
         ):
-            alias._history_user = by  # type: ignore[attr-defined]
-            alias._change_reason = reason  # type: ignore[attr-defined]
+            note_change(alias, by=by, reason=reason)
             alias.delete()
 
     for relation in Client._meta.related_objects:
@@ -308,8 +307,7 @@ def merge_clients(duplicate: Client, survivor: Client, *, by: User | None) -> Me
 
     duplicate.merged_into = survivor
     duplicate.merged_at = timezone.now()
-    duplicate._history_user = by  # type: ignore[attr-defined]
-    duplicate._change_reason = f"Merged into {survivor.reference} ({survivor.full_name})"  # type: ignore[attr-defined]
+    note_change(duplicate, by=by, reason=f"Merged into {survivor.reference} ({survivor.full_name})")
     duplicate.save()
     return MergeSummary(survivor=survivor, duplicate=duplicate, moved=moved)
 
@@ -377,9 +375,9 @@ def save_support_plan(
     if plan.pk is not None:
         SupportPlan.objects.select_for_update().get(pk=plan.pk)
     else:
-        plan.created_by = by if by is not None and by.is_authenticated else None  # type: ignore[assignment]
+        plan.created_by = acting(by)
     plan.full_clean(exclude=["client", "created_by"])
-    plan._history_user = by  # type: ignore[attr-defined]
+    note_change(plan, by=by)
     plan.save()
     plan.agencies.set(list(agencies))
     existing = {goal.pk: goal for goal in plan.goals.all()}
@@ -388,7 +386,7 @@ def save_support_plan(
         goal = existing.get(goal_id) if goal_id else SupportGoal(plan=plan)
         if goal is None:
             raise ClientError(f"Goal {goal_id} does not belong to this plan.")
-        goal._history_user = by  # type: ignore[attr-defined]
+        note_change(goal, by=by)
         if data.get("delete"):
             if goal.pk:
                 goal.delete()

@@ -232,6 +232,7 @@ def _record_page(
     extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     model = type(obj)
+    # Every record shown here keeps history (simple-history adds `history` to its class).
     sources: list[tuple[str, Any]] = [("", obj.history.select_related("history_user"))]  # type: ignore[attr-defined]
     if isinstance(obj, SupportPlan):
         goal_history = SupportGoal.history.filter(plan_id=obj.pk).select_related("history_user")

@@ -34,6 +34,7 @@ from clients.models import (
     YesNoUnknown,
 )
 from funds import demo as funds_demo
+from mars.records import note_change
 from mars.roles import Role
 from outreach import demo as outreach_demo
 from reporting import demo as reporting_demo
@@ -460,7 +461,7 @@ def _case_records(
             status=list(ReferralStatus)[index % 4],
             created_by=worker,
         )
-        referral._history_user = worker  # type: ignore[attr-defined]
+        note_change(referral, by=worker)
         referral.save()
     for n, kind in enumerate(
         [
@@ -482,5 +483,5 @@ def _case_records(
             ][n],
             created_by=worker,
         )
-        record._history_user = worker  # type: ignore[attr-defined]
+        note_change(record, by=worker)
         record.save()

@@ -23,6 +23,7 @@ from funds.models import (
     Approval,
     DocumentKind,
     Fund,
+    FundQuerySet,
     Payment,
     PaymentMethod,
     PaymentRequest,
@@ -79,8 +80,8 @@ class FundViewSet(ScopedViewSet):
     serializer_class = FundSerializer
     filterset_fields = ["year", "kind"]
 
-    def get_queryset(self) -> models.QuerySet[Fund]:
-        return super().get_queryset().with_totals()  # type: ignore[attr-defined]
+    def get_queryset(self) -> FundQuerySet:
+        return access.visible(self.request.user, Fund.objects.all()).with_totals()
 
 
 class ApprovalSerializer(serializers.ModelSerializer):
@@ -167,8 +168,8 @@ class PaymentRequestSerializer(ServiceSerializer):
         ]
 
     def _checks(self, record: PaymentRequest) -> services.Checks:
-        # DRF's context is a dict (typed as a Mapping): the checks are worked out once a response.
-        cache = self.context.setdefault("checks", {})  # type: ignore[attr-defined]
+        # The checks are worked out once a response.
+        cache = self.context.setdefault("checks", {})  # type: ignore[attr-defined]  # a dict, typed Mapping
         if record.pk not in cache:
             cache[record.pk] = services.check_rules(record)
         return cache[record.pk]

@@ -58,6 +58,7 @@ class ScopedClientMixin:
     """The `client` field offers only people the user may see (and who are not merged)."""
 
     def get_fields(self) -> dict[str, Any]:
+        # A mixin of serializers: super() and self.context are the serializer's.
         fields = super().get_fields()  # type: ignore[misc]
         request = self.context.get("request")  # type: ignore[attr-defined]
         if request is not None and "client" in fields and not fields["client"].read_only:
@@ -93,6 +94,7 @@ class RecordActionsMixin:
 
     refusals: tuple[type[Exception], ...] = ()
 
+    # A mixin of GenericViewSets: get_object() and the serializer methods are the viewset's.
     def act(
         self,
         request: Request,

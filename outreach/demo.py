@@ -4,7 +4,7 @@ a SWEP activation and two autumn counts. Loaded once, by demo.load, through the 
 from __future__ import annotations
 
 import random
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.models import User
@@ -123,7 +123,7 @@ def load(today: date, users: dict[str, User], agencies: dict[str, Agency]) -> di
     }
 
 
-def _at(session: OutreachSession, minutes: int):  # type: ignore[no-untyped-def]
+def _at(session: OutreachSession, minutes: int) -> datetime:
     return day_start(session.date) + timedelta(hours=6, minutes=minutes)
 
 

@@ -74,10 +74,10 @@ def seen_rough_sleeping(
     )
 
 
-def days_since(instant: object, today: date | None = None) -> int | None:
+def days_since(instant: datetime | None, today: date | None = None) -> int | None:
     if instant is None:
         return None
-    return ((today or timezone.localdate()) - local_date(instant)).days  # type: ignore[arg-type]
+    return ((today or timezone.localdate()) - local_date(instant)).days
 
 
 def active_swep() -> SevereWeatherActivation | None:

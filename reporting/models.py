@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import storages
+from django.core.files.storage import Storage, storages
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -122,7 +122,7 @@ class FileKind(models.TextChoices):
     XLSX = "xlsx", "Excel (XLSX)"
 
 
-def reports_storage():  # type: ignore[no-untyped-def]
+def reports_storage() -> Storage:
     return storages["reports"]
 
 

@@ -34,7 +34,7 @@ def alerts_lookup(path: str = "") -> Prefetch:
 
 def with_alerts(queryset: Q, path: str = "") -> Q:
     """The queryset with each person's alerts fetched in two queries for the lot."""
-    return queryset.prefetch_related(alerts_lookup(path))  # type: ignore[return-value]
+    return queryset.prefetch_related(alerts_lookup(path))  # type: ignore[return-value]  # same QuerySet class
 
 
 def alerts_of(client: Any) -> list[RiskAlert]:

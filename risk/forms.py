@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.forms import formset_factory
 
 from clients.models import Agency, Client
-from mars.forms import DateInput, staff_label
+from mars.forms import DateInput, choices_of, staff_label
 from mars.roles import Role
 from risk.models import (
     ActionStatus,
@@ -113,9 +113,9 @@ class PlanForm(forms.ModelForm):
 
     def __init__(self, *args: Any, client: Client, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["assessment"]
-        field.queryset = RiskAssessment.objects.filter(client=client)  # type: ignore[attr-defined]
-        field.empty_label = None  # type: ignore[attr-defined]
+        field = choices_of(self, "assessment")
+        field.queryset = RiskAssessment.objects.filter(client=client)
+        field.empty_label = None
 
 
 class PlanActionForm(forms.Form):
@@ -314,4 +314,4 @@ class ConcernForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["referred_to"].queryset = Agency.objects.filter(active=True)  # type: ignore[attr-defined]
+        choices_of(self, "referred_to").queryset = Agency.objects.filter(active=True)

@@ -27,7 +27,7 @@ def entries_for(client: Client, user: access.AnyUser) -> list[TimelineEntry]:
     )
     entries += [
         TimelineEntry(
-            when=p.approved_at,  # type: ignore[arg-type]
+            when=p.approved_at,  # type: ignore[arg-type]  # approved_at__isnull=False above
             kind="Risk plan approved",
             title=f"Version {p.version}",
             detail=p.get_status_display(),

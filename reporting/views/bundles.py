@@ -26,6 +26,7 @@ def bundle_import(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = BundleForm(request.POST or None, request.FILES or None)
     summary = None
+    problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > MAX_BUNDLE_BYTES:
@@ -35,11 +36,11 @@ def bundle_import(request: HttpRequest) -> HttpResponse:
                 summary = import_bundle(parse(upload.read()), by=request.user)
             except BundleError as error:
                 form.add_error("file", f"Nothing was imported: {len(error.problems)} problem(s).")
-                form.problems = error.problems  # type: ignore[attr-defined]
+                problems = error.problems
     return render(
         request,
         "reporting/bundle_import.html",
-        {"form": form, "summary": summary, "problems": getattr(form, "problems", [])},
+        {"form": form, "summary": summary, "problems": problems},
     )
 
 

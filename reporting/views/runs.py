@@ -133,7 +133,7 @@ def published(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     runs = (
         visible_report_runs(request.user)
-        .published()  # type: ignore[attr-defined]
+        .published()
         .select_related("replaces", "replaced_by")
         .order_by("-period", "-version")
     )
