@@ -32,3 +32,4 @@ format: install
 bench: install
 	$(PY) bench/search.py
 	$(PY) bench/kpis.py
+	$(PY) bench/bundle.py
