@@ -4,7 +4,6 @@ occupancy by month, and the day-to-day issues log."""
 from __future__ import annotations
 
 import csv
-from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -33,7 +32,7 @@ from accommodation.models import (
 )
 from funds.models import Fund, FundKind, PaymentRequest
 from mars import access
-from mars.dates import parse_month
+from mars.dates import next_month, previous_month
 from mars.forms import staff_label
 from mars.pages import PAGE_SIZE, person_for_record, record_page, service_form
 from risk.alerts import alerts_lookup, with_alerts
@@ -281,19 +280,16 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _void_report(request: HttpRequest) -> figures.VoidReport:
     access.require(request.user, access.perm(Unit, "view"))
-    today = timezone.localdate()
-    last_month = today.replace(day=1) - timedelta(days=1)
-    month = parse_month(request.GET.get("month"), last_month)
-    units = access.visible(request.user, Unit).filter(property__type=PropertyType.MARS_HOUSE)
-    return figures.void_report(units, month, today)
+    return figures.requested_void_report(
+        request.user, request.GET.get("month"), timezone.localdate()
+    )
 
 
 @login_required
 def voids(request: HttpRequest) -> HttpResponse:
     """The monthly void report: per room, days occupied, out of use and void; occupancy."""
     report = _void_report(request)
-    previous = (report.month - timedelta(days=1)).replace(day=1)
-    following = (report.month + timedelta(days=32)).replace(day=1)
+    previous, following = previous_month(report.month), next_month(report.month)
     return render(
         request,
         "accommodation/voids.html",
