@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -34,7 +33,7 @@ from funds.models import Fund, FundKind, PaymentRequest
 from mars import access
 from mars.dates import next_month, previous_month
 from mars.forms import staff_label
-from mars.pages import PAGE_SIZE, person_for_record, record_page, service_form
+from mars.pages import page_of, person_for_record, record_page, service_form
 from risk.alerts import alerts_lookup, with_alerts
 
 REFUSALS = (services.AccommodationError,)
@@ -94,7 +93,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
         ),
         "client__",
     )
-    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, referrals)
     return render(request, "accommodation/mars_house_referral_list.html", {"page": page})
 
 
@@ -356,7 +355,7 @@ def issue_list(request: HttpRequest) -> HttpResponse:
     )
     if show == "open":
         issues = issues.open()
-    page = Paginator(issues, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, issues)
     return render(
         request,
         "accommodation/issue_list.html",

@@ -4,7 +4,6 @@ tenancies with their sustainment."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,7 +14,7 @@ from accommodation.forms import EndPlacementForm, MoveForm, PlacementCorrectionF
 from accommodation.models import A2AReferral, Placement, PropertyType, Unit
 from mars import access
 from mars.forms import staff_label
-from mars.pages import PAGE_SIZE, person_for_record, record_page, service_form
+from mars.pages import page_of, person_for_record, record_page, service_form
 from risk.alerts import with_alerts
 
 REFUSALS = (services.AccommodationError,)
@@ -35,9 +34,7 @@ def placement_list(request: HttpRequest) -> HttpResponse:
         placements = placements.current(today).order_by("unit__property__name", "unit__name")
     else:
         placements = placements.filter(end__isnull=False).order_by("-end", "-id")
-    page = Paginator(with_alerts(placements, "client__"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, with_alerts(placements, "client__"))
     return render(
         request,
         "accommodation/placement_list.html",

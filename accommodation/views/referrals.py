@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,7 +14,7 @@ from accommodation.forms import A2AReferralForm, DecisionForm, PriorityForm, Rea
 from accommodation.models import DECIDED, A2AReferral, ReferralStatus
 from mars import access
 from mars.forms import staff_label
-from mars.pages import PAGE_SIZE, person_for_record, record_page, service_form
+from mars.pages import page_of, person_for_record, record_page, service_form
 from risk.alerts import with_alerts
 
 REFUSALS = (services.AccommodationError,)
@@ -37,9 +36,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
         "client", "referred_by", "decided_by"
     )
     title, select = SHOW[show]
-    page = Paginator(with_alerts(select(referrals), "client__"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, with_alerts(select(referrals), "client__"))
     counts = {key: select(referrals).count() for key in ("queue", "approved")}
     return render(
         request,

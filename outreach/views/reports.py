@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,9 +13,9 @@ from django.utils import timezone
 
 from mars import access
 from mars.pages import (
-    PAGE_SIZE,
     form_page,
     history_of,
+    page_of,
     person_for_record,
     record_page,
 )
@@ -54,7 +53,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
         reports = reports.live()
     else:
         show = "all"
-    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, reports)
     return render(
         request,
         "outreach/report_list.html",

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,8 +20,8 @@ from mars import access
 from mars.dates import day_bounds
 from mars.history import history_entries
 from mars.pages import (
-    PAGE_SIZE,
     form_page,
+    page_of,
     person_for_record,
     record_page,
     safe_next,
@@ -87,7 +86,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
         .prefetch_related("staff", "partners")
         .order_by("-date", "-start_time", "-id")
     )
-    page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, sessions)
     return render(
         request,
         "outreach/session_list.html",
@@ -311,7 +310,7 @@ def sighting_list(request: HttpRequest) -> HttpResponse:
             | Q(location__icontains=word)
             | Q(hotspot__name__icontains=word)
         )
-    page = Paginator(sightings, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, sightings)
     return render(
         request,
         "outreach/sighting_list.html",
