@@ -22,7 +22,14 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from accommodation.models import EndReason, Placement, Property, PropertyType, Unit, UnitKind
-from accommodation.services import AccommodationError, check_free, follow_status, unit_kind_for
+from accommodation.services import (
+    AccommodationError,
+    check_free,
+    check_in_use_on,
+    check_stay_dates,
+    follow_status,
+    unit_kind_for,
+)
 from clients.models import (
     PERSON_FIELDS,
     Agency,
@@ -40,7 +47,7 @@ from clients.models import (
     YesNoUnknown,
 )
 from mars.access import AnyUser
-from mars.records import acting
+from mars.records import Refusal, acting
 from outreach.models import (
     Contact,
     ContactKind,
@@ -137,6 +144,10 @@ class _Item:
     def problem(self, name: str, message: str) -> None:
         self.ok = False
         self.problems.append(f"{self.path}{'.' + name if name else ''}: {message}")
+
+    def refused(self, error: Refusal) -> None:
+        """A service's rule refused this record: its message, at the field it names."""
+        self.problem(error.field or "", str(error))
 
     def given(self, name: str) -> bool:
         return name in self.data
@@ -560,8 +571,11 @@ class _Import:
         unit = Unit.objects.filter(property=prop, name=unit_name).first() if prop else None
         if prop and unit_name and unit is None:
             item.problem("unit", f'"{prop_key}" has no unit "{unit_name}"')
-        if end and not reason:
-            item.problem("end_reason", "required when the placement has ended")
+        if start is not None:
+            try:
+                check_stay_dates(start, end, reason)
+            except AccommodationError as error:
+                item.refused(error)
         if person is None or unit is None or start is None:
             return None
         values = self._given(
@@ -577,9 +591,12 @@ class _Import:
         placement = Placement.objects.filter(client=person, unit=unit, start=start).first()
         if item.ok:
             try:
+                # A stay already here was placed under the rules: matching it again refuses nothing.
+                if placement is None:
+                    check_in_use_on(unit, start)
                 check_free(person, unit, start, end, exclude_pk=placement.pk if placement else None)
             except AccommodationError as error:
-                item.problem("", str(error))
+                item.refused(error)
         placement = placement or Placement(client=person, unit=unit, start=start)
         if self._save("placements", item, placement, values):
             self.placed.add(person.pk)
