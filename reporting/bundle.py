@@ -299,6 +299,9 @@ class _Import:
         self.summary = ImportSummary()
         self.agencies: dict[str, Agency] = {}
         self.properties: dict[str, Property] = {}
+        # Units the file's properties hold, by property key and name, so placements need not
+        # look each up again.
+        self.units: dict[tuple[str, str], Unit] = {}
         self.clients: dict[str, Client | None] = {}
         self.placed: set[int] = set()
         # Per person, the fields the file gave (a status given wins over one from placements).
@@ -438,7 +441,8 @@ class _Import:
             if active is not None:
                 unit_values["active"] = active
             unit_item = _Item({}, f"{item.path}.units[{index}]", set(), self.problems)
-            self._save("units", unit_item, unit, unit_values)
+            if self._save("units", unit_item, unit, unit_values):
+                self.units[(key, name)] = unit
         return key
 
     def _units(self, item: _Item) -> list[tuple[str, str, bool | None]]:
@@ -568,7 +572,9 @@ class _Import:
         prop = self.properties.get(prop_key or "") or Property.objects.filter(key=prop_key).first()
         if prop_key and prop is None:
             item.problem("property", f'unknown property key "{prop_key}"')
-        unit = Unit.objects.filter(property=prop, name=unit_name).first() if prop else None
+        unit = self.units.get((prop_key or "", unit_name or ""))
+        if unit is None and prop is not None:
+            unit = Unit.objects.filter(property=prop, name=unit_name).first()
         if prop and unit_name and unit is None:
             item.problem("unit", f'"{prop_key}" has no unit "{unit_name}"')
         if start is not None:
