@@ -35,3 +35,4 @@ bench: install
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py migrate --noinput -v0
 	$(PY) bench/search.py
 	$(PY) bench/kpis.py
+	$(PY) bench/bundle.py

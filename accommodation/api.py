@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.db import models
@@ -39,7 +38,6 @@ from mars.api import (
     ServiceSerializer,
     refusals_as_validation_errors,
 )
-from mars.dates import parse_month
 
 REFUSALS = (services.AccommodationError,)
 
@@ -627,14 +625,10 @@ class MarsHouseVoidsViewSet(viewsets.ViewSet):
         parameters=[OpenApiParameter("month", str, description="YYYY-MM; last month if empty")],
     )
     def list(self, request: Request) -> Response:
-        today = timezone.localdate()
-        month = parse_month(
-            request.query_params.get("month"), today.replace(day=1) - timedelta(days=1)
+        report = figures.requested_void_report(
+            request.user, request.query_params.get("month"), timezone.localdate()
         )
-        units = access.visible(request.user, Unit.objects.all()).filter(
-            property__type=PropertyType.MARS_HOUSE
-        )
-        return Response(VoidReportSerializer(figures.void_report(units, month, today)).data)
+        return Response(VoidReportSerializer(report).data)
 
 
 class TenancySerializer(serializers.Serializer):

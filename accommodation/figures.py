@@ -19,7 +19,9 @@ from accommodation.models import (
     Unit,
     UnitQuerySet,
 )
-from mars.dates import add_months, month_bounds
+from mars import access
+from mars.access import AnyUser
+from mars.dates import add_months, month_bounds, parse_month, previous_month
 from mars.numbers import percent
 
 ENDING_SOON_DAYS = 14
@@ -103,6 +105,13 @@ class VoidReport:
     @property
     def occupancy(self) -> float | None:
         return percent(self.occupied_days, self.available_days)
+
+
+def requested_void_report(user: AnyUser, month: str | None, today: date) -> VoidReport:
+    """The void report a person asks for, on the page, in its CSV or from the API: the MARS House
+    rooms they may see, for the month given as YYYY-MM (last month when none is)."""
+    units = access.visible(user, Unit.objects.all()).filter(property__type=PropertyType.MARS_HOUSE)
+    return void_report(units, parse_month(month, previous_month(today)), today)
 
 
 def _covered(start: date, end: date | None, first: date, last: date) -> set[date]:

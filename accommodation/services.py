@@ -292,6 +292,39 @@ def follow_status(client: Client, *, by: AnyUser | None, reason: str) -> None:
         client.save(update_fields=["status"])
 
 
+def check_stay_dates(start: date, end: date | None, end_reason: str) -> None:
+    """Refuse a stay's days the rules do not allow (placing, ending, correcting, importing).
+
+    Rules: nobody moves in on a future day; an end is recorded on the day the person leaves, not
+    before, and not before they moved in; an ended stay says why it ended.
+    """
+    today = timezone.localdate()
+    if start > today:
+        raise AccommodationError(
+            "A placement starts on the day the person moves in, not later.", field="start"
+        )
+    if end is None:
+        return
+    if end > today:
+        raise AccommodationError(
+            "Record the end on the day the person leaves; use the planned end before then.",
+            field="end",
+        )
+    if end < start:
+        raise AccommodationError(
+            f"A placement cannot end before it started ({uk_date(start)}).", field="end"
+        )
+    if end_reason not in EndReason.values:
+        raise AccommodationError("Choose why the placement ended.", field="end_reason")
+
+
+def check_in_use_on(unit: Unit, day: date) -> None:
+    """Refuse a move into a unit on a day it is out of use."""
+    out_of_use = Unavailability.objects.filter(unit=unit).on(day).first()
+    if out_of_use is not None:
+        raise AccommodationError(f"{unit} is out of use on {uk_date(day)}: {out_of_use.reason}.")
+
+
 def check_free(
     client: Client, unit: Unit, start: date, end: date | None, *, exclude_pk: int | None = None
 ) -> None:
@@ -348,16 +381,10 @@ def place_client(
     """
     person = _person(client.pk)
     unit = _lock_units(unit)[unit.pk]
-    today = timezone.localdate()
-    if start > today:
-        raise AccommodationError(
-            "A placement starts on the day the person moves in, not later.", field="start"
-        )
+    check_stay_dates(start, None, "")
     if not unit.active or not unit.property.active:
         raise AccommodationError(f"{unit} is not in use.")
-    out_of_use = Unavailability.objects.filter(unit=unit).on(start).first()
-    if out_of_use is not None:
-        raise AccommodationError(f"{unit} is out of use on {uk_date(start)}: {out_of_use.reason}.")
+    check_in_use_on(unit, start)
     check_free(person, unit, start, None)
     if referral is not None:
         referral = A2AReferral.objects.select_for_update().get(pk=referral.pk)
@@ -412,16 +439,7 @@ def end_placement(
     )
     if placement.end is not None:
         raise AccommodationError(f"This placement ended on {uk_date(placement.end)} already.")
-    if end > timezone.localdate():
-        raise AccommodationError(
-            "Record the end on the day the person leaves; use the planned end before then."
-        )
-    if end < placement.start:
-        raise AccommodationError(
-            f"A placement cannot end before it started ({uk_date(placement.start)})."
-        )
-    if reason not in EndReason.values:
-        raise AccommodationError("Choose why the placement ended.")
+    check_stay_dates(placement.start, end, reason)
     placement.end, placement.end_reason = end, reason
     placement.move_on_destination = destination or placement.move_on_destination
     save_record(placement, by=by, reason=f"Ended: {placement.get_end_reason_display()}")
@@ -477,18 +495,9 @@ def correct_placement(placement: Placement, *, by: AnyUser | None) -> Placement:
     person = _person(placement.client_id)
     _lock_units(placement.unit)
     Placement.objects.select_for_update().get(pk=placement.pk)
-    if placement.end is not None and placement.end > timezone.localdate():
-        raise AccommodationError(
-            "Record the end on the day the person leaves; use the planned end before then."
-        )
-    if placement.start > timezone.localdate():
-        raise AccommodationError(
-            "A placement starts on the day the person moves in, not later.", field="start"
-        )
     if placement.end is None:
         placement.end_reason = ""
-    elif not placement.end_reason:
-        raise AccommodationError("Choose why the placement ended.")
+    check_stay_dates(placement.start, placement.end, placement.end_reason)
     check_free(person, placement.unit, placement.start, placement.end, exclude_pk=placement.pk)
     save_record(placement, by=by, exclude=["placed_by", "referral"])
     follow_status(person, by=by, reason=f"Placement at {placement.unit} corrected")

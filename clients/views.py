@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -38,13 +37,11 @@ from clients.models import (
 )
 from mars import access
 from mars.history import history_entries
-from mars.pages import HtmxHttpRequest
+from mars.pages import HtmxHttpRequest, page_of
 from mars.people import with_alerts
 from mars.person_page import actions_for, sections_for
 from mars.registry import Part
 from mars.timeline import timeline_for
-
-PAGE_SIZE = 25
 
 
 def _client_or_redirect(
@@ -73,9 +70,7 @@ def client_list(request: HtmxHttpRequest) -> HttpResponse:
             people = people.filter(key_worker=form.cleaned_data["key_worker"])
         if form.cleaned_data["need"]:
             people = people.with_need(form.cleaned_data["need"])
-    page = Paginator(people.order_by("last_name", "first_name", "id"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, people.order_by("last_name", "first_name", "id"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -337,6 +337,11 @@ class PaymentRequest(models.Model):
         return self.status == RequestStatus.APPROVED
 
     @property
+    def is_cancellable(self) -> bool:
+        """A request can be cancelled while it waits or is approved, never once paid."""
+        return self.status in (RequestStatus.REQUESTED, RequestStatus.APPROVED)
+
+    @property
     def is_paid(self) -> bool:
         return self.status == RequestStatus.PAID
 

@@ -404,7 +404,7 @@ def cancel_payment(request: PaymentRequest, *, reason: str = "", by: AnyUser) ->
     Rules: the person who asked, or a coordinator; never once paid.
     """
     request = _locked(request)
-    if request.status not in (RequestStatus.REQUESTED, RequestStatus.APPROVED):
+    if not request.is_cancellable:
         raise FundsError(f"This request is {request.get_status_display().lower()}.")
     if not may_change(request, by):
         raise FundsError("Only the person who asked, or a coordinator, cancels a request.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
@@ -21,11 +22,25 @@ def local_date(instant: datetime) -> date:
     return timezone.localtime(instant).date()
 
 
+def first_of_month(day: date) -> date:
+    """The first day of the calendar month a day falls in."""
+    return day.replace(day=1)
+
+
+def previous_month(day: date) -> date:
+    """The first day of the calendar month before the one a day falls in."""
+    return add_months(first_of_month(day), -1)
+
+
+def next_month(day: date) -> date:
+    """The first day of the calendar month after the one a day falls in."""
+    return add_months(first_of_month(day), 1)
+
+
 def month_bounds(month: date) -> tuple[date, date]:
     """The first and last days of the calendar month a day falls in."""
-    first = month.replace(day=1)
-    following = (first + timedelta(days=32)).replace(day=1)
-    return first, following - timedelta(days=1)
+    first = first_of_month(month)
+    return first, next_month(first) - timedelta(days=1)
 
 
 def parse_month(text: str | None, default: date) -> date:
@@ -34,7 +49,16 @@ def parse_month(text: str | None, default: date) -> date:
         year, month = (int(part) for part in (text or "").split("-"))
         return date(year, month, 1)
     except ValueError:
-        return default.replace(day=1)
+        return first_of_month(default)
+
+
+# A phone's clock a little ahead of the server's must not refuse a record made just now.
+FUTURE_GRACE = timedelta(minutes=5)
+
+
+def is_future(instant: datetime) -> bool:
+    """Whether an instant is still to come, allowing a few minutes' drift between clocks."""
+    return instant > timezone.now() + FUTURE_GRACE
 
 
 def uk_date(day: date) -> str:
@@ -51,8 +75,7 @@ def add_months(day: date, months: int) -> date:
     """The same day of the month `months` later (the month's last day when it is shorter)."""
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
-    last = month_bounds(date(year, month, 1))[1].day
-    return date(year, month, min(day.day, last))
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def financial_year(day: date) -> int:

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,6 +24,11 @@ class HtmxHttpRequest(HttpRequest):
     """A request through django-htmx's middleware, which says whether htmx sent it."""
 
     htmx: HtmxDetails
+
+
+def page_of(request: HttpRequest, items: Sequence[Any] | QuerySet[Any]) -> Page[Any]:
+    """The page of a list the request asks for (?page=N), PAGE_SIZE to a page."""
+    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def history_of(obj: Any, *extra: tuple[str, Any]) -> list[Any]:

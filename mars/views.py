@@ -7,7 +7,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from mars import home as home_parts
 from mars import notifications
-from mars.pages import PAGE_SIZE
+from mars.pages import page_of
 
 
 @login_required
@@ -44,7 +43,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
         return redirect(notification.url or "notifications")
     show = "unread" if request.GET.get("show") == "unread" else "all"
     chosen = mine.unread() if show == "unread" else mine
-    page = Paginator(chosen, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, chosen)
     return render(
         request,
         "mars/notifications.html",

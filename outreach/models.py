@@ -17,7 +17,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from clients.models import Agency, Client, ClientStatus, SupportNeed
-from mars.dates import day_bounds
+from mars.dates import day_bounds, is_future
 
 USER = settings.AUTH_USER_MODEL
 
@@ -228,7 +228,7 @@ class Contact(models.Model):
             errors["verification"] = "Say how you know they were sleeping rough."
         if (self.latitude is None) != (self.longitude is None):
             errors["latitude"] = "Give both latitude and longitude, or neither."
-        if self.at and self.at > timezone.now() + timedelta(minutes=5):
+        if self.at and is_future(self.at):
             errors["at"] = "A contact cannot be in the future."
         if errors:
             raise ValidationError(errors)
@@ -341,7 +341,7 @@ class PublicReport(models.Model):
                     "otherwise leave them out."
                 }
             )
-        if self.received_at and self.received_at > timezone.now() + timedelta(minutes=5):
+        if self.received_at and is_future(self.received_at):
             raise ValidationError({"received_at": "A report cannot be received in the future."})
 
     @property

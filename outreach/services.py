@@ -12,7 +12,7 @@ from django.utils import timezone
 from clients import services as client_services
 from clients.models import Agency, Client
 from mars.access import AnyUser
-from mars.dates import local_date
+from mars.dates import is_future, local_date
 from mars.records import Refusal, acting, note_change, save_record
 from outreach.models import (
     Contact,
@@ -204,7 +204,7 @@ def record_attempt(
     """
     report = _live_report(report)
     at = at or timezone.now()
-    if at > timezone.now() + timedelta(minutes=5):
+    if is_future(at):
         raise OutreachError("An attempt cannot be in the future.")
     if at < report.received_at:
         raise OutreachError("An attempt cannot be before the report was received.")

@@ -22,7 +22,14 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from accommodation.models import EndReason, Placement, Property, PropertyType, Unit, UnitKind
-from accommodation.services import AccommodationError, check_free, follow_status, unit_kind_for
+from accommodation.services import (
+    AccommodationError,
+    check_free,
+    check_in_use_on,
+    check_stay_dates,
+    follow_status,
+    unit_kind_for,
+)
 from clients.models import (
     PERSON_FIELDS,
     Agency,
@@ -40,7 +47,7 @@ from clients.models import (
     YesNoUnknown,
 )
 from mars.access import AnyUser
-from mars.records import acting
+from mars.records import Refusal, acting
 from outreach.models import (
     Contact,
     ContactKind,
@@ -137,6 +144,10 @@ class _Item:
     def problem(self, name: str, message: str) -> None:
         self.ok = False
         self.problems.append(f"{self.path}{'.' + name if name else ''}: {message}")
+
+    def refused(self, error: Refusal) -> None:
+        """A service's rule refused this record: its message, at the field it names."""
+        self.problem(error.field or "", str(error))
 
     def given(self, name: str) -> bool:
         return name in self.data
@@ -288,6 +299,9 @@ class _Import:
         self.summary = ImportSummary()
         self.agencies: dict[str, Agency] = {}
         self.properties: dict[str, Property] = {}
+        # Units the file's properties hold, by property key and name, so placements need not
+        # look each up again.
+        self.units: dict[tuple[str, str], Unit] = {}
         self.clients: dict[str, Client | None] = {}
         self.placed: set[int] = set()
         # Per person, the fields the file gave (a status given wins over one from placements).
@@ -427,7 +441,8 @@ class _Import:
             if active is not None:
                 unit_values["active"] = active
             unit_item = _Item({}, f"{item.path}.units[{index}]", set(), self.problems)
-            self._save("units", unit_item, unit, unit_values)
+            if self._save("units", unit_item, unit, unit_values):
+                self.units[(key, name)] = unit
         return key
 
     def _units(self, item: _Item) -> list[tuple[str, str, bool | None]]:
@@ -557,11 +572,16 @@ class _Import:
         prop = self.properties.get(prop_key or "") or Property.objects.filter(key=prop_key).first()
         if prop_key and prop is None:
             item.problem("property", f'unknown property key "{prop_key}"')
-        unit = Unit.objects.filter(property=prop, name=unit_name).first() if prop else None
+        unit = self.units.get((prop_key or "", unit_name or ""))
+        if unit is None and prop is not None:
+            unit = Unit.objects.filter(property=prop, name=unit_name).first()
         if prop and unit_name and unit is None:
             item.problem("unit", f'"{prop_key}" has no unit "{unit_name}"')
-        if end and not reason:
-            item.problem("end_reason", "required when the placement has ended")
+        if start is not None:
+            try:
+                check_stay_dates(start, end, reason)
+            except AccommodationError as error:
+                item.refused(error)
         if person is None or unit is None or start is None:
             return None
         values = self._given(
@@ -577,9 +597,12 @@ class _Import:
         placement = Placement.objects.filter(client=person, unit=unit, start=start).first()
         if item.ok:
             try:
+                # A stay already here was placed under the rules: matching it again refuses nothing.
+                if placement is None:
+                    check_in_use_on(unit, start)
                 check_free(person, unit, start, end, exclude_pk=placement.pk if placement else None)
             except AccommodationError as error:
-                item.problem("", str(error))
+                item.refused(error)
         placement = placement or Placement(client=person, unit=unit, start=start)
         if self._save("placements", item, placement, values):
             self.placed.add(person.pk)

@@ -16,7 +16,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from mars.dates import add_months, day_start, financial_year
+from mars.dates import add_months, day_start, financial_year, first_of_month
 from reporting import bundle, services
 from reporting.models import ReportRun, RunTrigger, Target
 
@@ -138,7 +138,7 @@ def history(today: date, seed: int = 2025) -> dict[str, Any]:
         data[name] = []
     data["health_access"] = []
     number = 0
-    start = add_months(today.replace(day=1), -12)
+    start = add_months(first_of_month(today), -12)
     month = start
     while month <= today:
         for _ in range(rng.randint(4, 8)):
@@ -320,7 +320,7 @@ def load(today: date, users: dict[str, User]) -> dict[str, int]:
                 )
     published = 0
     for back in (2, 1):
-        period = add_months(today.replace(day=1), -back)
+        period = add_months(first_of_month(today), -back)
         as_of = min(add_months(period, 1).replace(day=15), today)
         run = ReportRun.objects.create(period=period, as_of=as_of, trigger=RunTrigger.SCHEDULE)
         services.make_report(run.pk)

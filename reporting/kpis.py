@@ -18,7 +18,7 @@ from django.db.models.functions import TruncDate
 
 from accommodation.models import Placement, PropertyType
 from clients.models import HealthAccess, HealthAccessKind, SupportPlan
-from mars.dates import day_bounds, day_start, month_bounds
+from mars.dates import day_bounds, day_start, month_bounds, previous_month
 from mars.numbers import percent
 from outreach.models import Contact, Intervention, InterventionOutcome
 
@@ -56,10 +56,6 @@ def parse_period(text: str) -> date:
 
 def period_label(period: date) -> str:
     return f"{period:%Y-%m}"
-
-
-def previous_period(period: date) -> date:
-    return (period.replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
 def local_day(field_name: str) -> TruncDate:
@@ -157,7 +153,7 @@ def _rough_sleepers(result: Cohorts, first: date, last: date) -> None:
     # Seen in P: a bedded-down contact on a local day of P. One grouped query gives each such
     # person's first-ever bedded-down day and whether they were also seen in P-1.
     this_start, this_end = day_bounds(first, last)
-    before_start = day_start(previous_period(first))
+    before_start = day_start(previous_month(first))
     in_period = Contact.objects.bedded_down().filter(at__gte=this_start, at__lt=this_end)
     people = (
         Contact.objects.bedded_down()

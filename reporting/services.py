@@ -16,10 +16,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from mars.access import AnyUser
-from mars.dates import uk_date
+from mars.dates import first_of_month, previous_month, uk_date
 from mars.records import Refusal, acting, save_record
 from reporting import documents, report
-from reporting.kpis import previous_period
 from reporting.models import FileKind, ReportRun, RunState, RunTrigger, Target
 
 logger = logging.getLogger(__name__)
@@ -44,7 +43,7 @@ def start_run(period: date, *, by: AnyUser, as_of: date | None = None) -> Report
     """Queue a report for a month. Rules: the month has begun; the as-of date is not before
     the month's end nor after today."""
     today = timezone.localdate()
-    period = period.replace(day=1)
+    period = first_of_month(period)
     if period > today:
         raise ReportError("That month has not begun yet.", field="period")
     as_of = as_of or today
@@ -63,7 +62,7 @@ def start_run(period: date, *, by: AnyUser, as_of: date | None = None) -> Report
 def start_scheduled_run(today: date | None = None) -> ReportRun:
     """The month before's run, started once however often the schedule fires."""
     today = today or timezone.localdate()
-    period = previous_period(today)
+    period = previous_month(today)
     try:
         with transaction.atomic():
             run, created = ReportRun.objects.get_or_create(

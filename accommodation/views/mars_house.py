@@ -4,10 +4,8 @@ occupancy by month, and the day-to-day issues log."""
 from __future__ import annotations
 
 import csv
-from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -33,9 +31,9 @@ from accommodation.models import (
 )
 from clients.access import can_see_people, person_for_record, visible_clients
 from mars import access
-from mars.dates import parse_month
+from mars.dates import next_month, previous_month
 from mars.forms import staff_label
-from mars.pages import PAGE_SIZE, record_page, service_form
+from mars.pages import page_of, record_page, service_form
 from risk.alerts import alerts_lookup, with_alerts
 
 REFUSALS = (services.AccommodationError,)
@@ -98,7 +96,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
         ),
         "client__",
     )
-    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, referrals)
     return render(request, "accommodation/mars_house_referral_list.html", {"page": page})
 
 
@@ -286,21 +284,16 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _void_report(request: HttpRequest) -> figures.VoidReport:
     access.require(request.user, access.perm(Unit, "view"))
-    today = timezone.localdate()
-    last_month = today.replace(day=1) - timedelta(days=1)
-    month = parse_month(request.GET.get("month"), last_month)
-    units = access.visible(request.user, Unit.objects.all()).filter(
-        property__type=PropertyType.MARS_HOUSE
+    return figures.requested_void_report(
+        request.user, request.GET.get("month"), timezone.localdate()
     )
-    return figures.void_report(units, month, today)
 
 
 @login_required
 def voids(request: HttpRequest) -> HttpResponse:
     """The monthly void report: per room, days occupied, out of use and void; occupancy."""
     report = _void_report(request)
-    previous = (report.month - timedelta(days=1)).replace(day=1)
-    following = (report.month + timedelta(days=32)).replace(day=1)
+    previous, following = previous_month(report.month), next_month(report.month)
     return render(
         request,
         "accommodation/voids.html",
@@ -369,7 +362,7 @@ def issue_list(request: HttpRequest) -> HttpResponse:
     )
     if show == "open":
         issues = issues.open()
-    page = Paginator(issues, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, issues)
     return render(
         request,
         "accommodation/issue_list.html",

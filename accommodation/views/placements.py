@@ -4,7 +4,6 @@ tenancies with their sustainment."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,7 +16,7 @@ from accommodation.models import A2AReferral, Placement, PropertyType, Unit
 from clients.access import person_for_record, visible_clients
 from mars import access
 from mars.forms import staff_label
-from mars.pages import PAGE_SIZE, record_page, service_form
+from mars.pages import page_of, record_page, service_form
 from risk.alerts import with_alerts
 
 REFUSALS = (services.AccommodationError,)
@@ -39,9 +38,7 @@ def placement_list(request: HttpRequest) -> HttpResponse:
         placements = placements.current(today).order_by("unit__property__name", "unit__name")
     else:
         placements = placements.filter(end__isnull=False).order_by("-end", "-id")
-    page = Paginator(with_alerts(placements, "client__"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, with_alerts(placements, "client__"))
     return render(
         request,
         "accommodation/placement_list.html",

@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,7 +18,7 @@ from accommodation.models import DECIDED, A2AReferral, A2AReferralQuerySet, Refe
 from clients.access import person_for_record
 from mars import access
 from mars.forms import staff_label
-from mars.pages import PAGE_SIZE, record_page, service_form
+from mars.pages import page_of, record_page, service_form
 from mars.records import acting
 from risk.alerts import with_alerts
 
@@ -44,9 +43,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
         "client", "referred_by", "decided_by"
     )
     title, select = SHOW[show]
-    page = Paginator(with_alerts(select(referrals), "client__"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, with_alerts(select(referrals), "client__"))
     counts = {key: select(referrals).count() for key in ("queue", "approved")}
     return render(
         request,

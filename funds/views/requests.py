@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,14 +30,7 @@ from funds.uploads import as_download
 from mars import access
 from mars.dates import uk_datetime
 from mars.forms import staff_label
-from mars.pages import (
-    PAGE_SIZE,
-    form_page,
-    history_of,
-    record_page,
-    refusal_into_form,
-    service_form,
-)
+from mars.pages import form_page, history_of, page_of, record_page, refusal_into_form, service_form
 from risk.alerts import with_alerts
 
 REFUSALS = (services.FundsError,)
@@ -87,7 +79,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
         "approvals"
     )
     ordered = chosen.order_by("requested_at", "id") if show != "paid" else chosen
-    page = Paginator(with_alerts(ordered, "client__"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, with_alerts(ordered, "client__"))
     return render(
         request,
         "funds/request_list.html",
@@ -237,8 +229,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         may_approve=why_not is None,
         why_not=why_not if can_approve_payments(user) else None,
         may_reject=record.is_open and services.may_reject(record, user, checks),
-        may_cancel=record.status in (RequestStatus.REQUESTED, RequestStatus.APPROVED)
-        and may_change,
+        may_cancel=record.is_cancellable and may_change,
         may_pay=record.is_approved and access.can(user, "funds.pay_paymentrequest"),
         may_attach=not record.is_closed and access.can_add_for(user, Receipt),
     )

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +13,7 @@ from django.utils import timezone
 
 from clients.access import person_for_record
 from mars import access
-from mars.pages import PAGE_SIZE, form_page, history_of, record_page
+from mars.pages import form_page, history_of, page_of, record_page
 from outreach import services
 from outreach.forms import (
     AllocateForm,
@@ -49,7 +48,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
         reports = reports.live()
     else:
         show = "all"
-    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, reports)
     return render(
         request,
         "outreach/report_list.html",

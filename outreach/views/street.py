@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,7 +21,7 @@ from clients.models import Client
 from mars import access
 from mars.dates import day_bounds
 from mars.history import history_entries
-from mars.pages import PAGE_SIZE, HtmxHttpRequest, form_page, record_page, safe_next
+from mars.pages import HtmxHttpRequest, form_page, page_of, record_page, safe_next
 from mars.registry import Part
 from outreach import figures, services
 from outreach.forms import (
@@ -84,7 +83,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
         .prefetch_related("staff", "partners")
         .order_by("-date", "-start_time", "-id")
     )
-    page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, sessions)
     return render(
         request,
         "outreach/session_list.html",
@@ -312,7 +311,7 @@ def sighting_list(request: HttpRequest) -> HttpResponse:
             | Q(location__icontains=word)
             | Q(hotspot__name__icontains=word)
         )
-    page = Paginator(sightings, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, sightings)
     return render(
         request,
         "outreach/sighting_list.html",

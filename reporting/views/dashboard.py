@@ -19,7 +19,7 @@ from clients.access import visible_clients
 from funds.figures import burn
 from funds.models import Fund
 from funds.services import approval_queue
-from mars.dates import financial_year, financial_year_label
+from mars.dates import financial_year, financial_year_label, first_of_month, previous_month
 from outreach.figures import active_swep
 from reporting import kpis, report
 from reporting.access import can_see_dashboard
@@ -63,7 +63,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """How the contract is going and what is waiting, for the coordinator."""
     _require_dashboard(request)
     user, today = request.user, timezone.localdate()
-    this_month = today.replace(day=1)
+    this_month = first_of_month(today)
     months = report.trend(this_month, today)
     rows = _figure_rows(months, today)
     watched = kpis.watch_list(today)
@@ -76,7 +76,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "today": today,
             "this_month": this_month,
-            "last_month": kpis.previous_period(this_month),
+            "last_month": previous_month(this_month),
             "rows": rows,
             "charts": trend_charts(
                 months,

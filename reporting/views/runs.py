@@ -8,13 +8,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from mars import access
-from mars.pages import PAGE_SIZE, HtmxHttpRequest, history_of, refusal_into_form
+from mars.pages import HtmxHttpRequest, history_of, page_of, refusal_into_form
 from mars.registry import Part
 from reporting import documents, services
 from reporting.access import can_see_dashboard, get_report_run, visible_report_runs
@@ -48,7 +47,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"The report for {run.period_label} has started.")
             return redirect(run)
     runs = visible_report_runs(user).select_related("started_by", "published_by")
-    page = Paginator(runs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, runs)
     return render(
         request,
         "reporting/run_list.html",
@@ -137,7 +136,7 @@ def published(request: HttpRequest) -> HttpResponse:
         .select_related("replaces", "replaced_by")
         .order_by("-period", "-version")
     )
-    page = Paginator(runs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, runs)
     return render(request, "reporting/published.html", {"page": page})
 
 

@@ -8,14 +8,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from mars import access
-from mars.pages import PAGE_SIZE
+from mars.pages import page_of
 from risk.access import can_approve_risk_plans
 from risk.alerts import with_alerts
 from risk.models import (
@@ -28,10 +27,6 @@ from risk.models import (
     RiskPlan,
     SafeguardingConcern,
 )
-
-
-def _page(request: HttpRequest, queryset: Any) -> Any:
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _choices(lists: dict[str, tuple[str, Any]]) -> list[tuple[str, str, int]]:
@@ -69,7 +64,7 @@ def reviews(request: HttpRequest) -> HttpResponse:
         {
             "title": title,
             "show": show,
-            "page": _page(request, with_alerts(chosen, "client__")),
+            "page": page_of(request, with_alerts(chosen, "client__")),
             "choices": _choices(lists),
             "here": "reviews",
             "today": today,
@@ -101,7 +96,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         {
             "title": title,
             "show": show,
-            "page": _page(request, with_alerts(chosen, "client__")),
+            "page": page_of(request, with_alerts(chosen, "client__")),
             "choices": _choices(
                 {key: (label, plans.filter(status__in=s)) for key, (label, s) in PLAN_LISTS.items()}
             ),
@@ -125,7 +120,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         request,
         "risk/meeting_list.html",
         {
-            "page": _page(request, with_alerts(meetings, "client__")),
+            "page": page_of(request, with_alerts(meetings, "client__")),
             "here": "meetings",
             "today": timezone.localdate(),
         },
@@ -148,7 +143,7 @@ def concern_list(request: HttpRequest) -> HttpResponse:
         {
             "title": title,
             "show": show,
-            "page": _page(request, with_alerts(chosen.order_by("-raised_on", "-id"), "client__")),
+            "page": page_of(request, with_alerts(chosen.order_by("-raised_on", "-id"), "client__")),
             "choices": _choices(lists),
             "here": "safeguarding",
         },
