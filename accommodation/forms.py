@@ -20,7 +20,7 @@ from accommodation.models import (
     Unit,
 )
 from clients.models import Client, key_worker_choices
-from mars.forms import DateInput, DateTimeInput, staff_label
+from mars.forms import DateInput, DateTimeInput, LocalDateTimeField, staff_label
 
 
 class ProviderForm(forms.ModelForm):
@@ -275,6 +275,7 @@ class HouseIssueForm(forms.ModelForm):
             "action_taken",
             "resolved_on",
         ]
+        field_classes = {"reported_at": LocalDateTimeField}
         widgets = {
             "reported_at": DateTimeInput(),
             "resolved_on": DateInput(),
