@@ -21,7 +21,15 @@ from accommodation.models import (
     UnitQuerySet,
 )
 from clients.models import Client, key_worker_choices
-from mars.forms import DateInput, DateTimeInput, choices_of, field_of, label_choices, staff_label
+from mars.forms import (
+    DateInput,
+    DateTimeInput,
+    LocalDateTimeField,
+    choices_of,
+    field_of,
+    label_choices,
+    staff_label,
+)
 
 
 class ProviderForm(forms.ModelForm):
@@ -277,6 +285,7 @@ class HouseIssueForm(forms.ModelForm):
             "action_taken",
             "resolved_on",
         ]
+        field_classes = {"reported_at": LocalDateTimeField}
         widgets = {
             "reported_at": DateTimeInput(),
             "resolved_on": DateInput(),

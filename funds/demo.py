@@ -19,6 +19,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
+from django.db.models import Sum
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
@@ -166,7 +167,7 @@ def load(today: date, users: dict[str, User]) -> dict[str, int]:
                     continue
                 request = ask(kind, rng.choice(askers))
                 checks = services.check_rules(request)
-                if checks.refusals or checks.hardship_breaks:
+                if checks.refusals or checks.hardship_breaks or _leaves_too_little(request):
                     services.cancel_payment(request, reason="Asked twice", by=coordinator)
                     past.append(request)
                     continue
@@ -279,6 +280,14 @@ def load(today: date, users: dict[str, User]) -> dict[str, int]:
         "payment requests": len(counts),
         "payments": sum(1 for s in counts if s == RequestStatus.PAID),
     }
+
+
+def _leaves_too_little(request: PaymentRequest) -> bool:
+    """Past spend keeps a quarter of each budget for the requests made today: late in the
+    financial year a fund spent to its budget would refuse them."""
+    counted = PaymentRequest.objects.filter(fund=request.fund).counting()
+    spent = counted.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    return spent + request.amount > request.fund.budget * Decimal("0.75")
 
 
 def _backdate(request: PaymentRequest, paid_on: date) -> PaymentRequest:

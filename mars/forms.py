@@ -1,10 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 
 class FormRenderer(TemplatesSetting):
@@ -30,6 +34,33 @@ class DateTimeInput(forms.DateTimeInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A local time from the phone's picker, read in Europe/London.
+
+    Rules: in the hour the clocks go back every time shows twice, and it is read as the first
+    (summer time) one, never later than the moment meant, so a contact at 01:30 that night is
+    logged (Django would refuse it as ambiguous, the form's own "now" included); a time the clocks
+    skip in spring is still refused.
+    """
+
+    widget = DateTimeInput
+
+    def to_python(self, value: Any) -> datetime | None:
+        try:
+            return super().to_python(value)
+        except ValidationError as error:
+            if error.code != "ambiguous_timezone":
+                raise
+            naive = value if isinstance(value, datetime) else parse_datetime(str(value).strip())
+            if naive is None:
+                raise
+            first = naive.replace(tzinfo=timezone.get_current_timezone(), fold=0)
+            skipped = first.astimezone(UTC).astimezone(first.tzinfo).replace(tzinfo=None) != naive
+            if skipped:
+                raise
+            return first
 
 
 class TimeInput(forms.TimeInput):

@@ -9,7 +9,15 @@ from django import forms
 from django.utils import timezone
 
 from clients.models import Agency, SupportNeed, key_worker_choices
-from mars.forms import DateInput, DateTimeInput, TimeInput, choices_of, label_choices, staff_label
+from mars.forms import (
+    DateInput,
+    DateTimeInput,
+    LocalDateTimeField,
+    TimeInput,
+    choices_of,
+    label_choices,
+    staff_label,
+)
 from outreach.models import (
     Contact,
     CountedPerson,
@@ -89,6 +97,7 @@ class ContactForm(forms.ModelForm):
             "needs_observed",
             "notes",
         ]
+        field_classes = {"at": LocalDateTimeField}
         widgets = {
             "at": DateTimeInput(),
             "kind": forms.RadioSelect,
@@ -147,6 +156,7 @@ class ReportForm(forms.ModelForm):
             "reporter_name",
             "reporter_contact",
         ]
+        field_classes = {"received_at": LocalDateTimeField}
         widgets = {
             "received_at": DateTimeInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
@@ -162,7 +172,7 @@ class ReportForm(forms.ModelForm):
 
 
 class AttemptForm(forms.Form):
-    at = forms.DateTimeField(label="When", widget=DateTimeInput(), initial=timezone.localtime)
+    at = LocalDateTimeField(label="When", widget=DateTimeInput(), initial=timezone.localtime)
     session = forms.ModelChoiceField(queryset=OutreachSession.objects.none(), required=False)
     found_contact = forms.ModelChoiceField(
         queryset=Contact.objects.none(),
@@ -226,6 +236,7 @@ class SwepActivationForm(forms.ModelForm):
     class Meta:
         model = SevereWeatherActivation
         fields = ["starts", "ends", "trigger", "forecast_minimum", "note"]
+        field_classes = {"starts": LocalDateTimeField, "ends": LocalDateTimeField}
         widgets = {
             "starts": DateTimeInput(),
             "ends": DateTimeInput(),

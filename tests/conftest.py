@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from datetime import datetime
 
 import pytest
+import time_machine
 from django.contrib.auth.models import User
 from django.test import Client as HttpClient
 
@@ -21,6 +24,38 @@ ROLE_USERNAMES = {
 }
 CASE_WORKERS = [Role.OUTREACH, Role.SUPPORT, Role.COORDINATOR]
 READERS = [Role.PANEL, Role.DIRECTOR]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--now",
+        default=os.environ.get("MARS_TEST_NOW", ""),
+        help="Run the suite as if the machine's clock showed this instant, ticking from it "
+        "(ISO 8601 with Z or an offset, e.g. 2027-03-28T01:30:00Z). Default: MARS_TEST_NOW.",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Travel the whole session to --now: tests without their own day must pass on any day."""
+    text = config.getoption("--now", default="")
+    if not text:
+        return
+    try:
+        now = datetime.fromisoformat(text)
+    except ValueError as error:
+        raise pytest.UsageError(f"--now / MARS_TEST_NOW: {error}") from None
+    if now.tzinfo is None:
+        raise pytest.UsageError(
+            "--now / MARS_TEST_NOW needs Z or an offset: a naive time is ambiguous."
+        )
+    travel = time_machine.travel(now, tick=True)
+    travel.start()
+    config.add_cleanup(travel.stop)
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    text = config.getoption("--now", default="")
+    return f"clock: travelled to {text} (ticking)" if text else None
 
 
 @pytest.fixture

@@ -46,7 +46,10 @@ def records(sam: Any, hostel: Any, bed: Any, mars_house: Any) -> dict[str, Any]:
         "unit": bed,
         "referral": A2AReferralFactory(client=sam),
         "placement": PlacementFactory(
-            client=ClientFactory(), unit=bed, start=today - dt.timedelta(days=3)
+            # A name no page has in its own words (a made-up "Chan" was found in "Change").
+            client=ClientFactory(last_name="Quillerforth"),
+            unit=bed,
+            start=today - dt.timedelta(days=3),
         ),
         "mars_house_referral": MarsHouseReferralFactory(client=sam),
         "issue": HouseIssueFactory(property=mars_house),

@@ -18,6 +18,7 @@ from accommodation.models import (
 )
 from clients.models import ClientStatus
 from mars.roles import Role
+from tests import clock
 from tests.factories import (
     ClientFactory,
     MarsHouseReferralFactory,
@@ -171,3 +172,27 @@ def test_the_coordinator_signs_up_on_the_page(as_role, sam, mars_house):
     placement = Placement.objects.get(client=sam)
     assert response.status_code == 302 and response.url == placement.get_absolute_url()
     assert placement.unit.name == "Room 2"
+
+
+@pytest.mark.parametrize(
+    ("now", "month", "heading"),
+    [
+        (clock.ORDINARY_DAY, "2027-05", "May 2027"),
+        (clock.FIRST_OF_MONTH, "2027-06", "June 2027"),
+        # 23:20 on 30 June in UTC is already 1 July in London: last month is June, not May.
+        (clock.JUST_AFTER_MIDNIGHT, "2027-06", "June 2027"),
+        (clock.NEW_YEARS_DAY, "2027-12", "December 2027"),
+    ],
+)
+def test_the_void_report_shows_last_london_month_unless_asked(
+    time_machine, as_role, mars_house, now, month, heading
+):
+    time_machine.move_to(now)
+    browser = as_role(Role.COORDINATOR)
+    page = browser.get(reverse("accommodation:voids"))
+    assert page.status_code == 200 and heading.encode() in page.content
+    assert f"{page.context['report'].month:%Y-%m}" == month
+    csv = browser.get(reverse("accommodation:voids_csv")).content.decode()
+    assert csv.splitlines()[1].startswith(f"{month},MARS House,Room 1,")
+    api = browser.get("/api/mars-house-voids/").json()
+    assert api["month"] == f"{month}-01"

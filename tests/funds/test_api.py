@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from funds.models import PaymentRequest, RequestStatus
+from mars.dates import local_date
 from mars.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +63,7 @@ def test_a_request_goes_from_asked_to_paid_through_the_api(client, make_user, pe
     assert (fund["committed"], fund["remaining"]) == ("300.00", "700.00")
 
     client.force_login(coordinator)
-    paid_on = PaymentRequest.objects.get(pk=pk).approved_at.date().isoformat()
+    paid_on = local_date(PaymentRequest.objects.get(pk=pk).approved_at).isoformat()
     paid = post(
         client,
         f"/api/payment-requests/{pk}/pay/",

@@ -8,6 +8,7 @@ import pytest
 
 from funds import services
 from funds.models import Approval, Capacity, RequestStatus
+from mars.dates import local_date
 from mars.models import Notification
 from mars.roles import Role
 from tests.factories import ClientFactory, PaymentRequestFactory, PropertyFactory
@@ -95,7 +96,7 @@ def test_paid_money_counts_against_the_budget(support, coordinator, personal_bud
     paid = ask(support, personal_budget, "240.00")
     services.approve_payment(paid, by=coordinator)
     services.record_payment(
-        paid, paid_on=paid.requested_at.date(), method="card", reference="C1", by=coordinator
+        paid, paid_on=local_date(paid.requested_at), method="card", reference="C1", by=coordinator
     )
     for _ in range(3):
         services.approve_payment(ask(support, personal_budget, "240.00"), by=coordinator)
@@ -211,7 +212,7 @@ def test_a_decided_request_is_not_approved_again(support, coordinator, make_user
 
 def test_paying_needs_approval_and_happens_once(support, coordinator, personal_budget):
     request = ask(support, personal_budget)
-    day = request.requested_at.date()
+    day = local_date(request.requested_at)
     with pytest.raises(services.FundsError, match="Only an approved request is paid"):
         services.record_payment(request, paid_on=day, method="card", reference="X", by=coordinator)
     services.approve_payment(request, by=coordinator)

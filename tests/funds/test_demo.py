@@ -12,10 +12,14 @@ from django.utils import timezone
 from funds import services
 from funds.models import Capacity, Fund, FundKind, PaymentRequest, Receipt, RequestStatus
 from mars.dates import financial_year
+from tests.clock import ORDINARY_DAY
 
 pytestmark = pytest.mark.django_db
 
 
+# The demo spends month by month since April, the start of the financial year: in April there is
+# at most one month of it.
+@pytest.mark.time_machine(ORDINARY_DAY)
 def test_demo_data_shows_funds(settings):
     settings.DEBUG = True
     call_command("load_demo", stdout=StringIO())

@@ -13,6 +13,7 @@ from clients.services import merge_clients
 from mars.roles import Role
 from outreach import services
 from outreach.models import Contact
+from tests import clock
 from tests.factories import ClientFactory, ContactFactory, HotspotFactory, OutreachSessionFactory
 
 NEW_CONTACT = reverse("outreach:contact_create")
@@ -265,3 +266,65 @@ def test_unidentified_sightings_are_searchable_by_description(as_role):
     ContactFactory(client=None, description="Man, blue tent")
     page = browser.get(reverse("outreach:sighting_list") + "?q=yellow")
     assert [c.description for c in page.context["page"].object_list] == ["Woman, yellow coat"]
+
+
+@pytest.mark.parametrize(
+    "now",
+    [
+        pytest.param(clock.SPRING_FORWARD, id="spring-forward"),
+        pytest.param(clock.FALL_BACK, id="fall-back"),
+        pytest.param(clock.ORDINARY_DAY, id="ordinary-day"),
+    ],
+)
+def test_a_contact_may_be_up_to_five_minutes_ahead_across_the_clock_changes(
+    time_machine, as_role, sam, now
+):
+    time_machine.move_to(now, tick=False)
+    browser = as_role(Role.OUTREACH)
+
+    def log(minutes: int):  # type: ignore[no-untyped-def]
+        at = (now + dt.timedelta(minutes=minutes)).isoformat()
+        return _post_api(browser, {"client": sam.pk, "kind": "phone", "at": at})
+
+    assert log(-59).status_code == 201
+    assert log(4).status_code == 201
+    refused = log(6)
+    assert refused.status_code == 400 and "future" in str(refused.json())
+    assert Contact.objects.count() == 2
+
+
+def test_a_contact_in_the_hour_after_the_clocks_go_forward_is_logged_in_summer_time(
+    time_machine, as_role, sam
+):
+    time_machine.move_to(clock.SPRING_FORWARD, tick=False)  # 02:30 BST
+    browser = as_role(Role.OUTREACH)
+    assert browser.post(NEW_CONTACT + f"?client={sam.pk}", _form(at="2027-03-28T02:34")).url
+    contact = Contact.objects.get()
+    assert contact.at == clock.SPRING_FORWARD + dt.timedelta(minutes=4)
+    response = browser.post(NEW_CONTACT + f"?client={sam.pk}", _form(at="2027-03-28T02:36"))
+    assert response.context["form"].errors["at"] == ["A contact cannot be in the future."]
+
+
+def test_a_contact_in_the_repeated_hour_when_the_clocks_go_back_is_logged(
+    time_machine, as_role, sam
+):
+    time_machine.move_to(clock.FALL_BACK, tick=False)  # the second 01:30 of the night, GMT
+    browser = as_role(Role.OUTREACH)
+    form = browser.get(NEW_CONTACT + f"?client={sam.pk}").context["form"]
+    assert f"{form.initial['at']:%H:%M}" == "01:30"
+    response = browser.post(NEW_CONTACT + f"?client={sam.pk}", _form())
+    assert response.status_code == 302
+    # 01:30 shows twice: it is read as the first (BST) one, an hour before now, never after it.
+    assert Contact.objects.get().at == clock.FALL_BACK - dt.timedelta(hours=1)
+
+
+def test_a_time_the_clocks_skip_is_refused(time_machine, as_role, sam):
+    time_machine.move_to(clock.SPRING_FORWARD, tick=False)
+    browser = as_role(Role.OUTREACH)
+    response = browser.post(NEW_CONTACT + f"?client={sam.pk}", _form(at="2027-03-28T01:30"))
+    assert "may not exist" in str(response.context["form"].errors["at"])
+    assert not Contact.objects.exists()
+
+
+def _post_api(browser, data):  # type: ignore[no-untyped-def]
+    return browser.post(reverse("contact-list"), data, content_type="application/json")

@@ -4,7 +4,7 @@ area, targets, bundle upload."""
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -13,24 +13,32 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clients.models import Client
-from mars.dates import financial_year
+from mars.dates import day_start, financial_year
 from reporting.models import ReportRun, RunState, Target
+from tests import clock
 from tests.factories import ClientFactory, ContactFactory, PlacementFactory
 from tests.reporting.conftest import DATA
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.parametrize(
+    ("now", "column"),
+    [
+        pytest.param(clock.ORDINARY_DAY, "now", id="ordinary-day"),
+        # Early in a month, three days ago is last month: the figures are that month's.
+        pytest.param(clock.FIRST_OF_MONTH, "last", id="first-of-month"),
+    ],
+)
 def test_dashboard_shows_figures_against_target_and_links_to_the_people(
-    client: Any, coordinator: Any
+    time_machine: Any, client: Any, coordinator: Any, now: datetime, column: str
 ) -> None:
+    time_machine.move_to(now)
     today = timezone.localdate()
     sam, placed = ClientFactory(first_name="Sam"), ClientFactory(first_name="Petra")
     for person in (sam, placed):
         seen = ContactFactory(client=person, at=timezone.now() - timedelta(days=3))
-    # Early in a month, three days ago is last month: the figures are that month's.
     seen_month = timezone.localtime(seen.at).date().replace(day=1)
-    column = "now" if seen_month == today.replace(day=1) else "last"
     PlacementFactory(client=placed, start=today)
     Target.objects.create(measure="rough_sleepers.new", year=financial_year(today), value=1)
     client.force_login(coordinator)
@@ -232,3 +240,42 @@ def test_dashboard_and_drill_down_queries_do_not_grow_with_the_people(
         return len(captured)
 
     assert queries_with(2) == queries_with(12)
+
+
+@pytest.mark.parametrize(
+    ("now", "this_month", "last_month"),
+    [
+        pytest.param(clock.FIRST_OF_MONTH, date(2027, 7, 1), date(2027, 6, 1), id="1-july"),
+        pytest.param(clock.NEW_YEARS_DAY, date(2028, 1, 1), date(2027, 12, 1), id="1-january"),
+        pytest.param(clock.LEAP_DAY, date(2028, 2, 1), date(2028, 1, 1), id="29-february"),
+    ],
+)
+def test_the_dashboard_month_is_the_london_month_begun_today(
+    time_machine: Any,
+    client: Any,
+    coordinator: Any,
+    now: datetime,
+    this_month: date,
+    last_month: date,
+) -> None:
+    time_machine.move_to(now)
+    ContactFactory(client=ClientFactory(), at=timezone.now() - timedelta(minutes=30))
+    ContactFactory(client=ClientFactory(), at=day_start(last_month + timedelta(days=14)))
+    client.force_login(coordinator)
+    page = client.get(reverse("reporting:dashboard"))
+    assert (page.context["this_month"], page.context["last_month"]) == (this_month, last_month)
+    seen = next(row for row in page.context["rows"] if row["now"]["key"] == "rough_sleepers.seen")
+    assert (seen["now"]["value"], seen["last"]["value"]) == ("1", "1")
+
+
+def test_a_contact_just_after_midnight_counts_in_the_new_london_month(
+    time_machine: Any, client: Any, coordinator: Any
+) -> None:
+    # 00:20 on 1 July in London is 23:20 on 30 June in UTC.
+    time_machine.move_to(clock.JUST_AFTER_MIDNIGHT)
+    ContactFactory(client=ClientFactory(), at=timezone.now())
+    client.force_login(coordinator)
+    page = client.get(reverse("reporting:dashboard"))
+    assert page.context["this_month"] == date(2027, 7, 1)
+    seen = next(row for row in page.context["rows"] if row["now"]["key"] == "rough_sleepers.seen")
+    assert (seen["now"]["value"], seen["last"]["value"]) == ("1", "0")
