@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, User
 from django.db import transaction
+from django.utils import timezone
 
 from accommodation import demo as accommodation_demo
 from clients import services
@@ -305,7 +306,7 @@ NATIONALITIES = ["British"] * 8 + ["Irish", "Polish", "Lithuanian", "Romanian", 
 
 def load(today: date | None = None) -> dict[str, int]:
     """Create what is missing of the demo data; return how many of each thing were added."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     added = {"users": 0, "agencies": 0, "people": 0}
     with transaction.atomic():
         users = _users(added)
