@@ -176,7 +176,7 @@ class Fund(models.Model):
     @property
     def remaining(self) -> Decimal:
         """The budget not yet committed or paid (needs with_totals())."""
-        return self.budget - self.committed - self.paid  # type: ignore[attr-defined]
+        return self.budget - self.committed - self.paid  # type: ignore[attr-defined]  # with_totals()
 
     def totals(self) -> dict[str, Decimal]:
         """Waiting, committed, paid and remaining, read fresh from the database."""

@@ -442,7 +442,7 @@ def record_payment(
         )
     if paid_on > timezone.localdate():
         raise FundsError("The payment date cannot be in the future.", field="paid_on")
-    approved_on = local_date(request.approved_at)  # type: ignore[arg-type]
+    approved_on = local_date(request.approved_at)  # type: ignore[arg-type]  # approved: it is set
     if paid_on < approved_on:
         raise FundsError(
             f"It was approved on {uk_date(approved_on)}: it cannot have been paid before.",
@@ -499,6 +499,7 @@ def attach_receipt(
         size=size,
         uploaded_by=acting(by),
     )
+    # Django wraps a plain file (a command's upload) itself; the stubs ask for a File.
     receipt.file.save(receipt.original_name, upload, save=False)  # type: ignore[arg-type]
     try:
         return save_record(receipt, by=by, exclude=["file"])

@@ -47,7 +47,7 @@ from clients.models import (
     YesNoUnknown,
 )
 from mars.access import AnyUser
-from mars.records import Refusal, acting
+from mars.records import Refusal, note_change
 from outreach.models import (
     Contact,
     ContactKind,
@@ -369,8 +369,7 @@ class _Import:
             self.summary.unchanged[section] += 1
             return True
         (self.summary.created if adding else self.summary.updated)[section] += 1
-        record._history_user = acting(self.by)  # type: ignore[attr-defined]
-        record._change_reason = REASON  # type: ignore[attr-defined]
+        note_change(record, by=self.by, reason=REASON)
         record.save(force_insert=adding)
         return True
 
@@ -516,8 +515,7 @@ class _Import:
         self.client_fields[person.pk] = set(values)
         for name in new_aliases:
             alias = ClientAlias(client=person, name=name)
-            alias._history_user = acting(self.by)  # type: ignore[attr-defined]
-            alias._change_reason = REASON  # type: ignore[attr-defined]
+            note_change(alias, by=self.by, reason=REASON)
             alias.save()
         return ref
 
@@ -666,7 +664,7 @@ class _Import:
         )
         saved = self._save("support_plans", item, plan, values, also_changed=agencies_change)
         if saved and agencies_change:
-            plan._history_user = acting(self.by)  # type: ignore[attr-defined]
+            note_change(plan, by=self.by)
             plan.agencies.set(agencies)
         return (person.pk, start)
 

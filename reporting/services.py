@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from mars.access import AnyUser
 from mars.dates import first_of_month, previous_month, uk_date
-from mars.records import Refusal, acting, save_record
+from mars.records import Refusal, acting, note_change, save_record
 from reporting import documents, report
 from reporting.models import FileKind, ReportRun, RunState, RunTrigger, Target
 
@@ -137,7 +137,7 @@ def make_report(run_id: int) -> None:
             run.finished_at = timezone.now()
             _attach_files(run)
             run.state, run.progress, run.step = RunState.DONE, 100, "Done"
-            run._change_reason = "Made"  # type: ignore[attr-defined]
+            note_change(run, by=None, reason="Made")
             run.save()
     except Exception as error:
         logger.exception("Report run %s failed", run_id)
@@ -147,7 +147,7 @@ def make_report(run_id: int) -> None:
             failed.error = f"{type(error).__name__}: {error}"[:2000]
             failed.finished_at = timezone.now()
             failed.step = "Failed"
-            failed._change_reason = "Failed"  # type: ignore[attr-defined]
+            note_change(failed, by=None, reason="Failed")
             failed.save()
 
 
