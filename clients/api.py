@@ -44,7 +44,8 @@ class ClientSerializer(serializers.ModelSerializer):
         child=serializers.ChoiceField(choices=SupportNeed.choices), required=False
     )
     alerts = serializers.SerializerMethodField(
-        help_text="The alerts of the person's approved risk plan: shown to every worker."
+        help_text="Alerts other records hold about the person (the approved risk plan's): "
+        "shown to every worker."
     )
     confirmed_distinct = serializers.BooleanField(
         write_only=True,
@@ -160,10 +161,6 @@ class AgencyViewSet(ScopedViewSet):
     queryset = Agency.objects.all()
     serializer_class = AgencySerializer
     filterset_fields = ["kind", "active"]
-
-
-def _client_field() -> serializers.PrimaryKeyRelatedField:
-    return serializers.PrimaryKeyRelatedField(queryset=Client.objects.none())
 
 
 class ClientRecordSerializer(ScopedClientMixin, serializers.ModelSerializer):

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from clients import services
-from clients.access import can_merge_clients, can_see_people, visible_clients
+from clients.access import can_merge_clients, can_see_people, get_client, visible_clients
 from clients.forms import (
     AgencyForm,
     ClientForm,
@@ -37,17 +37,17 @@ from clients.models import (
 )
 from mars import access
 from mars.history import history_entries
+from mars.home import HomePart
 from mars.pages import HtmxHttpRequest, page_of
 from mars.people import with_alerts
 from mars.person_page import actions_for, sections_for
-from mars.registry import Part
 from mars.timeline import timeline_for
 
 
 def _client_or_redirect(
     request: HttpRequest, pk: int, *, write: bool = False
 ) -> Client | HttpResponse:
-    client = access.get_visible(request.user, Client, pk, write=write)
+    client = get_client(request.user, pk, write=write)
     if client.is_merged:
         survivor = services.final_record(client)
         messages.info(request, f"{client.reference} was merged into {survivor.reference}.")
@@ -456,24 +456,25 @@ def agency_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     )
 
 
-def home_search(request: HttpRequest) -> Part:
-    """The home page's search for a person (or why there is none)."""
+def home_search(request: HttpRequest) -> HomePart | None:
+    """The home page's search for a person."""
     user = request.user
     if not can_see_people(user):
-        return Part("clients/_home_search.html", {"can_see_people": False})
-    return Part(
+        return None
+    return HomePart(
         "clients/_home_search.html",
-        {"can_see_people": True, "can_add_person": access.can_add_for(user, Client)},
+        {"can_add_person": access.can_add_for(user, Client)},
+        main=True,
     )
 
 
-def home_people(request: HttpRequest) -> Part | None:
+def home_people(request: HttpRequest) -> HomePart | None:
     """The home page's caseload and the people added most recently."""
     user = request.user
     if not can_see_people(user):
         return None
     people = visible_clients(user).select_related("key_worker")
-    return Part(
+    return HomePart(
         "clients/_home_people.html",
         {
             "caseload": with_alerts(

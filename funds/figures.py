@@ -13,7 +13,7 @@ from funds import services
 from funds.access import can_approve_payments
 from funds.models import PaymentRequest, RequestStatus
 from mars import access
-from mars.registry import Part
+from mars.home import HomePart
 
 
 @dataclass
@@ -38,11 +38,11 @@ def for_home(user: access.AnyUser) -> HomeFunds:
     )
 
 
-def home_part(request: HttpRequest) -> Part | None:
+def home_part(request: HttpRequest) -> HomePart | None:
     """The home page's payment tiles, for those who see payment requests."""
     if not access.can(request.user, "funds.view_paymentrequest"):
         return None
-    return Part("funds/_home.html", {"funds": for_home(request.user)})
+    return HomePart("funds/_home.html", {"funds": for_home(request.user)}, main=True)
 
 
 def _percent(part: Decimal, whole: Decimal) -> int:

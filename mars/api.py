@@ -127,5 +127,5 @@ class ScopedViewSet(
         return access.visible(self.request.user, super().get_queryset())
 
 
-# Each app registers its routes from its AppConfig.ready() (the notifications' below).
+# Each app registers its routes from its AppConfig.ready() (mars its notifications').
 router = routers.DefaultRouter()

@@ -1,9 +1,11 @@
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
 
 from mars import navigation, notifications
+from mars.access import AnyUser
 from mars.registry import Part
 
 
@@ -20,7 +22,7 @@ def navigation_links(request: HttpRequest) -> dict[str, Any]:
     return {"nav_links": links, "banners": _banners(user), "unread_notifications": _unread(user)}
 
 
-def _banners(user: Any) -> Any:
+def _banners(user: AnyUser) -> Callable[[], list[Part]]:
     # Called from the template, so pages that never render the header pay nothing.
     def shown() -> list[Part]:
         banners = (provider(user) for provider in navigation.banners)

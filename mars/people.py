@@ -31,7 +31,8 @@ alert_sources: Registry[AlertSource] = Registry("sources of alerts about a perso
 
 
 def with_alerts(queryset: Q, path: str = "") -> Q:
-    """The queryset with each person's alerts fetched in a few queries for the lot."""
+    """The queryset with each person's alerts fetched in a few queries for the lot: for the layers
+    below the apps that hold alerts (people's own pages); those above import them directly."""
     lookups = [source.lookup(path) for source in alert_sources]
     return queryset.prefetch_related(*lookups) if lookups else queryset
 

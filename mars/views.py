@@ -22,13 +22,18 @@ from mars.pages import page_of
 def home(request: HttpRequest) -> HttpResponse:
     """What the user's role has to do today: each app adds its part (mars.home)."""
     context: dict[str, Any] = {}
-    templates = []
-    for provider in home_parts.parts:
-        part = provider(request)
-        if part is not None:
-            templates.append(part.template)
-            context.update(part.context)
-    return render(request, "mars/home.html", {**context, "parts": templates})
+    parts = [part for part in (provider(request) for provider in home_parts.parts) if part]
+    for part in parts:
+        context.update(part.context)
+    return render(
+        request,
+        "mars/home.html",
+        {
+            **context,
+            "parts": [part.template for part in parts],
+            "no_own_work": not any(part.main for part in parts),
+        },
+    )
 
 
 @login_required

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from clients.access import can_see_people
 from mars import access
-from mars.registry import Part
+from mars.home import HomePart
 from risk.access import can_approve_risk_plans
 from risk.models import MeetingAction, PlanStatus, RiskAssessment, RiskPlan, SafeguardingConcern
 
@@ -50,9 +50,9 @@ def for_home(user: access.AnyUser) -> HomeRisk:
     )
 
 
-def home_part(request: HttpRequest) -> Part | None:
+def home_part(request: HttpRequest) -> HomePart | None:
     """The home page's risk tiles, for those who see assessments and people."""
     user = request.user
     if not (access.can(user, "risk.view_riskassessment") and can_see_people(user)):
         return None
-    return Part("risk/_home.html", {"risk": for_home(user)})
+    return HomePart("risk/_home.html", {"risk": for_home(user)})

@@ -212,10 +212,6 @@ class CommentForm(forms.Form):
             self.fields["comment"].label = "What needs to change"
 
 
-class DoneForm(forms.Form):
-    done_on = forms.DateField(label="Done on", required=False, widget=DateInput())
-
-
 class MeetingForm(forms.ModelForm):
     chair = StaffChoice(queryset=staff_choices(), required=False)
     staff = StaffChoices(

@@ -21,8 +21,8 @@ from clients.models import Client
 from mars import access
 from mars.dates import day_bounds
 from mars.history import history_entries
+from mars.home import HomePart
 from mars.pages import HtmxHttpRequest, form_page, page_of, record_page, safe_next
-from mars.registry import Part
 from outreach import figures, services
 from outreach.forms import (
     ContactForm,
@@ -495,12 +495,12 @@ def hotspot_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     )
 
 
-def home_part(request: HttpRequest) -> Part | None:
+def home_part(request: HttpRequest) -> HomePart | None:
     """The home page's first button for outreach: today's session, or starting one."""
     user = request.user
     if not access.can(user, "outreach.view_outreachsession"):
         return None
-    return Part(
+    return HomePart(
         "outreach/_home.html",
         {
             "todays_session": services.todays_session(user),

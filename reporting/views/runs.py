@@ -13,8 +13,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from mars import access
+from mars.home import HomePart
 from mars.pages import HtmxHttpRequest, history_of, page_of, refusal_into_form
-from mars.registry import Part
 from reporting import documents, services
 from reporting.access import can_see_dashboard, get_report_run, visible_report_runs
 from reporting.forms import CommentaryForm, StartRunForm
@@ -140,8 +140,8 @@ def published(request: HttpRequest) -> HttpResponse:
     return render(request, "reporting/published.html", {"page": page})
 
 
-def home_part(request: HttpRequest) -> Part | None:
+def home_part(request: HttpRequest) -> HomePart | None:
     """The home page's reports tiles, for those who read published reports."""
     if not access.can(request.user, "reporting.view_published_reportrun"):
         return None
-    return Part("reporting/_home.html", {"dashboard": can_see_dashboard(request.user)})
+    return HomePart("reporting/_home.html", {"dashboard": can_see_dashboard(request.user)})

@@ -181,6 +181,22 @@ def test_home_shows_my_caseload(client, make_user):
     assert list(response.context["caseload"]) == [mine]
 
 
+@pytest.mark.parametrize(
+    ("role", "told"),
+    [
+        (Role.COMMISSIONER, True),
+        (Role.ADMINISTRATOR, True),
+        (Role.RESETTLEMENT_MANAGER, False),
+        (Role.SUPPORT, False),
+    ],
+)
+def test_home_says_there_is_no_access_to_people_only_to_those_with_no_work_there(
+    as_role, role, told
+):
+    html = as_role(role).get(reverse("home")).text
+    assert ("Your role does not give access" in html) is told
+
+
 def test_navigation_follows_the_role(as_role):
     html = as_role(Role.COMMISSIONER).get(reverse("home")).text
     assert reverse("clients:list") not in html
