@@ -3,10 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# axe-core, which the browser tests inject into pages to check accessibility (package-lock.json pins it).
+AXE := node_modules/axe-core/axe.min.js
 
 .PHONY: install run test lint format bench
 
-install: $(STAMP)
+install: $(STAMP) $(AXE)
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "MARS needs Python 3.11 or newer")'
@@ -14,6 +16,14 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
+
+# Without npm the accessibility checks skip (they fail under CI=true); `make run` needs only Python.
+$(AXE): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --no-audit --no-fund --loglevel=error && touch $(AXE); \
+	else \
+	  echo "npm not found: axe-core not installed, the accessibility checks will skip."; \
+	fi
 
 run: install
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py run_dev

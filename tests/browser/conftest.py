@@ -16,6 +16,8 @@ from tests.roles import restore_roles
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = Path(os.environ.get("MARS_CHROMIUM", "/usr/bin/chromium"))
+# Fetched by `make install` (npm ci); see package.json.
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -50,8 +52,10 @@ def browser() -> Iterator[object]:
 def open_page(browser, live_server) -> Iterator[Callable[..., object]]:  # type: ignore[no-untyped-def]
     contexts = []
 
-    def open_page(viewport: dict[str, int]):  # type: ignore[no-untyped-def]
-        context = browser.new_context(viewport=viewport, locale="en-GB", base_url=live_server.url)
+    def open_page(viewport: dict[str, int], *, bypass_csp: bool = False):  # type: ignore[no-untyped-def]
+        context = browser.new_context(
+            viewport=viewport, locale="en-GB", base_url=live_server.url, bypass_csp=bypass_csp
+        )
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()
@@ -77,3 +81,25 @@ def sign_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/")
+
+
+@pytest.fixture
+def axe_script() -> Path:
+    """axe-core's script, or a skip (a failure under CI) when `make install` could not fetch it."""
+    if not AXE.exists():
+        message = f"axe-core not found at {AXE}: run `make install` (needs npm)."
+        if os.environ.get("CI"):
+            pytest.fail(message + " CI must run the accessibility checks.")
+        pytest.skip(message + " Accessibility checks skipped.")
+    return AXE
+
+
+def axe_violations(page, script: Path) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+    """axe-core's violations on the page as it is now (the page's context must bypass the CSP)."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(script))
+    return page.evaluate(  # type: ignore[no-any-return]
+        """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations.map(
+            (v) => ({id: v.id, impact: v.impact, help: v.help,
+                     targets: v.nodes.map((n) => n.target.join(" "))}))"""
+    )

@@ -1,0 +1,141 @@
+"""axe-core on the main pages each role reaches from the navigation, on a phone and a desktop:
+no serious or critical violation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import pytest
+from django.utils import timezone
+
+from mars.roles import Role
+from reporting import services as reporting
+from tests.browser.conftest import DESKTOP, PHONE, axe_violations, sign_in
+from tests.factories import (
+    A2AReferralFactory,
+    AgencyFactory,
+    ClientFactory,
+    ContactFactory,
+    FundFactory,
+    HouseIssueFactory,
+    MarsHouseReferralFactory,
+    MeetingActionFactory,
+    PaymentRequestFactory,
+    PlacementFactory,
+    PublicReportFactory,
+    UnitFactory,
+    UserFactory,
+    plan_in_force,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+BLOCKING = {"serious", "critical"}
+
+# Serious violations that work in hand fixes, accepted here by page and rule until it is merged,
+# then removed from this list: the run page's table scrolls sideways on a phone but cannot take the
+# keyboard's focus. (The person page's missing <h1>, fixed by the same work, is only "moderate".)
+KNOWN = {
+    ("report run", "scrollable-region-focusable"),
+}
+
+
+def caseload() -> dict[str, Any]:
+    """A small caseload in which every page has something to show; returns the pages' addresses
+    that the navigation does not link to directly."""
+    coordinator = UserFactory(username="coordinator", role=Role.COORDINATOR, first_name="Cora")
+    outreach = UserFactory(username="outreach", role=Role.OUTREACH, first_name="Owen")
+    for username, role in [
+        ("support", Role.SUPPORT),
+        ("panel", Role.PANEL),
+        ("director", Role.DIRECTOR),
+        ("resettlement", Role.RESETTLEMENT_MANAGER),
+        ("commissioner", Role.COMMISSIONER),
+        ("administrator", Role.ADMINISTRATOR),
+    ]:
+        UserFactory(username=username, role=role)
+    AgencyFactory(name="Livewell")
+    sam = ClientFactory(first_name="Sam", last_name="Example", known_as="Sammy")
+    ContactFactory(client=sam, worker=outreach)
+    ContactFactory(client=ClientFactory(first_name="Michael", last_name="O'Brien"), worker=outreach)
+    PublicReportFactory()
+    A2AReferralFactory(client=ClientFactory(first_name="Robyn"), referred_by=outreach)
+    PlacementFactory(client=ClientFactory(first_name="Daniel", last_name="Price"))
+    house = UnitFactory(property__type="mars_house", property__name="MARS House").property
+    MarsHouseReferralFactory(client=ClientFactory(first_name="Leah"))
+    HouseIssueFactory(property=house)
+    plan_in_force(sam)
+    MeetingActionFactory(meeting__client=sam, owner=coordinator)
+    PaymentRequestFactory(fund=FundFactory(), client=sam, requested_by=coordinator)
+    with mock.patch.object(reporting, "_enqueue"):
+        run = reporting.start_run(
+            timezone.localdate().replace(day=1) - dt.timedelta(days=1), by=coordinator
+        )
+    reporting.make_report(run.pk)
+    run.refresh_from_db()
+    reporting.publish_run(run, commentary="Fewer people sleeping out this month.", by=coordinator)
+    return {"person": f"/people/{sam.pk}/", "report run": f"/reports/runs/{run.pk}/"}
+
+
+# Beyond the navigation's own links: the pages a role goes on to from them.
+FURTHER = {
+    Role.OUTREACH: ["person", "MARS House"],
+    Role.SUPPORT: ["person", "MARS House"],
+    Role.PANEL: ["person", "MARS House"],
+    Role.COORDINATOR: ["person", "MARS House", "funds", "report runs", "report run"],
+    Role.DIRECTOR: ["person", "MARS House", "report run"],
+    Role.RESETTLEMENT_MANAGER: ["funds"],
+    Role.COMMISSIONER: ["report run"],
+    Role.ADMINISTRATOR: [],
+}
+USERNAMES = {
+    Role.OUTREACH: "outreach",
+    Role.SUPPORT: "support",
+    Role.PANEL: "panel",
+    Role.COORDINATOR: "coordinator",
+    Role.DIRECTOR: "director",
+    Role.RESETTLEMENT_MANAGER: "resettlement",
+    Role.COMMISSIONER: "commissioner",
+    Role.ADMINISTRATOR: "administrator",
+}
+
+
+@pytest.mark.parametrize("role", list(FURTHER), ids=lambda role: USERNAMES[role])
+def test_main_pages_have_no_serious_accessibility_violations(
+    open_page, axe_script: Path, role: Role
+) -> None:
+    addresses = caseload()
+    addresses |= {
+        "MARS House": "/accommodation/mars-house/",
+        "funds": "/funds/",
+        "report runs": "/reports/runs/",
+        "notifications": "/notifications/",
+    }
+    page = open_page(PHONE, bypass_csp=True)
+    sign_in(page, USERNAMES[role])
+    navigation = page.get_by_role("navigation", name="Main").get_by_role("link")
+    pages = {link.inner_text().strip(): link.get_attribute("href") for link in navigation.all()}
+    pages = {name: url for name, url in pages.items() if name not in {"API", "Admin"}}
+    pages |= {name: addresses[name] for name in [*FURTHER[role], "notifications"]}
+
+    seen: list[str] = []
+    blocking: list[str] = []
+    for name, url in pages.items():
+        page.set_viewport_size(PHONE)
+        response = page.goto(url)
+        assert response is not None and response.status == 200, f"{name} ({url})"
+        for size, viewport in [("phone", PHONE), ("desktop", DESKTOP)]:
+            page.set_viewport_size(viewport)
+            for violation in axe_violations(page, axe_script):
+                line = (
+                    f"{name} ({url}, {size}): {violation['impact']} {violation['id']}: "
+                    f"{violation['help']} at {', '.join(violation['targets'])}"
+                )
+                seen.append(line)
+                if violation["impact"] in BLOCKING and (name, violation["id"]) not in KNOWN:
+                    blocking.append(line)
+    print(f"\naxe-core as {USERNAMES[role]} on {len(pages)} pages:", *seen, sep="\n  ")
+    assert not blocking, "Serious or critical accessibility violations:\n" + "\n".join(blocking)
