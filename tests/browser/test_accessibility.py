@@ -10,7 +10,9 @@ from unittest import mock
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
+from mars import notifications
 from mars.roles import Role
 from reporting import services as reporting
 from tests.browser.conftest import DESKTOP, PHONE, axe_violations, sign_in
@@ -26,6 +28,7 @@ from tests.factories import (
     PaymentRequestFactory,
     PlacementFactory,
     PublicReportFactory,
+    SwepActivationFactory,
     UnitFactory,
     UserFactory,
     plan_in_force,
@@ -48,6 +51,7 @@ def caseload() -> dict[str, Any]:
     that the navigation does not link to directly."""
     coordinator = UserFactory(username="coordinator", role=Role.COORDINATOR, first_name="Cora")
     outreach = UserFactory(username="outreach", role=Role.OUTREACH, first_name="Owen")
+    users = [coordinator, outreach]
     for username, role in [
         ("support", Role.SUPPORT),
         ("panel", Role.PANEL),
@@ -56,7 +60,10 @@ def caseload() -> dict[str, Any]:
         ("commissioner", Role.COMMISSIONER),
         ("administrator", Role.ADMINISTRATOR),
     ]:
-        UserFactory(username=username, role=role)
+        users.append(UserFactory(username=username, role=role))
+    # Every page then has the SWEP banner and the header's unread count.
+    SwepActivationFactory(activated_by=coordinator)
+    notifications.notify(users, key="welcome", subject="Welcome to MARS", url="/")
     AgencyFactory(name="Livewell")
     sam = ClientFactory(first_name="Sam", last_name="Example", known_as="Sammy")
     ContactFactory(client=sam, worker=outreach)
@@ -116,6 +123,8 @@ def test_main_pages_have_no_serious_accessibility_violations(
     }
     page = open_page(PHONE, bypass_csp=True)
     sign_in(page, USERNAMES[role])
+    expect(page.locator(".notice-count")).to_have_text("1")
+    expect(page.get_by_text("SWEP is in force")).to_be_visible()
     navigation = page.get_by_role("navigation", name="Main").get_by_role("link")
     pages = {link.inner_text().strip(): link.get_attribute("href") for link in navigation.all()}
     pages = {name: url for name, url in pages.items() if name not in {"API", "Admin"}}
