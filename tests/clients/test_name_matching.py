@@ -6,9 +6,10 @@ from django.urls import reverse
 
 from clients.models import Client, PersonName
 from clients.names import normalise
-from clients.services import find_possible_duplicates, update_client
+from clients.services import find_possible_duplicates, merge_clients, update_client
 from mars.roles import Role
-from tests.factories import ClientFactory
+from reporting.bundle import FORMAT, import_bundle
+from tests.factories import ClientFactory, ContactFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +137,38 @@ def test_adding_a_person_with_no_date_of_birth_warns_of_a_similar_name(as_role):
     assert "This person may already have a record" in response.text
     assert daniel.reference in response.text
     assert Client.objects.count() == 1
+
+
+def test_the_warning_says_when_and_where_a_possible_match_was_last_seen(as_role):
+    daniel = ClientFactory(first_name="Daniel", last_name="Price", date_of_birth=None)
+    ContactFactory(client=daniel, location="Bus station")
+    response = as_role(Role.OUTREACH).post(
+        reverse("clients:create"),
+        {
+            "first_name": "Danny",
+            "last_name": "Pryce",
+            "gender": "not_known",
+            "status": "rough_sleeping",
+            "local_connection": "unknown",
+            "reconnection_policy_applies": "not_assessed",
+        },
+    )
+    assert "date of birth not known" in response.text
+    assert "Bus station" in response.text
+
+
+def test_a_merged_persons_names_find_the_record_they_were_merged_into():
+    survivor = ClientFactory(first_name="Daniel", last_name="Price")
+    duplicate = ClientFactory(first_name="Danny", last_name="Pryce", known_as="Dan the Man")
+    merge_clients(duplicate, survivor, by=None)
+    assert list(Client.objects.active().search("Dan the Man")) == [survivor]
+    assert list(Client.objects.active().search("Danny Pryce")) == [survivor]
+
+
+def test_people_imported_from_a_bundle_are_found_by_name():
+    data = {
+        "format": FORMAT,
+        "clients": [{"ref": "C01", "first_name": "Łukasz", "last_name": "O'Brien"}],
+    }
+    import_bundle(data)
+    assert Client.objects.search("lukasz obrien").get().external_ref == "C01"
