@@ -21,7 +21,7 @@ django.setup()
 
 from django.db import connection, transaction  # noqa: E402
 
-from clients.models import Client, ClientAlias  # noqa: E402
+from clients.models import Client, ClientAlias, PersonName, name_rows  # noqa: E402
 
 PEOPLE = int(os.environ.get("BENCH_PEOPLE", "100000"))
 FIRST = [
@@ -89,7 +89,7 @@ def main() -> None:
                 )
                 ids = [row[0] for row in cursor.fetchall()]
             started = time.perf_counter()
-            Client.objects.bulk_create(
+            people = Client.objects.bulk_create(
                 [
                     Client(
                         id=pk,
@@ -106,8 +106,23 @@ def main() -> None:
             ClientAlias.objects.bulk_create(
                 [ClientAlias(client_id=pk, name=f"Alias{pk}") for pk in ids[::4]], batch_size=5000
             )
+            with_alias = set(ids[::4])
+            # The name index, as the clients services (or the data migration) would fill it.
+            PersonName.objects.bulk_create(
+                [
+                    row
+                    for person in people
+                    for row in name_rows(
+                        person, [f"Alias{person.pk}"] if person.pk in with_alias else []
+                    )
+                ],
+                batch_size=5000,
+            )
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE clients_client; ANALYZE clients_clientalias")
+                cursor.execute(
+                    "ANALYZE clients_client; ANALYZE clients_clientalias; "
+                    "ANALYZE clients_personname"
+                )
             print(f"seeded {PEOPLE} people in {time.perf_counter() - started:.1f} s")
             active = Client.objects.active()
             # Measured in the same run, so that runs on a busy or a quiet machine compare.

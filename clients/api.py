@@ -98,15 +98,19 @@ class ClientSerializer(serializers.ModelSerializer):
                     confirmed_distinct=confirmed,
                 )
             except services.PossibleDuplicates as duplicates:
-                raise ValidationError(
+                # DRF sends whatever JSON it is given (its stubs expect text only).
+                matches: Any = [
                     {
-                        # DRF sends whatever JSON it is given (its stubs expect text only).
-                        "possible_duplicates": [
-                            {"id": c.pk, "reference": c.reference, "name": c.full_name}  # type: ignore[dict-item]
-                            for c in duplicates.candidates
-                        ],
-                        "detail": str(duplicates),
+                        "id": c.pk,
+                        "reference": c.reference,
+                        "name": c.full_name,
+                        "known_as": c.known_as,
+                        "date_of_birth": c.date_of_birth.isoformat() if c.date_of_birth else None,
                     }
+                    for c in duplicates.candidates
+                ]
+                raise ValidationError(
+                    {"possible_duplicates": matches, "detail": str(duplicates)}
                 ) from duplicates
 
     def update(self, instance: Client, validated_data: dict[str, Any]) -> Client:

@@ -10,11 +10,13 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import connection, models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+from clients import names
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -140,7 +142,8 @@ class ClientQuerySet(models.QuerySet["Client"]):
         return self.filter(merged_into__isnull=True)
 
     def search(self, text: str) -> ClientQuerySet:
-        """Every word must start a name, known-as or alias; a reference or date matches exactly."""
+        """Every word must start, sound like or be a nickname of a word of a name, known-as or
+        alias (see clients.names); a reference or date matches exactly."""
         text = text.strip()
         if not text:
             return self
@@ -151,13 +154,8 @@ class ClientQuerySet(models.QuerySet["Client"]):
         if born is not None:
             return self.filter(date_of_birth=born)
         queryset = self
-        for word in text.split():
-            queryset = queryset.filter(
-                Q(first_name__istartswith=word)
-                | Q(last_name__istartswith=word)
-                | Q(known_as__istartswith=word)
-                | Exists(ClientAlias.objects.filter(client=OuterRef("pk"), name__istartswith=word))
-            )
+        for word in names.words(text):
+            queryset = queryset.filter(pk__in=PersonName.objects.matching_word(word))
         return queryset
 
     def with_need(self, need: str) -> ClientQuerySet:
@@ -385,6 +383,72 @@ class ClientAlias(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class NameKind(models.TextChoices):
+    FIRST = "first", "First name"
+    LAST = "last", "Last name"
+    KNOWN_AS = "known_as", "Known as"
+    ALIAS = "alias", "Alias"
+
+
+class PersonNameQuerySet(models.QuerySet["PersonName"]):
+    def matching_word(self, word: str) -> models.QuerySet[PersonName, int]:
+        """Ids of people with a name word that starts with this (normalised) word, sounds like it
+        or is one of its nicknames: each an indexed lookup."""
+        match = Q(normalised__startswith=word)
+        nicknames = names.nicknames(word) - {word}
+        if nicknames:
+            match |= Q(normalised__in=nicknames)
+        metaphone, nysiis = names.sounds(word)
+        if metaphone:
+            match |= Q(metaphone=metaphone) | Q(nysiis=nysiis)
+        return self.filter(match).values_list("client_id", flat=True)
+
+
+class PersonName(models.Model):
+    """One word of a person's name, known-as or alias, normalised and as it sounds: the index
+    search and the duplicate check look people up in. Kept in step by clients.services."""
+
+    # An index of the person's own fields, not case data: it goes with them.
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="name_words")
+    kind = models.CharField(max_length=10, choices=NameKind.choices)
+    normalised = models.CharField(max_length=200)
+    metaphone = models.CharField(max_length=40, blank=True)
+    nysiis = models.CharField(max_length=40, blank=True)
+
+    objects = PersonNameQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(OpClass("normalised", name="text_pattern_ops"), name="person_name_prefix"),
+            models.Index(fields=["metaphone"], name="person_name_metaphone"),
+            models.Index(fields=["nysiis"], name="person_name_nysiis"),
+        ]
+
+    def __str__(self) -> str:
+        return self.normalised
+
+
+def name_rows(client: Client, aliases: list[str]) -> list[PersonName]:
+    """The PersonName rows a person with these names and aliases is found by."""
+    rows: dict[tuple[str, str], PersonName] = {}
+    named = [
+        (NameKind.FIRST, client.first_name),
+        (NameKind.LAST, client.last_name),
+        (NameKind.KNOWN_AS, client.known_as),
+        *[(NameKind.ALIAS, alias) for alias in aliases],
+    ]
+    for kind, text in named:
+        for word in names.index_words(text):
+            metaphone, nysiis = names.sounds(word)
+            rows.setdefault(
+                (kind, word),
+                PersonName(
+                    client=client, kind=kind, normalised=word, metaphone=metaphone, nysiis=nysiis
+                ),
+            )
+    return list(rows.values())
 
 
 class GoalStatus(models.TextChoices):

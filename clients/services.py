@@ -2,34 +2,39 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from difflib import SequenceMatcher
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.db.models.functions import Upper
 from django.utils import timezone
 
+from clients import names
 from clients.models import (
     Agency,
     Client,
     ClientAlias,
     HealthAccess,
+    PersonName,
     Referral,
     SupportGoal,
     SupportPlan,
+    name_rows,
 )
 from mars.access import AnyUser
 from mars.records import Refusal, acting, note_change, save_record
 
 User = AnyUser
 
-# Names at least this alike (0..1, difflib's ratio) with the same date of birth may be one person.
-SIMILAR_NAME_RATIO = 0.75
+# A possible match is a name at least this alike (clients.names.name_likeness, 0..1), after the
+# date of birth moved it: the same date adds DOB_AGREES, a different one takes off DOB_DIFFERS.
+POSSIBLE_MATCH = 0.7
+DOB_AGREES = 0.3
+DOB_DIFFERS = 0.25
+# How many people the warning shows at most, the likeliest first.
+MOST_CANDIDATES = 10
 
 
 class ClientError(Refusal):
@@ -47,29 +52,8 @@ class PossibleDuplicates(ClientError):
         )
 
 
-def _normal(name: str) -> str:
-    return re.sub(r"[^a-z ]", "", name.lower()).strip()
-
-
-def _alike(a: str, b: str) -> bool:
-    return SequenceMatcher(None, a, b).ratio() >= SIMILAR_NAME_RATIO
-
-
-def _similar(a: str, b: str) -> bool:
-    """Names that may be one person's: the same words, spelt alike, or a close surname with the
-    same first initial (Danny Pryce and Daniel Price)."""
-    a, b = _normal(a), _normal(b)
-    if not a or not b:
-        return False
-    if sorted(a.split()) == sorted(b.split()) or _alike(a, b):
-        return True
-    mine, theirs = a.split(), b.split()
-    return (
-        len(mine) > 1
-        and len(theirs) > 1
-        and mine[0][0] == theirs[0][0]
-        and _alike(mine[-1], theirs[-1])
-    )
+def _names_of(client: Client) -> list[str]:
+    return [client.full_name, client.known_as, *(a.name for a in client.aliases.all())]
 
 
 def find_possible_duplicates(
@@ -77,46 +61,53 @@ def find_possible_duplicates(
     first_name: str,
     last_name: str = "",
     known_as: str = "",
-    date_of_birth: date | None = None,
+    date_of_birth: date | str | None = None,
     aliases: Sequence[str] = (),
     exclude_pk: int | None = None,
 ) -> list[Client]:
-    """People who may be the same as the one described.
+    """People who may be the same as the one described, the likeliest first.
 
-    Rules: the same date of birth with a similar name (or known-as), or an alias of either that
-    matches a name or alias of the other.
+    Rules: a name, known-as or alias alike enough to one of theirs (clients.names) is enough,
+    with no date of birth; the same date of birth makes a match stronger and a different one
+    weaker.
     """
+    if isinstance(date_of_birth, str):
+        date_of_birth = date.fromisoformat(date_of_birth)
     full_name = f"{first_name} {last_name}".strip()
-    names = [n for n in [full_name, known_as, *aliases] if n.strip()]
-    found: dict[int, Client] = {}
-    base = Client.objects.active().select_related("key_worker")
+    mine = [n for n in [full_name, known_as, *aliases] if n.strip()]
+    my_words = {word for name in mine for word in names.words(name)}
+    sought = Q(pk__in=[])
+    for word in my_words:
+        metaphone, nysiis = names.sounds(word)
+        sought |= Q(normalised__in=names.nicknames(word))
+        if metaphone:
+            sought |= Q(metaphone=metaphone) | Q(nysiis=nysiis)
+    found = PersonName.objects.filter(sought).values("client_id")
+    people = Q(pk__in=found)
+    if date_of_birth is not None:
+        people |= Q(date_of_birth=date_of_birth)
+    base = Client.objects.active()
     if exclude_pk is not None:
         base = base.exclude(pk=exclude_pk)
+    scored: list[tuple[float, Client]] = []
+    for candidate in base.filter(people).prefetch_related("aliases")[:500]:
+        score = names.best_likeness(mine, _names_of(candidate))
+        if date_of_birth is not None and candidate.date_of_birth is not None:
+            score += DOB_AGREES if candidate.date_of_birth == date_of_birth else -DOB_DIFFERS
+        if score >= POSSIBLE_MATCH:
+            scored.append((score, candidate))
+    scored.sort(key=lambda pair: (-pair[0], pair[1].last_name, pair[1].first_name, pair[1].pk))
+    return [candidate for _, candidate in scored[:MOST_CANDIDATES]]
 
-    if date_of_birth is not None:
-        for candidate in base.filter(date_of_birth=date_of_birth).prefetch_related("aliases"):
-            theirs = [candidate.full_name, candidate.known_as]
-            theirs += [a.name for a in candidate.aliases.all()]
-            if any(_similar(mine, other) for mine in names for other in theirs if other):
-                found[candidate.pk] = candidate
 
-    upper_names = {n.strip().upper() for n in names}
-    upper_aliases = {a.strip().upper() for a in aliases if a.strip()}
-    if upper_names:
-        alias_match = Q(
-            pk__in=ClientAlias.objects.annotate(upper=Upper("name"))
-            .filter(upper__in=upper_names)
-            .values("client_id")
-        )
-        if upper_aliases:
-            for alias in upper_aliases:
-                parts = alias.split(maxsplit=1)
-                if len(parts) == 2:
-                    alias_match |= Q(first_name__iexact=parts[0], last_name__iexact=parts[1])
-                alias_match |= Q(known_as__iexact=alias)
-        for candidate in base.filter(alias_match)[:20]:
-            found[candidate.pk] = candidate
-    return sorted(found.values(), key=lambda c: (c.last_name, c.first_name, c.pk))
+def index_names(client: Client) -> None:
+    """Bring the words a person is found by (PersonName) into step with their names and aliases.
+
+    Rules: every change to a person's names or aliases calls this, in the same transaction.
+    """
+    PersonName.objects.filter(client=client).delete()
+    aliases = list(ClientAlias.objects.filter(client=client).values_list("name", flat=True))
+    PersonName.objects.bulk_create(name_rows(client, aliases))
 
 
 def _clean_aliases(names: Iterable[str]) -> list[str]:
@@ -171,6 +162,7 @@ def create_client(
     client.full_clean(exclude=["reference"])
     client.save(force_insert=True)
     _set_aliases(client, aliases, by=by)
+    index_names(client)
     return client
 
 
@@ -192,6 +184,7 @@ def update_client(
     client.save()
     if aliases is not None:
         _set_aliases(client, aliases, by=by)
+    index_names(client)
     return client
 
 
@@ -309,6 +302,7 @@ def merge_clients(duplicate: Client, survivor: Client, *, by: User | None) -> Me
     duplicate.merged_at = timezone.now()
     note_change(duplicate, by=by, reason=f"Merged into {survivor.reference} ({survivor.full_name})")
     duplicate.save()
+    index_names(survivor)
     return MergeSummary(survivor=survivor, duplicate=duplicate, moved=moved)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -10,6 +11,7 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from clients import services
 from clients.access import can_merge_clients, can_see_people, get_client, visible_clients
@@ -39,7 +41,7 @@ from mars import access
 from mars.history import history_entries
 from mars.home import HomePart
 from mars.pages import HtmxHttpRequest, page_of
-from mars.people import with_alerts
+from mars.people import last_seen, with_alerts
 from mars.person_page import actions_for, sections_for
 from mars.timeline import timeline_for
 
@@ -88,6 +90,21 @@ def client_list(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+@dataclass(frozen=True)
+class PossibleMatch:
+    client: Client
+    age: int | None
+    last_seen: str
+
+
+def possible_matches(candidates: list[Client]) -> list[PossibleMatch]:
+    """The duplicate warning's rows: each candidate with their age, if known, and when and where
+    they were last seen."""
+    seen = last_seen([c.pk for c in candidates])
+    today = timezone.localdate()
+    return [PossibleMatch(c, c.age_on(today), seen.get(c.pk, "")) for c in candidates]
+
+
 @login_required
 def client_create(request: HttpRequest) -> HttpResponse:
     access.require(request.user, access.perm(Client, "add"))
@@ -112,7 +129,12 @@ def client_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "clients/client_form.html",
-        {"form": form, "candidates": candidates, "confirm": confirm, "title": "Add a person"},
+        {
+            "form": form,
+            "candidates": possible_matches(candidates),
+            "confirm": confirm,
+            "title": "Add a person",
+        },
     )
 
 

@@ -39,3 +39,17 @@ def with_alerts(queryset: Q, path: str = "") -> Q:
 
 def alerts_of(person: Any) -> list[dict[str, Any]]:
     return [alert for source in alert_sources for alert in source.read(person)]
+
+
+# Where and when each of a list of people (by id) was last seen, as a phrase ("12/11/2026,
+# Bus station"): registered by the app that records sightings, for the duplicate warning.
+last_seen_sources: Registry[Callable[[list[int]], dict[int, str]]] = Registry(
+    "sources of when and where a person was last seen"
+)
+
+
+def last_seen(ids: list[int]) -> dict[int, str]:
+    seen: dict[int, str] = {}
+    for source in last_seen_sources:
+        seen.update(source(ids))
+    return seen

@@ -6,7 +6,7 @@ class OutreachConfig(AppConfig):
     verbose_name = "Outreach"
 
     def ready(self) -> None:
-        from mars import home, navigation, person_page, timeline
+        from mars import home, navigation, people, person_page, timeline
         from mars.api import router
         from outreach import api, figures, person
         from outreach.access import can_see_contacts
@@ -16,6 +16,7 @@ class OutreachConfig(AppConfig):
         api.register(router)
         timeline.providers.add(entries_for)
         person_page.actions.add(person.actions)
+        people.last_seen_sources.add(person.last_seen)
         navigation.links.add(
             navigation.NavLink("Outreach", "outreach:home", can_see_contacts), order=20
         )

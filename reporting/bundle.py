@@ -46,6 +46,7 @@ from clients.models import (
     SupportPlan,
     YesNoUnknown,
 )
+from clients.services import index_names
 from mars.access import AnyUser
 from mars.records import Refusal, note_change
 from outreach.models import (
@@ -517,6 +518,7 @@ class _Import:
             alias = ClientAlias(client=person, name=name)
             note_change(alias, by=self.by, reason=REASON)
             alias.save()
+        index_names(person)
         return ref
 
     def _contacts(self, item: _Item) -> Any:

@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from clients.models import Agency, Client, ClientAlias, HealthAccess, Referral, SupportPlan
+from clients.services import index_names
 from funds.models import Fund, FundKind, PaymentRequest
 from mars.dates import financial_year
 
@@ -68,6 +69,8 @@ class ClientFactory(factory.django.DjangoModelFactory):
     def aliases(self, create: bool, extracted: list[str] | None, **kwargs: Any) -> None:
         for name in extracted or []:
             ClientAlias.objects.create(client=self, name=name)
+        if create:
+            index_names(self)
 
 
 class SupportPlanFactory(factory.django.DjangoModelFactory):

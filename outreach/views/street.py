@@ -18,6 +18,7 @@ from clients import services as client_services
 from clients.access import can_see_people, person_for_record, visible_clients
 from clients.forms import ClientForm, ConfirmDistinctForm
 from clients.models import Client
+from clients.views import possible_matches
 from mars import access
 from mars.dates import day_bounds
 from mars.history import history_entries
@@ -394,7 +395,7 @@ def contact_new_person(request: HttpRequest, pk: int) -> HttpResponse:
         "clients/client_form.html",
         {
             "form": form,
-            "candidates": candidates,
+            "candidates": possible_matches(candidates),
             "confirm": confirm,
             "title": "New person from a sighting",
             "sighting": contact,
