@@ -330,6 +330,19 @@ def lock_unmerged_person(client_id: int, *, refusal: type[Refusal] = ClientError
     return client
 
 
+def follow_status(client: Client, status: str | None, *, by: AnyUser | None, reason: str) -> None:
+    """Give a person the status the latest event in their case leaves them with.
+
+    Rules: placements (accommodation) and a reconnection that succeeded (outreach) set it; no
+    status from the event, or the one the person has already, changes nothing; the history
+    notes why.
+    """
+    if status is not None and status != client.status:
+        client.status = status
+        note_change(client, by=by, reason=reason)
+        client.save(update_fields=["status"])
+
+
 @transaction.atomic
 def save_agency(agency: Agency, *, by: AnyUser | None) -> Agency:
     """Add a partner agency or change one.

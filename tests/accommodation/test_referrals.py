@@ -140,7 +140,9 @@ def test_priority_is_one_to_three(coordinator):
 def test_the_tab_counts_are_each_tabs_own_whichever_tab_is_open(as_role, coordinator, show):
     for _ in range(3):
         A2AReferralFactory()
-    services.decide_referral(A2AReferralFactory(), approve=True, reason="Meets need", by=coordinator)
+    services.decide_referral(
+        A2AReferralFactory(), approve=True, reason="Meets need", by=coordinator
+    )
     page = as_role(Role.PANEL).get(reverse("accommodation:referral_list"), {"show": show})
     text = page.content.decode()
     assert "Waiting for the panel (3)" in text
