@@ -38,6 +38,7 @@ from mars.api import (
     ServiceSerializer,
     refusals_as_validation_errors,
 )
+from mars.text import NOTE
 
 REFUSALS = (services.AccommodationError,)
 
@@ -176,12 +177,12 @@ class PrioritySerializer(serializers.Serializer):
 
 class DecisionSerializer(serializers.Serializer):
     approve = serializers.BooleanField()
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=NOTE)
     priority = serializers.IntegerField(min_value=1, max_value=3, required=False, allow_null=True)
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=NOTE)
 
 
 class PlacementSerializer(AccommodationSerializer):
@@ -246,7 +247,9 @@ class PlacementSerializer(AccommodationSerializer):
 class EndSerializer(serializers.Serializer):
     end = serializers.DateField()
     reason = serializers.ChoiceField(choices=EndReason.choices)
-    destination = serializers.CharField(required=False, allow_blank=True, default="")
+    destination = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default=""
+    )
 
 
 class StayTermsSerializer(serializers.Serializer):
@@ -300,12 +303,12 @@ class MarsHouseReferralSerializer(AccommodationSerializer):
 
 class AssessmentSerializer(serializers.Serializer):
     assessed_on = serializers.DateField()
-    notes = serializers.CharField()
+    notes = serializers.CharField(max_length=NOTE)
 
 
 class MarsHouseDecisionSerializer(serializers.Serializer):
     accept = serializers.BooleanField()
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(max_length=NOTE, required=False, allow_blank=True, default="")
 
 
 class SignUpSerializer(StayTermsSerializer):

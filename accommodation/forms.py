@@ -30,6 +30,7 @@ from mars.forms import (
     label_choices,
     staff_label,
 )
+from mars.text import NOTE
 
 
 class ProviderForm(forms.ModelForm):
@@ -44,6 +45,7 @@ class ProviderForm(forms.ModelForm):
 
 class PropertyForm(forms.ModelForm):
     units = forms.CharField(
+        max_length=NOTE,
         label="Units to add",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -116,12 +118,14 @@ class DecisionForm(forms.Form):
         help_text="Its place in the queue for a placement.",
     )
     reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), help_text="Kept with the decision."
+        max_length=NOTE,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept with the decision.",
     )
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(max_length=NOTE, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -153,7 +157,9 @@ class PlacementForm(forms.Form):
     referral = forms.ModelChoiceField(
         A2AReferral.objects.none(), required=False, label="From the A2A referral"
     )
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        max_length=NOTE, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(
         self,
@@ -207,7 +213,10 @@ class EndPlacementForm(forms.Form):
     end = forms.DateField(label="Left on", widget=DateInput())
     reason = forms.ChoiceField(choices=[("", "Choose a reason"), *EndReason.choices])
     destination = forms.CharField(
-        label="Move-on destination", required=False, help_text="Where the person went."
+        max_length=200,
+        label="Move-on destination",
+        required=False,
+        help_text="Where the person went.",
     )
 
 
@@ -247,7 +256,7 @@ class MarsHouseReferralForm(forms.ModelForm):
 class AssessmentForm(forms.Form):
     assessed_on = forms.DateField(widget=DateInput())
     notes = forms.CharField(
-        label="What the assessment found", widget=forms.Textarea(attrs={"rows": 4})
+        max_length=NOTE, label="What the assessment found", widget=forms.Textarea(attrs={"rows": 4})
     )
 
 
@@ -256,7 +265,10 @@ class MarsHouseDecisionForm(forms.Form):
         choices=[("accept", "Accept"), ("decline", "Decline")], widget=forms.RadioSelect
     )
     reason = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="Needed when declining."
+        max_length=NOTE,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed when declining.",
     )
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from clients.models import Agency, Client, ClientStatus
+from mars.text import ADDRESS, limited_text
 
 USER = settings.AUTH_USER_MODEL
 
@@ -50,7 +51,7 @@ class Provider(models.Model):
     contact_name = models.CharField(max_length=120, blank=True)
     phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
-    address = models.TextField(blank=True)
+    address = limited_text(max_length=ADDRESS, blank=True)
     agency = models.ForeignKey(
         Agency,
         on_delete=models.PROTECT,
@@ -59,7 +60,7 @@ class Provider(models.Model):
         related_name="providers",
         help_text="The partner agency record, if the provider is also one.",
     )
-    notes = models.TextField(blank=True)
+    notes = limited_text(blank=True)
     active = models.BooleanField(default=True)
     history = HistoricalRecords()
 
@@ -83,7 +84,7 @@ class Property(models.Model):
     )
     name = models.CharField(max_length=200)
     type = models.CharField(max_length=20, choices=PropertyType.choices)
-    address = models.TextField(blank=True)
+    address = limited_text(max_length=ADDRESS, blank=True)
     provider = models.ForeignKey(
         Provider,
         on_delete=models.PROTECT,
@@ -92,7 +93,7 @@ class Property(models.Model):
         related_name="properties",
         help_text="Who runs it or lets it (the landlord, for a Housing First tenancy).",
     )
-    notes = models.TextField(blank=True)
+    notes = limited_text(blank=True)
     active = models.BooleanField(default=True)
     history = HistoricalRecords()
 
@@ -138,7 +139,7 @@ class Unit(models.Model):
     name = models.CharField(max_length=80, help_text="For example Room 2 or Flat 4B.")
     kind = models.CharField(max_length=10, choices=UnitKind.choices, default=UnitKind.ROOM)
     active = models.BooleanField(default=True, help_text="Untick if the unit is no longer let.")
-    notes = models.TextField(blank=True)
+    notes = limited_text(blank=True)
     history = HistoricalRecords()
 
     objects = UnitQuerySet.as_manager()
@@ -254,8 +255,8 @@ class A2AReferral(models.Model):
     requested_type = models.CharField(
         "accommodation asked for", max_length=20, choices=PropertyType.choices
     )
-    needs = models.TextField(help_text="Support needs the accommodation must meet.")
-    reasons = models.TextField(help_text="Why this person needs accommodation now.")
+    needs = limited_text(help_text="Support needs the accommodation must meet.")
+    reasons = limited_text(help_text="Why this person needs accommodation now.")
     status = models.CharField(
         max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.SUBMITTED
     )
@@ -269,7 +270,7 @@ class A2AReferral(models.Model):
         USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    decision_reason = models.TextField(blank=True)
+    decision_reason = limited_text(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -386,7 +387,7 @@ class Placement(models.Model):
         related_name="placement",
         verbose_name="A2A referral",
     )
-    notes = models.TextField(blank=True)
+    notes = limited_text(blank=True)
     placed_by = models.ForeignKey(
         USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -488,17 +489,17 @@ class MarsHouseReferral(models.Model):
         related_name="mars_house_referrals",
         help_text="If another agency made the referral.",
     )
-    reasons = models.TextField(help_text="Why MARS House, and what support the person needs.")
+    reasons = limited_text(help_text="Why MARS House, and what support the person needs.")
     status = models.CharField(
         max_length=12, choices=MarsHouseStatus.choices, default=MarsHouseStatus.RECEIVED
     )
     assessed_on = models.DateField(null=True, blank=True)
-    assessment = models.TextField("assessment notes", blank=True)
+    assessment = limited_text("assessment notes", blank=True)
     decided_on = models.DateField(null=True, blank=True)
     decided_by = models.ForeignKey(
         USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    decision_reason = models.TextField(blank=True)
+    decision_reason = limited_text(blank=True)
     licence_date = models.DateField(
         null=True, blank=True, help_text="The day the licence agreement was signed."
     )
@@ -578,11 +579,11 @@ class HouseIssue(models.Model):
     )
     reported_at = models.DateTimeField(default=timezone.now)
     kind = models.CharField(max_length=20, choices=IssueKind.choices)
-    description = models.TextField()
+    description = limited_text()
     dealt_with_by = models.ForeignKey(
         USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    action_taken = models.TextField(blank=True)
+    action_taken = limited_text(blank=True)
     resolved_on = models.DateField(null=True, blank=True)
     logged_by = models.ForeignKey(
         USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -33,7 +33,7 @@ from clients import services as client_services
 from clients.models import Client, ClientStatus
 from mars.access import AnyUser
 from mars.dates import uk_date
-from mars.records import Refusal, acting, note_change, save_record
+from mars.records import Refusal, acting, save_record
 from risk import services as risk_services
 
 
@@ -285,11 +285,8 @@ def status_from_placements(client: Client, today: date | None = None) -> str | N
 
 
 def follow_status(client: Client, *, by: AnyUser | None, reason: str) -> None:
-    status = status_from_placements(client)
-    if status is not None and status != client.status:
-        client.status = status
-        note_change(client, by=by, reason=reason)
-        client.save(update_fields=["status"])
+    """Give a person the status their placements leave them with."""
+    client_services.follow_status(client, status_from_placements(client), by=by, reason=reason)
 
 
 def check_stay_dates(start: date, end: date | None, end_reason: str) -> None:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from clients import names
+from mars.text import ADDRESS, limited_text
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -121,7 +122,7 @@ class Agency(models.Model):
     kind = models.CharField(max_length=20, choices=AgencyKind.choices, default=AgencyKind.OTHER)
     phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
-    address = models.TextField(blank=True)
+    address = limited_text(max_length=ADDRESS, blank=True)
     active = models.BooleanField(default=True)
     history = HistoricalRecords()
 
@@ -470,7 +471,7 @@ class SupportPlan(models.Model):
     start = models.DateField()
     end = models.DateField(null=True, blank=True)
     review_date = models.DateField(null=True, blank=True)
-    summary = models.TextField(blank=True)
+    summary = limited_text(blank=True)
     agencies = models.ManyToManyField(Agency, blank=True, related_name="support_plans")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -540,12 +541,12 @@ class Referral(models.Model):
     direction = models.CharField(max_length=3, choices=ReferralDirection.choices)
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="referrals")
     referred_on = models.DateField(validators=[not_in_future])
-    reason = models.TextField()
+    reason = limited_text()
     status = models.CharField(
         max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.SENT
     )
     status_changed_on = models.DateField(null=True, blank=True)
-    notes = models.TextField(blank=True)
+    notes = limited_text(blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -579,7 +580,7 @@ class HealthAccess(models.Model):
     kind = models.CharField(max_length=30, choices=HealthAccessKind.choices)
     date = models.DateField(validators=[not_in_future])
     outcome = models.CharField(max_length=300, blank=True)
-    notes = models.TextField(blank=True)
+    notes = limited_text(blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

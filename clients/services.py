@@ -17,6 +17,7 @@ from clients.models import (
     Client,
     ClientAlias,
     HealthAccess,
+    HealthAccessKind,
     PersonName,
     Referral,
     SupportGoal,
@@ -172,11 +173,18 @@ def update_client(
 ) -> Client:
     """Change a person's details (and, when given, their aliases).
 
-    Rules: a merged record is read-only.
+    Rules: a merged record is read-only; a person with a GP registration on record is registered
+    with a GP.
     """
     client = Client.objects.select_for_update().get(pk=client.pk)
     if client.is_merged:
         raise ClientError("This record was merged into another and can no longer be changed.")
+    registration = gp_registration_on_record(client)
+    if registration is not None and fields.get("gp_registered") is False:
+        raise ClientError(
+            f"{registration} is on record, so this person is registered with a GP.",
+            field="gp_registered",
+        )
     for name, value in fields.items():
         setattr(client, name, value)
     client.full_clean(exclude=["reference"])
@@ -290,6 +298,7 @@ def merge_clients(duplicate: Client, survivor: Client, *, by: User | None) -> Me
         if not getattr(survivor, name) and getattr(duplicate, name):
             setattr(survivor, name, getattr(duplicate, name))
     survivor.support_needs = sorted(set(survivor.support_needs) | set(duplicate.support_needs))
+    survivor.gp_registered = survivor.gp_registered or duplicate.gp_registered
     note_change(
         survivor,
         by=by,
@@ -324,6 +333,19 @@ def lock_unmerged_person(client_id: int, *, refusal: type[Refusal] = ClientError
     return client
 
 
+def follow_status(client: Client, status: str | None, *, by: AnyUser | None, reason: str) -> None:
+    """Give a person the status the latest event in their case leaves them with.
+
+    Rules: placements (accommodation) and a reconnection that succeeded (outreach) set it; no
+    status from the event, or the one the person has already, changes nothing; the history
+    notes why.
+    """
+    if status is not None and status != client.status:
+        client.status = status
+        note_change(client, by=by, reason=reason)
+        client.save(update_fields=["status"])
+
+
 @transaction.atomic
 def save_agency(agency: Agency, *, by: AnyUser | None) -> Agency:
     """Add a partner agency or change one.
@@ -334,6 +356,23 @@ def save_agency(agency: Agency, *, by: AnyUser | None) -> Agency:
     return save_record(agency, by=by)
 
 
+def gp_registration_on_record(client: Client) -> HealthAccess | None:
+    """The person's latest GP registration among their health access records, if any."""
+    return client.health_access.filter(kind=HealthAccessKind.GP_REGISTRATION).first()
+
+
+def follow_health_access(client: Client, *, by: AnyUser | None) -> None:
+    """Keep "registered with a GP" in step with health access: one fact, one answer.
+
+    Rules: a GP registration on record means the person is registered with a GP (the flag also
+    holds a registration the team knows of without a record of it).
+    """
+    if not client.gp_registered and gp_registration_on_record(client) is not None:
+        client.gp_registered = True
+        note_change(client, by=by, reason="GP registration on record")
+        client.save(update_fields=["gp_registered"])
+
+
 @transaction.atomic
 def save_person_record(
     record: Referral | HealthAccess, *, by: User | None
@@ -341,14 +380,16 @@ def save_person_record(
     """Create or change a referral or a health access record.
 
     Rules: a merged person's record takes nothing new (it belongs on the survivor); who made the
-    record is kept from its creation; the model's own validation applies.
+    record is kept from its creation; the model's own validation applies; a GP registration
+    makes the person registered with a GP.
     """
-    lock_unmerged_person(record.client_id)
+    person = lock_unmerged_person(record.client_id)
     if record.pk is None:
         record.created_by = acting(by)
     record.full_clean(exclude=["created_by"])
     note_change(record, by=by)
     record.save()
+    follow_health_access(person, by=by)
     return record
 
 

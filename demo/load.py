@@ -484,5 +484,4 @@ def _case_records(
             ][n],
             created_by=worker,
         )
-        note_change(record, by=worker)
-        record.save()
+        services.save_person_record(record, by=worker)

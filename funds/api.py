@@ -38,6 +38,7 @@ from mars.api import (
     ServiceSerializer,
     refusals_as_validation_errors,
 )
+from mars.text import NOTE
 
 REFUSALS = (services.FundsError,)
 
@@ -188,8 +189,9 @@ class PaymentRequestSerializer(ServiceSerializer):
 
 
 class ApproveSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(max_length=NOTE, required=False, allow_blank=True, default="")
     override_reason = serializers.CharField(
+        max_length=NOTE,
         required=False,
         allow_blank=True,
         default="",
@@ -198,7 +200,7 @@ class ApproveSerializer(serializers.Serializer):
 
 
 class CloseReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(max_length=NOTE, required=False, allow_blank=True, default="")
 
 
 class PaySerializer(serializers.Serializer):

@@ -13,6 +13,7 @@ from accommodation.models import HouseIssue, Property, PropertyType
 from funds.models import DocumentKind, Fund, FundKind, PaymentMethod, PaymentRequest
 from mars.dates import financial_year, financial_year_bounds
 from mars.forms import DateInput, choices_of
+from mars.text import NOTE
 
 MONEY_WIDGET = {"inputmode": "decimal", "step": "0.01", "min": "0"}
 
@@ -103,9 +104,13 @@ class RequestForm(forms.ModelForm):
 
 class ApproveForm(forms.Form):
     comment = forms.CharField(
-        label="Comment (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=NOTE,
+        label="Comment (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     override_reason = forms.CharField(
+        max_length=NOTE,
         label="Why approve it past the hardship rule",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -119,7 +124,7 @@ class ApproveForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(max_length=NOTE, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, required: bool, label: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -21,6 +21,7 @@ from accommodation.models import HouseIssue, Property
 from clients.models import Client
 from funds.uploads import size_label
 from mars.dates import financial_year, financial_year_bounds, financial_year_label
+from mars.text import limited_text
 
 USER = settings.AUTH_USER_MODEL
 
@@ -111,7 +112,7 @@ class Fund(models.Model):
         blank=True,
         help_text="Hardship funds: more payments need the director, who records why.",
     )
-    notes = models.TextField(blank=True)
+    notes = limited_text(blank=True)
     history = HistoricalRecords()
 
     objects = FundQuerySet.as_manager()
@@ -240,7 +241,7 @@ class PaymentRequest(models.Model):
         help_text="Property spend: the repair or issue it pays for, if any.",
     )
     amount = models.DecimalField(**MONEY, help_text="In pounds, for example 45.50.")
-    purpose = models.TextField(help_text="What it is for and why it is needed.")
+    purpose = limited_text(help_text="What it is for and why it is needed.")
     payee = models.CharField(max_length=200, help_text="Who is paid: a supplier, landlord, shop.")
     needed_by = models.DateField(null=True, blank=True)
     requested_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
@@ -258,7 +259,7 @@ class PaymentRequest(models.Model):
         help_text="Who rejected or cancelled it.",
     )
     closed_at = models.DateTimeField(null=True, blank=True)
-    close_reason = models.TextField("reason", blank=True)
+    close_reason = limited_text("reason", blank=True)
     history = HistoricalRecords()
 
     objects = PaymentRequestQuerySet.as_manager()
@@ -357,8 +358,8 @@ class Approval(models.Model):
     capacity = models.CharField(max_length=24, choices=Capacity.choices)
     approved_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     approved_at = models.DateTimeField(default=timezone.now)
-    comment = models.TextField(blank=True)
-    override_reason = models.TextField(
+    comment = limited_text(blank=True)
+    override_reason = limited_text(
         "why past a hardship rule",
         blank=True,
         help_text="The director's reason for approving a payment that breaks a hardship rule.",

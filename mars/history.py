@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.text import capfirst
@@ -68,15 +69,25 @@ class _Display:
         key = (model, pk)
         if key not in self._related:
             obj = model._default_manager.filter(pk=pk).first()
-            self._related[key] = str(obj) if obj is not None else f"#{pk} (removed)"
+            if obj is None:
+                self._related[key] = f"#{pk} (removed)"
+            elif isinstance(obj, get_user_model()):
+                self._related[key] = _person_name(obj)
+            else:
+                self._related[key] = str(obj)
         return self._related[key]
+
+
+def _person_name(user: Any) -> str:
+    """A member of staff as colleagues know them: their name, the username only when none is set."""
+    return user.get_full_name() or user.username
 
 
 def _who(record: Any) -> str:
     user = record.history_user
     if user is None:
         return "System"
-    return user.get_full_name() or user.username
+    return _person_name(user)
 
 
 def history_entries(*sources: tuple[str, Iterable[Any]]) -> list[HistoryEntry]:

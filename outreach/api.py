@@ -18,6 +18,7 @@ from clients.models import Agency, Client, SupportNeed, key_worker_choices
 from mars import access
 from mars.api import RecordActionsMixin, ScopedViewSet, refusals_as_validation_errors
 from mars.api import ServiceSerializer as BaseServiceSerializer
+from mars.text import NOTE
 from outreach import figures, services
 from outreach.models import (
     Contact,
@@ -150,7 +151,7 @@ class AttemptSerializer(serializers.ModelSerializer):
 
 
 class OutcomeSerializer(serializers.Serializer):
-    outcome = serializers.CharField()
+    outcome = serializers.CharField(max_length=NOTE)
 
 
 class AllocateSerializer(serializers.Serializer):

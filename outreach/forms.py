@@ -18,6 +18,7 @@ from mars.forms import (
     label_choices,
     staff_label,
 )
+from mars.text import NOTE
 from outreach.models import (
     Contact,
     CountedPerson,
@@ -180,7 +181,9 @@ class AttemptForm(forms.Form):
         label="Found: the contact logged with them",
         help_text="Log the contact first; leave empty if they were not found.",
     )
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        max_length=NOTE, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args: Any, contacts: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -199,7 +202,7 @@ class AllocateForm(forms.Form):
 
 
 class OutcomeForm(forms.Form):
-    outcome = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    outcome = forms.CharField(max_length=NOTE, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class InterventionForm(forms.ModelForm):

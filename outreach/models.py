@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from clients.models import Agency, Client, ClientStatus, SupportNeed
 from mars.dates import day_bounds, is_future
+from mars.text import limited_text
 
 USER = settings.AUTH_USER_MODEL
 
@@ -36,7 +37,7 @@ class Hotspot(models.Model):
 
     name = models.CharField(max_length=120, unique=True)
     area = models.CharField(max_length=120, blank=True, help_text="Ward or part of the city.")
-    description = models.TextField(blank=True, help_text="How to find it; what to look out for.")
+    description = limited_text(blank=True, help_text="How to find it; what to look out for.")
     active = models.BooleanField(default=True)
     history = HistoricalRecords()
 
@@ -65,7 +66,7 @@ class OutreachSession(models.Model):
     other_partners = models.CharField(
         "other partners present", max_length=200, blank=True, help_text="Anyone not listed above."
     )
-    notes = models.TextField(blank=True)
+    notes = limited_text(blank=True)
     created_by = models.ForeignKey(
         USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -174,7 +175,7 @@ class Contact(models.Model):
     needs_observed = ArrayField(
         models.CharField(max_length=40, choices=SupportNeed.choices), default=list, blank=True
     )
-    notes = models.TextField(blank=True)
+    notes = limited_text(blank=True)
     session = models.ForeignKey(
         OutreachSession,
         on_delete=models.PROTECT,
@@ -282,7 +283,7 @@ class PublicReport(models.Model):
     hotspot = models.ForeignKey(
         Hotspot, on_delete=models.PROTECT, null=True, blank=True, related_name="reports"
     )
-    description = models.TextField(help_text="Who was seen, when, and anything else said.")
+    description = limited_text(help_text="Who was seen, when, and anything else said.")
     reporter_consents = models.BooleanField(
         "the reporter agrees to us keeping their contact details", default=False
     )
@@ -301,7 +302,7 @@ class PublicReport(models.Model):
     found_contact = models.ForeignKey(
         Contact, on_delete=models.PROTECT, null=True, blank=True, related_name="reports"
     )
-    outcome = models.TextField(blank=True)
+    outcome = limited_text(blank=True)
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -376,7 +377,7 @@ class ReportAttempt(models.Model):
         OutreachSession, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     found = models.BooleanField("the person was found", default=False)
-    notes = models.TextField(blank=True)
+    notes = limited_text(blank=True)
     by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     history = HistoricalRecords()
 
@@ -426,9 +427,9 @@ class Intervention(models.Model):
     opened = models.DateField()
     closed = models.DateField(null=True, blank=True)
     outcome = models.CharField(max_length=20, choices=InterventionOutcome.choices, blank=True)
-    outcome_notes = models.TextField(blank=True)
+    outcome_notes = limited_text(blank=True)
     worker = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="interventions")
-    notes = models.TextField(blank=True)
+    notes = limited_text(blank=True)
     destination = models.CharField(
         "destination area", max_length=120, blank=True, help_text="For a reconnection."
     )
@@ -520,7 +521,7 @@ class SevereWeatherActivation(models.Model):
     forecast_minimum = models.DecimalField(
         "forecast minimum (°C)", max_digits=4, decimal_places=1, null=True, blank=True
     )
-    note = models.TextField(blank=True)
+    note = limited_text(blank=True)
     activated_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     history = HistoricalRecords()
 
@@ -569,7 +570,7 @@ class SwepOffer(models.Model):
     accepted = models.BooleanField()
     declined_reason = models.CharField("reason for declining", max_length=300, blank=True)
     mental_health_assessment_requested = models.BooleanField(default=False)
-    notes = models.TextField(blank=True)
+    notes = limited_text(blank=True)
     made_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     history = HistoricalRecords()
 
@@ -609,9 +610,9 @@ class RoughSleepingCount(models.Model):
 
     night = models.DateField(help_text="The night of the count or estimate.")
     method = models.CharField(max_length=30, choices=CountMethod.choices)
-    areas_covered = models.TextField()
+    areas_covered = limited_text()
     agencies_consulted = models.ManyToManyField(Agency, blank=True, related_name="+")
-    notes = models.TextField(blank=True)
+    notes = limited_text(blank=True)
     created_by = models.ForeignKey(
         USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -10,7 +10,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from clients import services as client_services
-from clients.models import Agency, Client
+from clients.models import Agency, Client, ClientStatus
 from mars.access import AnyUser
 from mars.dates import is_future, local_date
 from mars.records import Refusal, acting, note_change, save_record
@@ -19,6 +19,7 @@ from outreach.models import (
     CountedPerson,
     Hotspot,
     Intervention,
+    InterventionOutcome,
     OutreachSession,
     PublicReport,
     ReportAttempt,
@@ -292,22 +293,32 @@ def save_intervention(intervention: Intervention, *, by: AnyUser | None) -> Inte
 
     Rules: the person's record must not have been merged; closing needs an outcome that fits
     the kind (reconnected, declined, failed or exempt for a reconnection); it closes on or after
-    it opened.
+    it opened. A reconnection closing "reconnected" makes the person's status "reconnected", as
+    a placement ending that way does.
     """
+    was_reconnected = False
     if intervention.pk is not None:
         before = Intervention.objects.select_for_update().get(pk=intervention.pk)
         if before.client_id != intervention.client_id:
             raise OutreachError("An intervention cannot be moved to another person.")
+        was_reconnected = before.outcome == InterventionOutcome.RECONNECTED
     else:
         intervention.created_by = acting(by)
-    _person(intervention.client_id)
+    person = _person(intervention.client_id)
     if intervention.worker_id is None:
         intervention.worker = acting(by)
     if not intervention.is_reconnection:
         intervention.destination = ""
         intervention.local_connection_verified_by = ""
         intervention.travel_arranged = ""
-    return save_record(intervention, by=by, exclude=["created_by"])
+    save_record(intervention, by=by, exclude=["created_by"])
+    reconnected = intervention.outcome == InterventionOutcome.RECONNECTED
+    if person is not None and reconnected and not was_reconnected:
+        where = f" to {intervention.destination}" if intervention.destination else ""
+        client_services.follow_status(
+            person, ClientStatus.RECONNECTED, by=by, reason=f"Reconnected{where}"
+        )
+    return intervention
 
 
 # Severe Weather Emergency Protocol

@@ -24,6 +24,7 @@ from rest_framework.routers import DefaultRouter
 
 from mars import access
 from mars.api import AccessPermission, ServiceSerializer, refusals_as_validation_errors
+from mars.text import COMMENTARY
 from reporting import documents, kpis, services
 from reporting.access import visible_report_runs
 from reporting.models import FileKind, ReportRun, Target
@@ -164,7 +165,9 @@ class ReportRunSerializer(serializers.ModelSerializer):
 
 
 class PublishSerializer(serializers.Serializer):
-    commentary = serializers.CharField(allow_blank=True, required=False, default="")
+    commentary = serializers.CharField(
+        max_length=COMMENTARY, allow_blank=True, required=False, default=""
+    )
 
 
 class ReportRunPermission(permissions.BasePermission):

@@ -30,6 +30,7 @@ from accommodation.services import (
     follow_status,
     unit_kind_for,
 )
+from clients import services as client_services
 from clients.models import (
     PERSON_FIELDS,
     Agency,
@@ -512,6 +513,7 @@ class _Import:
         ]
         if not self._save("clients", item, person, values, also_changed=bool(new_aliases)):
             return ref
+        client_services.follow_health_access(person, by=self.by)
         self.clients[ref] = person
         self.client_fields[person.pk] = set(values)
         for name in new_aliases:
@@ -686,7 +688,8 @@ class _Import:
         record = HealthAccess.objects.filter(
             client=person, kind=kind, date=day
         ).first() or HealthAccess(client=person, kind=kind, date=day, created_by=self.by)
-        self._save("health_access", item, record, values)
+        if self._save("health_access", item, record, values):
+            client_services.follow_health_access(person, by=self.by)
         return (person.pk, kind, day)
 
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from mars.dates import financial_year, financial_year_label
+from mars.text import COMMENTARY, limited_text
 from reporting.measures import BY_KEY, TARGETABLE, Measure, status
 
 USER = settings.AUTH_USER_MODEL
@@ -48,7 +49,7 @@ class Target(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
         help_text="How far short of the target still counts as amber (same unit as the target).",
     )
-    notes = models.TextField(blank=True)
+    notes = limited_text(blank=True)
     history = HistoricalRecords()
 
     objects = TargetQuerySet.as_manager()
@@ -154,8 +155,11 @@ class ReportRun(models.Model):
     pdf = models.FileField(storage=reports_storage, upload_to="runs/", blank=True)
     csv = models.FileField(storage=reports_storage, upload_to="runs/", blank=True)
     xlsx = models.FileField(storage=reports_storage, upload_to="runs/", blank=True)
-    commentary = models.TextField(
-        "coordinator's commentary", blank=True, help_text="Printed in the report as written."
+    commentary = limited_text(
+        "coordinator's commentary",
+        blank=True,
+        help_text="Printed in the report as written.",
+        max_length=COMMENTARY,
     )
     version = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     replaces = models.OneToOneField(

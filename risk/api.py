@@ -22,6 +22,7 @@ from mars.api import (
     ServiceSerializer,
     refusals_as_validation_errors,
 )
+from mars.text import NOTE
 from risk import services
 from risk.access import can_approve_risk_plans
 from risk.models import (
@@ -164,11 +165,11 @@ class RiskPlanSerializer(ServiceSerializer):
 
 
 class CommentSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(max_length=NOTE, required=False, allow_blank=True, default="")
 
 
 class ReturnSerializer(serializers.Serializer):
-    comment = serializers.CharField(help_text="What needs to change.")
+    comment = serializers.CharField(max_length=NOTE, help_text="What needs to change.")
 
 
 class ActionDoneSerializer(serializers.Serializer):

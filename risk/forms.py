@@ -12,6 +12,7 @@ from django.forms import formset_factory
 from clients.models import Agency, Client
 from mars.forms import DateInput, choices_of, staff_label
 from mars.roles import Role
+from mars.text import NOTE
 from risk.models import (
     ActionStatus,
     AlertKind,
@@ -74,12 +75,14 @@ class AssessmentForm(forms.ModelForm):
                 initial=given.get("level"),
             )
             self.fields[f"{area}_notes"] = forms.CharField(
+                max_length=NOTE,
                 label="What is known",
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
                 initial=given.get("notes", ""),
             )
             self.fields[f"{area}_triggers"] = forms.CharField(
+                max_length=NOTE,
                 label="Triggers",
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
@@ -202,7 +205,7 @@ def plan_initial(
 
 class CommentForm(forms.Form):
     comment = forms.CharField(
-        label="Comment", widget=forms.Textarea(attrs={"rows": 3}), required=False
+        max_length=NOTE, label="Comment", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
 
     def __init__(self, *args: Any, required: bool = False, **kwargs: Any) -> None:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from clients.models import Agency, Client, ClientStatus
+from mars.text import limited_text
 
 USER = settings.AUTH_USER_MODEL
 
@@ -84,7 +85,7 @@ class RiskAssessment(models.Model):
     review_due = models.DateField(
         help_text="Follows the level (high 1 month, medium 3, low 6) unless set earlier."
     )
-    summary = models.TextField(blank=True)
+    summary = limited_text(blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     history = HistoricalRecords(excluded_fields=["created_at"])
 
@@ -121,8 +122,8 @@ class AreaRating(models.Model):
     assessment = models.ForeignKey(RiskAssessment, on_delete=models.CASCADE, related_name="areas")
     area = models.CharField(max_length=20, choices=Area.choices)
     level = models.CharField(max_length=6, choices=Level.choices)
-    notes = models.TextField(blank=True)
-    triggers = models.TextField(blank=True, help_text="What makes the risk worse or sets it off.")
+    notes = limited_text(blank=True)
+    triggers = limited_text(blank=True, help_text="What makes the risk worse or sets it off.")
     history = HistoricalRecords()
 
     class Meta:
@@ -183,7 +184,7 @@ class RiskPlan(models.Model):
     status = models.CharField(
         max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT, editable=False
     )
-    summary = models.TextField(
+    summary = limited_text(
         "how the risks are managed", help_text="The plan in a few lines, for anyone meeting them."
     )
     drafted_by = models.ForeignKey(
@@ -334,7 +335,7 @@ class PlanDecision(models.Model):
     outcome = models.CharField(max_length=10, choices=DecisionOutcome.choices)
     decided_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(default=timezone.now)
-    comment = models.TextField(blank=True)
+    comment = limited_text(blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -375,10 +376,10 @@ class Meeting(models.Model):
     agencies = models.ManyToManyField(
         Agency, blank=True, related_name="meetings", verbose_name="agencies present"
     )
-    others_present = models.TextField(
+    others_present = limited_text(
         "other people present", blank=True, help_text="One a line: name and organisation."
     )
-    notes = models.TextField()
+    notes = limited_text()
     recorded_by = models.ForeignKey(
         USER, on_delete=models.PROTECT, null=True, editable=False, related_name="+"
     )
@@ -491,7 +492,7 @@ class SafeguardingConcern(models.Model):
         USER, on_delete=models.PROTECT, null=True, editable=False, related_name="+"
     )
     category = models.CharField(max_length=20, choices=SafeguardingCategory.choices)
-    details = models.TextField(help_text="What was seen or said, and by whom.")
+    details = limited_text(help_text="What was seen or said, and by whom.")
     referred_to = models.ForeignKey(
         Agency,
         on_delete=models.PROTECT,
@@ -502,7 +503,7 @@ class SafeguardingConcern(models.Model):
     )
     referred_on = models.DateField(null=True, blank=True)
     agency_reference = models.CharField(max_length=60, blank=True)
-    outcome = models.TextField(blank=True)
+    outcome = limited_text(blank=True)
     closed_on = models.DateField(null=True, blank=True)
     history = HistoricalRecords()
 

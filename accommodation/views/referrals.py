@@ -44,7 +44,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     )
     title, select = SHOW[show]
     page = page_of(request, with_alerts(select(referrals), "client__"))
-    counts = {key: select(referrals).count() for key in ("queue", "approved")}
+    counts = {key: SHOW[key][1](referrals).count() for key in ("queue", "approved")}
     return render(
         request,
         "accommodation/referral_list.html",

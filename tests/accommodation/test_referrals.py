@@ -134,3 +134,16 @@ def test_priority_is_one_to_three(coordinator):
     services.prioritise_referral(referral, 2, by=coordinator)
     referral.refresh_from_db()
     assert referral.priority == 2 and referral.status == ReferralStatus.UNDER_REVIEW
+
+
+@pytest.mark.parametrize("show", ["queue", "approved", "decided", "all"])
+def test_the_tab_counts_are_each_tabs_own_whichever_tab_is_open(as_role, coordinator, show):
+    for _ in range(3):
+        A2AReferralFactory()
+    services.decide_referral(
+        A2AReferralFactory(), approve=True, reason="Meets need", by=coordinator
+    )
+    page = as_role(Role.PANEL).get(reverse("accommodation:referral_list"), {"show": show})
+    text = page.content.decode()
+    assert "Waiting for the panel (3)" in text
+    assert "Approved, to place (1)" in text

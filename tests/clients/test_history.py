@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from clients.models import Client
 from mars.roles import Role
-from tests.factories import AgencyFactory, SupportPlanFactory
+from tests.factories import AgencyFactory, ClientFactory, SupportPlanFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +74,15 @@ def test_support_plan_history_shows_agencies_and_goals(client, make_user):
     assert ("Agencies", "Harbour") in changes
     assert ("Review date", "01/12/2026") in changes
     assert any(e.record == "Goal: Register with a GP" and e.action == "Created" for e in history)
+
+
+def test_history_names_staff_in_changed_fields_rather_than_their_usernames(client, make_user):
+    cora = make_user(Role.COORDINATOR, first_name="Cora", last_name="Reid")
+    client.force_login(cora)
+    person = ClientFactory()
+    person.key_worker = cora
+    person.save()
+    history = client.get(person.get_absolute_url()).context["history"]
+    changed = next(e for e in history if e.action == "Changed")
+    assert ("Key worker", "—", "Cora Reid") in {(c.field, c.old, c.new) for c in changed.changes}
+    assert cora.username not in client.get(person.get_absolute_url()).text.split("History")[-1]

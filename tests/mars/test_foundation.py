@@ -156,3 +156,11 @@ def test_demo_people_have_aliases_plans_referrals_and_health_access(settings):
     assert Referral.objects.exists() and HealthAccess.objects.exists()
     assert Client.objects.exclude(key_worker=None).exists()
     assert json.dumps(list(Client.objects.values_list("support_needs", flat=True)))
+
+
+def test_demo_people_with_a_gp_registration_are_registered_with_a_gp(settings):
+    settings.DEBUG = True
+    call_command("load_demo", stdout=StringIO())
+    registered = Client.objects.filter(health_access__kind="gp_registration").distinct()
+    assert registered.exists()
+    assert not registered.filter(gp_registered=False).exists()

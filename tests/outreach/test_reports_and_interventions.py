@@ -193,3 +193,31 @@ def test_fields_of_a_reconnection_are_cleared_for_other_kinds(sam, support):
     work = Intervention(client=sam, kind="advice", opened=dt.date(2026, 10, 1), destination="Leeds")
     services.save_intervention(work, by=support)
     assert work.destination == "" and work.worker == support
+
+
+def test_a_reconnection_closed_reconnected_makes_the_person_reconnected(as_role, sam):
+    assert sam.status == "rough_sleeping"
+    as_role(Role.SUPPORT).post(
+        reverse("outreach:intervention_create", args=[sam.pk]),
+        _intervention(destination="Exeter", closed="2026-10-08", outcome="reconnected"),
+    )
+    sam.refresh_from_db()
+    assert sam.status == "reconnected"
+    assert sam.history.first().history_change_reason == "Reconnected to Exeter"
+
+
+def test_a_reconnection_that_failed_leaves_the_status_alone(as_role, sam):
+    as_role(Role.SUPPORT).post(
+        reverse("outreach:intervention_create", args=[sam.pk]),
+        _intervention(closed="2026-10-08", outcome="failed"),
+    )
+    sam.refresh_from_db()
+    assert Intervention.objects.get().outcome == "failed" and sam.status == "rough_sleeping"
+
+
+def test_closing_an_open_reconnection_later_makes_the_person_reconnected(sam, support):
+    work = InterventionFactory(client=sam, kind="reconnection", opened=dt.date(2026, 10, 1))
+    work.closed, work.outcome = dt.date(2026, 10, 3), "reconnected"
+    services.save_intervention(work, by=support)
+    sam.refresh_from_db()
+    assert sam.status == "reconnected"
