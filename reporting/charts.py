@@ -11,7 +11,7 @@ BAR = 22
 GAP = 6
 HEIGHT = 100
 LEFT = 26  # the scale's labels
-RIGHT = 34  # the target's label
+RIGHT = 38  # the target's label
 NICE = (1, 2, 4, 5, 10)
 
 
