@@ -21,7 +21,7 @@ class OutreachConfig(AppConfig):
             navigation.NavLink("Outreach", "outreach:home", can_see_contacts), order=20
         )
         navigation.links.add(
-            navigation.NavLink("Reports", "outreach:report_list", can_see_contacts), order=25
+            navigation.NavLink("Public reports", "outreach:report_list", can_see_contacts), order=25
         )
         navigation.banners.add(figures.swep_banner)
         home.parts.add(street.home_part, order=10)

@@ -10,43 +10,76 @@ from reporting.measures import BY_KEY, TARGETABLE
 BAR = 22
 GAP = 6
 HEIGHT = 100
+LEFT = 26  # the scale's labels
+RIGHT = 38  # the target's label
+NICE = (1, 2, 4, 5, 10)
 
 
 Link = Callable[[str, str], str | None]
 
 
+def scale_top(largest: float) -> float:
+    """The top of a count's scale: the first of 1, 2, 4, 5 or 10 times a power of ten that is
+    at least the largest value, so the scale's half-way mark is a round number too."""
+    power = 1.0
+    while power * 10 < largest:
+        power *= 10
+    return next(step * power for step in NICE if step * power >= largest)
+
+
+def _number(value: float, unit: str) -> str:
+    # Whole numbers on the chart itself: its table (and each bar's title) give the exact value.
+    return f"{value:.0f}{unit}"
+
+
 def trend_chart(
     months: list[dict[str, Any]], key: str, target: float | None, link: Link | None = None
 ) -> dict[str, Any]:
-    """Twelve bars for one measure, scaled to the largest value (100 for a percentage), with the
-    target as a line when there is one."""
+    """Twelve bars for one measure, each with its value, on a scale from 0 to 100 for a percentage
+    or to a round number above the largest value, with the target as a labelled line."""
     measure = BY_KEY[key]
     values = [month["values"].get(key) for month in months]
-    top = 100.0 if measure.percent else max([v or 0 for v in values] + [target or 0, 1])
+    top = 100.0 if measure.percent else scale_top(max([v or 0 for v in values] + [target or 0]))
     bars = []
     for index, (month, value) in enumerate(zip(months, values, strict=True)):
         height = 0 if value is None else round(HEIGHT * value / top, 1)
-        shown = "no data" if value is None else f"{value:g}{measure.unit}"
+        x = LEFT + index * (BAR + GAP)
         bars.append(
             {
-                "x": index * (BAR + GAP),
+                "x": x,
+                "middle": x + BAR / 2,
                 "y": round(HEIGHT - height, 1),
                 "height": height,
+                "value_y": round(HEIGHT - height - 3, 1),
                 "label": month["label"],
                 "short": month["label"][:1],
-                "shown": shown,
+                "shown": "no data" if value is None else f"{value:g}{measure.unit}",
+                "value": "\N{EN DASH}" if value is None else _number(value, measure.unit),
                 "period": month["period"],
                 "url": link(key, month["period"]) if link else None,
             }
         )
+    marks = [0.0, top / 2, top] if measure.percent or (top / 2).is_integer() else [0.0, top]
+    plot_end = LEFT + len(months) * (BAR + GAP)
     return {
         "key": key,
         "title": measure.label,
-        "width": len(months) * (BAR + GAP),
+        "width": plot_end + RIGHT,
+        "left": LEFT,
+        "plot_end": plot_end,
         "height": HEIGHT,
         "bar": BAR,
         "bars": bars,
+        "scale": [
+            {
+                "y": round(HEIGHT - HEIGHT * mark / top, 1),
+                "label_y": round(HEIGHT - HEIGHT * mark / top + 3, 1),
+                "label": _number(mark, measure.unit),
+            }
+            for mark in marks
+        ],
         "target_y": None if target is None else round(HEIGHT - HEIGHT * target / top, 1),
+        "target_label_y": None if target is None else round(HEIGHT - HEIGHT * target / top - 1, 1),
         "target": None if target is None else f"{target:g}{measure.unit}",
     }
 

@@ -133,13 +133,27 @@ def is_own_plan(plan: RiskPlan, user: AnyUser) -> bool:
     return user.pk in (plan.drafted_by_id, plan.submitted_by_id)
 
 
+def decision_refusal(user: AnyUser, plan: RiskPlan) -> str | None:
+    """Why the user may not approve or return this version now, or None if they may.
+
+    Rules: only a submitted version is decided; nobody decides a version they wrote or
+    submitted; only a coordinator decides (the director too, for a coordinator's plan).
+    """
+    if plan.status != PlanStatus.SUBMITTED:
+        return f"This version is {plan.get_status_display().lower()}, not waiting."
+    if is_own_plan(plan, user):
+        return (
+            "You cannot approve or return a plan you wrote or submitted: "
+            "another coordinator (or the director, for a coordinator's plan) decides it."
+        )
+    if not can_approve(user, plan):
+        return "Only a coordinator approves risk plans."
+    return None
+
+
 def may_decide(user: AnyUser, plan: RiskPlan) -> bool:
     """Whether the user may approve or return this version now."""
-    return (
-        plan.status == PlanStatus.SUBMITTED
-        and not is_own_plan(plan, user)
-        and can_approve(user, plan)
-    )
+    return decision_refusal(user, plan) is None
 
 
 def _check_assessment(plan: RiskPlan) -> None:
@@ -276,15 +290,9 @@ def submit_plan(plan: RiskPlan, *, by: AnyUser) -> RiskPlan:
 
 def _decidable(plan: RiskPlan, by: AnyUser) -> RiskPlan:
     plan = _locked_plan(plan)
-    if plan.status != PlanStatus.SUBMITTED:
-        raise RiskError(f"This version is {plan.get_status_display().lower()}, not waiting.")
-    if is_own_plan(plan, by):
-        raise RiskError(
-            "You cannot approve or return a plan you wrote or submitted: "
-            "another coordinator (or the director, for a coordinator's plan) decides it."
-        )
-    if not can_approve(by, plan):
-        raise RiskError("Only a coordinator approves risk plans.")
+    refusal = decision_refusal(by, plan)
+    if refusal is not None:
+        raise RiskError(refusal)
     return plan
 
 

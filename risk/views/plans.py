@@ -170,7 +170,11 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         decisions=plan.decisions.select_related("decided_by"),
         can_submit=plan.is_editable and access.can_change(user, RiskPlan),
         may_decide=services.may_decide(user, plan),
-        own_submitted=plan.status == PlanStatus.SUBMITTED and services.is_own_plan(plan, user),
+        own_submitted=(
+            services.decision_refusal(user, plan)
+            if plan.status == PlanStatus.SUBMITTED and services.is_own_plan(plan, user)
+            else None
+        ),
         can_mark_done=access.can_change(user, RiskPlan) and plan.status != PlanStatus.SUPERSEDED,
         today=timezone.localdate(),
     )
@@ -193,6 +197,11 @@ def _decision(request: HttpRequest, pk: int, *, approve: bool) -> HttpResponse:
     plan = access.get_visible(request.user, RiskPlan, pk)
     if not can_approve_risk_plans(request.user):
         raise PermissionDenied
+    refusal = services.decision_refusal(request.user, plan)
+    if refusal is not None:
+        # Not offered a form the service would refuse: the plan page says why instead.
+        messages.info(request, refusal)
+        return redirect(plan)
     form = CommentForm(request.POST if request.method == "POST" else None, required=not approve)
     if request.method == "POST" and form.is_valid():
         comment = form.cleaned_data["comment"]

@@ -58,6 +58,7 @@ def test_coordinator_makes_and_publishes_a_report_and_the_commissioner_downloads
     # The commissioner, on a phone, finds it and downloads the PDF.
     phone = open_page(PHONE)
     sign_in(phone, "commissioner")
+    phone.locator("summary", has_text="Menu").click()
     phone.get_by_role("navigation", name="Main").get_by_role(
         "link", name="Contract reports"
     ).click()

@@ -38,7 +38,9 @@ def test_support_drafts_a_plan_with_an_alert_and_the_coordinator_approves_it(ope
 
     # She cannot approve her own plan: no button, and the approval page is refused.
     expect(phone.get_by_role("link", name="Approve", exact=True)).to_have_count(0)
-    expect(phone.get_by_text("You wrote or submitted this version")).to_be_visible()
+    expect(
+        phone.get_by_text("You cannot approve or return a plan you wrote or submitted")
+    ).to_be_visible()
     refused = phone.goto(f"/risk/plans/{plan.pk}/approve/")
     assert refused is not None and refused.status == 403
     # Not in force yet: no alert on his page.

@@ -53,6 +53,13 @@ def test_staff_open_a_person_page(as_role, role, sam):
     assert sam.reference in response.text
 
 
+def test_the_person_page_has_one_main_heading_naming_the_person(as_role, sam):
+    page = as_role(Role.OUTREACH).get(reverse("clients:detail", args=[sam.pk])).text
+    assert page.count("<h1") == 1
+    heading = page.split("<h1", 1)[1].split("</h1>", 1)[0]
+    assert sam.display_name in heading and sam.reference in heading
+
+
 @pytest.mark.parametrize("role", [Role.COMMISSIONER, Role.ADMINISTRATOR])
 def test_roles_without_case_access_get_not_found_for_a_person(as_role, role, sam):
     response = as_role(role).get(reverse("clients:detail", args=[sam.pk]))

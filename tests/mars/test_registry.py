@@ -29,7 +29,7 @@ def test_every_app_has_registered_what_it_shows_elsewhere():
     assert [link.label for link in navigation.links] == [
         "People",
         "Outreach",
-        "Reports",
+        "Public reports",
         "Accommodation",
         "Risk",
         "Funds",

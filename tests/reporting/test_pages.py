@@ -93,6 +93,11 @@ def test_coordinator_starts_a_run_watches_it_and_publishes_it(
     assert status["HX-Refresh"] == "true"
     page = client.get(run.get_absolute_url())
     assert "Download PDF" in page.content.decode()
+    # The figures table scrolls sideways on a phone: the keyboard reaches it, and it is named.
+    assert (
+        '<div class="table-wrap" tabindex="0" role="region" aria-labelledby="kpi-heading">'
+        in page.content.decode()
+    )
     published = client.post(
         run.get_absolute_url(), {"commentary": "Good month.", "publish": "1"}, follow=True
     )

@@ -63,6 +63,8 @@ def test_pdf_reads_back_with_figures_targets_and_page_numbers(
     assert re.search(r"Reconnections that succeeded\s+66\.7%\s+2\s+3", text)
     assert re.search(r"Access to primary care\s+33\.3%\s+2\s+6", text)
     assert "Page 1 of" in text
+    # The charts are printed with their target line labelled.
+    assert re.search(r"Target\s*60%", text)
     assert "Appendix: what each figure means" in text
     assert "Draft: not published" in text
 

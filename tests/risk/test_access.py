@@ -74,7 +74,7 @@ def test_panel_and_director_only_read(as_role, records, sam, role):
         (Role.OUTREACH, 403),
         (Role.SUPPORT, 403),
         (Role.PANEL, 403),
-        (Role.DIRECTOR, 200),  # reaches the form; the service refuses a non-coordinator's plan
+        (Role.DIRECTOR, 302),  # not offered the form for a non-coordinator's plan: told why
         (Role.COORDINATOR, 200),
     ],
 )
@@ -85,7 +85,8 @@ def test_only_approvers_reach_the_approval_form(as_role, records, role, status):
 
 def test_the_director_is_refused_a_support_workers_plan(as_role, records):
     plan = records["plan"]
-    response = as_role(Role.DIRECTOR).post(reverse("risk:plan_approve", args=[plan.pk]), {})
+    url = reverse("risk:plan_approve", args=[plan.pk])
+    response = as_role(Role.DIRECTOR).post(url, {}, follow=True)
     assert "Only a coordinator approves risk plans." in response.content.decode()
     plan.refresh_from_db()
     assert plan.status == "submitted"

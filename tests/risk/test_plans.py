@@ -69,10 +69,25 @@ def test_nobody_approves_their_own_plan(make_user, client, sam):
     page = client.get(plan.get_absolute_url()).content.decode()
     assert "another coordinator" in page
     assert reverse("risk:plan_approve", args=[plan.pk]) not in page
-    response = client.post(reverse("risk:plan_approve", args=[plan.pk]), {"comment": ""})
+    response = client.post(
+        reverse("risk:plan_approve", args=[plan.pk]), {"comment": ""}, follow=True
+    )
     assert "you wrote or submitted" in response.content.decode()
     plan.refresh_from_db()
     assert plan.status == PlanStatus.SUBMITTED
+
+
+@pytest.mark.parametrize("step", ["plan_approve", "plan_return"])
+def test_a_coordinator_is_not_offered_a_decision_on_their_own_plan(make_user, client, sam, step):
+    coordinator = make_user(Role.COORDINATOR)
+    plan = RiskPlanFactory(client=sam, drafted_by=coordinator)
+    services.submit_plan(plan, by=coordinator)
+    client.force_login(coordinator)
+    response = client.get(reverse(f"risk:{step}", args=[plan.pk]), follow=True)
+    assert response.redirect_chain == [(plan.get_absolute_url(), 302)]
+    page = response.content.decode()
+    assert 'name="comment"' not in page
+    assert "You cannot approve or return a plan you wrote or submitted" in page
 
 
 def test_a_support_worker_cannot_approve_even_someone_elses_plan(as_role, sam):
