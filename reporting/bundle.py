@@ -90,6 +90,8 @@ class ImportSummary:
     created: Counter[str] = field(default_factory=Counter)
     updated: Counter[str] = field(default_factory=Counter)
     unchanged: Counter[str] = field(default_factory=Counter)
+    # New people who may be someone already here (the same matching as "Add a person").
+    possible_duplicates: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         return [
@@ -97,7 +99,7 @@ class ImportSummary:
             f"{self.unchanged[section]} unchanged"
             for section in SECTIONS
             if self.created[section] or self.updated[section] or self.unchanged[section]
-        ]
+        ] + self.possible_duplicates
 
     @property
     def changed_anything(self) -> bool:
@@ -308,6 +310,8 @@ class _Import:
         self.placed: set[int] = set()
         # Per person, the fields the file gave (a status given wins over one from placements).
         self.client_fields: dict[int, set[str]] = {}
+        # People the file adds, with where they stand in it and the aliases it gives them.
+        self.new_people: list[tuple[str, str, Client, list[str]]] = []
 
     def run(self) -> ImportSummary:
         if self.data.get("format") != FORMAT:
@@ -336,7 +340,32 @@ class _Import:
         for client in Client.objects.filter(pk__in=self.placed):
             if "status" not in self.client_fields.get(client.pk, set()):
                 follow_status(client, by=self.by, reason=REASON)
+        self._report_possible_duplicates()
         return self.summary
+
+    def _report_possible_duplicates(self) -> None:
+        """Say which new people may be someone already here: imported all the same (a file is
+        one team's word), for a person to check and merge."""
+        new = {person.pk for _, _, person, _ in self.new_people}
+        for path, ref, person, aliases in self.new_people:
+            matches = [
+                match
+                for match in client_services.find_possible_duplicates(
+                    first_name=person.first_name,
+                    last_name=person.last_name,
+                    known_as=person.known_as,
+                    date_of_birth=person.date_of_birth,
+                    aliases=aliases,
+                    exclude_pk=person.pk,
+                )
+                if match.pk not in new
+            ]
+            if matches:
+                self.summary.possible_duplicates.append(
+                    f"{path} ({ref}, {person.full_name}, now {person.reference}) may be "
+                    + ", ".join(f"{m.reference} {m.full_name}" for m in matches)
+                    + ": check, and merge if so"
+                )
 
     # Writing one record: validate, save if new or changed, count it.
 
@@ -502,6 +531,7 @@ class _Import:
             return None
         self.clients[ref] = None  # known to the file, so its records do not report it unknown
         person = _find_person(ref)
+        adding = person is None
         if person is None:
             pk = Client.next_id()
             person = Client(pk=pk, reference=Client.reference_for(pk), external_ref=ref)
@@ -521,6 +551,8 @@ class _Import:
             note_change(alias, by=self.by, reason=REASON)
             alias.save()
         index_names(person)
+        if adding:
+            self.new_people.append((item.path, ref, person, list(aliases or [])))
         return ref
 
     def _contacts(self, item: _Item) -> Any:

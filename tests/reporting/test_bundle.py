@@ -18,6 +18,7 @@ from outreach.models import Contact, Intervention
 from reporting import kpis
 from reporting.bundle import BundleError, export_bundle, import_bundle
 from tests.concurrency import at_once
+from tests.factories import ClientFactory
 from tests.reporting.conftest import DATA, expected, scenario_data
 
 MODELS = [
@@ -213,3 +214,27 @@ def test_records_for_people_already_here_need_not_list_them(scenario: Any) -> No
         "dental",
         "hospital",
     }
+
+
+@pytest.mark.django_db
+def test_a_new_person_who_may_be_someone_here_is_reported_as_a_possible_duplicate() -> None:
+    daniel = ClientFactory(first_name="Daniel", last_name="Price", date_of_birth=None)
+    ClientFactory(first_name="Margaret", last_name="Hughes")
+    bundle = {
+        "format": "mars-bundle/1",
+        "clients": [
+            {"ref": "C01", "first_name": "Danny", "last_name": "Pryce"},
+            {"ref": "C02", "first_name": "Olusegun", "last_name": "Adeyemi"},
+        ],
+    }
+
+    summary = import_bundle(copy.deepcopy(bundle))
+
+    assert len(summary.possible_duplicates) == 1
+    line = summary.possible_duplicates[0]
+    assert line.startswith("clients[0] (C01, Danny Pryce, now MARS-")
+    assert f"{daniel.reference} Daniel Price" in line
+    assert line in summary.lines()
+    # Imported all the same; a second import adds no one, so it reports no one.
+    assert Client.objects.filter(external_ref="C01").exists()
+    assert import_bundle(copy.deepcopy(bundle)).possible_duplicates == []
