@@ -23,6 +23,10 @@ def test_outreach_worker_finds_obrien_and_is_warned_about_danny_price_on_a_phone
     result = page.get_by_role("link", name="Michael O'Brien", exact=True)
     expect(result).to_be_visible()
     expect(page.get_by_text(michael.reference).first).to_be_visible()
+    # The result is on the first screen of the phone, above the fold.
+    box = result.bounding_box()
+    assert box is not None
+    assert box["y"] + box["height"] <= PHONE["height"], box
 
     page.goto("/people/new/")
     page.get_by_label("First name").fill("Danny")
