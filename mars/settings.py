@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): signed in with a second factor in this session.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -151,6 +153,11 @@ AUTH_PASSWORD_VALIDATORS = [
 # The people the service works with: records with a `client` key to this model are about a person
 # and visible only to those who may see people (mars.access).
 MARS_PERSON_MODEL = "clients.Client"
+
+# Every member of staff signs in with a second factor; only a debug (demo) instance may turn it off.
+MARS_REQUIRE_2FA = env.bool("MARS_REQUIRE_2FA", default=True)
+if not MARS_REQUIRE_2FA and not DEBUG:
+    raise ImproperlyConfigured("MARS_REQUIRE_2FA may be off only when DJANGO_DEBUG is on.")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
