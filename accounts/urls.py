@@ -1,9 +1,14 @@
 """Signing in and out and passwords; the names are Django's own (`login`, `password_reset`...)."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
+
+# The account's own pages (two-factor sign-in, API tokens, sessions) and the staff pages, named
+# in the "accounts" namespace; the sign-in and password pages above keep Django's global names.
+account_patterns: list = []
 
 urlpatterns = [
+    path("", include((account_patterns, "accounts"))),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

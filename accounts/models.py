@@ -1,0 +1,1 @@
+"""Accounts' own records: second-factor resets and signed-in sessions."""
