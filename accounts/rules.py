@@ -9,27 +9,30 @@ one can make, or take over, an account that can do more than they can.
 from __future__ import annotations
 
 from django.contrib.auth.models import Permission, User
+from django.db.models import Q
 
 from mars.access import AnyUser
 from mars.roles import ROLE_PERMISSIONS, Role
 
 
 def rights(user: AnyUser) -> frozenset[str]:
-    """Every permission the user holds, as "app_label.codename" strings."""
-    if not user.is_active or not user.is_authenticated:
+    """Every permission the account carries, as "app_label.codename" strings, whether or not it
+    is active now (a deactivated account gets them back when reactivated)."""
+    if not user.is_authenticated:
         return frozenset()
-    if user.is_superuser:
-        return frozenset(
-            f"{app_label}.{codename}"
-            for app_label, codename in Permission.objects.values_list(
-                "content_type__app_label", "codename"
-            )
-        )
-    return frozenset(user.get_all_permissions())
+    permissions = Permission.objects.all()
+    if not user.is_superuser:
+        permissions = permissions.filter(Q(group__user=user) | Q(user=user))
+    return frozenset(
+        f"{app_label}.{codename}"
+        for app_label, codename in permissions.values_list("content_type__app_label", "codename")
+    )
 
 
 def may_give_role(actor: AnyUser, role: Role) -> bool:
     """A role may be given only by someone who holds every right it carries."""
+    if not actor.is_active:
+        return False
     return ROLE_PERMISSIONS[role] <= rights(actor)
 
 
@@ -37,6 +40,6 @@ def may_manage(actor: AnyUser, account: User) -> bool:
     """Rules: never your own account (nobody raises or resets their own rights), never a
     superuser's (those exist only through `createsuperuser` on the server), never an account with
     a right you do not hold yourself."""
-    if not actor.is_authenticated or actor.pk == account.pk or account.is_superuser:
+    if not actor.is_active or actor.pk == account.pk or account.is_superuser:
         return False
     return rights(account) <= rights(actor)
