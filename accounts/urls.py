@@ -3,13 +3,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts.limits import limit_password_reset, limit_sign_in
+
 # The account's own pages (two-factor sign-in, API tokens, sessions) and the staff pages, named
 # in the "accounts" namespace; the sign-in and password pages above keep Django's global names.
 account_patterns: list = []
 
 urlpatterns = [
     path("", include((account_patterns, "accounts"))),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", limit_sign_in(auth_views.LoginView.as_view()), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
@@ -17,7 +19,11 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("password_reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password_reset/",
+        limit_password_reset(auth_views.PasswordResetView.as_view()),
+        name="password_reset",
+    ),
     path(
         "password_reset/done/",
         auth_views.PasswordResetDoneView.as_view(),

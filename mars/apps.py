@@ -7,7 +7,7 @@ class MarsConfig(AppConfig):
     verbose_name = "MARS"
 
     def ready(self) -> None:
-        from mars import notification_api
+        from mars import checks, notification_api  # noqa: F401  (checks registers itself)
         from mars.api import router
         from mars.roles import sync_roles_after_migrate
 

@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "mars.middleware.PrivateResponses",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -174,6 +175,14 @@ AXES_VERBOSE = False
 # colleagues); axes would prefer the address too.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
+# Per-address and per-account limits on sign-in and password-reset requests (accounts.limits),
+# as "count/period" (3m: three minutes). Counted in the cache: Redis, shared, in production.
+SIGN_IN_LIMIT_PER_ADDRESS = env.str("SIGN_IN_LIMIT_PER_ADDRESS", default="20/3m")
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env.str("PASSWORD_RESET_LIMIT_PER_ADDRESS", default="10/h")
+PASSWORD_RESET_LIMIT_PER_ACCOUNT = env.str("PASSWORD_RESET_LIMIT_PER_ACCOUNT", default="3/h")
+# Reverse proxies in front of the app that append the client's address to X-Forwarded-For.
+MARS_TRUSTED_PROXIES = env.int("MARS_TRUSTED_PROXIES", default=0)
+
 # Idle timeout: a session ends after 30 minutes without a request.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
@@ -204,7 +213,7 @@ CONTENT_SECURITY_POLICY = {
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
-        "base-uri": ["'self'"],
+        "base-uri": ["'none'"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
     }
@@ -308,9 +317,16 @@ OUTREACH_REPORT_ATTEMPT_HOURS = env.int("OUTREACH_REPORT_ATTEMPT_HOURS", default
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_secrets": {"()": "mars.logs.RedactSecrets"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's own loggers through the same handler, so its request lines and warnings are
+        # redacted too (its default handlers would write them unfiltered).
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "pgserver": {"level": "WARNING"},
         # WeasyPrint reports every layout step at INFO.
         "weasyprint": {"level": "WARNING"},

@@ -103,3 +103,11 @@ def as_role(client: HttpClient, make_user: Callable[..., User]) -> Callable[[str
 @pytest.fixture
 def sam(db: None):  # type: ignore[no-untyped-def]
     return ClientFactory(first_name="Sam", last_name="Example", date_of_birth="1985-02-01")
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache() -> None:
+    """Each test starts with no rate-limit counts (nor anything else cached) from the last."""
+    from django.core.cache import cache
+
+    cache.clear()
