@@ -95,6 +95,7 @@ def test_deploy_check_is_clean_with_production_settings():
         "ALLOWED_HOSTS": "mars.example.org",
         "DJANGO_SECURE_HTTPS": "1",
         "DJANGO_STATIC_MANIFEST": "1",
+        "EMAIL_URL": "smtp+tls://mars:secret@smtp.example.org:587",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
