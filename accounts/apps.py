@@ -9,7 +9,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from accounts import api
+        from accounts import api, schema  # noqa: F401 (the API schema's name for the session)
         from accounts.access import can_reset_second_factors
         from mars import navigation
         from mars.api import router

@@ -82,6 +82,14 @@ def client() -> HttpClient:
 
 
 @pytest.fixture
+def admin_client(admin_user: User) -> HttpClient:
+    """pytest-django's, signed in with both factors."""
+    client = TwoFactorClient()
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.fixture
 def password_only_client() -> HttpClient:
     """A client whose force_login signs in with the password alone: no second factor yet."""
     return HttpClient()
