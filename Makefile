@@ -25,8 +25,9 @@ $(AXE): package.json package-lock.json
 	  echo "npm not found: axe-core not installed, the accessibility checks will skip."; \
 	fi
 
+# The demo users sign in with a password only (MARS_REQUIRE_2FA off, allowed only with debug on).
 run: install
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py run_dev
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} MARS_REQUIRE_2FA=$${MARS_REQUIRE_2FA:-0} $(PY) manage.py run_dev
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -3,11 +3,19 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts import views
 from accounts.limits import limit_password_reset, limit_sign_in
 
 # The account's own pages (two-factor sign-in, API tokens, sessions) and the staff pages, named
 # in the "accounts" namespace; the sign-in and password pages above keep Django's global names.
-account_patterns: list = []
+account_patterns: list = [
+    # Two-factor sign-in: the second step, setting it up, the codes shown once, the person's page.
+    path("two-factor/", views.two_factor, name="two_factor"),
+    path("two-factor/verify/", views.verify, name="verify"),
+    path("two-factor/set-up/", views.set_up, name="set_up"),
+    path("two-factor/recovery-codes/", views.recovery_codes, name="recovery_codes"),
+    path("staff-sign-in/", views.second_factors, name="second_factors"),
+]
 
 urlpatterns = [
     path("", include((account_patterns, "accounts"))),

@@ -214,6 +214,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         "reporting.publish_reportrun",
         "reporting.view_dashboard",
         "reporting.import_bundle",
+        "accounts.reset_second_factor",  # never their own: accounts.rules.may_manage
     ),
     Role.PANEL: _all(
         PEOPLE_READ,
@@ -256,6 +257,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         "funds.view_fund",
         SET_UP_FUNDS,
         TARGETS,
+        "accounts.reset_second_factor",  # never their own: accounts.rules.may_manage
     ),
 }
 

@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): signed in with a second factor in this session.
     "django_otp.middleware.OTPMiddleware",
+    # Two-factor sign-in: a password-only session reaches only the sign-in pages.
+    "accounts.middleware.RequireSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -159,6 +161,12 @@ MARS_PERSON_MODEL = "clients.Client"
 MARS_REQUIRE_2FA = env.bool("MARS_REQUIRE_2FA", default=True)
 if not MARS_REQUIRE_2FA and not DEBUG:
     raise ImproperlyConfigured("MARS_REQUIRE_2FA may be off only when DJANGO_DEBUG is on.")
+
+# Two-factor sign-in: the name authenticator apps show; the throttling of wrong codes (seconds
+# between tries double from 1 after each wrong one) is django-otp's.
+OTP_TOTP_ISSUER = "MARS"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -270,7 +278,8 @@ STORAGES = {
 RECEIPT_MAX_BYTES = env.int("RECEIPT_MAX_BYTES", default=10 * 1024 * 1024)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Two-factor sign-in: a session counts only once it has its second factor.
+        "accounts.authentication.VerifiedSessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -8,6 +8,8 @@ import pytest
 import time_machine
 from django.contrib.auth.models import User
 from django.test import Client as HttpClient
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mars.roles import Role
 from tests.factories import ClientFactory, UserFactory
@@ -56,6 +58,41 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_report_header(config: pytest.Config) -> str | None:
     text = config.getoption("--now", default="")
     return f"clock: travelled to {text} (ticking)" if text else None
+
+
+# Two-factor sign-in: the tests keep MARS_REQUIRE_2FA on, as in production. The `client` fixture
+# (and so `as_role`) signs in with both factors; `password_only_client` with the password alone.
+class TwoFactorClient(HttpClient):
+    """A test client whose force_login also gives the session its second factor, as if the user
+    had entered a code from their authenticator app (set up for them if they had none)."""
+
+    def force_login(self, user: User, backend: str | None = None) -> None:
+        super().force_login(user, backend)
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+
+@pytest.fixture
+def client() -> HttpClient:
+    return TwoFactorClient()
+
+
+@pytest.fixture
+def admin_client(admin_user: User) -> HttpClient:
+    """pytest-django's, signed in with both factors."""
+    client = TwoFactorClient()
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.fixture
+def password_only_client() -> HttpClient:
+    """A client whose force_login signs in with the password alone: no second factor yet."""
+    return HttpClient()
 
 
 @pytest.fixture

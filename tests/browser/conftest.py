@@ -10,6 +10,7 @@ import pytest
 
 from tests.factories import PASSWORD
 from tests.roles import restore_roles
+from tests.twofactor import code_for, give_authenticator
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make around it
 # are ordinary synchronous ones.
@@ -76,10 +77,18 @@ def roles(transactional_db: None) -> None:
 
 
 def sign_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
+    """Sign in with the password and a code from the user's authenticator (given them here, with a
+    known key, if they have none: set-up itself is test_two_factor_journeys')."""
+    from django.contrib.auth.models import User
+
+    device = give_authenticator(User.objects.get(username=username))
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/accounts/two-factor/verify/**")
+    page.get_by_label("Enter the code from your authenticator app").fill(code_for(device))
+    page.get_by_role("button", name="Continue").click()
     page.wait_for_url("**/")
 
 

@@ -17,6 +17,7 @@ from mars.roles import Role
 from reporting import services as reporting
 from tests.browser.conftest import DESKTOP, PHONE, axe_violations, sign_in
 from tests.factories import (
+    PASSWORD,
     A2AReferralFactory,
     AgencyFactory,
     ClientFactory,
@@ -33,6 +34,7 @@ from tests.factories import (
     UserFactory,
     plan_in_force,
 )
+from tests.twofactor import code_from_key
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -88,6 +90,7 @@ def caseload() -> dict[str, Any]:
         "report runs": "/reports/runs/",
         "report run": f"/reports/runs/{run.pk}/",
         "notifications": "/notifications/",
+        "two-factor sign-in": "/accounts/two-factor/",
     }
 
 
@@ -145,7 +148,9 @@ def test_main_pages_have_no_serious_accessibility_violations(
     navigation = page.get_by_role("navigation", name="Main").get_by_role("link")
     pages = {link.inner_text().strip(): link.get_attribute("href") for link in navigation.all()}
     pages = {name: url for name, url in pages.items() if name not in {"API", "Admin"}}
-    pages |= {name: addresses[name] for name in [*FURTHER[role], "notifications"]}
+    pages |= {
+        name: addresses[name] for name in [*FURTHER[role], "notifications", "two-factor sign-in"]
+    }
 
     seen: list[str] = []
     blocking: list[str] = []
@@ -154,6 +159,41 @@ def test_main_pages_have_no_serious_accessibility_violations(
         seen += on_page
         blocking += failing
     print(f"\naxe-core as {USERNAMES[role]} on {len(pages)} pages:", *seen, sep="\n  ")
+    assert not blocking, "Serious or critical accessibility violations:\n" + "\n".join(blocking)
+
+
+def test_the_two_factor_set_up_codes_and_sign_in_pages_have_no_serious_violations(
+    open_page, axe_script: Path
+) -> None:
+    UserFactory(username="support", role=Role.SUPPORT)
+    page = open_page(PHONE, bypass_csp=True)
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill("support")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/accounts/two-factor/set-up/**")
+    seen, blocking = check(page, axe_script, "set up", page.url)
+    key = page.locator("#otp-key").inner_text()
+    page.get_by_label("Code from your authenticator app").fill(code_from_key(key))
+    page.get_by_role("button", name="Confirm").click()
+    page.wait_for_url("**/accounts/two-factor/recovery-codes/**")
+    for size, viewport in [("phone", PHONE), ("desktop", DESKTOP)]:  # shown once: no reload
+        page.set_viewport_size(viewport)
+        for violation in axe_violations(page, axe_script):
+            line = f"recovery codes ({size}): {violation['impact']} {violation['id']}"
+            seen.append(line)
+            if violation["impact"] in BLOCKING:
+                blocking.append(line)
+    page.context.clear_cookies()
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill("support")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/accounts/two-factor/verify/**")
+    on_page, failing = check(page, axe_script, "enter your code", page.url)
+    seen += on_page
+    blocking += failing
+    print("\naxe-core on the two-factor pages:", *seen, sep="\n  ")
     assert not blocking, "Serious or critical accessibility violations:\n" + "\n".join(blocking)
 
 

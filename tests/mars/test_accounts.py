@@ -6,14 +6,17 @@ from django.urls import reverse
 
 from mars.roles import Role
 from tests.factories import PASSWORD
+from tests.twofactor import code_for, give_authenticator
 
 pytestmark = pytest.mark.django_db
 
 
 def test_sign_in_and_out(client, make_user):
-    make_user(Role.SUPPORT)
+    device = give_authenticator(make_user(Role.SUPPORT))
     response = client.post(reverse("login"), {"username": "support", "password": PASSWORD})
     assert response.status_code == 302
+    assert client.get(reverse("home")).url.startswith(reverse("accounts:verify"))
+    client.post(reverse("accounts:verify"), {"code": code_for(device)})
     assert client.get(reverse("home")).status_code == 200
     client.post(reverse("logout"))
     assert client.get(reverse("home")).status_code == 302
