@@ -7,3 +7,22 @@ class AccountsConfig(AppConfig):
 
     name = "accounts"
     verbose_name = "Accounts"
+
+    def ready(self) -> None:
+        from axes.signals import user_locked_out
+        from django.contrib.auth.models import User
+        from django.contrib.auth.signals import user_logged_in, user_logged_out
+        from django.db.models.signals import post_save
+
+        from accounts import api, receivers, staff
+        from mars import navigation
+        from mars.api import router
+
+        user_logged_in.connect(receivers.signed_in, dispatch_uid="accounts.signed_in")
+        user_logged_out.connect(receivers.signed_out, dispatch_uid="accounts.signed_out")
+        post_save.connect(receivers.user_saved, sender=User, dispatch_uid="accounts.user_saved")
+        user_locked_out.connect(receivers.locked_out, dispatch_uid="accounts.locked_out")
+        api.register(router)
+        navigation.links.add(
+            navigation.NavLink("Staff", "accounts:staff_list", staff.manageable), order=90
+        )

@@ -3,9 +3,21 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts import views
+
 # The account's own pages (two-factor sign-in, API tokens, sessions) and the staff pages, named
 # in the "accounts" namespace; the sign-in and password pages above keep Django's global names.
-account_patterns: list = []
+account_patterns: list = [
+    path("me/", views.account, name="account"),
+    path("me/tokens/new/", views.token_create, name="token_create"),
+    path("me/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("me/sessions/<int:pk>/end/", views.session_end, name="session_end"),
+    path("me/sessions/end-others/", views.sessions_end_others, name="sessions_end_others"),
+    path("staff/", views.staff_list, name="staff_list"),
+    path("staff/new/", views.staff_add, name="staff_add"),
+    path("staff/<int:pk>/", views.staff_detail, name="staff_detail"),
+    path("staff/<int:pk>/edit/", views.staff_edit, name="staff_edit"),
+]
 
 urlpatterns = [
     path("", include((account_patterns, "accounts"))),
