@@ -24,5 +24,5 @@ class AccountsConfig(AppConfig):
         user_locked_out.connect(receivers.locked_out, dispatch_uid="accounts.locked_out")
         api.register(router)
         navigation.links.add(
-            navigation.NavLink("Staff", "accounts:staff_list", staff.manageable), order=90
+            navigation.NavLink("Staff", "accounts:staff_list", staff.manageable), order=95
         )
