@@ -30,7 +30,9 @@ class StaffForm(forms.Form):
 
     def __init__(self, *args: Any, actor: User, current: Role | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [("", "Choose a role"), *role_choices(actor, current)]
+        role = self.fields["role"]
+        assert isinstance(role, forms.ChoiceField)
+        role.choices = [("", "Choose a role"), *role_choices(actor, current)]
 
 
 class StaffAddForm(StaffForm):

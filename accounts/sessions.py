@@ -131,11 +131,12 @@ def is_alive(request: HttpRequest) -> bool:
     SESSION_MAX_HOURS. Marks it seen (at most once a minute) and follows a change of its key."""
     started = signed_in_at(request)
     row_id = current_row(request)
+    user_id = request.user.pk
     now = timezone.now()
-    if started is None or row_id is None or now - started > max_age():
+    if started is None or row_id is None or user_id is None or now - started > max_age():
         return False
     row = (
-        SignedInSession.objects.filter(pk=row_id, user_id=request.user.pk)
+        SignedInSession.objects.filter(pk=row_id, user_id=user_id)
         .values("last_seen", "key_hash")
         .first()
     )

@@ -19,6 +19,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts import rules, sessions, tokens
+from mars.access import AnyUser
 from mars.records import Refusal, note_change
 from mars.roles import Role
 
@@ -34,9 +35,9 @@ def role_of(account: User) -> Role | None:
     return Role(names[0]) if names else None
 
 
-def manageable(actor: User) -> bool:
+def manageable(actor: AnyUser) -> bool:
     """Whether the actor may manage staff accounts at all."""
-    return bool(actor.is_active and actor.has_perm("auth.change_user"))
+    return bool(actor.is_authenticated and actor.is_active and actor.has_perm("auth.change_user"))
 
 
 def _check_role(actor: User, role: Role) -> None:

@@ -98,9 +98,9 @@ class TokenAuthentication(KnoxTokenAuthentication):
             raise exceptions.AuthenticationFailed("This account is locked out.")
         now = timezone.now()
         # At most one write a minute per token, however busy the integration.
-        ApiToken.objects.filter(token=auth_token).exclude(last_used__gt=now - LAST_USED_EVERY).update(
-            last_used=now
-        )
+        ApiToken.objects.filter(token=auth_token).exclude(
+            last_used__gt=now - LAST_USED_EVERY
+        ).update(last_used=now)
         return result
 
 

@@ -127,9 +127,7 @@ def test_a_new_account_never_gets_superuser_staff_status_or_permissions_from_the
         assert account is None
 
 
-def test_the_administrator_cannot_make_itself_superuser_through_the_api_create(
-    client, make_user
-):
+def test_the_administrator_cannot_make_itself_superuser_through_the_api_create(client, make_user):
     client.force_login(make_user(Role.ADMINISTRATOR))
     response = client.post(
         "/api/staff/",
@@ -164,7 +162,8 @@ def test_the_coordinator_cannot_make_an_administrator(client, make_user):
     support = make_user(Role.SUPPORT)
     client.force_login(coordinator)
     response = client.post(
-        reverse("accounts:staff_edit", args=[support.pk]), escalation_post(support, Role.ADMINISTRATOR)
+        reverse("accounts:staff_edit", args=[support.pk]),
+        escalation_post(support, Role.ADMINISTRATOR),
     )
     assert response.status_code == 200
     assert "Select a valid choice" in response.text
@@ -211,7 +210,9 @@ def test_nobody_may_give_a_role_whose_rights_they_lack(make_user, role):
     actor = make_user(role)
     for given in Role:
         wanted = rules.may_give_role(actor, given)
-        assert wanted == (rules.rights(actor) >= rules.rights(make_user(given, username=f"x-{given}")))
+        assert wanted == (
+            rules.rights(actor) >= rules.rights(make_user(given, username=f"x-{given}"))
+        )
 
 
 def test_an_inactive_actor_may_give_no_role_and_manage_no_account(make_user):
@@ -312,9 +313,7 @@ def test_a_username_already_taken_is_refused_beside_its_field(client, make_user)
     assert "already an account with that username" in response.text
 
 
-def test_deactivating_ends_sessions_and_tokens_and_reactivating_revives_neither(
-    client, make_user
-):
+def test_deactivating_ends_sessions_and_tokens_and_reactivating_revives_neither(client, make_user):
     from django.test import Client
 
     coordinator = make_user(Role.COORDINATOR)
@@ -333,11 +332,16 @@ def test_deactivating_ends_sessions_and_tokens_and_reactivating_revives_neither(
     assert not AuthToken.objects.filter(user=support).exists()
     assert theirs.get(reverse("home")).status_code == 302
 
-    client.post(reverse("accounts:staff_edit", args=[support.pk]), escalation_post(support, Role.SUPPORT))
+    client.post(
+        reverse("accounts:staff_edit", args=[support.pk]), escalation_post(support, Role.SUPPORT)
+    )
     support.refresh_from_db()
     assert support.is_active
     assert theirs.get(reverse("home")).status_code == 302
-    assert Client().get("/api/clients/", HTTP_AUTHORIZATION=f"Token {secret}").status_code in (401, 403)
+    assert Client().get("/api/clients/", HTTP_AUTHORIZATION=f"Token {secret}").status_code in (
+        401,
+        403,
+    )
 
 
 def test_every_change_is_in_the_accounts_history_on_its_page(client, make_user):
