@@ -88,6 +88,10 @@ def caseload() -> dict[str, Any]:
         "report runs": "/reports/runs/",
         "report run": f"/reports/runs/{run.pk}/",
         "notifications": "/notifications/",
+        "my account": "/accounts/me/",
+        "add a staff account": "/accounts/staff/new/",
+        "staff account": f"/accounts/staff/{outreach.pk}/",
+        "change a staff account": f"/accounts/staff/{outreach.pk}/edit/",
     }
 
 
@@ -104,11 +108,14 @@ FURTHER = {
         "funds",
         "report runs",
         "report run",
+        "add a staff account",
+        "staff account",
+        "change a staff account",
     ],
     Role.DIRECTOR: ["person", "MARS House", "payment request", "report run"],
     Role.RESETTLEMENT_MANAGER: ["funds"],
     Role.COMMISSIONER: ["report run"],
-    Role.ADMINISTRATOR: [],
+    Role.ADMINISTRATOR: ["add a staff account", "staff account"],
 }
 USERNAMES = {
     Role.OUTREACH: "outreach",
@@ -145,7 +152,7 @@ def test_main_pages_have_no_serious_accessibility_violations(
     navigation = page.get_by_role("navigation", name="Main").get_by_role("link")
     pages = {link.inner_text().strip(): link.get_attribute("href") for link in navigation.all()}
     pages = {name: url for name, url in pages.items() if name not in {"API", "Admin"}}
-    pages |= {name: addresses[name] for name in [*FURTHER[role], "notifications"]}
+    pages |= {name: addresses[name] for name in [*FURTHER[role], "notifications", "my account"]}
 
     seen: list[str] = []
     blocking: list[str] = []
