@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import User
-from rest_framework import serializers
+from rest_framework import permissions, serializers
 from rest_framework.routers import DefaultRouter
 
-from accounts import staff
-from mars.api import ScopedViewSet, refusals_as_validation_errors
+from accounts import rules, staff
+from mars.api import AccessPermission, ScopedViewSet, refusals_as_validation_errors
 from mars.roles import Role
 
 
@@ -76,12 +76,24 @@ class StaffSerializer(serializers.ModelSerializer):
             )
 
 
+class StaffPermission(AccessPermission):
+    """As every scoped API, and changing an account needs accounts.rules.may_manage (403, as on
+    the staff page)."""
+
+    def has_object_permission(self, request: Any, view: Any, obj: Any) -> bool:
+        allowed = super().has_object_permission(request, view, obj)
+        if request.method in permissions.SAFE_METHODS:
+            return allowed
+        return allowed and rules.may_manage(request.user, obj)
+
+
 class StaffViewSet(ScopedViewSet):
     """Staff accounts: list and read (auth.view_user), add (auth.add_user) and change
     (auth.change_user, and only accounts you may manage)."""
 
     queryset = User.objects.prefetch_related("groups").order_by("username")
     serializer_class = StaffSerializer
+    permission_classes = [StaffPermission]
     http_method_names = ["get", "post", "patch", "put", "head", "options"]
 
 
