@@ -171,6 +171,14 @@ def end_sessions(user: User, *, except_key: str | None = None) -> int:
 
 
 @transaction.atomic
+def end_other_sessions(request: HttpRequest, user: User) -> int:
+    """End every signed-in session of the user but this browser's (found by its row, which
+    survives a change of session key, as at a password change); return how many were ended."""
+    ended, _ = SignedInSession.objects.of(user).exclude(pk=current_row(request)).delete()
+    return ended
+
+
+@transaction.atomic
 def end_session(session: SignedInSession, *, by: User) -> None:
     """End one signed-in session. Rules: only its owner ends it here."""
     if session.user_id != by.pk:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
@@ -108,7 +109,7 @@ def session_end(request: HttpRequest, pk: int) -> HttpResponse:
 def sessions_end_others(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
-    ended = sessions.end_sessions(user, except_key=request.session.session_key)
+    ended = sessions.end_other_sessions(request, user)
     messages.success(request, f"Ended {ended} other session{'s' if ended != 1 else ''}.")
     return redirect("accounts:account")
 
@@ -230,3 +231,21 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
         message="Account saved.",
         cancel_url=reverse("accounts:staff_detail", args=[account.pk]),
     )
+
+
+# Passwords: Django's pages, and a new password ends the account's other sessions at once (they
+# would fail Django's session check anyway; this takes them off the signed-in sessions list too).
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        sessions.end_other_sessions(self.request, form.user)
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        sessions.end_sessions(form.user)
+        return response

@@ -138,3 +138,17 @@ def test_the_absolute_limit_is_ten_hours_by_default():
     from django.conf import settings
 
     assert settings.SESSION_MAX_HOURS == 10
+
+
+def test_a_password_change_ends_the_other_sessions_and_keeps_this_one(make_user):
+    make_user(Role.SUPPORT)
+    phone = sign_in(SAFARI_IPHONE)
+    desk = sign_in(FIREFOX_WINDOWS)
+    new = "another-long-password-2026"
+    desk.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+    )
+    assert list(SignedInSession.objects.values_list("device", flat=True)) == ["Firefox on Windows"]
+    assert desk.get(reverse("home")).status_code == 200
+    assert phone.get(reverse("home")).status_code == 302
