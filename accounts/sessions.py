@@ -174,7 +174,11 @@ def end_sessions(user: User, *, except_key: str | None = None) -> int:
 def end_other_sessions(request: HttpRequest, user: User) -> int:
     """End every signed-in session of the user but this browser's (found by its row, which
     survives a change of session key, as at a password change); return how many were ended."""
-    ended, _ = SignedInSession.objects.of(user).exclude(pk=current_row(request)).delete()
+    rows = SignedInSession.objects.of(user)
+    this = current_row(request)
+    if this is not None:
+        rows = rows.exclude(pk=this)
+    ended, _ = rows.delete()
     return ended
 
 
