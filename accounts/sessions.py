@@ -11,6 +11,7 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
+from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -65,8 +66,6 @@ def device_name(user_agent: str) -> str:
 
 def client_ip(request: HttpRequest) -> str | None:
     # The same address axes records (behind the proxy, its configured header).
-    from axes.helpers import get_client_ip_address
-
     address: str | None = get_client_ip_address(request)
     return address or None
 
