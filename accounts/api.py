@@ -1,55 +1,101 @@
-"""The API for resetting another person's second factor: the same service as the staff page."""
+"""REST API for staff accounts: the same service and rules as the staff pages."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib.auth.models import User
-from rest_framework import mixins, permissions, serializers, viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework import permissions, serializers
 from rest_framework.routers import DefaultRouter
 
-from accounts import services
-from accounts.access import can_reset_second_factors
-from accounts.models import SecondFactorReset
-from mars.api import refusals_as_validation_errors
+from accounts import rules, staff
+from mars.api import AccessPermission, ScopedViewSet, refusals_as_validation_errors
+from mars.roles import Role
 
 
-class SecondFactorResetSerializer(serializers.ModelSerializer):
-    account = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
-    by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    reason = serializers.CharField(max_length=1000, allow_blank=False, trim_whitespace=True)
+class RoleField(serializers.ChoiceField):
+    """The account's one role (its group among the roles)."""
+
+    def get_attribute(self, instance: User) -> str | None:
+        role = staff.role_of(instance)
+        return role.value if role else None
+
+
+class StaffSerializer(serializers.ModelSerializer):
+    """Only these fields exist: superuser and staff status, permissions and groups are not
+    fields, so a request that names them changes nothing."""
+
+    role = RoleField(choices=Role.choices)
 
     class Meta:
-        model = SecondFactorReset
-        fields = ["id", "account", "by", "at", "reason"]
-        read_only_fields = ["id", "by", "at"]
+        model = User
+        fields = [
+            "id",
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "is_active",
+            "role",
+            "last_login",
+        ]
+        read_only_fields = ["id", "last_login"]
+        # The username's uniqueness is checked by the service, case-insensitively.
+        extra_kwargs = {"username": {"validators": []}, "email": {"required": True}}
 
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()
+        if self.instance is not None and not isinstance(self.instance, list):
+            fields["username"].read_only = True
+        return fields
 
-class MayResetSecondFactors(permissions.BasePermission):
-    def has_permission(self, request: Any, view: Any) -> bool:
-        return can_reset_second_factors(request.user)
+    def create(self, validated_data: dict[str, Any]) -> User:
+        with refusals_as_validation_errors(staff.StaffError):
+            return staff.add_staff(
+                username=validated_data["username"],
+                first_name=validated_data.get("first_name", ""),
+                last_name=validated_data.get("last_name", ""),
+                email=validated_data["email"],
+                role=Role(validated_data["role"]),
+                by=self.context["request"].user,
+            )
 
-
-class SecondFactorResetViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
-    """Reset another person's second factor, with a reason: their devices are removed and their
-    sessions end. Never your own; only an account whose rights are all yours too (403 otherwise)."""
-
-    queryset = SecondFactorReset.objects.none()
-    serializer_class = SecondFactorResetSerializer
-    permission_classes = [permissions.IsAuthenticated, MayResetSecondFactors]
-
-    def perform_create(self, serializer: Any) -> None:
-        account = serializer.validated_data["account"]
-        if not services.may_reset_second_factor(self.request.user, account):
-            raise PermissionDenied("You may not reset this person's second factor.")
-        with refusals_as_validation_errors(services.SecondFactorError):
-            serializer.instance = services.reset_second_factor(
-                account, by=self.request.user, reason=serializer.validated_data["reason"]
+    def update(self, instance: User, validated_data: dict[str, Any]) -> User:
+        role = validated_data.get("role") or staff.role_of(instance)
+        if role is None:
+            raise serializers.ValidationError({"role": "Choose the account's role."})
+        with refusals_as_validation_errors(staff.StaffError):
+            return staff.change_staff(
+                instance,
+                first_name=validated_data.get("first_name", instance.first_name),
+                last_name=validated_data.get("last_name", instance.last_name),
+                email=validated_data.get("email", instance.email),
+                is_active=validated_data.get("is_active", instance.is_active),
+                role=Role(role),
+                by=self.context["request"].user,
             )
 
 
+class StaffPermission(AccessPermission):
+    """As every scoped API, and changing an account needs accounts.rules.may_manage (403, as on
+    the staff page)."""
+
+    def has_object_permission(self, request: Any, view: Any, obj: Any) -> bool:
+        allowed = super().has_object_permission(request, view, obj)
+        if request.method in permissions.SAFE_METHODS:
+            return allowed
+        return allowed and rules.may_manage(request.user, obj)
+
+
+class StaffViewSet(ScopedViewSet):
+    """Staff accounts: list and read (auth.view_user), add (auth.add_user) and change
+    (auth.change_user, and only accounts you may manage)."""
+
+    queryset = User.objects.prefetch_related("groups").order_by("username")
+    serializer_class = StaffSerializer
+    permission_classes = [StaffPermission]
+    http_method_names = ["get", "post", "patch", "put", "head", "options"]
+
+
 def register(router: DefaultRouter) -> None:
-    router.register(
-        "second-factor-resets", SecondFactorResetViewSet, basename="second-factor-reset"
-    )
+    router.register("staff", StaffViewSet, basename="staff")

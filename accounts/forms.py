@@ -1,72 +1,59 @@
-"""Forms for the second factor: a code, and the reason for a reset."""
+"""Forms for accounts: they check the shape of what is typed; accounts.staff holds the rules."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.contrib.auth.models import User
+
+from accounts import rules
+from mars.roles import Role
 
 
-class CodeForm(forms.Form):
-    code = forms.CharField(
-        label="Code",
-        max_length=40,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"}
-        ),
+def role_choices(actor: User, current: Role | None = None) -> list[tuple[str, str]]:
+    """The roles the actor may give, and the account's current one (it may be kept)."""
+    return [
+        (role.value, role.label)
+        for role in Role
+        if role == current or rules.may_give_role(actor, role)
+    ]
+
+
+class StaffForm(forms.Form):
+    """An account's details and one role; nothing else about an account can be set here."""
+
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150)
+    email = forms.EmailField(help_text="Where the link to set a password is sent.")
+    role = forms.ChoiceField(choices=[])
+
+    def __init__(self, *args: Any, actor: User, current: Role | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        role = self.fields["role"]
+        assert isinstance(role, forms.ChoiceField)
+        role.choices = [("", "Choose a role"), *role_choices(actor, current)]
+
+
+class StaffAddForm(StaffForm):
+    username = forms.RegexField(
+        regex=r"^[\w.@+-]+$",
+        max_length=150,
+        help_text="Letters, digits and . @ + - _ only; used to sign in.",
+        error_messages={"invalid": "Use only letters, digits and . @ + - _"},
+    )
+    field_order = ["username", "first_name", "last_name", "email", "role"]
+
+
+class StaffEditForm(StaffForm):
+    is_active = forms.BooleanField(
+        required=False,
+        label="Active",
+        help_text="Untick to deactivate: the account's sessions and API tokens end at once.",
     )
 
 
-class SignInCodeForm(CodeForm):
-    code = forms.CharField(
-        label="Enter the code from your authenticator app",
-        help_text="Or one of your recovery codes if you do not have your phone; each works once.",
-        max_length=40,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"}
-        ),
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        max_length=100, help_text="What the token is for, so you can tell your tokens apart."
     )
-
-
-class SetUpCodeForm(CodeForm):
-    code = forms.CharField(
-        label="Code from your authenticator app",
-        help_text="The 6-digit code the app shows once you have added MARS to it.",
-        max_length=40,
-        widget=forms.TextInput(
-            attrs={
-                "autocomplete": "one-time-code",
-                "inputmode": "numeric",
-                "autocapitalize": "off",
-                "spellcheck": "false",
-            }
-        ),
-    )
-
-
-class NewRecoveryCodesForm(CodeForm):
-    code = forms.CharField(
-        label="Code from your authenticator app",
-        help_text="Your old recovery codes stop working when you make new ones.",
-        max_length=40,
-        widget=forms.TextInput(
-            attrs={
-                "autocomplete": "one-time-code",
-                "inputmode": "numeric",
-                "autocapitalize": "off",
-                "spellcheck": "false",
-            }
-        ),
-    )
-
-
-class ResetForm(forms.Form):
-    reason = forms.CharField(
-        label="Reason for the reset",
-        max_length=1000,
-        widget=forms.TextInput(),
-        help_text="For example: lost phone, reported by phone call on 3 March.",
-    )
-
-    def __init__(self, *args: object, prefix_for: int | None = None, **kwargs: object) -> None:
-        if prefix_for is not None:
-            kwargs["auto_id"] = f"id_reset_{prefix_for}_%s"
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]

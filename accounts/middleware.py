@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 
 from accounts import twofactor
-from accounts.views import with_next
+from accounts.two_factor_views import with_next
 
 # The pages a password-only session may use: signing in, the second step, signing out, health.
 OPEN_VIEWS = frozenset({"login", "logout", "accounts:verify", "accounts:set_up", "healthz"})

@@ -1,174 +1,251 @@
-"""The second factor's pages: verifying at sign-in, setting it up, recovery codes, and the staff
-page from which a coordinator or administrator resets another person's second factor."""
+"""The account's own page (details, API tokens, signed-in sessions) and the staff pages."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
-from django_otp import login as otp_login
-from django_otp.models import Device
-from django_otp.plugins.otp_static.models import StaticDevice
+from django.views.decorators.http import require_POST
 
-from accounts import services, twofactor
-from accounts.access import RESET_SECOND_FACTOR
-from accounts.forms import NewRecoveryCodesForm, ResetForm, SetUpCodeForm, SignInCodeForm
-from accounts.models import SecondFactorReset
+from accounts import rules, sessions, staff, tokens
+from accounts.forms import StaffAddForm, StaffEditForm, TokenForm
+from accounts.models import ApiToken, SignedInSession
 from mars import access
-
-# The codes just made, kept in the session only until the page that shows them once.
-NEW_CODES_SESSION_KEY = "mars_new_recovery_codes"
-
-
-def next_url(request: HttpRequest) -> str:
-    """Where to go after the second factor: `next` if it is on this site, else home."""
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return reverse(settings.LOGIN_REDIRECT_URL)
+from mars.history import history_entries
+from mars.pages import page_of, refusal_into_form, service_form
+from mars.roles import Role
 
 
-def with_next(url_name: str, next_to: str) -> str:
-    return f"{reverse(url_name)}?{urlencode({'next': next_to})}"
+def _two_factor_url() -> str | None:
+    # The two-factor pages are another part of the sign-in work; link them once they exist.
+    try:
+        return reverse("accounts:two_factor")
+    except NoReverseMatch:
+        return None
 
 
-def _signed_in_with(request: HttpRequest, device: Device) -> None:
-    # A new session key once the second factor is given, as at the password (no fixation).
-    request.session.cycle_key()
-    otp_login(request, device)
-
-
-@never_cache
-@login_required
-def verify(request: HttpRequest) -> HttpResponse:
-    """Sign-in, second step: a code from the authenticator app, or a recovery code."""
-    go_to = next_url(request)
-    if twofactor.is_verified(request.user):
-        return redirect(go_to)
-    if not twofactor.has_second_factor(request.user):
-        return redirect(with_next("accounts:set_up", go_to))
-    form = SignInCodeForm(request.POST or None)
-    if form.is_valid():
-        try:
-            device = services.verify_code(request.user, form.cleaned_data["code"])  # type: ignore[arg-type]
-        except services.SecondFactorError as error:
-            form.add_error("code", str(error))
-        else:
-            _signed_in_with(request, device)
-            if isinstance(device, StaticDevice):
-                left = twofactor.recovery_codes_left(request.user)
-                messages.warning(
-                    request,
-                    f"You used a recovery code: {left} left. "
-                    "Make new ones on your Two-factor sign-in page if you are running low.",
-                )
-            return redirect(go_to)
-    return render(request, "accounts/two_factor_verify.html", {"form": form, "next": go_to})
-
-
-@never_cache
-@login_required
-def set_up(request: HttpRequest) -> HttpResponse:
-    """First sign-in (or after a reset): add MARS to an authenticator app and confirm a code."""
-    go_to = next_url(request)
-    user: User = request.user  # type: ignore[assignment]
-    if twofactor.has_second_factor(user):
-        if twofactor.is_verified(user):
-            return redirect("accounts:two_factor")
-        return redirect(with_next("accounts:verify", go_to))
-    device = services.start_authenticator(user)
-    form = SetUpCodeForm(request.POST or None)
-    if form.is_valid():
-        try:
-            codes = services.confirm_authenticator(device, form.cleaned_data["code"], by=user)
-        except services.SecondFactorError as error:
-            form.add_error("code", str(error))
-        else:
-            device.refresh_from_db()
-            _signed_in_with(request, device)
-            request.session[NEW_CODES_SESSION_KEY] = codes
-            return redirect(with_next("accounts:recovery_codes", go_to))
-    context = {
-        "form": form,
-        "next": go_to,
-        "qr_svg": twofactor.qr_svg(device),
-        "key": twofactor.readable_key(device),
-    }
-    return render(request, "accounts/two_factor_set_up.html", context)
-
-
-@never_cache
-@login_required
-def recovery_codes(request: HttpRequest) -> HttpResponse:
-    """The new recovery codes, shown this once: they are kept only as long as this request."""
-    codes = request.session.pop(NEW_CODES_SESSION_KEY, None)
-    if not codes:
-        messages.info(request, "Recovery codes are shown only once. You can make new ones here.")
-        return redirect("accounts:two_factor")
+def _account_page(
+    request: HttpRequest, *, token_form: TokenForm | None = None, secret: str = ""
+) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
     return render(
-        request, "accounts/recovery_codes.html", {"codes": codes, "next": next_url(request)}
+        request,
+        "accounts/account.html",
+        {
+            "title": "My account",
+            "role": staff.role_of(user),
+            "tokens": tokens.live_tokens(user),
+            "token_form": token_form or TokenForm(),
+            "may_make_tokens": tokens.is_verified(user),
+            "secret": secret,
+            "sessions": sessions.live_sessions(user),
+            "this_session": sessions.current_row(request),
+            "token_days": settings.API_TOKEN_DAYS,
+            "two_factor_url": _two_factor_url(),
+        },
     )
 
 
-@never_cache
 @login_required
-def two_factor(request: HttpRequest) -> HttpResponse:
-    """The person's own second factor: whether it is set up, and new recovery codes."""
-    user: User = request.user  # type: ignore[assignment]
-    form = NewRecoveryCodesForm(request.POST or None)
+@never_cache
+def account(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's own account: details, API tokens, signed-in sessions."""
+    return _account_page(request)
+
+
+@login_required
+@never_cache
+@require_POST
+def token_create(request: HttpRequest) -> HttpResponse:
+    """Make an API token and show it, this once (the page is not cached, nor redirected to)."""
+    user = request.user
+    assert isinstance(user, User)
+    form = TokenForm(request.POST)
     if form.is_valid():
         try:
-            codes = services.make_recovery_codes(user, form.cleaned_data["code"])
-        except services.SecondFactorError as error:
-            form.add_error("code", str(error))
+            made, secret = tokens.make_token(name=form.cleaned_data["name"], by=user)
+        except tokens.TokenError as error:
+            refusal_into_form(form, error)
         else:
-            request.session[NEW_CODES_SESSION_KEY] = codes
-            return redirect(with_next("accounts:recovery_codes", reverse("accounts:two_factor")))
-    context = {
-        "form": form,
-        "device": twofactor.authenticator(user),
-        "codes_left": twofactor.recovery_codes_left(user),
-    }
-    return render(request, "accounts/two_factor.html", context)
+            messages.success(request, f"API token “{made.name}” made.")
+            return _account_page(request, secret=secret)
+    return _account_page(request, token_form=form)
 
 
 @login_required
-def second_factors(request: HttpRequest) -> HttpResponse:
-    """Staff sign-in: who has set up two-factor sign-in, and resets, each with a reason."""
-    access.require(request.user, RESET_SECOND_FACTOR)
-    actor: User = request.user  # type: ignore[assignment]
-    failed: tuple[int, ResetForm] | None = None
-    if request.method == "POST":
-        account = get_object_or_404(User, pk=request.POST.get("account") or 0, is_active=True)
-        form = ResetForm(request.POST, prefix_for=account.pk)
-        if form.is_valid():
-            try:
-                services.reset_second_factor(account, by=actor, reason=form.cleaned_data["reason"])
-            except services.SecondFactorError as error:
-                form.add_error("reason", str(error))
-            else:
-                messages.success(
-                    request,
-                    f"Two-factor sign-in reset for {account.get_full_name() or account.username}. "
-                    "They set it up again at their next sign-in.",
-                )
-                return redirect("accounts:second_factors")
-        failed = (account.pk, form)
-    rows = []
-    for account, has_factor in twofactor.staff_with_status():
-        form: ResetForm | None = None
-        if failed and failed[0] == account.pk:
-            form = failed[1]  # the refusal shown beside the reason, where it was asked
-        elif has_factor and services.may_reset_second_factor(actor, account):
-            form = ResetForm(prefix_for=account.pk)
-        rows.append({"account": account, "has_factor": has_factor, "form": form})
-    recent = SecondFactorReset.objects.select_related("by", "account")[:20]
-    return render(request, "accounts/second_factors.html", {"rows": rows, "recent": recent})
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    token = get_object_or_404(ApiToken.objects.of(user), pk=pk)
+    tokens.revoke_token(token, by=user)
+    messages.success(request, f"API token “{token.name}” revoked.")
+    return redirect("accounts:account")
+
+
+@login_required
+@require_POST
+def session_end(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    session = get_object_or_404(SignedInSession.objects.of(user), pk=pk)
+    sessions.end_session(session, by=user)
+    messages.success(request, "Session ended.")
+    return redirect("accounts:account")
+
+
+@login_required
+@require_POST
+def sessions_end_others(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    ended = sessions.end_other_sessions(request, user)
+    messages.success(request, f"Ended {ended} other session{'s' if ended != 1 else ''}.")
+    return redirect("accounts:account")
+
+
+# Staff accounts
+
+
+@login_required
+def staff_list(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, "auth.view_user")
+    accounts = User.objects.prefetch_related("groups").order_by("-is_active", "username")
+    page = page_of(request, accounts)
+    return render(
+        request,
+        "accounts/staff_list.html",
+        {
+            "title": "Staff",
+            "page": page,
+            "rows": [(account, staff.role_of(account)) for account in page],
+            "can_add": access.can(request.user, "auth.add_user"),
+        },
+    )
+
+
+def _history(account: User) -> list[Any]:
+    return history_entries(("", account.history.select_related("history_user")))  # type: ignore[attr-defined]  # registered in accounts.models
+
+
+@login_required
+def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    access.require(request.user, "auth.view_user")
+    account = get_object_or_404(User, pk=pk)
+    role = staff.role_of(account)
+    return render(
+        request,
+        "accounts/staff_detail.html",
+        {
+            "title": account.get_full_name() or account.username,
+            "account": account,
+            "rows": [
+                ("Username", account.username),
+                ("Name", account.get_full_name()),
+                ("Email", account.email),
+                ("Role", role.label if role else "No role"),
+                ("Active", "Yes" if account.is_active else "No (deactivated)"),
+                ("Last signed in", account.last_login),
+            ],
+            "may_manage": access.can(request.user, "auth.change_user")
+            and rules.may_manage(request.user, account),
+            "history": _history(account),
+        },
+    )
+
+
+@login_required
+def staff_add(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    access.require(user, "auth.add_user")
+    form = StaffAddForm(request.POST or None, actor=user)
+    return service_form(
+        request,
+        form,
+        "Add a staff account",
+        run=lambda data: staff.add_staff(
+            username=data["username"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+            role=Role(data["role"]),
+            by=user,
+        ),
+        refusals=(staff.StaffError,),
+        done=lambda account: reverse("accounts:staff_detail", args=[account.pk]),
+        message="Account added. Its owner has been emailed a link to set their password.",
+        intro="The new member of staff is emailed a link to set their own password.",
+        cancel_url=reverse("accounts:staff_list"),
+        submit_label="Add account",
+    )
+
+
+@login_required
+def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    access.require(user, "auth.change_user")
+    account = get_object_or_404(User, pk=pk)
+    if not rules.may_manage(user, account):
+        # Your own, a superuser's, or one with rights you lack: seen, but not yours to change.
+        raise PermissionDenied
+    current = staff.role_of(account)
+    form = StaffEditForm(
+        request.POST or None,
+        actor=user,
+        current=current,
+        initial={
+            "first_name": account.first_name,
+            "last_name": account.last_name,
+            "email": account.email,
+            "is_active": account.is_active,
+            "role": current.value if current else "",
+        },
+    )
+    return service_form(
+        request,
+        form,
+        f"Change {account.get_full_name() or account.username}",
+        run=lambda data: staff.change_staff(
+            account,
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+            is_active=data["is_active"],
+            role=Role(data["role"]),
+            by=user,
+        ),
+        refusals=(staff.StaffError,),
+        done=lambda changed: reverse("accounts:staff_detail", args=[changed.pk]),
+        message="Account saved.",
+        cancel_url=reverse("accounts:staff_detail", args=[account.pk]),
+    )
+
+
+# Passwords: Django's pages, and a new password ends the account's other sessions at once (they
+# would fail Django's session check anyway; this takes them off the signed-in sessions list too).
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        sessions.end_other_sessions(self.request, form.user)
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        sessions.end_sessions(form.user)
+        return response

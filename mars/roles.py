@@ -36,21 +36,15 @@ def _each(app_label: str, actions: Iterable[str], *models: str) -> frozenset[str
 
 ADD_CHANGE = ("add", "change")
 
-# Accounts: the administrator's work in the Django admin. Unlocking an account is deleting its
-# failed attempts; API tokens are issued (added) and withdrawn (deleted), never edited.
-ACCOUNTS = frozenset(
-    {
-        "auth.view_user",
-        "auth.add_user",
-        "auth.change_user",
-        "auth.view_group",  # to choose a user's role; the roles themselves are this table
-        "authtoken.view_tokenproxy",
-        "authtoken.add_tokenproxy",
-        "authtoken.delete_tokenproxy",
-        "axes.view_accessattempt",
-        "axes.delete_accessattempt",
-    }
-)
+# Staff accounts, on the staff pages (accounts.staff: only roles the giver's own rights cover).
+# API tokens are their owners' own business: nobody else's permission reaches them.
+STAFF_ACCOUNTS = frozenset({"auth.view_user", "auth.add_user", "auth.change_user"})
+# The administrator also unlocks accounts in the Django admin (deleting the failed attempts).
+ACCOUNTS = STAFF_ACCOUNTS | {
+    "auth.view_group",  # to choose a user's role; the roles themselves are this table
+    "axes.view_accessattempt",
+    "axes.delete_accessattempt",
+}
 
 # clients: people and their records.
 PEOPLE_READ = _each(
@@ -215,6 +209,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         "reporting.view_dashboard",
         "reporting.import_bundle",
         "accounts.reset_second_factor",  # never their own: accounts.rules.may_manage
+        STAFF_ACCOUNTS,  # case-worker accounts (only roles within the coordinator's own rights)
     ),
     Role.PANEL: _all(
         PEOPLE_READ,

@@ -35,7 +35,6 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.forms",
     "rest_framework",
-    "rest_framework.authtoken",
     "knox",
     "django_filters",
     "drf_spectacular",
@@ -69,6 +68,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): signed in with a second factor in this session.
     "django_otp.middleware.OTPMiddleware",
+    # A signed-in session ended elsewhere or older than SESSION_MAX_HOURS goes no further.
+    "accounts.middleware_sessions.SessionLimitMiddleware",
     # Two-factor sign-in: a password-only session reaches only the sign-in pages.
     "accounts.middleware.RequireSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -198,6 +199,17 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
+# Accounts: API tokens and sessions (knox tokens expire after API_TOKEN_DAYS and are not renewed
+# by use; a browser session ends SESSION_MAX_HOURS after sign-in however busy it has been).
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)
+SESSION_MAX_HOURS = env.int("SESSION_MAX_HOURS", default=10)
+KNOX_TOKEN_MODEL = "knox.AuthToken"
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=API_TOKEN_DAYS),
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
+}
+
 # HTTPS hardening: on by default whenever DEBUG is off.
 SECURE_HTTPS = env.bool("DJANGO_SECURE_HTTPS", default=not DEBUG)
 SECURE_SSL_REDIRECT = SECURE_HTTPS
@@ -280,7 +292,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Two-factor sign-in: a session counts only once it has its second factor.
         "accounts.authentication.VerifiedSessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.tokens.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -12,7 +12,6 @@ class Migration(migrations.Migration):
     dependencies = [
         ("mars", "0001_create_roles"),
         ("axes", "0010_accessattemptexpiration"),
-        ("authtoken", "0004_alter_tokenproxy_options"),
     ]
 
     operations = []

@@ -91,6 +91,10 @@ def caseload() -> dict[str, Any]:
         "report run": f"/reports/runs/{run.pk}/",
         "notifications": "/notifications/",
         "two-factor sign-in": "/accounts/two-factor/",
+        "my account": "/accounts/me/",
+        "add a staff account": "/accounts/staff/new/",
+        "staff account": f"/accounts/staff/{outreach.pk}/",
+        "change a staff account": f"/accounts/staff/{outreach.pk}/edit/",
     }
 
 
@@ -107,11 +111,14 @@ FURTHER = {
         "funds",
         "report runs",
         "report run",
+        "add a staff account",
+        "staff account",
+        "change a staff account",
     ],
     Role.DIRECTOR: ["person", "MARS House", "payment request", "report run"],
     Role.RESETTLEMENT_MANAGER: ["funds"],
     Role.COMMISSIONER: ["report run"],
-    Role.ADMINISTRATOR: [],
+    Role.ADMINISTRATOR: ["add a staff account", "staff account"],
 }
 USERNAMES = {
     Role.OUTREACH: "outreach",
@@ -149,7 +156,8 @@ def test_main_pages_have_no_serious_accessibility_violations(
     pages = {link.inner_text().strip(): link.get_attribute("href") for link in navigation.all()}
     pages = {name: url for name, url in pages.items() if name not in {"API", "Admin"}}
     pages |= {
-        name: addresses[name] for name in [*FURTHER[role], "notifications", "two-factor sign-in"]
+        name: addresses[name]
+        for name in [*FURTHER[role], "notifications", "two-factor sign-in", "my account"]
     }
 
     seen: list[str] = []

@@ -14,9 +14,12 @@ def test_commissioner_cannot_reach_people_in_the_admin(as_role, sam):
     assert "/admin/login/" in response.url
 
 
-def test_administrator_manages_accounts_but_not_people_in_the_admin(as_role, sam):
+def test_administrator_manages_accounts_on_the_staff_pages_and_not_people_in_the_admin(
+    as_role, sam
+):
     client = as_role(Role.ADMINISTRATOR)
-    assert client.get("/admin/auth/user/").status_code == 200
+    assert client.get("/accounts/staff/").status_code == 200
+    assert client.get("/admin/auth/user/").status_code == 404
     assert client.get("/admin/clients/client/").status_code == 403
     assert client.get(f"/admin/clients/client/{sam.pk}/change/").status_code in (302, 403, 404)
 

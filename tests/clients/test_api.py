@@ -54,10 +54,10 @@ def test_anonymous_requests_are_refused(client, records):
 
 
 def test_token_authentication_works(client, make_user, records):
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
-    token = Token.objects.create(user=make_user(Role.SUPPORT))
-    response = client.get("/api/clients/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    _, secret = AuthToken.objects.create(user=make_user(Role.SUPPORT))
+    response = client.get("/api/clients/", HTTP_AUTHORIZATION=f"Token {secret}")
     assert response.status_code == 200
 
 

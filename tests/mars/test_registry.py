@@ -38,6 +38,7 @@ def test_every_app_has_registered_what_it_shows_elsewhere():
         "Contract reports",
         "Contract reports",
         "Agencies",
+        "Staff",
         "Staff sign-in",
     ]
     assert [p.__module__ for p in person_page.providers] == [
