@@ -18,8 +18,8 @@ from django_otp.plugins.otp_static.models import StaticDevice
 
 from accounts import services, twofactor
 from accounts.access import RESET_SECOND_FACTOR
-from accounts.two_factor_forms import NewRecoveryCodesForm, ResetForm, SetUpCodeForm, SignInCodeForm
 from accounts.models import SecondFactorReset
+from accounts.two_factor_forms import NewRecoveryCodesForm, ResetForm, SetUpCodeForm, SignInCodeForm
 from mars import access
 
 # The codes just made, kept in the session only until the page that shows them once.

@@ -70,8 +70,9 @@ def test_a_coordinator_resets_a_support_workers_second_factor_on_the_page(
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=support).exists()
     assert not StaticDevice.objects.filter(user=support).exists()
-    assert SESSION_KEY not in their_phone.session  # signed out everywhere
+    # Signed out everywhere: their next request finds the session ended.
     assert their_phone.get(reverse("home")).status_code == 302
+    assert SESSION_KEY not in their_phone.session
     reset = SecondFactorReset.objects.get()
     assert (reset.by, reset.account, reset.reason) == (coordinator, support, "Phone stolen")
     assert "Phone stolen" in client.get(PAGE).text
