@@ -214,6 +214,8 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         "reporting.publish_reportrun",
         "reporting.view_dashboard",
         "reporting.import_bundle",
+        # Who looked at whom (a director may be given it too; not by default).
+        "audit.view_access_log",
     ),
     Role.PANEL: _all(
         PEOPLE_READ,
