@@ -38,7 +38,7 @@ class AccessLogMiddleware:
                 username=user.get_username(),
                 people=read.ids,
                 what=(read.what or (match.view_name if match else ""))[:100],
-                path=request.path[:500],
+                path=request.get_full_path()[:500],
                 method=request.method or "",
                 ip=client_ip(request),
                 device=request.META.get("HTTP_USER_AGENT", "")[:DEVICE_LENGTH],

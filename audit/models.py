@@ -7,6 +7,7 @@ and 0003). Neither keeps history: each row is itself the record.
 from __future__ import annotations
 
 from datetime import datetime
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
