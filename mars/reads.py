@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps
 from django.conf import settings
@@ -76,8 +76,30 @@ def _person_fields(model: type[models.Model]) -> tuple[str, ...]:
     )
 
 
-def is_about_people(model: type[models.Model]) -> bool:
-    return bool(_person_fields(model))
+@cache
+def _parent_links(model: type[models.Model]) -> tuple[Any, ...]:
+    """For a record with no person of its own, its foreign keys to a record that has one (a
+    meeting action's meeting, a plan action's plan, a payment's request)."""
+    if _person_fields(model):
+        return ()
+    return tuple(
+        field
+        for field in model._meta.concrete_fields
+        if field.many_to_one and _person_fields(cast(type[models.Model], field.related_model))
+    )
+
+
+def _note_through_parents(records: list[models.Model], what: str) -> None:
+    for link in _parent_links(type(records[0])):
+        if all(link.is_cached(record) for record in records):
+            note_records([getattr(record, link.name) for record in records], what)
+            continue
+        # The parents were not fetched with the records: their people in one query.
+        ids = {getattr(record, link.attname) for record in records} - {None}
+        if ids:
+            names = _person_fields(link.related_model)
+            rows = link.related_model._default_manager.filter(pk__in=ids).values_list(*names)
+            note((pk for row in rows for pk in row), what)
 
 
 def note_records(records: Iterable[Any], what: str) -> None:
@@ -93,6 +115,8 @@ def note_records(records: Iterable[Any], what: str) -> None:
     names = _person_fields(type(records[0]))
     if names:
         note((getattr(record, name) for record in records for name in names), what)
+    elif _parent_links(type(records[0])):
+        _note_through_parents(records, what)
 
 
 def note_record(record: Any, what: str) -> None:

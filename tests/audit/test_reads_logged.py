@@ -147,3 +147,47 @@ def test_a_read_costs_one_insert_and_no_select(as_role, sam):
 
 def override_log(enabled: bool) -> Any:
     return override_settings(ACCESS_LOG_ENABLED=enabled)
+
+
+def test_pages_that_list_people_outside_the_paged_lists_name_them(client, make_user, sam):
+    coordinator = make_user(Role.COORDINATOR)
+    contact = f.ContactFactory(client=sam, bedded_down=True, session=f.OutreachSessionFactory())
+    f.MeetingActionFactory(meeting__client=sam, owner=coordinator)
+    client.force_login(coordinator)
+    for url in [
+        contact.session.get_absolute_url(),
+        "/outreach/seen/",
+        "/risk/my-actions/",
+        "/api/meeting-actions/",
+        "/api/payments/",
+    ]:
+        before = AccessEvent.objects.count()
+        assert client.get(url).status_code == 200, url
+        written = list(AccessEvent.objects.order_by("id")[before:])
+        if url == "/api/payments/":
+            # No payment yet: a list of nothing names no one and writes nothing.
+            assert written == [], url
+        else:
+            assert len(written) == 1 and sam.pk in written[0].people, url
+
+
+def test_records_reached_through_their_parent_name_the_person(client, make_user, sam):
+    action = f.MeetingActionFactory(meeting__client=sam)
+    client.force_login(make_user(Role.COORDINATOR))
+    assert client.get(f"/api/meeting-actions/{action.pk}/").status_code == 200
+    (event,) = AccessEvent.objects.all()
+    assert event.people == [sam.pk]
+
+
+def test_every_api_route_that_returns_records_about_people_notes_them():
+    from mars.api import NotesReads
+    from mars.reads import _parent_links, _person_fields
+
+    forgetful = [
+        prefix
+        for prefix, viewset, _ in router.registry
+        if getattr(viewset, "queryset", None) is not None
+        and (_person_fields(viewset.queryset.model) or _parent_links(viewset.queryset.model))
+        and not issubclass(viewset, NotesReads)
+    ]
+    assert forgetful == []

@@ -88,6 +88,8 @@ def caseload() -> dict[str, Any]:
         "report runs": "/reports/runs/",
         "report run": f"/reports/runs/{run.pk}/",
         "notifications": "/notifications/",
+        "who looked at a person": f"/access-log/people/{sam.pk}/",
+        "a member's reads": f"/access-log/?user={coordinator.pk}",
     }
 
 
@@ -104,6 +106,8 @@ FURTHER = {
         "funds",
         "report runs",
         "report run",
+        "who looked at a person",
+        "a member's reads",
     ],
     Role.DIRECTOR: ["person", "MARS House", "payment request", "report run"],
     Role.RESETTLEMENT_MANAGER: ["funds"],
