@@ -502,7 +502,7 @@ def home_people(request: HttpRequest) -> HomePart | None:
         with_alerts(people.filter(key_worker_id=user.pk).order_by("last_name", "first_name"))[:50]
     )
     recently_added = list(with_alerts(people.order_by("-created_at"))[:8])
-    reads.note([p.pk for p in caseload + recently_added], "home: caseload")
+    reads.note([p.pk for p in caseload + recently_added], "home page")
     return HomePart(
         "clients/_home_people.html", {"caseload": caseload, "recently_added": recently_added}
     )
