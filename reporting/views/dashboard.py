@@ -69,6 +69,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     rows = _figure_rows(months, today)
     watched = kpis.watch_list(today)
     people = visible_clients(user).in_bulk([w.client_id for w in watched])
+    # The watch list names people.
+    reads.note(people, "dashboard")
     year = financial_year(today)
     funds = list(Fund.objects.for_year(year).with_totals().order_by("kind", "name"))
     return render(

@@ -13,6 +13,7 @@ from audit.models import AccessEvent
 from mars.api import router
 from mars.roles import Role
 from tests import factories as f
+from tests.clock import ORDINARY_DAY
 
 pytestmark = pytest.mark.django_db
 
@@ -191,3 +192,13 @@ def test_every_api_route_that_returns_records_about_people_notes_them():
         and not issubclass(viewset, NotesReads)
     ]
     assert forgetful == []
+
+
+@pytest.mark.time_machine(ORDINARY_DAY)
+def test_the_dashboard_names_the_people_on_its_watch_list(as_role, sam):
+    f.ContactFactory(client=sam, bedded_down=True)  # first seen an hour ago: on the watch list
+    coordinator = as_role(Role.COORDINATOR)
+    assert coordinator.get("/reports/").status_code == 200
+    (event,) = AccessEvent.objects.all()
+    assert event.what == "dashboard"
+    assert event.people == [sam.pk]
