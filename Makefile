@@ -47,3 +47,4 @@ bench: install
 	$(PY) bench/search.py
 	$(PY) bench/kpis.py
 	$(PY) bench/bundle.py
+	$(PY) bench/access_log.py

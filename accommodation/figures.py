@@ -19,7 +19,7 @@ from accommodation.models import (
     Unit,
     UnitQuerySet,
 )
-from mars import access
+from mars import access, reads
 from mars.access import AnyUser
 from mars.dates import add_months, month_bounds, parse_month, previous_month
 from mars.numbers import percent
@@ -260,6 +260,7 @@ def tenancies(placements: PlacementQuerySet, today: date) -> list[Tenancy]:
         .select_related("client", "unit__property__provider")
         .order_by("client_id", "start", "id")
     )
+    reads.note((p.client_id for p in rows), "housing first tenancies")
     by_client: dict[int, list[Placement]] = defaultdict(list)
     for p in rows:
         by_client[p.client_id].append(p)

@@ -37,7 +37,7 @@ from clients.models import (
     SupportPlan,
     normal_reference,
 )
-from mars import access
+from mars import access, reads
 from mars.history import history_entries
 from mars.home import HomePart
 from mars.pages import HtmxHttpRequest, page_of
@@ -65,6 +65,8 @@ def client_list(request: HtmxHttpRequest) -> HttpResponse:
         visible_clients(request.user).select_related("key_worker").prefetch_related("aliases")
     )
     if form.is_valid():
+        if form.cleaned_data["q"]:
+            reads.note([], "search")
         people = people.search(form.cleaned_data["q"])
         if form.cleaned_data["status"]:
             people = people.filter(status=form.cleaned_data["status"])
@@ -496,12 +498,11 @@ def home_people(request: HttpRequest) -> HomePart | None:
     if not can_see_people(user):
         return None
     people = visible_clients(user).select_related("key_worker")
+    caseload = list(
+        with_alerts(people.filter(key_worker_id=user.pk).order_by("last_name", "first_name"))[:50]
+    )
+    recently_added = list(with_alerts(people.order_by("-created_at"))[:8])
+    reads.note([p.pk for p in caseload + recently_added], "home page")
     return HomePart(
-        "clients/_home_people.html",
-        {
-            "caseload": with_alerts(
-                people.filter(key_worker_id=user.pk).order_by("last_name", "first_name")
-            )[:50],
-            "recently_added": with_alerts(people.order_by("-created_at"))[:8],
-        },
+        "clients/_home_people.html", {"caseload": caseload, "recently_added": recently_added}
     )

@@ -33,6 +33,7 @@ from funds.uploads import as_download
 from mars import access
 from mars.api import (
     AccessPermission,
+    NotesReads,
     RecordActionsMixin,
     ScopedViewSet,
     ServiceSerializer,
@@ -324,7 +325,7 @@ class PaymentRequestViewSet(RecordActionsMixin, ScopedViewSet):
         return Response(ReceiptSerializer(receipt, context=context).data, status=201)
 
 
-class ReceiptViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ReceiptViewSet(NotesReads, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Receipts and invoices, each only to those who may see its request."""
 
     serializer_class = ReceiptSerializer
@@ -349,7 +350,7 @@ class PaymentFilterSerializer(serializers.Serializer):
     spreadsheet = serializers.ChoiceField(choices=["csv", "xlsx"], default="xlsx")
 
 
-class PaymentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class PaymentViewSet(NotesReads, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Payments made; `export` gives the finance team's CSV or XLSX for a period."""
 
     serializer_class = PaymentMadeSerializer

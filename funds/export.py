@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from funds.models import Capacity, Fund, Payment
+from mars import reads
 from mars.forms import staff_label
 from mars.spreadsheets import csv_bytes, xlsx_bytes
 
@@ -50,6 +51,7 @@ def payments(first: date, last: date, fund: Fund | None = None) -> QuerySet[Paym
 
 def rows(found: QuerySet[Payment]) -> list[list[Any]]:
     out = []
+    reads.note((payment.request.client_id for payment in found), "payment export")
     for payment in found:
         request = payment.request
         approvers = "; ".join(

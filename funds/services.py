@@ -515,7 +515,9 @@ def visible_receipts(user: AnyUser) -> QuerySet[Receipt]:
     """Receipts are seen by those who may see receipts and the request they belong to."""
     if not access.can(user, "funds.view_receipt"):
         return Receipt.objects.none()
-    return Receipt.objects.filter(request__in=access.visible(user, PaymentRequest.objects.all()))
+    return Receipt.objects.filter(
+        request__in=access.visible(user, PaymentRequest.objects.all())
+    ).select_related("request")
 
 
 def _tell_approvers(request: PaymentRequest, needed: list[str]) -> None:

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import FileResponse
 from PIL import Image, UnidentifiedImageError
 
+from mars import reads
 from mars.downloads import private_download
 from mars.records import Refusal
 
@@ -73,5 +74,7 @@ def document_type(upload: IO[bytes], *, size: int, field: str = "file") -> str:
 
 
 def as_download(receipt: Any) -> FileResponse:
-    """A stored receipt, sent as a download (never shown inline) and never cached by others."""
+    """A stored receipt, sent as a download (never shown inline) and never cached by others.
+    Its person (none for property spend) is noted as read."""
+    reads.note([receipt.request.client_id], "receipt download")
     return private_download(receipt.file, receipt.original_name, receipt.content_type)

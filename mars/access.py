@@ -18,6 +18,8 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import Http404
 
+from mars import reads
+
 M = TypeVar("M", bound=models.Model)
 QS = TypeVar("QS", bound=models.QuerySet[Any])
 AnyUser = User | AnonymousUser
@@ -83,7 +85,13 @@ def get_visible(user: AnyUser, model: type[M], pk: object, *, write: bool = Fals
         raise Http404 from error
     if write:
         require(user, perm(model, "change"))
+    # Fetching a person or a record about one for a request is reading it: the access log's.
+    reads.note_record(obj, _page_name(model))
     return obj
+
+
+def _page_name(model: type[models.Model]) -> str:
+    return "person page" if model is person_model() else f"{model._meta.verbose_name} page"
 
 
 def can_add_for(user: AnyUser, model: type[models.Model]) -> bool:

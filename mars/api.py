@@ -13,7 +13,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from mars import access
+from mars import access, reads
 
 
 class EmptySerializer(serializers.Serializer):
@@ -112,7 +112,28 @@ class RecordActionsMixin:
         return Response(self.get_serializer(result).data)  # type: ignore[attr-defined]
 
 
+class NotesReads:
+    """The people whose records a viewset returns are noted as read (the access log's): each
+    object retrieved, changed or acted on, and each one on a page of a list."""
+
+    # A mixin of GenericViewSets: basename, action and get_serializer() are the viewset's.
+    def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
+        if args and args[0] is not None:
+            instance = args[0]
+            if isinstance(instance, models.QuerySet):
+                # Fetched here rather than by the serializer: the same one query.
+                instance = list(instance)
+                args = (instance, *args[1:])
+            records = instance if kwargs.get("many") else [instance]
+            reads.note_records(records, self.read_name())
+        return super().get_serializer(*args, **kwargs)  # type: ignore[misc]
+
+    def read_name(self) -> str:
+        return f"api: {self.basename} {self.action}"  # type: ignore[attr-defined]
+
+
 class ScopedViewSet(
+    NotesReads,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

@@ -8,13 +8,14 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.middleware import HtmxDetails
 
-from mars import access
+from mars import access, reads
 from mars.history import history_entries
 
 PAGE_SIZE = 25
@@ -27,8 +28,15 @@ class HtmxHttpRequest(HttpRequest):
 
 
 def page_of(request: HttpRequest, items: Sequence[Any] | QuerySet[Any]) -> Page[Any]:
-    """The page of a list the request asks for (?page=N), PAGE_SIZE to a page."""
-    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    """The page of a list the request asks for (?page=N), PAGE_SIZE to a page. The people on it
+    are noted as read (the access log's)."""
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The page's rows are fetched here rather than in the template: the same one query.
+    page.object_list = list(page.object_list)
+    if page.object_list and isinstance(page.object_list[0], models.Model):
+        model = type(page.object_list[0])
+        reads.note_records(page.object_list, f"list of {model._meta.verbose_name_plural}")
+    return page
 
 
 def history_of(obj: Any, *extra: tuple[str, Any]) -> list[Any]:

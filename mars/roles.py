@@ -210,6 +210,8 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         "reporting.import_bundle",
         "accounts.reset_second_factor",  # never their own: accounts.rules.may_manage
         STAFF_ACCOUNTS,  # case-worker accounts (only roles within the coordinator's own rights)
+        # Who looked at whom (a director may be given it too; not by default).
+        "audit.view_access_log",
     ),
     Role.PANEL: _all(
         PEOPLE_READ,

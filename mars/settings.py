@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "mars.middleware.PrivateResponses",
     "axes.middleware.AxesMiddleware",
+    # Access log: one row for each request that read people's information (after the user is known).
+    "audit.middleware.AccessLogMiddleware",
 ]
 
 ROOT_URLCONF = "mars.urls"
@@ -334,6 +336,10 @@ REPORT_RUN_STALE_MINUTES = env.int("REPORT_RUN_STALE_MINUTES", default=30)
 
 # Outreach: a report from the public not attempted within this many hours is overdue.
 OUTREACH_REPORT_ATTEMPT_HOURS = env.int("OUTREACH_REPORT_ATTEMPT_HOURS", default=72)
+
+# Access log (issue 17, item 6): a row for each request that read people's information. Not read
+# from the environment: only the benchmark turns it off, to measure what it costs.
+ACCESS_LOG_ENABLED = True
 
 LOGGING = {
     "version": 1,

@@ -48,6 +48,7 @@ from clients.models import (
     YesNoUnknown,
 )
 from clients.services import index_names
+from mars import reads
 from mars.access import AnyUser
 from mars.records import Refusal, note_change
 from outreach.models import (
@@ -759,6 +760,7 @@ def export_bundle() -> dict[str, Any]:
     """Every record the bundle format holds, in a form import_bundle reads back."""
     people = Client.objects.active().prefetch_related("aliases").order_by("pk")
     refs = {person.pk: _ref(person) for person in people}
+    reads.note(refs, "bundle export")
     return {
         "format": FORMAT,
         "agencies": [

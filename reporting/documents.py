@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from mars import reads
 from mars.dates import uk_datetime
 from mars.downloads import private_download
 from mars.spreadsheets import Sheet, csv_bytes, xlsx_book
@@ -29,6 +30,9 @@ def as_download(run: ReportRun, kind: str) -> FileResponse:
     kind of file the run does not have."""
     if kind not in FileKind.values or not run.file(kind):
         raise Http404
+    # The files hold the month's figures only, no one's name or reference: the download is
+    # logged, naming no one.
+    reads.note([], "report file")
     return private_download(run.file(kind), run.download_name(kind), CONTENT_TYPES[FileKind(kind)])
 
 

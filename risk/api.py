@@ -17,6 +17,7 @@ from rest_framework.routers import DefaultRouter
 from mars import access
 from mars.api import (
     EmptySerializer,
+    NotesReads,
     RecordActionsMixin,
     ScopedViewSet,
     ServiceSerializer,
@@ -361,7 +362,11 @@ class ActionStatusSerializer(serializers.Serializer):
 
 
 class MeetingActionViewSet(
-    RecordActionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    NotesReads,
+    RecordActionsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Meeting actions (added and changed with their meeting); `mine` lists the user's own."""
 

@@ -30,7 +30,7 @@ from accommodation.models import (
     Unit,
 )
 from clients.access import can_see_people, person_for_record, visible_clients
-from mars import access
+from mars import access, reads
 from mars.dates import next_month, previous_month
 from mars.forms import staff_label
 from mars.pages import page_of, record_page, service_form
@@ -63,13 +63,14 @@ def overview(request: HttpRequest) -> HttpResponse:
         .select_related("client", "referring_agency")
         .order_by("received_on", "id")
     )
-    referrals = with_alerts(referrals, "client__")
+    live_referrals = list(with_alerts(referrals, "client__"))
+    reads.note_records([*occupants.values(), *live_referrals], "mars house")
     return render(
         request,
         "accommodation/mars_house.html",
         {
             "rooms": rooms,
-            "referrals": referrals,
+            "referrals": live_referrals,
             "this_month": figures.void_report(units, today, today),
             "issues": access.visible(user, HouseIssue.objects.all())
             .open()

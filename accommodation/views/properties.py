@@ -22,7 +22,7 @@ from accommodation.models import (
     Unit,
 )
 from clients.access import can_see_people
-from mars import access
+from mars import access, reads
 from mars.pages import history_of, record_page, service_form
 
 REFUSALS = (services.AccommodationError,)
@@ -39,8 +39,11 @@ def board(request: HttpRequest) -> HttpResponse:
         units = units.filter(property__type=wanted)
     placements = access.visible(user, Placement.objects.all()).filter(unit__in=units)
     today = timezone.localdate()
+    board = figures.board(units, placements, today)
+    if can_see_people(user):
+        reads.note_records(board.ending_soon, "accommodation board")
     context = {
-        "board": figures.board(units, placements, today),
+        "board": board,
         "types": PropertyType.choices,
         "wanted": wanted,
         "can_see_people": can_see_people(user),

@@ -19,7 +19,7 @@ from clients.access import can_see_people, person_for_record, visible_clients
 from clients.forms import ClientForm, ConfirmDistinctForm
 from clients.models import Client
 from clients.views import possible_matches
-from mars import access
+from mars import access, reads
 from mars.dates import day_bounds
 from mars.history import history_entries
 from mars.home import HomePart
@@ -157,7 +157,8 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(session=session)
         .select_related("client", "hotspot", "worker")
     )
-    contacts = with_alerts(contacts, "client__")
+    shown = list(with_alerts(contacts, "client__"))
+    reads.note_records(shown, "outreach session page")
     return record_page(
         request,
         session,
@@ -165,7 +166,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         edit_url=reverse("outreach:session_edit", args=[pk]),
         template="outreach/session_detail.html",
         title=f"Session {session.date:%d/%m/%Y}",
-        contacts=contacts,
+        contacts=shown,
         reports=access.visible(request.user, PublicReport.objects.all())
         .filter(allocated_session=session)
         .live(),
@@ -351,10 +352,13 @@ def contact_link(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         return redirect(person)
     form = LinkSearchForm(request.GET or None)
     text = form.cleaned_data["q"] if form.is_valid() else ""
+    people = list(_people_matching(request, text)) if text else []
+    if text:
+        reads.note([p.pk for p in people], "search")
     context = {
         "contact": contact,
         "form": form,
-        "people": _people_matching(request, text) if text else [],
+        "people": people,
         "searched": bool(text),
         "can_add_person": access.can_add_for(request.user, Client),
     }
@@ -420,6 +424,7 @@ def seen_recently(request: HttpRequest) -> HttpResponse:
             ).select_related("key_worker")
         )
     )
+    reads.note_records(people, "seen rough sleeping")
     for person in people:
         person.days_since_first_seen = figures.days_since(person.first_seen_at, today)  # type: ignore[attr-defined]  # for the page
     return render(

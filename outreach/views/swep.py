@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from clients.access import can_see_people, person_for_record, visible_clients
 from clients.models import normal_reference
-from mars import access
+from mars import access, reads
 from mars.pages import form_page, history_of, record_page
 from outreach import figures, services
 from outreach.forms import (
@@ -111,7 +111,13 @@ def swep_detail(request: HttpRequest, pk: int) -> HttpResponse:
             activation.activated_by.get_full_name() or activation.activated_by.username,
         ),
     ]
-    people = figures.swep_people(activation, visible_clients(request.user))
+    people = list(figures.swep_people(activation, visible_clients(request.user)))
+    offers = list(
+        access.visible(request.user, SwepOffer.objects.all())
+        .filter(activation=activation)
+        .select_related("client")
+    )
+    reads.note_records([*people, *offers], "swep page")
     return record_page(
         request,
         activation,
@@ -122,9 +128,7 @@ def swep_detail(request: HttpRequest, pk: int) -> HttpResponse:
         title=str(activation),
         summary=figures.swep_summary(activation),
         people=people,
-        offers=access.visible(request.user, SwepOffer.objects.all())
-        .filter(activation=activation)
-        .select_related("client"),
+        offers=offers,
         active=activation.is_active(),
         can_offer=access.can_add_for(request.user, SwepOffer),
     )
@@ -262,7 +266,8 @@ def count_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ("Agencies consulted", ", ".join(a.name for a in count.agencies_consulted.all())),
         ("Notes", count.notes),
     ]
-    people = count.people.select_related("client") if can_see_people(request.user) else []
+    people = list(count.people.select_related("client")) if can_see_people(request.user) else []
+    reads.note_records(people, "count page")
     return record_page(
         request,
         count,

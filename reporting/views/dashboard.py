@@ -19,6 +19,7 @@ from clients.access import visible_clients
 from funds.figures import burn
 from funds.models import Fund
 from funds.services import approval_queue
+from mars import reads
 from mars.dates import financial_year, financial_year_label, first_of_month, previous_month
 from outreach.figures import active_swep
 from reporting import kpis, report
@@ -68,6 +69,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     rows = _figure_rows(months, today)
     watched = kpis.watch_list(today)
     people = visible_clients(user).in_bulk([w.client_id for w in watched])
+    # The watch list names people.
+    reads.note(people, "dashboard")
     year = financial_year(today)
     funds = list(Fund.objects.for_year(year).with_totals().order_by("kind", "name"))
     return render(
@@ -127,12 +130,15 @@ def people_behind(request: HttpRequest) -> HttpResponse:
         raise Http404
     found = kpis.cohorts(period, as_of)
     ids = getattr(found, attribute)
-    people = with_alerts(
-        visible_clients(request.user)
-        .filter(pk__in=ids)
-        .select_related("key_worker")
-        .order_by("last_name", "first_name")
+    people = list(
+        with_alerts(
+            visible_clients(request.user)
+            .filter(pk__in=ids)
+            .select_related("key_worker")
+            .order_by("last_name", "first_name")
+        )
     )
+    reads.note([person.pk for person in people], "kpi drill-down")
     part_label = {
         "numerator": "counted" if not measure.percent else "the numerator",
         "denominator": "the denominator",

@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from mars import access
+from mars import access, reads
 from mars.pages import page_of
 from risk.access import can_approve_risk_plans
 from risk.alerts import with_alerts
@@ -174,12 +174,16 @@ def my_actions(request: HttpRequest) -> HttpResponse:
     )
     if not access.can(user, access.perm(RiskPlan, "view")):
         plan_actions = plan_actions.none()
+    from_meetings = list(with_alerts(meeting_actions, "meeting__client__"))
+    from_plans = list(with_alerts(plan_actions, "plan__client__"))
+    reads.note_records(from_meetings, "my actions")
+    reads.note_records(from_plans, "my actions")
     return render(
         request,
         "risk/my_actions.html",
         {
-            "meeting_actions": with_alerts(meeting_actions, "meeting__client__"),
-            "plan_actions": with_alerts(plan_actions, "plan__client__"),
+            "meeting_actions": from_meetings,
+            "plan_actions": from_plans,
             "here": "actions",
             "today": today,
         },

@@ -95,6 +95,8 @@ def caseload() -> dict[str, Any]:
         "add a staff account": "/accounts/staff/new/",
         "staff account": f"/accounts/staff/{outreach.pk}/",
         "change a staff account": f"/accounts/staff/{outreach.pk}/edit/",
+        "who looked at a person": f"/access-log/people/{sam.pk}/",
+        "a member's reads": f"/access-log/?user={coordinator.pk}",
     }
 
 
@@ -114,6 +116,8 @@ FURTHER = {
         "add a staff account",
         "staff account",
         "change a staff account",
+        "who looked at a person",
+        "a member's reads",
     ],
     Role.DIRECTOR: ["person", "MARS House", "payment request", "report run"],
     Role.RESETTLEMENT_MANAGER: ["funds"],

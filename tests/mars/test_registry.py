@@ -40,11 +40,13 @@ def test_every_app_has_registered_what_it_shows_elsewhere():
         "Agencies",
         "Staff",
         "Staff sign-in",
+        "Access log",
     ]
     assert [p.__module__ for p in person_page.providers] == [
         "risk.person",
         "accommodation.person",
         "funds.person",
+        "audit.person",
     ]
     assert {p.__module__ for p in timeline.providers} == {
         "outreach.timeline",
