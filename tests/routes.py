@@ -48,6 +48,11 @@ def expected(row: str) -> dict[str, int]:
 ADMIN_PREFIX = "admin/"
 ADMIN_RULE = "200: adm | 302: out sup coo pan dir res com anon"
 
+# Rows the same for everyone, whose page costs seconds to make (the OpenAPI schema): checked as
+# the anonymous visitor and as one role only, to keep the suite fast.
+SAMPLED = {"api-schema"}
+SAMPLED_AS = [ANONYMOUS, Role.COORDINATOR.value]
+
 # Which record fills a page's <pk>: the first pattern that matches the URL name.
 KINDS: list[tuple[str, str]] = [
     (

@@ -103,11 +103,15 @@ def canary(coordinator: User) -> dict[str, Any]:
     return {"person": person, "keyworker": keyworker, "request": request}
 
 
-def _reader(role: str, canary: dict[str, Any], make_user: Any) -> HttpClient:
-    browser = HttpClient()
-    user = canary["keyworker"] if role == "keyworker" else make_user(role)
-    browser.force_login(user)
-    return browser
+@pytest.fixture
+def reader(client: HttpClient, canary: dict[str, Any], make_user: Any) -> Any:
+    """The test client signed in as a role (or as the person's key worker)."""
+
+    def sign_in(role: str) -> HttpClient:
+        client.force_login(canary["keyworker"] if role == "keyworker" else make_user(role))
+        return client
+
+    return sign_in
 
 
 def _text(response: Any) -> str:
@@ -190,9 +194,9 @@ def _where(texts: dict[str, str], marker: str) -> list[str]:
 
 @pytest.mark.parametrize("role", list(READS))
 def test_each_role_reads_only_the_sensitive_fields_it_needs(
-    role: str, canary: dict[str, Any], make_user: Any
+    role: str, canary: dict[str, Any], reader: Any
 ) -> None:
-    texts = _everything(_reader(role, canary, make_user), canary)
+    texts = _everything(reader(role), canary)
     for marker in CANARIES:
         found = _where(texts, marker)
         if marker in READS[role]:
@@ -202,9 +206,9 @@ def test_each_role_reads_only_the_sensitive_fields_it_needs(
 
 
 def test_the_panel_reads_the_referral_the_risk_level_and_the_staff_alerts(
-    canary: dict[str, Any], make_user: Any
+    canary: dict[str, Any], reader: Any
 ) -> None:
-    browser = _reader(Role.PANEL, canary, make_user)
+    browser = reader(Role.PANEL)
     page = strip_tags(_text(browser.get(canary["person"].get_absolute_url())))
     assert "Risk level" in page and STAFF_ALERT in page and RESTRICTED_NOTE in page
     html = _text(browser.get(canary["person"].get_absolute_url()))
@@ -218,7 +222,7 @@ def test_the_panel_reads_the_referral_the_risk_level_and_the_staff_alerts(
 
 
 def test_the_panel_sees_no_one_whose_referral_is_not_before_it(
-    canary: dict[str, Any], make_user: Any, coordinator: User
+    canary: dict[str, Any], reader: Any, coordinator: User
 ) -> None:
     decided = A2AReferralFactory(
         status="declined",
@@ -227,7 +231,7 @@ def test_the_panel_sees_no_one_whose_referral_is_not_before_it(
         decision_reason="Placed elsewhere",
     ).client
     nobody = ClientFactory()
-    browser = _reader(Role.PANEL, canary, make_user)
+    browser = reader(Role.PANEL)
     for person in (decided, nobody):
         assert browser.get(person.get_absolute_url()).status_code == 404
         assert browser.get(f"/api/clients/{person.pk}/").status_code == 404
@@ -236,9 +240,9 @@ def test_the_panel_sees_no_one_whose_referral_is_not_before_it(
 
 
 def test_a_support_worker_not_the_key_worker_sees_that_there_is_a_restricted_alert(
-    canary: dict[str, Any], make_user: Any
+    canary: dict[str, Any], reader: Any
 ) -> None:
-    browser = _reader(Role.SUPPORT, canary, make_user)
+    browser = reader(Role.SUPPORT)
     page = strip_tags(_text(browser.get(canary["person"].get_absolute_url())))
     assert RESTRICTED_NOTE in page and STAFF_ALERT in page and RESTRICTED not in page
     plan = canary["person"].risk_plans.get()
@@ -247,16 +251,32 @@ def test_a_support_worker_not_the_key_worker_sees_that_there_is_a_restricted_ale
 
 
 def test_a_report_pdf_holds_no_canary(
-    canary: dict[str, Any], coordinator: User, django_capture_on_commit_callbacks: Any
+    canary: dict[str, Any],
+    client: HttpClient,
+    coordinator: User,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     from reporting import services as reporting
 
     month = timezone.localdate().replace(day=1)
     with django_capture_on_commit_callbacks(execute=True):
         run = reporting.start_run(month, as_of=timezone.localdate(), by=coordinator)
-    browser = HttpClient()
-    browser.force_login(coordinator)
-    response = browser.get(reverse("reporting:run_download", args=[run.pk, "pdf"]))
+    client.force_login(coordinator)
+    response = client.get(reverse("reporting:run_download", args=[run.pk, "pdf"]))
     text = _text(response)
     assert "pdf" in response["Content-Type"] and text
     assert not [marker for marker in CANARIES if marker in text]
+
+
+def test_a_panel_member_who_declines_a_referral_goes_back_to_the_queue(
+    canary: dict[str, Any], reader: Any
+) -> None:
+    browser = reader(Role.PANEL)
+    referral = canary["person"].a2a_referrals.get()
+    response = browser.post(
+        reverse("accommodation:referral_decide", args=[referral.pk]),
+        {"decision": "decline", "reason": "Not eligible here"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accommodation:referral_list")
+    assert browser.get(canary["person"].get_absolute_url()).status_code == 404
