@@ -7,12 +7,13 @@ class AccommodationConfig(AppConfig):
 
     def ready(self) -> None:
         from accommodation import api, person, timeline
-        from accommodation.access import can_see_units
-        from mars import navigation, person_page
+        from accommodation.access import PANEL_SCOPE, can_see_units
+        from mars import access, navigation, person_page
         from mars import timeline as mars_timeline
         from mars.api import router
 
         api.register(router)
+        access.people_scopes.add(PANEL_SCOPE)
         mars_timeline.providers.add(timeline.entries_for)
         person_page.providers.add(person.section, order=20)
         navigation.links.add(

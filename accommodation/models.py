@@ -228,6 +228,9 @@ class ReferralStatus(models.TextChoices):
 WAITING = [ReferralStatus.SUBMITTED, ReferralStatus.UNDER_REVIEW]
 LIVE = [*WAITING, ReferralStatus.APPROVED]
 DECIDED = [ReferralStatus.APPROVED, ReferralStatus.PLACED, ReferralStatus.DECLINED]
+# Before the panel: waiting for its decision, or approved and waiting for a place (the panel still
+# sets its priority). Those who sit only on the panel see these people and no one else.
+BEFORE_PANEL = LIVE
 
 
 class A2AReferralQuerySet(models.QuerySet["A2AReferral"]):
@@ -236,6 +239,9 @@ class A2AReferralQuerySet(models.QuerySet["A2AReferral"]):
 
     def approved(self) -> A2AReferralQuerySet:
         return self.filter(status=ReferralStatus.APPROVED)
+
+    def before_panel(self) -> A2AReferralQuerySet:
+        return self.filter(status__in=BEFORE_PANEL)
 
     def queue_order(self) -> A2AReferralQuerySet:
         """The panel's order: priority 1 first (unset last), then the longest waiting."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -71,7 +72,8 @@ class ClientSerializer(serializers.ModelSerializer):
         serializers.ListField(child=serializers.DictField(child=serializers.CharField()))
     )
     def get_alerts(self, client: Client) -> list[dict[str, Any]]:
-        return alerts_of(client)
+        request = self.context.get("request")
+        return alerts_of(client, request.user if request is not None else AnonymousUser())
 
     def validate_key_worker(self, value: Any) -> Any:
         from clients.models import key_worker_choices

@@ -244,7 +244,11 @@ class Client(models.Model):
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]
-        permissions = [("merge_client", "Can merge duplicate people")]
+        permissions = [
+            ("merge_client", "Can merge duplicate people"),
+            # Without it, one who may see people sees only those put before them (need to know).
+            ("view_every_client", "Can see every person, not only those put before them"),
+        ]
         indexes = [
             models.Index(fields=["last_name", "first_name", "id"], name="client_name_order"),
             # Prefix search (istartswith) compares UPPER(column) LIKE 'ABC%'; these serve it.

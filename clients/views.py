@@ -154,9 +154,15 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "client": client,
         "aliases": client.aliases.all(),
-        "support_plans": client.support_plans.prefetch_related("agencies", "goals"),
-        "referrals": client.referrals.select_related("agency"),
-        "health_access": client.health_access.all(),
+        # Each kind of record only for those whose role reads it (the A2A panel reads none).
+        "support_plans": access.visible(user, client.support_plans.all()).prefetch_related(
+            "agencies", "goals"
+        ),
+        "referrals": access.visible(user, client.referrals.select_related("agency")),
+        "health_access": access.visible(user, client.health_access.all()),
+        "can_see_plans": access.can(user, access.perm(SupportPlan, "view")),
+        "can_see_referrals": access.can(user, access.perm(Referral, "view")),
+        "can_see_health": access.can(user, access.perm(HealthAccess, "view")),
         "merged_duplicates": client.merged_duplicates.all(),
         "history": history,
         "timeline": timeline_for(client, user),

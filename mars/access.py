@@ -5,10 +5,17 @@ may not see is a 404 (its existence is not revealed); one they may see but not c
 Records about a person (a `client` foreign key to settings.MARS_PERSON_MODEL) are visible only
 to those who may see people: a commissioner sees no one. Who may see which people is decided with
 the people, in clients.access.
+
+Need to know: seeing people (`view_client`) is seeing everyone only with `view_every_client`.
+Without it a user sees only the people a registered scope puts before them (the A2A panel sees
+the people whose referral is before the panel), and of their records only the kinds their role
+may view.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.apps import apps
@@ -16,9 +23,11 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
+from django.db.models import Q
 from django.http import Http404
 
 from mars import reads
+from mars.registry import Registry
 
 M = TypeVar("M", bound=models.Model)
 QS = TypeVar("QS", bound=models.QuerySet[Any])
@@ -45,6 +54,42 @@ def person_model() -> type[models.Model]:
     return apps.get_model(settings.MARS_PERSON_MODEL)
 
 
+@dataclass(frozen=True)
+class PeopleScope:
+    """The people put before those who hold `permission` but may not see everyone: `people()`
+    is a condition on the person model (looked up when asked, so it follows the records)."""
+
+    permission: str
+    people: Callable[[], Q]
+
+
+# Registered by the app that puts people before someone (accommodation: the A2A panel).
+people_scopes: Registry[PeopleScope] = Registry("people put before those who see only some")
+
+
+def sees_every_person(user: AnyUser) -> bool:
+    person = person_model()
+    return can(user, perm(person, "view")) and can(
+        user, f"{person._meta.app_label}.view_every_{person._meta.model_name}"
+    )
+
+
+def _people_in_scope(user: AnyUser, people: QS) -> QS:
+    """Of `people`, those the user may see: everyone, those put before them, or no one."""
+    if not can(user, perm(person_model(), "view")):
+        return people.none()
+    if sees_every_person(user):
+        return people
+    scopes = [scope for scope in people_scopes if can(user, scope.permission)]
+    if not scopes:
+        return people.none()
+    condition = Q()
+    for scope in scopes:
+        condition |= scope.people()
+    # A subquery, not a join: a person with two referrals is still one person.
+    return people.filter(pk__in=person_model()._default_manager.filter(condition).values("pk"))
+
+
 def _is_about_a_person(model: type[models.Model]) -> bool:
     person = person_model()
     return model is not person and any(
@@ -59,12 +104,15 @@ def visible(user: AnyUser, records: QS) -> QS:
     model = records.model
     if not can(user, perm(model, "view")):
         return records.none()
-    if _is_about_a_person(model) and not can(user, perm(person_model(), "view")):
+    if model is person_model():
+        return _people_in_scope(user, records)
+    if _is_about_a_person(model) and not sees_every_person(user):
         # A record that may be about no one (property spend, say) needs no right to see people
-        # when it is not about anyone; a record about a person needs it.
+        # when it is not about anyone; a record about a person needs the right to see them.
+        people = _people_in_scope(user, person_model()._default_manager.all()).values("pk")
         if model._meta.get_field("client").null:
-            return records.filter(client__isnull=True)
-        return records.none()
+            return records.filter(Q(client__isnull=True) | Q(client__in=people))
+        return records.filter(client__in=people)
     return records
 
 

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Prefetch
 from django.utils.safestring import SafeString
 
+from mars.access import AnyUser
 from mars.registry import Registry
 
 Q = TypeVar("Q", bound=models.QuerySet[Any])
@@ -21,10 +22,10 @@ class AlertSource:
     # The prefetch that fetches a whole list's alerts at once; `path` leads from the list's model
     # to the person: "" for people, "client__" for records about a person.
     lookup: Callable[[str], Prefetch]
-    # A person's alerts as the API shows them.
-    read: Callable[[Any], list[dict[str, Any]]]
-    # A person's alerts as flags on a page (rendered HTML); compact in lists.
-    badges: Callable[[Any, bool], SafeString]
+    # A person's alerts as the API shows them to a user (who may not read every one's words).
+    read: Callable[[Any, AnyUser], list[dict[str, Any]]]
+    # A person's alerts as flags on a page (rendered HTML) for a user; compact in lists.
+    badges: Callable[[Any, AnyUser, bool], SafeString]
 
 
 alert_sources: Registry[AlertSource] = Registry("sources of alerts about a person")
@@ -37,8 +38,8 @@ def with_alerts(queryset: Q, path: str = "") -> Q:
     return queryset.prefetch_related(*lookups) if lookups else queryset
 
 
-def alerts_of(person: Any) -> list[dict[str, Any]]:
-    return [alert for source in alert_sources for alert in source.read(person)]
+def alerts_of(person: Any, user: AnyUser) -> list[dict[str, Any]]:
+    return [alert for source in alert_sources for alert in source.read(person, user)]
 
 
 # Where and when each of a list of people (by id) was last seen, as a phrase ("12/11/2026,

@@ -58,6 +58,8 @@ PEOPLE_READ = _each(
     "referral",
     "healthaccess",
 )
+# Seeing everyone, not only the people put before one (the A2A panel's: mars.access).
+EVERYONE = frozenset({"clients.view_every_client"})
 PEOPLE_WORK = _each("clients", ADD_CHANGE, "client", "clientalias") | {"clients.delete_clientalias"}
 CASE_RECORDS = _each(
     "clients", ADD_CHANGE, "supportplan", "supportgoal", "referral", "healthaccess"
@@ -142,6 +144,7 @@ def _all(*parts: str | Iterable[str]) -> frozenset[str]:
 ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
     Role.OUTREACH: _all(
         PEOPLE_READ,
+        EVERYONE,
         PEOPLE_WORK,
         "clients.add_referral",
         "clients.add_healthaccess",
@@ -158,6 +161,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
     ),
     Role.SUPPORT: _all(
         PEOPLE_READ,
+        EVERYONE,
         PEOPLE_WORK,
         CASE_RECORDS,
         OUTREACH_READ,
@@ -172,6 +176,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
     ),
     Role.COORDINATOR: _all(
         PEOPLE_READ,
+        EVERYONE,
         PEOPLE_WORK,
         CASE_RECORDS,
         AGENCIES,
@@ -193,6 +198,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         "accommodation.decide_a2areferral",  # the coordinator sits on the A2A panel
         RISK_READ,
         RISK_WORK,
+        "risk.view_restricted_alerts",  # the key worker reads their own people's too
         "risk.approve_riskplan",  # never their own: risk.services.may_decide
         # Already covered by approve_riskplan; kept so the coordinator's row is what it has been.
         "risk.approve_coordinators_riskplan",
@@ -213,15 +219,19 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         # Who looked at whom (a director may be given it too; not by default).
         "audit.view_access_log",
     ),
+    # Need to know: only the people whose A2A referral is before the panel (accommodation puts
+    # them there), and of them the referral, the risk level and the alerts, a restricted one's
+    # text left out. No street records, support plans, health, safeguarding or money.
     Role.PANEL: _all(
-        PEOPLE_READ,
-        OUTREACH_READ,
-        ACCOMMODATION_READ,
+        _each("clients", ["view"], "client", "clientalias", "agency"),
+        _each("accommodation", ["view"], "provider", "property", "unit", "unavailability"),
+        "accommodation.view_a2areferral",
         "accommodation.decide_a2areferral",
-        RISK_READ,
+        "risk.view_riskalert",
     ),
     Role.DIRECTOR: _all(
         PEOPLE_READ,
+        EVERYONE,
         OUTREACH_READ,
         ACCOMMODATION_READ,
         RISK_READ,

@@ -1,7 +1,9 @@
 """The alerts of a person's plan in force, as every page and list about them shows them.
 
 Alerts are shown to everyone who may see the person, restricted ones included: nobody should
-walk into a risk unaware. Lists fetch them for a whole page at once with `with_alerts`.
+walk into a risk unaware. What a restricted alert says is shown only to those who need to know
+(risk.access.may_read_restricted); the others see that there is one and whom to ask. Lists fetch
+them for a whole page at once with `with_alerts`.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
+from mars.access import AnyUser
+from risk.access import RESTRICTED_NOTE, may_read_restricted
 from risk.models import RiskAlert, RiskPlan
 
 Q = TypeVar("Q", bound=models.QuerySet[Any])
@@ -48,15 +52,31 @@ def alerts_of(client: Any) -> list[RiskAlert]:
     return [alert for plan in plans for alert in plan.alerts.all()]
 
 
-def badges(client: Any, compact: bool = False) -> SafeString:
+def readable(client: Any, user: AnyUser) -> list[dict[str, Any]]:
+    """The person's alerts as the user may read them: a restricted one they may not read is only
+    the note to ask the key worker."""
+    rows = []
+    for a in alerts_of(client):
+        if may_read_restricted(user, a, client):
+            rows.append(
+                {"kind": a.kind, "label": a.get_kind_display(), "detail": a.detail,
+                 "restricted": a.restricted}
+            )  # fmt: skip
+        else:
+            label, detail = RESTRICTED_NOTE.split(": ", 1)
+            rows.append(
+                {"kind": "restricted", "label": label, "detail": detail, "restricted": True}
+            )
+    return rows
+
+
+def badges(client: Any, user: AnyUser, compact: bool = False) -> SafeString:
     """The person's alerts as flags, wherever the person appears."""
-    return render_to_string("risk/_alerts.html", {"alerts": alerts_of(client), "compact": compact})
+    return render_to_string(
+        "risk/_alerts.html", {"alerts": readable(client, user), "compact": compact}
+    )
 
 
-def shown(client: Any) -> list[dict[str, Any]]:
+def shown(client: Any, user: AnyUser) -> list[dict[str, Any]]:
     """The person's alerts as the API gives them beside the person."""
-    return [
-        {"kind": a.kind, "label": a.get_kind_display(), "detail": a.detail,
-         "restricted": a.restricted}
-        for a in alerts_of(client)
-    ]  # fmt: skip
+    return readable(client, user)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -25,7 +26,7 @@ from mars.api import (
 )
 from mars.text import NOTE
 from risk import services
-from risk.access import can_approve_risk_plans
+from risk.access import RESTRICTED_NOTE, can_approve_risk_plans, may_read_restricted
 from risk.models import (
     ActionStatus,
     AlertKind,
@@ -110,6 +111,13 @@ class RiskAlertSerializer(serializers.ModelSerializer):
     class Meta:
         model = RiskAlert
         fields = ["id", "kind", "detail", "restricted"]
+
+    def to_representation(self, instance: RiskAlert) -> dict[str, Any]:
+        data: dict[str, Any] = super().to_representation(instance)
+        request = self.context.get("request")
+        if not may_read_restricted(getattr(request, "user", AnonymousUser()), instance):
+            data.update(kind="restricted", detail=RESTRICTED_NOTE)
+        return data
 
 
 class PlanDecisionSerializer(serializers.ModelSerializer):

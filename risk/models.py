@@ -298,8 +298,9 @@ class AlertKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-# Restricted alerts carry information to protect (a hidden address, a perpetrator nearby): they
-# are still shown to every worker, marked so nobody passes them on.
+# Restricted alerts carry information to protect (a hidden address, a perpetrator nearby): that
+# an alert is there is shown to everyone who may see the person; what it says only to those who
+# need to know (risk.access.may_read_restricted).
 RESTRICTED = {AlertKind.DO_NOT_DISCLOSE_ADDRESS}
 
 
@@ -313,6 +314,9 @@ class RiskAlert(models.Model):
 
     class Meta:
         ordering = ["plan", "id"]
+        permissions = [
+            ("view_restricted_alerts", "Can read restricted alerts about anyone they may see")
+        ]
 
     def __str__(self) -> str:
         label = self.get_kind_display()

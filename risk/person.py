@@ -8,12 +8,19 @@ from django.utils import timezone
 from clients.models import Client
 from mars import access
 from mars.person_page import PersonSection
-from risk.models import OPEN, Meeting, RiskAssessment, RiskPlan, SafeguardingConcern
+from risk.models import (
+    OPEN,
+    Meeting,
+    RiskAlert,
+    RiskAssessment,
+    RiskPlan,
+    SafeguardingConcern,
+)
 
 
 def section(client: Client, user: access.AnyUser) -> PersonSection | None:
     if not access.can(user, access.perm(RiskAssessment, "view")):
-        return None
+        return level_only(client, user)
     assessments = access.visible(user, RiskAssessment.objects.all()).filter(client=client)
     plans = (
         access.visible(user, RiskPlan.objects.all())
@@ -47,4 +54,17 @@ def section(client: Client, user: access.AnyUser) -> PersonSection | None:
             "can_meet": access.can_add_for(user, Meeting),
             "can_raise": access.can_add_for(user, SafeguardingConcern),
         },
+    )
+
+
+def level_only(client: Client, user: access.AnyUser) -> PersonSection | None:
+    """For those who see a person's alerts but not their assessments (the A2A panel): the
+    current risk level and nothing of how it was reached."""
+    if not access.can(user, access.perm(RiskAlert, "view")):
+        return None
+    return PersonSection(
+        id="risk",
+        title="Risk",
+        template="risk/_person_level.html",
+        context={"current": RiskAssessment.objects.filter(client=client).first()},
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -185,12 +186,20 @@ def referral_decide(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
         ),
         refusals=REFUSALS,
-        done=lambda saved: saved,
+        done=lambda saved: _after_decision(request, saved),
         message="Decision recorded.",
         client=referral.client,
         cancel_url=referral.get_absolute_url(),
         submit_label="Record decision",
     )
+
+
+def _after_decision(request: HttpRequest, referral: A2AReferral) -> Any:
+    """The referral again, or the panel's queue for a member who no longer sees it (a declined
+    referral's person is no longer before the panel)."""
+    if access.visible(request.user, A2AReferral.objects.filter(pk=referral.pk)).exists():
+        return referral
+    return reverse("accommodation:referral_list")
 
 
 @login_required

@@ -273,8 +273,6 @@ def request_approve(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect(record)
     why_not = services.why_not_approver(record, user, checks)
-    if why_not and request.method != "POST":
-        form.add_error(None, why_not)
     label = Capacity(capacity).label.lower() if capacity else ""
     return form_page(
         request,
@@ -285,6 +283,8 @@ def request_approve(request: HttpRequest, pk: int) -> HttpResponse:
         record=record,
         checks=checks,
         cancel_url=record.get_absolute_url(),
+        # On a first look the form is unbound: it can hold no error, the page says why.
+        why_not=why_not if request.method != "POST" else None,
         submit_label=f"Approve as {label}" if label else "Approve",
     )
 

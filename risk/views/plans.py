@@ -19,7 +19,12 @@ from mars.dates import uk_datetime
 from mars.forms import staff_label
 from mars.pages import form_page, history_of, record_page, refusal_into_form, service_form
 from risk import services
-from risk.access import can_approve_risk_plans
+from risk.access import (
+    alert_text,
+    can_approve_risk_plans,
+    may_read_restricted_about,
+    require_may_read_alerts,
+)
 from risk.forms import (
     AlertFormSet,
     CommentForm,
@@ -28,7 +33,7 @@ from risk.forms import (
     plan_initial,
     plan_rows,
 )
-from risk.models import PlanAction, PlanStatus, RiskAlert, RiskAssessment, RiskPlan
+from risk.models import RESTRICTED, PlanAction, PlanStatus, RiskAlert, RiskAssessment, RiskPlan
 
 REFUSALS = (services.RiskError,)
 
@@ -85,6 +90,7 @@ def plan_create(request: HttpRequest, client_pk: int) -> HttpResponse:
     rows: tuple[list[dict[str, Any]], list[dict[str, Any]]] = ([], [])
     intro = ""
     if in_force is not None:
+        require_may_read_alerts(request.user, in_force.alerts.all(), client)
         plan.summary = in_force.summary
         # A new version starts from the one in force, as new rows: that version stays as it was.
         rows = plan_initial(in_force, as_new=True)
@@ -110,6 +116,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not plan.is_editable:
         messages.info(request, f"This version is {plan.get_status_display().lower()}: read-only.")
         return redirect(plan)
+    require_may_read_alerts(request.user, plan.alerts.all(), plan.client)
     return _plan_form(
         request,
         plan,
@@ -119,6 +126,14 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
             p, actions=actions, alerts=alerts, by=request.user
         ),
     )
+
+
+def _alert_history(user: Any, plan: RiskPlan) -> Any:
+    """The plan's alerts' history, a restricted alert's left out for those who may not read it."""
+    history = RiskAlert.history.filter(plan_id=plan.pk).select_related("history_user")
+    if not may_read_restricted_about(user, plan.client):
+        history = history.exclude(kind__in=RESTRICTED)
+    return history
 
 
 def _label(user: Any) -> str:
@@ -155,7 +170,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     history = history_of(
         plan,
         ("Action", PlanAction.history.filter(plan_id=plan.pk).select_related("history_user")),
-        ("Alert", RiskAlert.history.filter(plan_id=plan.pk).select_related("history_user")),
+        ("Alert", _alert_history(user, plan)),
     )
     return record_page(
         request,
@@ -166,7 +181,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         actions=buttons,
         title=f"Risk plan, version {plan.version}",
         plan_actions=plan.actions.select_related("owner"),
-        alerts=plan.alerts.all(),
+        alerts=[(a, alert_text(user, a, plan.client)) for a in plan.alerts.all()],
         decisions=plan.decisions.select_related("decided_by"),
         can_submit=plan.is_editable and access.can_change(user, RiskPlan),
         may_decide=services.may_decide(user, plan),

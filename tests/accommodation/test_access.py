@@ -44,7 +44,13 @@ API_LISTS = [
     "mars-house-voids",
     "housing-first",
 ]
-EVERY_WORKER = [Role.OUTREACH, Role.SUPPORT, Role.COORDINATOR, Role.PANEL, Role.DIRECTOR]
+EVERY_WORKER = [Role.OUTREACH, Role.SUPPORT, Role.COORDINATOR, Role.DIRECTOR]
+# The panel's need to know: housing stock and the referrals before it; no placements, MARS House
+# referrals or house issues (tests/mars/test_need_to_know.py has the rest).
+PANEL_LISTS = ["accommodation:board", "accommodation:referral_list", "accommodation:voids"]
+PANEL_LISTS += ["accommodation:property_list", "accommodation:provider_list"]
+PANEL_API = ["providers", "properties", "units", "unit-unavailability", "a2a-referrals"]
+PANEL_API += ["availability", "mars-house-voids"]
 
 
 @pytest.mark.parametrize("role", EVERY_WORKER)
@@ -58,6 +64,19 @@ def test_every_worker_sees_every_accommodation_page_with_history(as_role, record
         assert b"History" in response.content, name
     for name in API_LISTS:
         assert browser.get(f"/api/{name}/").status_code == 200, name
+
+
+def test_the_panel_sees_the_housing_and_the_referrals_before_it_and_nothing_else(as_role, records):
+    browser = as_role(Role.PANEL)
+    for name in LISTS:
+        status = 200 if name in PANEL_LISTS else 403
+        assert browser.get(reverse(name)).status_code == status, name
+    for name, key in DETAILS:
+        status = 404 if key in ["placement", "mars_house_referral", "issue"] else 200
+        assert browser.get(reverse(name, args=[records[key].pk])).status_code == status, name
+    for name in API_LISTS:
+        status = 200 if name in PANEL_API else 403
+        assert browser.get(f"/api/{name}/").status_code == status, name
 
 
 def test_commissioner_sees_nothing_of_accommodation(as_role, records):

@@ -64,7 +64,7 @@ def caseload() -> dict[str, Any]:
     ContactFactory(client=sam, worker=outreach)
     ContactFactory(client=ClientFactory(first_name="Michael", last_name="O'Brien"), worker=outreach)
     report = PublicReportFactory()
-    A2AReferralFactory(client=ClientFactory(first_name="Robyn"), referred_by=outreach)
+    referral = A2AReferralFactory(client=ClientFactory(first_name="Robyn"), referred_by=outreach)
     PlacementFactory(client=ClientFactory(first_name="Daniel", last_name="Price"))
     house = UnitFactory(property__type="mars_house", property__name="MARS House").property
     MarsHouseReferralFactory(client=ClientFactory(first_name="Leah"))
@@ -81,6 +81,8 @@ def caseload() -> dict[str, Any]:
     reporting.publish_run(run, commentary="Fewer people sleeping out this month.", by=coordinator)
     return {
         "person": f"/people/{sam.pk}/",
+        "person before the panel": f"/people/{referral.client_id}/",
+        "A2A referral": referral.get_absolute_url(),
         "add a person": "/people/new/",
         "log a contact": "/outreach/contacts/new/",
         "public report": report.get_absolute_url(),
@@ -104,7 +106,7 @@ def caseload() -> dict[str, Any]:
 FURTHER = {
     Role.OUTREACH: ["person", "add a person", "log a contact", "public report", "MARS House"],
     Role.SUPPORT: ["person", "add a person", "MARS House", "payment request"],
-    Role.PANEL: ["person", "MARS House"],
+    Role.PANEL: ["person before the panel", "A2A referral"],
     Role.COORDINATOR: [
         "person",
         "add a person",

@@ -4,6 +4,7 @@ from clients.models import Client, HealthAccess, Referral, SupportPlan
 from mars.roles import Role
 from tests.conftest import CASE_WORKERS, READERS
 from tests.factories import (
+    A2AReferralFactory,
     AgencyFactory,
     ClientFactory,
     HealthAccessFactory,
@@ -29,13 +30,24 @@ def records(sam):
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
-@pytest.mark.parametrize("role", CASE_WORKERS + READERS)
+@pytest.mark.parametrize("role", [*CASE_WORKERS, Role.DIRECTOR])
 def test_staff_list_and_retrieve(as_role, role, endpoint, records):
     client = as_role(role)
     listed = client.get(f"/api/{endpoint}/")
     assert listed.status_code == 200
     assert listed.json()["count"] == 1
     assert client.get(f"/api/{endpoint}/{records[endpoint].pk}/").status_code == 200
+
+
+def test_the_panel_gets_the_people_before_it_and_none_of_their_case_records(as_role, records):
+    A2AReferralFactory(client=records["clients"])
+    ClientFactory(first_name="Unreferred")
+    client = as_role(Role.PANEL)
+    listed = client.get("/api/clients/").json()
+    assert [row["id"] for row in listed["results"]] == [records["clients"].pk]
+    for endpoint in ["support-plans", "referrals", "health-access"]:
+        assert client.get(f"/api/{endpoint}/").status_code == 403, endpoint
+        assert client.get(f"/api/{endpoint}/{records[endpoint].pk}/").status_code == 404
 
 
 @pytest.mark.parametrize("endpoint", ["clients", "support-plans", "referrals", "health-access"])
@@ -121,6 +133,7 @@ def test_consent_withdrawn_before_given_is_refused(as_role):
 
 @pytest.mark.parametrize("role", READERS)
 def test_readers_cannot_create_or_change(as_role, role, records):
+    A2AReferralFactory(client=records["clients"])  # before the panel: the panel sees Sam
     client = as_role(role)
     assert client.post("/api/clients/", {"first_name": "X"}, content_type=JSON).status_code == 403
     assert (

@@ -4,9 +4,17 @@ from django.urls import reverse
 from clients.models import Client
 from mars.roles import Role
 from tests.conftest import CASE_WORKERS, READERS
-from tests.factories import ClientFactory, UserFactory
+from tests.factories import A2AReferralFactory, ClientFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sam_before_the_panel(sam):  # type: ignore[no-untyped-def]
+    """Sam with an A2A referral before the panel: the only people a panel member sees."""
+    A2AReferralFactory(client=sam)
+    return sam
+
 
 VALID_PERSON = {
     "first_name": "Robin",
@@ -24,7 +32,7 @@ VALID_PERSON = {
 
 
 @pytest.mark.parametrize("role", CASE_WORKERS + READERS)
-def test_staff_who_work_with_people_see_the_list(as_role, role, sam):
+def test_staff_who_work_with_people_see_the_list(as_role, role, sam_before_the_panel):
     response = as_role(role).get(reverse("clients:list"))
     assert response.status_code == 200
     assert "Sam Example" in response.text
@@ -47,7 +55,8 @@ def test_anonymous_visitor_is_sent_to_sign_in(client, sam):
 
 
 @pytest.mark.parametrize("role", CASE_WORKERS + READERS)
-def test_staff_open_a_person_page(as_role, role, sam):
+def test_staff_open_a_person_page(as_role, role, sam_before_the_panel):
+    sam = sam_before_the_panel
     response = as_role(role).get(reverse("clients:detail", args=[sam.pk]))
     assert response.status_code == 200
     assert sam.reference in response.text
@@ -58,6 +67,13 @@ def test_the_person_page_has_one_main_heading_naming_the_person(as_role, sam):
     assert page.count("<h1") == 1
     heading = page.split("<h1", 1)[1].split("</h1>", 1)[0]
     assert sam.display_name in heading and sam.reference in heading
+
+
+def test_the_panel_sees_in_the_list_only_the_people_before_it(as_role, sam_before_the_panel):
+    other = ClientFactory(first_name="Robin", last_name="Unreferred")
+    response = as_role(Role.PANEL).get(reverse("clients:list"))
+    assert "Sam Example" in response.text and other.reference not in response.text
+    assert as_role(Role.PANEL).get(other.get_absolute_url()).status_code == 404
 
 
 @pytest.mark.parametrize("role", [Role.COMMISSIONER, Role.ADMINISTRATOR])
@@ -87,7 +103,8 @@ def test_readers_cannot_add_a_person(as_role, role):
 
 
 @pytest.mark.parametrize("role", READERS)
-def test_readers_may_see_but_not_change_a_person(as_role, role, sam):
+def test_readers_may_see_but_not_change_a_person(as_role, role, sam_before_the_panel):
+    sam = sam_before_the_panel
     client = as_role(role)
     assert client.get(reverse("clients:edit", args=[sam.pk])).status_code == 403
     response = client.post(

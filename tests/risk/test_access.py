@@ -8,6 +8,7 @@ from django.urls import reverse
 from mars.roles import Role
 from risk import services
 from tests.factories import (
+    A2AReferralFactory,
     MeetingActionFactory,
     RiskAssessmentFactory,
     RiskPlanFactory,
@@ -27,7 +28,7 @@ def records(sam):  # type: ignore[no-untyped-def]
     return {"plan": plan, "assessment": plan.assessment, "meeting": action.meeting}
 
 
-@pytest.mark.parametrize("role", [*WORKERS, Role.PANEL, Role.DIRECTOR])
+@pytest.mark.parametrize("role", [*WORKERS, Role.DIRECTOR])
 def test_staff_who_see_people_see_the_risk_lists_and_records(as_role, records, role):
     browser = as_role(role)
     for name in LISTS:
@@ -59,8 +60,23 @@ def test_workers_may_assess_draft_plans_record_meetings_and_raise_concerns(as_ro
     assert browser.get(reverse("risk:plan_create", args=[sam.pk])).status_code == 200
 
 
-@pytest.mark.parametrize("role", [Role.PANEL, Role.DIRECTOR])
-def test_panel_and_director_only_read(as_role, records, sam, role):
+def test_the_panel_sees_no_risk_record_only_the_level_of_a_person_before_it(as_role, records, sam):
+    A2AReferralFactory(client=sam)
+    browser = as_role(Role.PANEL)
+    for name in LISTS:
+        assert browser.get(reverse(name)).status_code == 403, name
+    for record in records.values():
+        assert browser.get(record.get_absolute_url()).status_code == 404
+    for endpoint in ["risk-assessments", "risk-plans", "meetings", "safeguarding-concerns"]:
+        assert browser.get(f"/api/{endpoint}/").status_code == 403, endpoint
+    page = browser.get(sam.get_absolute_url()).content.decode()
+    assert "Risk level" in page and "Safeguarding" not in page and "Meetings" not in page
+    for name in ["assessment_create", "meeting_create", "concern_create", "plan_create"]:
+        assert browser.get(reverse(f"risk:{name}", args=[sam.pk])).status_code == 403, name
+
+
+@pytest.mark.parametrize("role", [Role.DIRECTOR])
+def test_the_director_only_reads(as_role, records, sam, role):
     browser = as_role(role)
     for name in ["assessment_create", "meeting_create", "concern_create", "plan_create"]:
         assert browser.get(reverse(f"risk:{name}", args=[sam.pk])).status_code == 403, name
@@ -73,7 +89,7 @@ def test_panel_and_director_only_read(as_role, records, sam, role):
     [
         (Role.OUTREACH, 403),
         (Role.SUPPORT, 403),
-        (Role.PANEL, 403),
+        (Role.PANEL, 404),  # the panel sees no risk plan
         (Role.DIRECTOR, 302),  # not offered the form for a non-coordinator's plan: told why
         (Role.COORDINATOR, 200),
     ],

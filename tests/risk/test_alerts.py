@@ -1,4 +1,5 @@
-"""Alerts of an approved plan show wherever the person appears, to every worker."""
+"""Alerts of an approved plan show wherever the person appears, to every worker; what a
+restricted one says only to the key worker and the coordinator."""
 
 from __future__ import annotations
 
@@ -27,11 +28,29 @@ def flagged(sam):  # type: ignore[no-untyped-def]
     return plan_in_force(sam, alerts=ALERTS)
 
 
-@pytest.mark.parametrize("role", [Role.OUTREACH, Role.SUPPORT, Role.COORDINATOR, Role.PANEL])
-def test_every_worker_sees_the_alerts_restricted_ones_too(as_role, sam, flagged, role):
-    page = as_role(role).get(sam.get_absolute_url()).content.decode()
+def test_the_coordinator_reads_every_alert_restricted_ones_too(as_role, sam, flagged):
+    page = as_role(Role.COORDINATOR).get(sam.get_absolute_url()).content.decode()
     assert "Do not disclose address" in page and "Former partner looking" in page
     assert "restricted: do not pass on" in page and "Staffie" in page
+
+
+def test_the_key_worker_reads_their_persons_restricted_alert(client, make_user, sam, flagged):
+    sam.key_worker = make_user(Role.SUPPORT)
+    sam.save()
+    client.force_login(sam.key_worker)
+    page = client.get(sam.get_absolute_url()).content.decode()
+    assert "Former partner looking" in page and "Restricted alert</strong>" not in page
+
+
+@pytest.mark.parametrize("role", [Role.OUTREACH, Role.SUPPORT, Role.PANEL])
+def test_other_workers_see_that_there_is_a_restricted_alert_and_whom_to_ask(
+    as_role, sam, flagged, role
+):
+    A2AReferralFactory(client=sam)  # before the panel, so the panel sees Sam
+    page = as_role(role).get(sam.get_absolute_url()).content.decode()
+    assert "<strong>Restricted alert</strong>: ask the key worker" in page
+    assert "Do not disclose address" not in page and "Former partner looking" not in page
+    assert "Staffie" in page
 
 
 def test_alerts_show_in_search_results_and_on_the_contact_form(as_role, sam, flagged):
@@ -41,7 +60,7 @@ def test_alerts_show_in_search_results_and_on_the_contact_form(as_role, sam, fla
     partial = browser.get(reverse("clients:list") + "?q=Sam", HTTP_HX_REQUEST="true")
     assert "Staffie" in partial.content.decode()
     form = browser.get(reverse("outreach:contact_create") + f"?client={sam.pk}").content.decode()
-    assert "Staffie" in form and "Do not disclose address" in form
+    assert "Staffie" in form and "Restricted alert" in form
 
 
 def test_alerts_show_on_records_about_the_person_and_in_lists(as_role, sam, flagged):
@@ -82,5 +101,11 @@ def test_the_people_list_fetches_alerts_without_a_query_a_person(as_role):
 def test_the_people_api_gives_each_persons_alerts(as_role, sam, flagged):
     rows = as_role(Role.OUTREACH).get("/api/clients/?q=Sam").json()["results"]
     alerts = rows[0]["alerts"]
-    assert {a["kind"] for a in alerts} == {"do_not_disclose_address", "dog_on_site"}
+    assert {a["kind"] for a in alerts} == {"restricted", "dog_on_site"}
     assert [a["restricted"] for a in alerts] == [True, False]
+    assert "Former partner looking" not in str(alerts)
+    coordinator_rows = as_role(Role.COORDINATOR).get("/api/clients/?q=Sam").json()["results"]
+    assert {a["kind"] for a in coordinator_rows[0]["alerts"]} == {
+        "do_not_disclose_address",
+        "dog_on_site",
+    }

@@ -1,0 +1,149 @@
+"""Every URL pattern of the site, and one data set whose records fill their path parameters: the
+machinery of tests/mars/test_route_table.py (the table itself is tests/routes.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from mars.api import router
+
+
+@dataclass(frozen=True)
+class Pattern:
+    key: str  # the URL name, namespaced ("clients:detail"); the pattern itself if it has none
+    route: str  # the whole pattern, for messages
+    params: tuple[str, ...]
+    callback: Any
+
+
+def _walk(patterns: list[Any], prefix: str = "", ns: str = "") -> Iterator[Pattern]:
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            inner = f"{ns}{p.namespace}:" if p.namespace else ns
+            yield from _walk(p.url_patterns, prefix + str(p.pattern), inner)
+        elif isinstance(p, URLPattern):
+            route = prefix + str(p.pattern)
+            key = f"{ns}{p.name}" if p.name else route
+            yield Pattern(key, route, tuple(p.pattern.regex.groupindex), p.callback)
+
+
+def site_patterns() -> list[Pattern]:
+    """Every pattern of mars.urls; the API's format-suffix twins (`.json`) answer as the route
+    they double, so they are left out."""
+    return [p for p in _walk(get_resolver().url_patterns) if "format" not in p.params]
+
+
+def api_models() -> dict[str, type[models.Model]]:
+    """The model behind each API route name's base ("clients" for clients-list)."""
+    found = {}
+    for _, viewset, basename in router.registry:
+        queryset = getattr(viewset, "queryset", None)
+        if queryset is not None:
+            found[basename] = queryset.model
+    return found
+
+
+def build_data_set() -> dict[str, Any]:
+    """One record of each kind, about one person whose A2A referral is before the panel (so the
+    panel's answers are about someone it may see); keyed by kind."""
+    from django.contrib.auth.models import User
+    from django.core.files.base import ContentFile
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from accommodation.models import Unavailability
+    from funds import services as funds
+    from funds.models import PaymentRequest
+    from mars.models import Notification
+    from mars.roles import Role
+    from outreach.models import CountedPerson, SwepOffer
+    from reporting.models import ReportRun, RunTrigger, Target
+    from risk.models import PlanAction, SafeguardingConcern
+    from tests import factories as f
+    from tests.funds.files import image, pdf
+
+    coordinator = f.UserFactory(username="route-coordinator", role=Role.COORDINATOR)
+    worker = f.UserFactory(username="route-worker", role=Role.SUPPORT)
+    person = f.ClientFactory(first_name="Route", last_name="Person")
+    d: dict[str, Any] = {"client": person, "user": worker}
+    d["agency"] = f.AgencyFactory()
+    d["supportplan"] = f.SupportPlanFactory(client=person)
+    d["referral"] = f.ReferralFactory(client=person, agency=d["agency"])
+    d["healthaccess"] = f.HealthAccessFactory(client=person)
+    d["hotspot"] = f.HotspotFactory()
+    d["outreachsession"] = f.OutreachSessionFactory()
+    d["contact"] = f.ContactFactory(client=person, worker=worker, session=d["outreachsession"])
+    d["publicreport"] = f.PublicReportFactory()
+    d["intervention"] = f.InterventionFactory(client=person, worker=worker)
+    d["severeweatheractivation"] = f.SwepActivationFactory(activated_by=coordinator)
+    d["swepoffer"] = SwepOffer.objects.create(
+        activation=d["severeweatheractivation"],
+        client=person,
+        offered_on=timezone.localdate(),
+        offer="shelter_bed",
+        accepted=True,
+        made_by=worker,
+    )
+    d["roughsleepingcount"] = f.RoughSleepingCountFactory()
+    d["countedperson"] = CountedPerson.objects.create(
+        count=d["roughsleepingcount"],
+        client=person,
+        gender="male",
+        age_band="26_plus",
+        nationality_group="uk",
+    )
+    d["provider"] = f.ProviderFactory()
+    d["property"] = f.PropertyFactory(provider=d["provider"])
+    d["unit"] = f.UnitFactory(property=d["property"])
+    d["unavailability"] = Unavailability.objects.create(
+        unit=d["unit"],
+        start=timezone.localdate() + dt.timedelta(days=30),
+        end=timezone.localdate() + dt.timedelta(days=31),
+        reason="Repairs",
+        recorded_by=coordinator,
+    )
+    d["a2areferral"] = f.A2AReferralFactory(client=person, referred_by=worker)
+    d["placement"] = f.PlacementFactory(client=f.ClientFactory(), unit=d["unit"])
+    d["marshousereferral"] = f.MarsHouseReferralFactory(client=person)
+    d["houseissue"] = f.HouseIssueFactory()
+    d["riskplan"] = f.plan_in_force(person)
+    d["riskassessment"] = d["riskplan"].assessment
+    d["planaction"] = PlanAction.objects.filter(plan=d["riskplan"]).first()
+    d["meeting"] = f.MeetingFactory(client=person)
+    d["meetingaction"] = f.MeetingActionFactory(meeting=d["meeting"], owner=worker)
+    d["safeguardingconcern"] = SafeguardingConcern.objects.create(
+        client=person, raised_on=timezone.localdate(), category="adult", details="Seen"
+    )
+    d["fund"] = f.FundFactory()
+    request = funds.request_payment(
+        PaymentRequest(
+            fund=d["fund"], client=person, amount=Decimal("10.00"), purpose="Food", payee="Shop"
+        ),
+        by=worker,
+    )
+    d["paymentrequest"] = request
+    upload = SimpleUploadedFile("quote.png", image("PNG"), content_type="image/png")
+    d["receipt"] = funds.attach_receipt(request, upload, kind="quote", by=worker)
+    d["reportrun"] = ReportRun.objects.create(
+        period=(timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1),
+        as_of=timezone.localdate(),
+        trigger=RunTrigger.PERSON,
+        started_by=coordinator,
+    )
+    # A run with its PDF, so a download route answers with the file to those who may have it.
+    d["reportrun"].pdf.save("route-table.pdf", ContentFile(pdf()))
+    d["target"] = Target.objects.create(
+        measure="rough_sleepers.new", year=timezone.localdate().year, value=1
+    )
+    d["notification"] = Notification.objects.create(
+        recipient=worker, key="route-table", subject="A notification"
+    )
+    assert isinstance(coordinator, User)
+    return d
