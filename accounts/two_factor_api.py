@@ -17,7 +17,9 @@ from mars.api import refusals_as_validation_errors
 
 class SecondFactorResetSerializer(serializers.ModelSerializer):
     account = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
-    by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
     reason = serializers.CharField(max_length=1000, allow_blank=False, trim_whitespace=True)
 
     class Meta:
@@ -41,11 +43,12 @@ class SecondFactorResetViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet)
 
     def perform_create(self, serializer: Any) -> None:
         account = serializer.validated_data["account"]
-        if not services.may_reset_second_factor(self.request.user, account):
+        actor: User = self.request.user  # type: ignore[assignment]
+        if not services.may_reset_second_factor(actor, account):
             raise PermissionDenied("You may not reset this person's second factor.")
         with refusals_as_validation_errors(services.SecondFactorError):
             serializer.instance = services.reset_second_factor(
-                account, by=self.request.user, reason=serializer.validated_data["reason"]
+                account, by=actor, reason=serializer.validated_data["reason"]
             )
 
 

@@ -147,13 +147,16 @@ def second_factors(request: HttpRequest) -> HttpResponse:
     actor: User = request.user  # type: ignore[assignment]
     failed: tuple[int, ResetForm] | None = None
     if request.method == "POST":
-        account = get_object_or_404(User, pk=request.POST.get("account") or 0, is_active=True)
-        form = ResetForm(request.POST, prefix_for=account.pk)
-        if form.is_valid():
+        pk = request.POST.get("account", "")
+        account = get_object_or_404(User, pk=int(pk) if pk.isdigit() else 0, is_active=True)
+        posted = ResetForm(request.POST, prefix_for=account.pk)
+        if posted.is_valid():
             try:
-                services.reset_second_factor(account, by=actor, reason=form.cleaned_data["reason"])
+                services.reset_second_factor(
+                    account, by=actor, reason=posted.cleaned_data["reason"]
+                )
             except services.SecondFactorError as error:
-                form.add_error("reason", str(error))
+                posted.add_error("reason", str(error))
             else:
                 messages.success(
                     request,
@@ -161,7 +164,7 @@ def second_factors(request: HttpRequest) -> HttpResponse:
                     "They set it up again at their next sign-in.",
                 )
                 return redirect("accounts:second_factors")
-        failed = (account.pk, form)
+        failed = (account.pk, posted)
     rows = []
     for account, has_factor in twofactor.staff_with_status():
         form: ResetForm | None = None
