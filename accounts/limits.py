@@ -21,7 +21,7 @@ View = Callable[..., HttpResponseBase]
 
 
 def _by_address(group: str, request: HttpRequest) -> str:
-    return client_ip(request)
+    return client_ip(request) or ""
 
 
 def _by_email(group: str, request: HttpRequest) -> str:

@@ -11,7 +11,6 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -19,6 +18,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import SignedInSession, hash_session_key
+from mars.network import client_ip
 from mars.records import Refusal
 
 SESSION_ROW = "mars_signed_in_session"
@@ -62,12 +62,6 @@ def device_name(user_agent: str) -> str:
     if browser and system:
         return f"{browser} on {system}"
     return browser or system or "Unknown device"
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    # The same address axes records (behind the proxy, its configured header).
-    address: str | None = get_client_ip_address(request)
-    return address or None
 
 
 def max_age() -> timedelta:

@@ -13,12 +13,7 @@ from django.http import HttpRequest, HttpResponseBase
 
 from audit.models import DEVICE_LENGTH, AccessEvent
 from mars import reads
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR only: a header the caller sets would let them write any address into the log.
-    # Behind a proxy, the proxy sets REMOTE_ADDR to the client's (gunicorn's forwarded_allow_ips).
-    return request.META.get("REMOTE_ADDR") or None
+from mars.network import client_ip
 
 
 class AccessLogMiddleware:

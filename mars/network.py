@@ -6,14 +6,14 @@ from django.conf import settings
 from django.http import HttpRequest
 
 
-def client_ip(request: HttpRequest) -> str:
+def client_ip(request: HttpRequest) -> str | None:
     """The address of the device that made the request.
 
     Behind `MARS_TRUSTED_PROXIES` reverse proxies (each appending to X-Forwarded-For), the address
     the outermost of them saw; otherwise the connection's own. Entries left of that are written by
     the client and could be anything, so they are never used.
     """
-    remote = str(request.META.get("REMOTE_ADDR", ""))
+    remote: str | None = request.META.get("REMOTE_ADDR") or None
     proxies: int = settings.MARS_TRUSTED_PROXIES
     if proxies <= 0:
         return remote
