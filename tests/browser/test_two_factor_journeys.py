@@ -1,5 +1,6 @@
 """Two-factor sign-in in the browser: a new support worker sets up an authenticator app (the test
-computes its codes), keeps the recovery codes, signs out, and signs in again with a fresh code."""
+computes its codes), keeps the recovery codes, signs out, and signs in again with a fresh code; the
+coordinator then sees the visit under "Who has looked at this record"."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from mars.roles import Role
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, sign_in
 from tests.factories import PASSWORD, ClientFactory, UserFactory
 from tests.twofactor import code_from_key
 
@@ -70,3 +71,13 @@ def test_a_new_support_worker_sets_up_two_factor_and_signs_in_again_with_a_fresh
     expect(page).to_have_url(re.compile(rf"/people/{sam.pk}/$"))
     expect(page.get_by_role("heading", name=re.compile("Sam Example"))).to_be_visible()
     assert page.console_errors == []
+
+    UserFactory(username="coordinator", role=Role.COORDINATOR)
+    coordinator = open_page(viewport)
+    sign_in(coordinator, "coordinator")
+    coordinator.goto(f"/people/{sam.pk}/")
+    looked = coordinator.locator("#looked-at")
+    expect(looked.get_by_role("heading", name="Who has looked at this record")).to_be_visible()
+    visit = looked.get_by_role("listitem").filter(has_text="person page")
+    expect(visit.get_by_text("Sade Okafor")).to_be_visible()
+    assert coordinator.console_errors == []

@@ -115,3 +115,12 @@ def test_downloads_are_not_kept_by_any_cache():
     assert PrivateResponses(lambda r: file)(anonymous)["Cache-Control"] == "no-store, private"
     page = HttpResponse("hello")
     assert "Cache-Control" not in PrivateResponses(lambda r: page)(anonymous)
+
+
+def test_api_answers_to_a_token_are_not_kept_by_any_cache(client, make_user):
+    from knox.models import AuthToken
+
+    _, key = AuthToken.objects.create(make_user(Role.SUPPORT))
+    response = client.get("/api/clients/", HTTP_AUTHORIZATION=f"Token {key}")
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store, private"
