@@ -97,6 +97,18 @@ def record_sign_in(request: HttpRequest, user: User) -> SignedInSession:
     return row
 
 
+def follow_new_key(request: HttpRequest) -> None:
+    """Keep this browser's row when its session is given a new key (at the second factor), so
+    the row still names it: `end_sessions(except_key=...)` and "This device" find it at once."""
+    row = current_row(request)
+    key = request.session.session_key
+    user_id = request.user.pk
+    if row is not None and key and user_id is not None:
+        SignedInSession.objects.filter(pk=row, user_id=user_id).update(
+            key_hash=hash_session_key(key)
+        )
+
+
 def record_sign_out(request: HttpRequest | None) -> None:
     """Forget the row of a session that signs out (from `user_logged_out`)."""
     if request is None or not hasattr(request, "session"):

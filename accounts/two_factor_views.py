@@ -16,7 +16,7 @@ from django_otp import login as otp_login
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from accounts import services, twofactor
+from accounts import services, sessions, twofactor
 from accounts.access import RESET_SECOND_FACTOR
 from accounts.models import SecondFactorReset
 from accounts.two_factor_forms import NewRecoveryCodesForm, ResetForm, SetUpCodeForm, SignInCodeForm
@@ -43,6 +43,7 @@ def with_next(url_name: str, next_to: str) -> str:
 def _signed_in_with(request: HttpRequest, device: Device) -> None:
     # A new session key once the second factor is given, as at the password (no fixation).
     request.session.cycle_key()
+    sessions.follow_new_key(request)
     otp_login(request, device)
 
 

@@ -6,8 +6,13 @@ import time
 from base64 import b32decode
 
 from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP, totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.factories import PASSWORD
 
 # The key given to users the browser journeys sign in (base32 of 20 bytes, as apps show it).
 KNOWN_KEY_HEX = "3132333435363738393031323334353637383930"
@@ -44,3 +49,15 @@ def give_authenticator(user: User) -> TOTPDevice:
         },
     )
     return device
+
+
+def sign_in_with_both_factors(client: Client, username: str, password: str = PASSWORD) -> Client:
+    """Sign in as a person does: the password, then a code from their authenticator (given them
+    here, with the known key, if they have none)."""
+    response = client.post(reverse("login"), {"username": username, "password": password})
+    assert response.status_code == 302, "the password is accepted"
+    device = give_authenticator(User.objects.get(username=username))
+    response = client.post(reverse("accounts:verify"), {"code": code_for(device)})
+    assert response.status_code == 302, "the second factor is accepted"
+    assert client.session.get(DEVICE_ID_SESSION_KEY) == device.persistent_id
+    return client

@@ -15,6 +15,7 @@ from accounts.sessions import device_name, end_sessions
 from mars.roles import Role
 from tests.clock import ORDINARY_DAY
 from tests.factories import PASSWORD
+from tests.twofactor import sign_in_with_both_factors
 
 pytestmark = pytest.mark.django_db
 FIREFOX_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"
@@ -30,9 +31,7 @@ CHROME_ANDROID = (
 
 def sign_in(user_agent: str = FIREFOX_WINDOWS, ip: str = "203.0.113.5") -> Client:
     browser = Client(HTTP_USER_AGENT=user_agent, REMOTE_ADDR=ip)
-    response = browser.post(reverse("login"), {"username": "support", "password": PASSWORD})
-    assert response.status_code == 302
-    return browser
+    return sign_in_with_both_factors(browser, "support")
 
 
 @pytest.mark.parametrize(
@@ -86,8 +85,7 @@ def test_end_all_others_keeps_this_one(make_user):
 def test_nobody_ends_another_persons_session(make_user):
     make_user(Role.SUPPORT)
     sign_in()
-    coordinator = Client()
-    coordinator.force_login(make_user(Role.COORDINATOR))
+    coordinator = sign_in_with_both_factors(Client(), make_user(Role.COORDINATOR).username)
     row = SignedInSession.objects.get(user__username="support")
     assert coordinator.post(reverse("accounts:session_end", args=[row.pk])).status_code == 404
     assert SignedInSession.objects.filter(pk=row.pk).exists()

@@ -16,7 +16,7 @@ from accounts import rules, staff
 from accounts.models import SignedInSession
 from mars.roles import Role
 from tests.conftest import ROLE_USERNAMES
-from tests.factories import PASSWORD
+from tests.twofactor import sign_in_with_both_factors
 
 pytestmark = pytest.mark.django_db
 JSON = "application/json"
@@ -318,8 +318,7 @@ def test_deactivating_ends_sessions_and_tokens_and_reactivating_revives_neither(
 
     coordinator = make_user(Role.COORDINATOR)
     support = make_user(Role.SUPPORT)
-    theirs = Client()
-    theirs.post(reverse("login"), {"username": "support", "password": PASSWORD})
+    theirs = sign_in_with_both_factors(Client(), "support")
     _, secret = AuthToken.objects.create(user=support)
     assert theirs.get(reverse("home")).status_code == 200
     client.force_login(coordinator)

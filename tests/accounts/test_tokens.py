@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core import mail
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 from knox.models import AuthToken
@@ -65,9 +65,20 @@ def support(signed_in):
     return User.objects.get(username="support")
 
 
-def test_no_token_without_the_second_factor(client, make_user):
-    client.force_login(make_user(Role.SUPPORT))
-    response = client.post(reverse("accounts:token_create"), {"name": "Script"})
+def test_no_token_without_the_second_factor(password_only_client, make_user):
+    password_only_client.force_login(make_user(Role.SUPPORT))
+    response = password_only_client.post(reverse("accounts:token_create"), {"name": "Script"})
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:set_up"))
+    assert not AuthToken.objects.exists()
+
+
+@override_settings(MARS_REQUIRE_2FA=False)
+def test_no_token_without_the_second_factor_even_where_it_is_not_required(
+    password_only_client, make_user
+):
+    password_only_client.force_login(make_user(Role.SUPPORT))
+    response = password_only_client.post(reverse("accounts:token_create"), {"name": "Script"})
     assert "second factor" in response.text
     assert not AuthToken.objects.exists()
 
@@ -147,6 +158,6 @@ def test_tokens_are_the_only_token_authentication():
 
     assert "rest_framework.authtoken" not in settings.INSTALLED_APPS
     assert settings.REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] == [
-        "rest_framework.authentication.SessionAuthentication",
+        "accounts.authentication.VerifiedSessionAuthentication",
         "accounts.tokens.TokenAuthentication",
     ]

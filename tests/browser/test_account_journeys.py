@@ -98,7 +98,8 @@ def test_a_coordinator_adds_a_support_workers_account(open_page, size):
     sign_in(page, "coordinator")
     if size == "phone":
         page.locator("summary", has_text="Menu").click()
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Staff").click()
+    main_menu = page.get_by_role("navigation", name="Main")
+    main_menu.get_by_role("link", name="Staff", exact=True).click()  # not "Staff sign-in"
     expect(page.get_by_role("heading", name="Staff")).to_be_visible()
     page.get_by_role("link", name="Add a staff account").click()
 
