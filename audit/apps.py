@@ -20,5 +20,5 @@ class AuditConfig(AppConfig):
         person_page.providers.add(person.section, order=90)
         navigation.links.add(
             navigation.NavLink("Access log", "audit:user_activity", can_view_access_log),
-            order=95,
+            order=97,  # after the accounts' two staff links (95, 96), not tied with them
         )

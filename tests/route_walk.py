@@ -57,8 +57,10 @@ def build_data_set() -> dict[str, Any]:
     from django.contrib.auth.models import User
     from django.core.files.base import ContentFile
     from django.core.files.uploadedfile import SimpleUploadedFile
+    from knox.models import AuthToken
 
     from accommodation.models import Unavailability
+    from accounts.models import ApiToken, SignedInSession
     from funds import services as funds
     from funds.models import PaymentRequest
     from mars.models import Notification
@@ -144,6 +146,12 @@ def build_data_set() -> dict[str, Any]:
     )
     d["notification"] = Notification.objects.create(
         recipient=worker, key="route-table", subject="A notification"
+    )
+    # The worker's own API token and signed-in session (their routes take POST only).
+    knox_token, _ = AuthToken.objects.create(user=worker)
+    d["apitoken"] = ApiToken.objects.create(token=knox_token, name="Route table")
+    d["signedinsession"] = SignedInSession.objects.create(
+        user=worker, signed_in_at=timezone.now(), last_seen=timezone.now()
     )
     assert isinstance(coordinator, User)
     return d

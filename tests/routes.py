@@ -93,6 +93,10 @@ KINDS: list[tuple[str, str]] = [
     (r"^funds:receipt_", "receipt"),
     (r"^reporting:run_", "reportrun"),
     (r"^reporting:target_", "target"),
+    (r"^accounts:staff_", "user"),
+    (r"^accounts:token_", "apitoken"),
+    (r"^accounts:session_", "signedinsession"),
+    (r"^audit:person$", "client"),
 ]
 
 
@@ -287,6 +291,29 @@ TABLE: dict[str, str] = {
     "password_reset_done": "200: out sup coo pan dir res com adm anon",
     "password_reset_confirm": "200: out sup coo pan dir res com adm anon",
     "password_reset_complete": "200: out sup coo pan dir res com adm anon",
+    # Two-factor sign-in (the test's browser has given its second factor: the second step and
+    # setting it up send it on; the codes, shown once, are gone)
+    "accounts:two_factor": "200: out sup coo pan dir res com adm | 302: anon",
+    "accounts:verify": "302: out sup coo pan dir res com adm anon",
+    "accounts:set_up": "302: out sup coo pan dir res com adm anon",
+    "accounts:recovery_codes": "302: out sup coo pan dir res com adm anon",
+    "accounts:second_factors": "200: coo adm | 403: out sup pan dir res com | 302: anon",
+    # My account: tokens and sessions are the owner's own; changes are POSTs
+    "accounts:account": "200: out sup coo pan dir res com adm | 302: anon",
+    "accounts:token_create": "302: anon | 405: out sup coo pan dir res com adm",
+    "accounts:token_revoke": "302: anon | 405: out sup coo pan dir res com adm",
+    "accounts:session_end": "302: anon | 405: out sup coo pan dir res com adm",
+    "accounts:sessions_end_others": "302: anon | 405: out sup coo pan dir res com adm",
+    # Staff accounts (the data set's support worker): changing one needs every right it has
+    # (accounts.rules.may_manage), which the administrator lacks for a case worker
+    "accounts:staff_list": "200: coo adm | 403: out sup pan dir res com | 302: anon",
+    "accounts:staff_add": "200: coo adm | 403: out sup pan dir res com | 302: anon",
+    "accounts:staff_detail": "200: coo adm | 403: out sup pan dir res com | 302: anon",
+    "accounts:staff_edit": "200: coo | 403: out sup pan dir res com adm | 302: anon",
+    # The access log
+    "audit:user_activity": "200: coo | 403: out sup pan dir res com adm | 302: anon",
+    "audit:export": "200: coo | 403: out sup pan dir res com adm | 302: anon",
+    "audit:person": "200: coo | 403: out sup pan dir res com adm | 302: anon",
     # The API (router names)
     "notification-list": "200: out sup coo pan dir res com adm | 403: anon",
     "notification-read-all": "403: anon | 405: out sup coo pan dir res com adm",
@@ -392,6 +419,10 @@ TABLE: dict[str, str] = {
     "reportrun-retry": "403: out sup pan res adm anon | 405: coo dir com",
     "target-list": "200: coo dir adm | 403: out sup pan res com anon",
     "target-detail": "200: coo dir adm | 403: anon | 404: out sup pan res com",
+    "staff-list": "200: coo adm | 403: out sup pan dir res com anon",
+    "staff-detail": "200: coo adm | 403: anon | 404: out sup pan dir res com",
+    "second-factor-reset-list": "403: out sup pan dir res com anon | 405: coo adm",
+    "accessevent-list": "200: coo | 403: out sup pan dir res com adm anon",
     "api-root": "200: out sup coo pan dir res com adm | 403: anon",
     "api-schema": "200: out sup coo pan dir res com adm anon",
     "api-docs": "200: out sup coo pan dir res com adm anon",
