@@ -38,6 +38,7 @@ BROWSERS = [
     ("SamsungBrowser", "Samsung Internet"),
     ("Firefox", "Firefox"),
     ("FxiOS", "Firefox"),
+    ("HeadlessChrome", "Headless Chrome"),  # a program driving a browser, not a person
     ("CriOS", "Chrome"),
     ("Chrome", "Chrome"),
     ("Chromium", "Chromium"),

@@ -41,6 +41,11 @@ def sign_in(user_agent: str = FIREFOX_WINDOWS, ip: str = "203.0.113.5") -> Clien
         (SAFARI_IPHONE, "Safari on iPhone"),
         (CHROME_ANDROID, "Chrome on Android"),
         ("curl/8.0", "Unknown device"),
+        (
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "HeadlessChrome/131.0.0.0 Safari/537.36",
+            "Headless Chrome on Linux",
+        ),
     ],
 )
 def test_a_device_is_named_by_browser_and_system(agent, name):
