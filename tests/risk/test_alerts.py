@@ -109,3 +109,39 @@ def test_the_people_api_gives_each_persons_alerts(as_role, sam, flagged):
         "do_not_disclose_address",
         "dog_on_site",
     }
+
+
+def new_version(browser, sam, plan):  # type: ignore[no-untyped-def]
+    return browser.post(
+        "/api/risk-plans/",
+        {"client": sam.pk, "assessment": plan.assessment_id, "summary": "New", "alerts": []},
+        content_type="application/json",
+    )
+
+
+def test_through_the_api_only_those_who_read_a_restricted_alert_write_a_version_over_it(
+    client, make_user, sam, flagged
+):
+    """Otherwise a worker who may not read it could drop it unseen from the next version."""
+    client.force_login(make_user(Role.SUPPORT))
+    assert new_version(client, sam, flagged).status_code == 403
+    assert RiskPlan.objects.filter(client=sam).count() == 1
+
+    sam.key_worker = make_user(Role.SUPPORT, username="keyworker")
+    sam.save()
+    client.force_login(sam.key_worker)
+    made = new_version(client, sam, flagged)
+    assert made.status_code == 201, made.json()
+
+
+def test_through_the_api_a_draft_carrying_a_restricted_alert_is_changed_only_by_its_readers(
+    client, make_user, sam
+):
+    draft = RiskPlanFactory(client=sam, alerts=ALERTS)
+    client.force_login(make_user(Role.OUTREACH))
+    answer = client.patch(
+        f"/api/risk-plans/{draft.pk}/", {"summary": "Changed"}, content_type="application/json"
+    )
+    assert answer.status_code == 403
+    draft.refresh_from_db()
+    assert draft.summary != "Changed"
