@@ -18,8 +18,8 @@ from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from knox.models import AuthToken
 from rest_framework import exceptions
 
+from accounts import twofactor
 from accounts.models import ApiToken
-from mars.access import AnyUser
 from mars.records import Refusal
 
 LAST_USED_EVERY = timedelta(minutes=1)
@@ -27,12 +27,6 @@ LAST_USED_EVERY = timedelta(minutes=1)
 
 class TokenError(Refusal):
     pass
-
-
-def is_verified(user: AnyUser) -> bool:
-    """Signed in with the second factor in this session (django-otp's OTPMiddleware)."""
-    verified = getattr(user, "is_verified", None)
-    return bool(user.is_authenticated and verified is not None and verified())
 
 
 @transaction.atomic
@@ -44,7 +38,7 @@ def make_token(*, name: str, by: User) -> tuple[ApiToken, str]:
     """
     if not by.is_active:
         raise TokenError("This account is not active.")
-    if not is_verified(by):
+    if not twofactor.is_verified(by):
         raise TokenError("Sign in with your second factor before making an API token.")
     name = name.strip()
     if not name:

@@ -16,7 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts import rules, sessions, staff, tokens
+from accounts import rules, sessions, staff, tokens, twofactor
 from accounts.forms import StaffAddForm, StaffEditForm, TokenForm
 from accounts.models import ApiToken, SignedInSession
 from mars import access
@@ -46,7 +46,7 @@ def _account_page(
             "role": staff.role_of(user),
             "tokens": tokens.live_tokens(user),
             "token_form": token_form or TokenForm(),
-            "may_make_tokens": tokens.is_verified(user),
+            "may_make_tokens": twofactor.is_verified(user),
             "secret": secret,
             "sessions": sessions.live_sessions(user),
             "this_session": sessions.current_row(request),
