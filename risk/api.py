@@ -30,7 +30,6 @@ from risk.access import (
     RESTRICTED_NOTE,
     can_approve_risk_plans,
     may_read_restricted,
-    require_may_read_alerts,
 )
 from risk.models import (
     ActionStatus,
@@ -165,13 +164,6 @@ class RiskPlanSerializer(ServiceSerializer):
         for name, value in data.items():
             setattr(record, name, value)
         by = self.context["request"].user
-        # As on the plan's form: only one who may read every alert it carries writes a version
-        # (a new one starts from the version in force and, once approved, replaces its alerts).
-        carried = record.alerts.all() if record.pk else None
-        if carried is None and (in_force := services.plan_in_force(record.client)) is not None:
-            carried = in_force.alerts.all()
-        if carried is not None:
-            require_may_read_alerts(by, carried, record.client)
         with refusals_as_validation_errors(*REFUSALS):
             if record.pk is None:
                 return services.draft_plan(

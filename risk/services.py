@@ -16,6 +16,7 @@ from mars import access
 from mars.access import AnyUser
 from mars.dates import add_months, uk_date
 from mars.records import Refusal, acting, note_change, save_record
+from risk.access import require_may_read_alerts
 from risk.models import (
     ActionStatus,
     Area,
@@ -199,6 +200,14 @@ def _sync_rows(
             row.delete()
 
 
+def _require_may_read_alerts(plan: RiskPlan, by: AnyUser | None) -> None:
+    """Only one who may read every alert a version carries writes over it: a new version
+    replaces the alerts in force once approved, so otherwise a restricted one could be dropped
+    unseen. (The app's own writes, with no user, are not refused.)"""
+    if by is not None:
+        require_may_read_alerts(by, plan.alerts.all(), plan.client)
+
+
 @transaction.atomic
 def draft_plan(
     plan: RiskPlan,
@@ -223,6 +232,8 @@ def draft_plan(
         )
     newest = RiskPlan.objects.filter(client_id=plan.client_id).order_by("-version").first()
     plan.previous = RiskPlan.objects.in_force().filter(client_id=plan.client_id).first()
+    if plan.previous is not None:
+        _require_may_read_alerts(plan.previous, by)
     plan.version = newest.version + 1 if newest is not None else 1
     plan.status = PlanStatus.DRAFT
     plan.drafted_by = acting(by)
@@ -251,6 +262,7 @@ def save_plan(
     read-only (a change is a new version).
     """
     before = _locked_plan(plan)
+    _require_may_read_alerts(before, by)
     if not before.is_editable:
         raise RiskError(
             f"This version is {before.get_status_display().lower()}: it cannot be changed"
