@@ -37,6 +37,7 @@ class AccessEventSerializer(serializers.ModelSerializer):
             "method",
             "ip",
             "device",
+            "reason",
         ]
 
 

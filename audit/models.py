@@ -45,9 +45,14 @@ class AccessEvent(models.Model):
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     # PROTECT: a user who has read records is deactivated, never deleted. The username is kept
-    # as it was, so the row reads the same if the account is renamed.
+    # as it was, so the row reads the same if the account is renamed. No user: the system's own
+    # scheduled work (retention), named in `username`.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="access_events"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="access_events",
     )
     username = models.CharField(max_length=150)
     # Ids of people, not foreign keys: a row outlives any change to the people it names.
@@ -57,6 +62,8 @@ class AccessEvent(models.Model):
     method = models.CharField(max_length=10)
     ip = models.GenericIPAddressField("IP address", null=True, blank=True)
     device = models.CharField(max_length=DEVICE_LENGTH, blank=True)
+    # Why, where one was asked for (an urgent "break glass" reading) or the work was the system's.
+    reason = models.CharField(max_length=500, blank=True)
 
     objects = AccessEventQuerySet.as_manager()
 

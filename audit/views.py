@@ -63,7 +63,7 @@ def user_activity(request: HttpRequest) -> HttpResponse:
     )
 
 
-CSV_HEADER = ["at", "user", "what", "people", "path", "method", "ip", "device"]
+CSV_HEADER = ["at", "user", "what", "people", "path", "method", "ip", "device", "reason"]
 
 
 def _csv_rows(events: Any) -> Iterator[list[str]]:
@@ -78,6 +78,7 @@ def _csv_rows(events: Any) -> Iterator[list[str]]:
             e.method,
             e.ip or "",
             e.device,
+            e.reason,
         ]
 
 

@@ -78,7 +78,7 @@ def test_the_export_holds_the_days_asked_for_and_is_itself_logged(as_role, sam):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv"
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert rows[0] == ["at", "user", "what", "people", "path", "method", "ip", "device"]
+    assert rows[0] == ["at", "user", "what", "people", "path", "method", "ip", "device", "reason"]
     # The export's own row is written before the file is: it is in the days asked for too.
     assert [r[2] for r in rows[1:]] == ["person page", "access log export"]
     assert rows[1][3] == str(sam.pk)
