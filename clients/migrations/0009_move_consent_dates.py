@@ -68,8 +68,9 @@ def forward(apps: Any, schema_editor: Any) -> None:
 
 
 def backward(apps: Any, schema_editor: Any) -> None:
-    """Each person's latest consent given goes back onto their record; refusals have no place
-    there and are left (0008 reversed drops them)."""
+    """Each person's latest consent given goes back onto their record; the records are removed
+    (refusals and scopes have no place on the old record). Their change history is kept, as the
+    database insists (audit), until 0008 reversed drops its table."""
     Client = apps.get_model("clients", "Client")
     Consent = apps.get_model("clients", "Consent")
     for person in Client.objects.filter(consents__outcome="given").distinct().iterator():
@@ -82,7 +83,6 @@ def backward(apps: Any, schema_editor: Any) -> None:
         person.consent_withdrawn_on = latest.withdrawn_on
         person.save(update_fields=["consent_given_on", "consent_withdrawn_on"])
     Consent.agencies.through.objects.all().delete()
-    apps.get_model("clients", "HistoricalConsent").objects.all().delete()
     Consent.objects.all().delete()
 
 
