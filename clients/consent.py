@@ -22,9 +22,10 @@ day it has expired unless a new one was recorded) and up to the day before it wa
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -38,8 +39,22 @@ from simple_history.models import HistoricalRecords
 from mars.dates import add_months
 from mars.text import limited_text
 
-if TYPE_CHECKING:
-    from clients.models import Agency, Client
+
+# What this module needs of a person and an agency (clients.models imports this module, so it
+# names them by shape rather than importing them back).
+class Person(Protocol):
+    pk: Any
+    first_name: str
+    known_as: str
+
+
+class PartnerAgency(Protocol):
+    pk: Any
+    name: str
+    kind: str
+
+    def get_kind_display(self) -> str: ...
+
 
 # Workers are reminded this many days before a review-by date; the people list's "expiring".
 CONSENT_NOTICE_DAYS = 30
@@ -84,7 +99,7 @@ SCOPE_OF_KIND: dict[str, str] = {
 }
 
 
-def scope_of(agency: Agency) -> str | None:
+def scope_of(agency: PartnerAgency) -> str | None:
     """The scope an agency's kind falls under, or None (it must be named)."""
     return SCOPE_OF_KIND.get(agency.kind)
 
@@ -215,7 +230,7 @@ class Consent(models.Model):
             and (self.withdrawn_on is None or day < self.withdrawn_on)
         )
 
-    def covers(self, agency: Agency, *, on: date) -> bool:
+    def covers(self, agency: PartnerAgency, *, on: date) -> bool:
         """Whether sharing with this agency is within this consent on a day."""
         if not self.is_valid_on(on):
             return False
@@ -237,7 +252,7 @@ class ConsentStatus(models.TextChoices):
 class ConsentState:
     """What a person's consent says on a day, and the words for it."""
 
-    client: Client
+    client: Person
     on: date
     status: str
     consent: Consent | None
@@ -262,10 +277,10 @@ class ConsentState:
         """For the banner: the summary without what it covers."""
         return self.summary.split(", covers")[0]
 
-    def covers(self, agency: Agency) -> bool:
+    def covers(self, agency: PartnerAgency) -> bool:
         return self.consent is not None and self.consent.covers(agency, on=self.on)
 
-    def refusal_for(self, agency: Agency) -> str:
+    def refusal_for(self, agency: PartnerAgency) -> str:
         """Why sharing with the agency is not covered, said so a worker can act on it."""
         name = self.client.known_as or self.client.first_name
         c = self.consent
@@ -285,15 +300,28 @@ class ConsentState:
         )
 
 
-def consent_state(client: Client, on: date | None = None) -> ConsentState:
+def consent_state(client: Person, on: date | None = None) -> ConsentState:
     """The person's consent on a day (today by default): valid until X and covering Y,
     expired, withdrawn, refused or none."""
     day = on or timezone.localdate()
     consent = (
-        Consent.objects.filter(client=client, given_on__lte=day)
+        Consent.objects.filter(client_id=client.pk, given_on__lte=day)
         .prefetch_related("agencies")
         .order_by("-given_on", "-recorded_at", "-id")
         .first()
+    )
+    return state_among(client, [consent] if consent else [], day)
+
+
+def state_among(
+    client: Person, consents: Iterable[Consent], on: date | None = None
+) -> ConsentState:
+    """consent_state from the person's consents already fetched (a list page's prefetch)."""
+    day = on or timezone.localdate()
+    consent = max(
+        (c for c in consents if c.given_on <= day),
+        key=lambda c: (c.given_on, c.recorded_at, c.pk),
+        default=None,
     )
     if consent is None:
         return ConsentState(client, day, ConsentStatus.NONE, None)
