@@ -36,3 +36,8 @@ def can_see_agencies(user: AnyUser) -> bool:
 
 def can_merge_clients(user: AnyUser) -> bool:
     return can(user, "clients.merge_client")
+
+
+def can_review_sharing(user: AnyUser) -> bool:
+    """The coordinator's list of sharing without consent (mars.roles)."""
+    return can(user, "clients.review_sharingwithoutconsent")

@@ -7,13 +7,28 @@ from typing import Any
 import django_filters
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
-from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
+from django.db.models import Prefetch
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from clients import services
 from clients.access import visible_clients
+from clients.consent import (
+    Consent,
+    ConsentHow,
+    ConsentOutcome,
+    LawfulBasis,
+    SharingScope,
+    SharingWithoutConsent,
+    state_among,
+)
+from clients.forms import CONSENT_FILTERS
 from clients.models import (
     PERSON_FIELDS,
     Agency,
@@ -25,7 +40,11 @@ from clients.models import (
     SupportNeed,
     SupportPlan,
 )
+from mars import access
 from mars.api import (
+    AccessPermission,
+    NotesReads,
+    RecordActionsMixin,
     ScopedClientMixin,
     ScopedViewSet,
     ServiceSerializer,
@@ -48,6 +67,10 @@ class ClientSerializer(serializers.ModelSerializer):
         help_text="Alerts other records hold about the person (the approved risk plan's): "
         "shown to every worker."
     )
+    consent = serializers.SerializerMethodField(
+        help_text="Information-sharing consent today: status (valid, expired, withdrawn, "
+        "refused, none) and in words."
+    )
     confirmed_distinct = serializers.BooleanField(
         write_only=True,
         required=False,
@@ -63,6 +86,7 @@ class ClientSerializer(serializers.ModelSerializer):
             *PERSON_FIELDS,
             "aliases",
             "alerts",
+            "consent",
             "created_at",
             "confirmed_distinct",
         ]
@@ -74,6 +98,12 @@ class ClientSerializer(serializers.ModelSerializer):
     def get_alerts(self, client: Client) -> list[dict[str, Any]]:
         request = self.context.get("request")
         return alerts_of(client, request.user if request is not None else AnonymousUser())
+
+    @extend_schema_field(serializers.DictField(child=serializers.CharField()))
+    def get_consent(self, client: Client) -> dict[str, str]:
+        # The list's prefetch of each person's consents: no query per person.
+        state = state_among(client, client.consents.all())
+        return {"status": state.status, "summary": state.summary}
 
     def validate_key_worker(self, value: Any) -> Any:
         from clients.models import key_worker_choices
@@ -126,6 +156,11 @@ class ClientSerializer(serializers.ModelSerializer):
 class ClientFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Name, alias, reference or date of birth")
     need = django_filters.ChoiceFilter(choices=SupportNeed.choices, method="with_need")
+    consent = django_filters.ChoiceFilter(
+        choices=CONSENT_FILTERS[1:],
+        method="with_consent",
+        label="Consent expiring (review-by within 30 days) or expired",
+    )
 
     class Meta:
         model = Client
@@ -137,6 +172,9 @@ class ClientFilter(django_filters.FilterSet):
     def with_need(self, queryset: Any, name: str, value: str) -> Any:
         return queryset.with_need(value)
 
+    def with_consent(self, queryset: Any, name: str, value: str) -> Any:
+        return queryset.consent_expiring_or_expired(timezone.localdate())
+
 
 class ClientViewSet(ScopedViewSet):
     queryset = Client.objects.all()
@@ -147,7 +185,10 @@ class ClientViewSet(ScopedViewSet):
         return with_alerts(
             visible_clients(self.request.user)
             .select_related("key_worker")
-            .prefetch_related("aliases")
+            .prefetch_related(
+                "aliases",
+                Prefetch("consents", queryset=Consent.objects.prefetch_related("agencies")),
+            )
             .order_by("last_name", "first_name", "id")
         )
 
@@ -196,7 +237,32 @@ class GoalSerializer(serializers.ModelSerializer):
         fields = ["id", "description", "status", "target_date"]
 
 
-class SupportPlanSerializer(ClientRecordSerializer):
+class LawfulBasisFields(serializers.Serializer):
+    """Another lawful basis for sharing the person's consent does not cover: write only, used
+    only when needed (clients.services.check_sharing)."""
+
+    basis = serializers.ChoiceField(
+        choices=LawfulBasis.choices,
+        required=False,
+        write_only=True,
+        help_text="When sharing goes beyond the person's consent: the lawful basis for it.",
+    )
+    basis_reason = serializers.CharField(
+        required=False,
+        write_only=True,
+        max_length=5000,
+        help_text="Why sharing without consent is justified on that basis.",
+    )
+
+    @staticmethod
+    def basis_of(data: dict[str, Any]) -> dict[str, str]:
+        return {
+            "basis": data.pop("basis", "") or "",
+            "basis_reason": data.pop("basis_reason", "") or "",
+        }
+
+
+class SupportPlanSerializer(LawfulBasisFields, ClientRecordSerializer):
     goals = GoalSerializer(many=True, required=False)
     agencies = serializers.PrimaryKeyRelatedField(
         many=True, queryset=Agency.objects.all(), required=False
@@ -204,9 +270,21 @@ class SupportPlanSerializer(ClientRecordSerializer):
 
     class Meta:
         model = SupportPlan
-        fields = ["id", "client", "start", "end", "review_date", "summary", "agencies", "goals"]
+        fields = [
+            "id",
+            "client",
+            "start",
+            "end",
+            "review_date",
+            "summary",
+            "agencies",
+            "goals",
+            "basis",
+            "basis_reason",
+        ]
 
     def _save(self, plan: SupportPlan, data: dict[str, Any]) -> SupportPlan:
+        basis = self.basis_of(data)
         agencies = data.pop("agencies", None)
         goals = data.pop("goals", None)
         for name, value in data.items():
@@ -225,6 +303,7 @@ class SupportPlanSerializer(ClientRecordSerializer):
                 else (plan.agencies.all() if plan.pk else []),
                 goals=goals or [],
                 by=self.context["request"].user,
+                **basis,
             )
 
     def create(self, validated_data: dict[str, Any]) -> SupportPlan:
@@ -234,7 +313,7 @@ class SupportPlanSerializer(ClientRecordSerializer):
         return self._save(instance, validated_data)
 
 
-class ReferralSerializer(ClientRecordSerializer):
+class ReferralSerializer(LawfulBasisFields, ClientRecordSerializer):
     class Meta:
         model = Referral
         fields = [
@@ -247,7 +326,16 @@ class ReferralSerializer(ClientRecordSerializer):
             "status",
             "status_changed_on",
             "notes",
+            "basis",
+            "basis_reason",
         ]
+
+    def update(self, instance: Any, validated_data: dict[str, Any]) -> Any:
+        basis = self.basis_of(validated_data)
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        with refusals_as_validation_errors(services.ClientError):
+            return services.save_person_record(instance, by=self.context["request"].user, **basis)
 
 
 class HealthAccessSerializer(ClientRecordSerializer):
@@ -277,9 +365,145 @@ class HealthAccessViewSet(ScopedViewSet):
     filterset_fields = ["client", "kind"]
 
 
+class ConsentSerializer(ScopedClientMixin, serializers.ModelSerializer):
+    """A consent given or refused. Created through record_consent / record_refusal; withdrawn
+    through the withdraw action."""
+
+    how = serializers.ChoiceField(
+        choices=[c for c in ConsentHow.choices if c[0] != ConsentHow.NOT_RECORDED]
+    )
+    scopes = serializers.ListField(
+        child=serializers.ChoiceField(choices=SharingScope.choices),
+        required=False,
+        help_text="Kinds of agency it covers (a consent given).",
+    )
+    agencies = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Agency.objects.all(), required=False
+    )
+    review_by = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="Defaults to given on plus CONSENT_REVIEW_MONTHS (a consent given).",
+    )
+
+    class Meta:
+        model = Consent
+        fields = [
+            "id",
+            "client",
+            "outcome",
+            "how",
+            "scopes",
+            "agencies",
+            "given_on",
+            "review_by",
+            "withdrawn_on",
+            "recorded_by",
+            "recorded_at",
+            "notes",
+        ]
+        read_only_fields = ["withdrawn_on", "recorded_by", "recorded_at"]
+
+    def create(self, validated_data: dict[str, Any]) -> Consent:
+        by = self.context["request"].user
+        with refusals_as_validation_errors(services.ClientError):
+            if validated_data["outcome"] == ConsentOutcome.REFUSED:
+                return services.record_refusal(
+                    validated_data["client"],
+                    how=validated_data["how"],
+                    refused_on=validated_data["given_on"],
+                    notes=validated_data.get("notes", ""),
+                    by=by,
+                )
+            return services.record_consent(
+                validated_data["client"],
+                how=validated_data["how"],
+                given_on=validated_data["given_on"],
+                scopes=validated_data.get("scopes", []),
+                agencies=validated_data.get("agencies", []),
+                review_by=validated_data.get("review_by"),
+                notes=validated_data.get("notes", ""),
+                by=by,
+            )
+
+
+class WithdrawSerializer(serializers.Serializer):
+    withdrawn_on = serializers.DateField()
+
+
+class ConsentViewSet(
+    NotesReads,
+    RecordActionsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Consents per person (?client=): list, record one given or refused, withdraw one."""
+
+    queryset = Consent.objects.all()
+    serializer_class = ConsentSerializer
+    permission_classes = [AccessPermission]
+    filterset_fields = ["client", "outcome"]
+    refusals = (services.ClientError,)
+
+    def get_queryset(self) -> models.QuerySet[Consent]:
+        return access.visible(
+            self.request.user, Consent.objects.prefetch_related("agencies")
+        ).order_by("-given_on", "-recorded_at", "-id")
+
+    @extend_schema(request=WithdrawSerializer, responses=ConsentSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: str | None = None) -> Response:
+        return self.act(
+            request,
+            WithdrawSerializer,
+            lambda consent, data: services.withdraw_consent(
+                consent, withdrawn_on=data["withdrawn_on"], by=request.user
+            ),
+        )
+
+
+class SharingWithoutConsentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SharingWithoutConsent
+        fields = [
+            "id",
+            "client",
+            "agency",
+            "basis",
+            "reason",
+            "consent_said",
+            "referral",
+            "support_plan",
+            "recorded_by",
+            "recorded_at",
+        ]
+        read_only_fields = fields
+
+
+class SharingWithoutConsentViewSet(
+    NotesReads, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Sharing without consent on another lawful basis, newest first: read only (a referral or
+    a support plan records it)."""
+
+    queryset = SharingWithoutConsent.objects.all()
+    serializer_class = SharingWithoutConsentSerializer
+    permission_classes = [AccessPermission]
+    filterset_fields = ["client", "agency", "basis"]
+
+    def get_queryset(self) -> models.QuerySet[SharingWithoutConsent]:
+        return access.visible(self.request.user, SharingWithoutConsent.objects.all()).order_by(
+            "-recorded_at", "-id"
+        )
+
+
 def register(router: DefaultRouter) -> None:
     router.register("clients", ClientViewSet)
     router.register("agencies", AgencyViewSet)
     router.register("support-plans", SupportPlanViewSet)
     router.register("referrals", ReferralViewSet)
     router.register("health-access", HealthAccessViewSet)
+    router.register("consents", ConsentViewSet)
+    router.register("sharing-without-consent", SharingWithoutConsentViewSet)

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.forms import formset_factory
 
+from clients.consent import ConsentHow, LawfulBasis, SharingScope
 from clients.models import (
     PERSON_FIELDS,
     Agency,
@@ -35,11 +36,7 @@ class ClientForm(forms.ModelForm):
     class Meta:
         model = Client
         fields = PERSON_FIELDS
-        widgets = {
-            "date_of_birth": DateInput(),
-            "consent_given_on": DateInput(),
-            "consent_withdrawn_on": DateInput(),
-        }
+        widgets = {"date_of_birth": DateInput()}
         help_texts = {
             "ethnicity": "Special category data: record only what the person has told you.",
             "known_as": "The name the person likes to be called.",
@@ -69,6 +66,11 @@ class ConfirmDistinctForm(forms.Form):
     )
 
 
+# The people list's consent filter (the page's and the API's).
+CONSENT_EXPIRING = "expiring_or_expired"
+CONSENT_FILTERS = [("", "Any consent"), (CONSENT_EXPIRING, "Consent expiring or expired")]
+
+
 class ClientSearchForm(forms.Form):
     q = forms.CharField(
         required=False,
@@ -81,6 +83,9 @@ class ClientSearchForm(forms.Form):
     )
     need = forms.ChoiceField(
         required=False, choices=[("", "Any need"), *SupportNeed.choices], label="Support need"
+    )
+    consent = forms.ChoiceField(
+        required=False, choices=CONSENT_FILTERS, label="Consent", initial=""
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -95,7 +100,31 @@ class MergeChooseForm(forms.Form):
     )
 
 
-class SupportPlanForm(forms.ModelForm):
+class LawfulBasisFields(forms.Form):
+    """Another lawful basis for sharing the person's consent does not cover (clients.services
+    check_sharing): asked on the referral and support plan forms, used only when needed."""
+
+    basis = forms.ChoiceField(
+        required=False,
+        choices=[("", "None: the person's consent covers this"), *LawfulBasis.choices],
+        label="Lawful basis if consent does not cover this",
+        help_text="Only when sharing with this agency goes beyond the person's consent.",
+    )
+    basis_reason = forms.CharField(
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Reason for sharing without consent",
+    )
+
+    def sharing_basis(self) -> dict[str, str]:
+        return {
+            "basis": self.cleaned_data.get("basis") or "",
+            "basis_reason": self.cleaned_data.get("basis_reason") or "",
+        }
+
+
+class SupportPlanForm(forms.ModelForm, LawfulBasisFields):
     agencies = forms.ModelMultipleChoiceField(
         queryset=Agency.objects.filter(active=True),
         required=False,
@@ -129,7 +158,7 @@ def goal_rows(formset: Any) -> list[dict[str, Any]]:
     ]
 
 
-class ReferralForm(forms.ModelForm):
+class ReferralForm(forms.ModelForm, LawfulBasisFields):
     class Meta:
         model = Referral
         fields = [
@@ -154,6 +183,52 @@ class HealthAccessForm(forms.ModelForm):
         model = HealthAccess
         fields = ["kind", "date", "outcome", "notes"]
         widgets = {"date": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
+
+
+GIVEN_HOW = [(v, label) for v, label in ConsentHow.choices if v != ConsentHow.NOT_RECORDED]
+
+
+class ConsentForm(forms.Form):
+    """A consent a person gave: how, when, what it covers."""
+
+    how = forms.ChoiceField(choices=GIVEN_HOW, widget=forms.RadioSelect, label="How it was given")
+    given_on = forms.DateField(widget=DateInput(), label="Given on")
+    scopes = forms.MultipleChoiceField(
+        choices=SharingScope.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Kinds of agency it covers",
+    )
+    agencies = forms.ModelMultipleChoiceField(
+        queryset=Agency.objects.filter(active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Agencies named",
+        help_text="Agencies the person agreed to by name, whatever their kind.",
+    )
+    review_by = forms.DateField(
+        widget=DateInput(),
+        required=False,
+        label="Review by",
+        help_text="Leave empty for the usual review period after it was given.",
+    )
+    notes = forms.CharField(
+        required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class RefusalForm(forms.Form):
+    """A person's refusal to consent."""
+
+    how = forms.ChoiceField(choices=GIVEN_HOW, widget=forms.RadioSelect, label="How it was said")
+    refused_on = forms.DateField(widget=DateInput(), label="Refused on")
+    notes = forms.CharField(
+        required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class WithdrawConsentForm(forms.Form):
+    withdrawn_on = forms.DateField(widget=DateInput(), label="Withdrawn on")
 
 
 class AgencyForm(forms.ModelForm):

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from clients import names
@@ -21,6 +22,8 @@ from mars.text import ADDRESS, limited_text
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+
+    from clients.consent import ConsentState
 
 
 def not_in_future(value: date) -> None:
@@ -162,6 +165,12 @@ class ClientQuerySet(models.QuerySet["Client"]):
     def with_need(self, need: str) -> ClientQuerySet:
         return self.filter(support_needs__contains=[need])
 
+    def consent_expiring_or_expired(self, day: date) -> ClientQuerySet:
+        """People whose consent reaches its review-by date within 30 days of the day, or has."""
+        from clients.consent import Consent
+
+        return self.filter(pk__in=Consent.objects.expiring_or_expired(day).values("client_id"))
+
 
 def normal_reference(text: str) -> str | None:
     """MARS-000123 from "mars-123", "MARS-000123" or "123"; None if the text is no reference."""
@@ -215,15 +224,6 @@ class Client(models.Model):
     support_needs = ArrayField(
         models.CharField(max_length=40, choices=SupportNeed.choices), default=list, blank=True
     )
-    consent_given_on = models.DateField(
-        "information-sharing consent given on", null=True, blank=True, validators=[not_in_future]
-    )
-    consent_withdrawn_on = models.DateField(
-        "information-sharing consent withdrawn on",
-        null=True,
-        blank=True,
-        validators=[not_in_future],
-    )
     merged_into = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -268,12 +268,6 @@ class Client(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(consent_withdrawn_on__isnull=True)
-                | Q(consent_given_on__isnull=True)
-                | Q(consent_withdrawn_on__gte=models.F("consent_given_on")),
-                name="client_consent_withdrawn_after_given",
-            ),
-            models.CheckConstraint(
                 condition=~Q(merged_into=models.F("id")), name="client_not_merged_into_self"
             ),
             models.UniqueConstraint(
@@ -289,13 +283,6 @@ class Client(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("clients:detail", args=[self.pk])
 
-    def clean(self) -> None:
-        given, withdrawn = self.consent_given_on, self.consent_withdrawn_on
-        if given and withdrawn and withdrawn < given:
-            raise ValidationError(
-                {"consent_withdrawn_on": "Withdrawal cannot be before consent was given."}
-            )
-
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
@@ -310,14 +297,10 @@ class Client(models.Model):
     def is_merged(self) -> bool:
         return self.merged_into_id is not None
 
-    @property
-    def consent_state(self) -> str:
-        """Whether information may be shared with partners today."""
-        if self.consent_withdrawn_on:
-            return "withdrawn"
-        if self.consent_given_on:
-            return "given"
-        return "not recorded"
+    @cached_property
+    def consent(self) -> ConsentState:
+        """The person's information-sharing consent today (clients.consent)."""
+        return consent_state(self)
 
     @property
     def alias_names(self) -> list[str]:
@@ -364,8 +347,6 @@ PERSON_FIELDS = [
     "primary_care_relevant",
     "gp_registered",
     "support_needs",
-    "consent_given_on",
-    "consent_withdrawn_on",
 ]
 
 
@@ -616,3 +597,10 @@ def key_worker_choices() -> models.QuerySet[User]:
         .distinct()
         .order_by("first_name", "last_name", "username")
     )
+
+
+# Consent and sharing on another lawful basis live in clients.consent; imported here so Django
+# finds the models with the app's others.
+from clients.consent import Consent as Consent  # noqa: E402
+from clients.consent import SharingWithoutConsent as SharingWithoutConsent  # noqa: E402
+from clients.consent import consent_state  # noqa: E402

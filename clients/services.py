@@ -12,6 +12,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from clients import names
+from clients.consent import (
+    Consent,
+    ConsentHow,
+    ConsentOutcome,
+    LawfulBasis,
+    SharingWithoutConsent,
+    consent_state,
+    default_review_by,
+)
 from clients.models import (
     Agency,
     Client,
@@ -20,6 +29,7 @@ from clients.models import (
     HealthAccessKind,
     PersonName,
     Referral,
+    ReferralDirection,
     SupportGoal,
     SupportPlan,
     name_rows,
@@ -211,7 +221,6 @@ _FILLED_BY_MERGE = [
     "ethnicity",
     "phone",
     "key_worker",
-    "consent_given_on",
 ]
 
 
@@ -375,20 +384,39 @@ def follow_health_access(client: Client, *, by: AnyUser | None) -> None:
 
 @transaction.atomic
 def save_person_record(
-    record: Referral | HealthAccess, *, by: User | None
+    record: Referral | HealthAccess,
+    *,
+    by: User | None,
+    basis: str = "",
+    basis_reason: str = "",
 ) -> Referral | HealthAccess:
     """Create or change a referral or a health access record.
 
     Rules: a merged person's record takes nothing new (it belongs on the survivor); who made the
     record is kept from its creation; the model's own validation applies; a GP registration
-    makes the person registered with a GP.
+    makes the person registered with a GP; a referral out to an agency the person's consent does
+    not cover on the referral date needs another lawful basis with a reason (check_sharing).
     """
     person = lock_unmerged_person(record.client_id)
     if record.pk is None:
         record.created_by = acting(by)
     record.full_clean(exclude=["created_by"])
+    allowed: list[SharingWithoutConsent] = []
+    if isinstance(record, Referral) and record.direction == ReferralDirection.OUT:
+        before = Referral.objects.filter(pk=record.pk).first() if record.pk else None
+        if (
+            before is None
+            or before.direction != record.direction
+            or before.agency_id != record.agency_id
+            or before.referred_on != record.referred_on
+        ):
+            allowed = check_sharing(
+                person, [record.agency], on=record.referred_on, basis=basis, reason=basis_reason
+            )
     note_change(record, by=by)
     record.save()
+    if isinstance(record, Referral):
+        _keep_sharing(allowed, referral=record, by=by)
     follow_health_access(person, by=by)
     return record
 
@@ -400,21 +428,36 @@ def save_support_plan(
     agencies: Iterable[Agency],
     goals: Sequence[dict[str, Any]],
     by: User | None,
+    basis: str = "",
+    basis_reason: str = "",
 ) -> SupportPlan:
     """Create or change a support plan with its agencies and goals.
 
     Rules: the plan ends on or after it starts; goals given with an id change that goal, without
-    one are added, and goals marked delete are removed; a plan of a merged record cannot change.
+    one are added, and goals marked delete are removed; a plan of a merged record cannot change;
+    an agency added that the person's consent does not cover needs another lawful basis with a
+    reason (check_sharing), checked on the plan's start for a new plan and, for an agency added
+    to a plan already under way, on the day it is added.
     """
-    lock_unmerged_person(plan.client_id)
+    person = lock_unmerged_person(plan.client_id)
+    agencies = list(agencies)
+    already: set[int] = set()
     if plan.pk is not None:
         SupportPlan.objects.select_for_update().get(pk=plan.pk)
+        already = set(plan.agencies.values_list("pk", flat=True))
+        day = max(plan.start, timezone.localdate()) if plan.start else timezone.localdate()
     else:
         plan.created_by = acting(by)
+        day = plan.start
     plan.full_clean(exclude=["client", "created_by"])
+    added = [agency for agency in agencies if agency.pk not in already]
+    allowed = (
+        check_sharing(person, added, on=day, basis=basis, reason=basis_reason) if added else []
+    )
     note_change(plan, by=by)
     plan.save()
-    plan.agencies.set(list(agencies))
+    plan.agencies.set(agencies)
+    _keep_sharing(allowed, support_plan=plan, by=by)
     existing = {goal.pk: goal for goal in plan.goals.all()}
     for data in goals:
         goal_id = data.get("id")
@@ -431,3 +474,171 @@ def save_support_plan(
         goal.target_date = data.get("target_date")
         goal.save()
     return plan
+
+
+# Information-sharing consent (clients.consent)
+
+
+class SharingNotCovered(ClientError):
+    """Sharing the consent does not cover, and no other lawful basis given: the page shows the
+    message beside the lawful-basis choice."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(
+            f"{message} Record another lawful basis and the reason to go ahead.", field="basis"
+        )
+
+
+def check_sharing(
+    person: Client, agencies: Sequence[Agency], *, on: date, basis: str = "", reason: str = ""
+) -> list[SharingWithoutConsent]:
+    """Sharing with these agencies on a day: allowed when the person's consent on that day covers
+    each; otherwise only on another lawful basis with a reason, returned as the (unsaved)
+    records to keep of it.
+
+    Rules: a basis without a reason (or a reason without a basis) is refused; a basis is not
+    recorded for agencies the consent covers.
+    """
+    state = consent_state(person, on)
+    uncovered = [agency for agency in agencies if not state.covers(agency)]
+    reason = reason.strip()
+    if basis and basis not in LawfulBasis.values:
+        raise ClientError("Choose a lawful basis from the list.", field="basis")
+    if not uncovered:
+        return []
+    said = " ".join(dict.fromkeys(state.refusal_for(agency) for agency in uncovered))
+    if not basis:
+        raise SharingNotCovered(said)
+    if not reason:
+        raise ClientError(
+            "Say why sharing without consent is justified on this basis.", field="basis_reason"
+        )
+    return [
+        SharingWithoutConsent(
+            client=person, agency=agency, basis=basis, reason=reason, consent_said=said[:500]
+        )
+        for agency in uncovered
+    ]
+
+
+def _keep_sharing(
+    allowed: list[SharingWithoutConsent],
+    *,
+    referral: Referral | None = None,
+    support_plan: SupportPlan | None = None,
+    by: User | None,
+) -> None:
+    for record in allowed:
+        record.referral, record.support_plan = referral, support_plan
+        record.recorded_by = acting(by)
+        note_change(record, by=by)
+        record.full_clean()
+        record.save()
+
+
+def _check_consent_day(day: date, field: str) -> None:
+    if day > timezone.localdate():
+        raise ClientError("This date cannot be in the future.", field=field)
+
+
+@transaction.atomic
+def record_consent(
+    client: Client,
+    *,
+    how: str,
+    given_on: date,
+    scopes: Sequence[str] = (),
+    agencies: Iterable[Agency] = (),
+    review_by: date | None = None,
+    notes: str = "",
+    by: User | None,
+) -> Consent:
+    """Record the information-sharing consent a person gave.
+
+    Rules: it covers at least one kind of agency or one named agency; given on is not in the
+    future; review by defaults to given on plus CONSENT_REVIEW_MONTHS and comes after it; the
+    person's row is locked, so two workers recording at once take turns and the same consent
+    is not recorded twice; the latest consent decides from its given-on day.
+    """
+    person = lock_unmerged_person(client.pk)
+    agencies = list(agencies)
+    scopes = sorted(set(scopes))
+    if not scopes and not agencies:
+        raise ClientError(
+            "Say what the consent covers: at least one kind of agency or one agency.",
+            field="scopes",
+        )
+    if how == ConsentHow.NOT_RECORDED:
+        raise ClientError("Say how the consent was given.", field="how")
+    _check_consent_day(given_on, "given_on")
+    _refuse_same_day(person, given_on, ConsentOutcome.GIVEN)
+    consent = Consent(
+        client=person,
+        outcome=ConsentOutcome.GIVEN,
+        how=how,
+        scopes=scopes,
+        given_on=given_on,
+        review_by=review_by or default_review_by(given_on),
+        notes=notes,
+        recorded_by=acting(by),
+    )
+    save_record(consent, by=by)
+    consent.agencies.set(agencies)
+    return consent
+
+
+def _refuse_same_day(person: Client, day: date, outcome: str) -> None:
+    same = Consent.objects.filter(client=person, given_on=day, outcome=outcome, withdrawn_on=None)
+    if same.exists():
+        said = "given" if outcome == ConsentOutcome.GIVEN else "refused"
+        raise ClientError(
+            f"A consent {said} on {day:%d/%m/%Y} is already recorded for this person; "
+            "withdraw it first to record a different one.",
+            field="given_on",
+        )
+
+
+@transaction.atomic
+def record_refusal(
+    client: Client, *, how: str, refused_on: date, notes: str = "", by: User | None
+) -> Consent:
+    """Record that a person refused consent to share their information.
+
+    Rules: refused on is not in the future; a refusal covers nothing and has no review-by; the
+    person's row is locked (as for record_consent); it decides from its day, like a consent.
+    """
+    person = lock_unmerged_person(client.pk)
+    if how == ConsentHow.NOT_RECORDED:
+        raise ClientError("Say how the refusal was given.", field="how")
+    _check_consent_day(refused_on, "given_on")
+    _refuse_same_day(person, refused_on, ConsentOutcome.REFUSED)
+    consent = Consent(
+        client=person,
+        outcome=ConsentOutcome.REFUSED,
+        how=how,
+        given_on=refused_on,
+        notes=notes,
+        recorded_by=acting(by),
+    )
+    return save_record(consent, by=by)
+
+
+@transaction.atomic
+def withdraw_consent(consent: Consent, *, withdrawn_on: date, by: User | None) -> Consent:
+    """Record that a person withdrew a consent they gave.
+
+    Rules: only a consent given, and not already withdrawn, can be withdrawn; not before it was
+    given, not in the future; the person's row is locked first (the order every consent change
+    takes), then the consent's.
+    """
+    lock_unmerged_person(consent.client_id)
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if consent.outcome != ConsentOutcome.GIVEN:
+        raise ClientError("A refusal cannot be withdrawn; record a consent instead.")
+    if consent.withdrawn_on is not None:
+        raise ClientError(f"This consent was already withdrawn on {consent.withdrawn_on:%d/%m/%Y}.")
+    _check_consent_day(withdrawn_on, "withdrawn_on")
+    if withdrawn_on < consent.given_on:
+        raise ClientError("Withdrawal cannot be before consent was given.", field="withdrawn_on")
+    consent.withdrawn_on = withdrawn_on
+    return save_record(consent, by=by, reason="Consent withdrawn")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clients import views
+from clients import consent_views, views
 
 app_name = "clients"
 
@@ -19,6 +19,12 @@ urlpatterns = [
     path("<int:pk>/health-access/new/", views.health_access_create, name="health_access_create"),
     path("health-access/<int:pk>/", views.health_access_detail, name="health_access_detail"),
     path("health-access/<int:pk>/edit/", views.health_access_edit, name="health_access_edit"),
+    path("<int:pk>/consent/new/", consent_views.consent_create, name="consent_create"),
+    path("<int:pk>/consent/refused/", consent_views.consent_refuse, name="consent_refuse"),
+    path("consents/<int:pk>/", consent_views.consent_detail, name="consent_detail"),
+    path("consents/<int:pk>/withdraw/", consent_views.consent_withdraw, name="consent_withdraw"),
+    path("sharing-without-consent/", consent_views.sharing_list, name="sharing_list"),
+    path("sharing-without-consent/<int:pk>/", consent_views.sharing_detail, name="sharing_detail"),
     path("agencies/", views.agency_list, name="agency_list"),
     path("agencies/new/", views.agency_form, name="agency_create"),
     path("agencies/<int:pk>/", views.agency_detail, name="agency_detail"),

@@ -15,13 +15,16 @@ from django.utils import timezone
 
 from clients import services
 from clients.access import can_merge_clients, can_see_people, get_client, visible_clients
+from clients.consent_views import consent_context, form_error, sharing_rows
 from clients.forms import (
+    CONSENT_EXPIRING,
     AgencyForm,
     ClientForm,
     ClientSearchForm,
     ConfirmDistinctForm,
     GoalFormSet,
     HealthAccessForm,
+    LawfulBasisFields,
     MergeChooseForm,
     ReferralForm,
     SupportPlanForm,
@@ -74,6 +77,8 @@ def client_list(request: HtmxHttpRequest) -> HttpResponse:
             people = people.filter(key_worker=form.cleaned_data["key_worker"])
         if form.cleaned_data["need"]:
             people = people.with_need(form.cleaned_data["need"])
+        if form.cleaned_data["consent"] == CONSENT_EXPIRING:
+            people = people.consent_expiring_or_expired(timezone.localdate())
     page = page_of(request, people.order_by("last_name", "first_name", "id"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -164,6 +169,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_see_referrals": access.can(user, access.perm(Referral, "view")),
         "can_see_health": access.can(user, access.perm(HealthAccess, "view")),
         "merged_duplicates": client.merged_duplicates.all(),
+        **consent_context(client, user),
         "history": history,
         "timeline": timeline_for(client, user),
         "sections": sections_for(client, user),
@@ -338,9 +344,10 @@ def _support_plan_form(request: HttpRequest, plan: SupportPlan, title: str) -> H
                 agencies=form.cleaned_data["agencies"],
                 goals=goal_rows(goals),
                 by=request.user,
+                **form.sharing_basis(),
             )
         except services.ClientError as error:
-            form.add_error(None, str(error))
+            form_error(form, error)
         else:
             messages.success(request, "Support plan saved.")
             return redirect(plan)
@@ -357,6 +364,7 @@ def support_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ("Review date", plan.review_date),
         ("Agencies involved", ", ".join(a.name for a in plan.agencies.all()) or "None yet"),
         ("Summary", plan.summary),
+        *sharing_rows(request.user, plan.sharing_without_consent.all()),
     ]
     return _record_page(request, plan, rows, {"goals": plan.goals.all()})
 
@@ -366,10 +374,11 @@ def _simple_record_form(
 ) -> HttpResponse:
     form = form_class(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
+        basis = form.sharing_basis() if isinstance(form, LawfulBasisFields) else {}
         try:
-            record = services.save_person_record(form.save(commit=False), by=request.user)
+            record = services.save_person_record(form.save(commit=False), by=request.user, **basis)
         except services.ClientError as error:
-            form.add_error(None, str(error))
+            form_error(form, error)
         else:
             messages.success(request, f"{str(record._meta.verbose_name).capitalize()} saved.")
             return redirect(record)
@@ -402,6 +411,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ("Status", r.get_status_display()),
         ("Status changed on", r.status_changed_on),
         ("Notes", r.notes),
+        *sharing_rows(request.user, r.sharing_without_consent.all()),
     ]
     return _record_page(request, r, rows)
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accommodation import demo as accommodation_demo
 from clients import services
+from clients.consent import ConsentHow, LawfulBasis, SharingScope, scope_of
 from clients.models import (
     Agency,
     AgencyKind,
@@ -35,6 +36,7 @@ from clients.models import (
     YesNoUnknown,
 )
 from funds import demo as funds_demo
+from mars.dates import add_months, month_bounds
 from mars.records import note_change
 from mars.roles import Role
 from outreach import demo as outreach_demo
@@ -337,9 +339,6 @@ def load(today: date | None = None) -> dict[str, int]:
                     "primary_care_relevant": index % 11 != 7,
                     "gp_registered": index % 3 == 0,
                     "support_needs": [SupportNeed(n) for n in needs],
-                    "consent_given_on": today - timedelta(days=30 + index * 7)
-                    if index % 4
-                    else None,
                     "phone": f"07700 900{index:03d}" if index % 3 == 1 else "",
                 },
                 aliases=aliases,
@@ -403,6 +402,37 @@ def _nationality(first: str, rng: random.Random) -> str:
     return by_name.get(first) or rng.choice([*NATIONALITIES[:8], "Irish"])
 
 
+def _consent(client: Client, index: int, today: date, shared: list[Agency], worker: User) -> None:
+    """The person's consent: the first refused, the second's comes up for review this month,
+    the sixth has none recorded; the rest gave it, covering the kinds of agency (or naming the
+    agencies) their plan and referral out share with, and one kind more for some."""
+    if index == 0:
+        services.record_refusal(
+            client, how=ConsentHow.VERBAL, refused_on=today - timedelta(days=40), by=worker
+        )
+        return
+    if index == 5:
+        return
+    scopes = {scope_of(agency) for agency in shared} - {None}
+    named = [agency for agency in shared if scope_of(agency) is None]
+    scopes.add(list(SharingScope)[index % len(SharingScope)])
+    given_on = today - timedelta(days=30 + index * 7)
+    review_by = None
+    if index == 1:
+        # Due for review within this month: the reminder and the "expiring" filter show it.
+        review_by = max(month_bounds(today)[1], today)
+        given_on = min(given_on, add_months(review_by, -12))
+    services.record_consent(
+        client,
+        how=[ConsentHow.WRITTEN, ConsentHow.VERBAL, ConsentHow.ADVOCATE][index % 3],
+        given_on=given_on,
+        scopes=sorted(str(s) for s in scopes),
+        agencies=named,
+        review_by=review_by,
+        by=worker,
+    )
+
+
 def _case_records(
     client: Client,
     index: int,
@@ -411,7 +441,17 @@ def _case_records(
     worker: User,
     rng: random.Random,
 ) -> None:
+    partner_keys: list[str] = []
     if index % 3 != 2:
+        partner_keys = rng.sample(
+            ["livewell", "harbour", "hepc", "cathedral-gp", "probation", "council-housing"],
+            k=index % 3 + (0 if index % 8 == 3 else 1),
+        )
+    referral_key = ["harbour", "livewell", "council-housing", "police", "shekinah"][index % 5]
+    out = index % 2 == 0 and index % 4 != 0
+    shared = [agencies[k] for k in partner_keys] + ([agencies[referral_key]] if out else [])
+    _consent(client, index, today, shared, worker)
+    if partner_keys:
         start = today - timedelta(days=20 + index * 5)
         plan = SupportPlan(
             client=client,
@@ -419,10 +459,6 @@ def _case_records(
             review_date=start + timedelta(days=90),
             end=start + timedelta(days=60) if index % 7 == 0 else None,
             summary="Agreed with the person at the day centre.",
-        )
-        partner_keys = rng.sample(
-            ["livewell", "harbour", "hepc", "cathedral-gp", "probation", "council-housing"],
-            k=index % 3 + (0 if index % 8 == 3 else 1),
         )
         services.save_support_plan(
             plan,
@@ -443,14 +479,26 @@ def _case_records(
                 },
             ],
             by=worker,
+            # The person who refused consent: their plan shares on safeguarding grounds.
+            **(
+                {
+                    "basis": LawfulBasis.SAFEGUARDING,
+                    "basis_reason": "Sleeping out in freezing weather with untreated leg "
+                    "ulcers; partners must be told to keep him safe.",
+                }
+                if index == 0
+                else {}
+            ),
+        )
+    if index == 3:
+        services.withdraw_consent(
+            client.consents.get(), withdrawn_on=today - timedelta(days=3), by=worker
         )
     if index % 2 == 0:
         referral = Referral(
             client=client,
             direction=ReferralDirection.OUT if index % 4 else ReferralDirection.IN,
-            agency=agencies[
-                ["harbour", "livewell", "council-housing", "police", "shekinah"][index % 5]
-            ],
+            agency=agencies[referral_key],
             referred_on=today - timedelta(days=10 + index * 3),
             reason=[
                 "Help with opiate use",

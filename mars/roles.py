@@ -57,7 +57,11 @@ PEOPLE_READ = _each(
     "supportgoal",
     "referral",
     "healthaccess",
+    "consent",
+    "sharingwithoutconsent",
 )
+# Recording a person's consent, a refusal, a withdrawal (issue 18): those who meet people.
+CONSENT_WORK = _each("clients", ADD_CHANGE, "consent")
 # Seeing everyone, not only the people put before one (the A2A panel's: mars.access).
 EVERYONE = frozenset({"clients.view_every_client"})
 PEOPLE_WORK = _each("clients", ADD_CHANGE, "client", "clientalias") | {"clients.delete_clientalias"}
@@ -146,6 +150,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         PEOPLE_READ,
         EVERYONE,
         PEOPLE_WORK,
+        CONSENT_WORK,
         "clients.add_referral",
         "clients.add_healthaccess",
         OUTREACH_READ,
@@ -163,6 +168,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         PEOPLE_READ,
         EVERYONE,
         PEOPLE_WORK,
+        CONSENT_WORK,
         CASE_RECORDS,
         OUTREACH_READ,
         STREET_WORK,
@@ -180,7 +186,10 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         PEOPLE_WORK,
         CASE_RECORDS,
         AGENCIES,
+        CONSENT_WORK,
         "clients.merge_client",
+        # The list of every sharing without consent, to review the lawful bases recorded.
+        "clients.review_sharingwithoutconsent",
         OUTREACH_READ,
         STREET_WORK,
         _each(

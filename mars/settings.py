@@ -156,6 +156,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Information-sharing consent is reviewed this many calendar months after it was given (clients).
+CONSENT_REVIEW_MONTHS = env.int("CONSENT_REVIEW_MONTHS", default=12)
+
 # The people the service works with: records with a `client` key to this model are about a person
 # and visible only to those who may see people (mars.access).
 MARS_PERSON_MODEL = "clients.Client"

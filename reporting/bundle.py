@@ -31,6 +31,13 @@ from accommodation.services import (
     unit_kind_for,
 )
 from clients import services as client_services
+from clients.consent import (
+    Consent,
+    ConsentHow,
+    ConsentOutcome,
+    SharingScope,
+    default_review_by,
+)
 from clients.models import (
     PERSON_FIELDS,
     Agency,
@@ -66,6 +73,7 @@ SECTIONS = [
     "agencies",
     "properties",
     "clients",
+    "consents",
     "contacts",
     "placements",
     "interventions",
@@ -251,7 +259,21 @@ FIELDS: dict[str, set[str]] = {
     "agencies": {"key", "name", "kind", "phone", "email", "address", "active"},
     "properties": {"key", "name", "type", "address", "active", "units"},
     # A person's own fields (their key worker is a user here, not something a bundle carries).
-    "clients": {"ref", "aliases", *PERSON_FIELDS} - {"key_worker"},
+    # consent_given_on / consent_withdrawn_on: the shape before consent was a record of its own
+    # (read as a consent covering every kind of agency, as the old one was); "consents" now.
+    "clients": {"ref", "aliases", "consent_given_on", "consent_withdrawn_on", *PERSON_FIELDS}
+    - {"key_worker"},
+    "consents": {
+        "client",
+        "outcome",
+        "how",
+        "scopes",
+        "agencies",
+        "given_on",
+        "review_by",
+        "withdrawn_on",
+        "notes",
+    },
     "contacts": {
         "client",
         "at",
@@ -524,10 +546,9 @@ class _Import:
                 "primary_care_relevant": item.boolean("primary_care_relevant"),
                 "gp_registered": item.boolean("gp_registered"),
                 "support_needs": needs,
-                "consent_given_on": item.day("consent_given_on"),
-                "consent_withdrawn_on": item.day("consent_withdrawn_on"),
             },
         )
+        old_given, old_withdrawn = item.day("consent_given_on"), item.day("consent_withdrawn_on")
         if ref is None:
             return None
         self.clients[ref] = None  # known to the file, so its records do not report it unknown
@@ -554,7 +575,80 @@ class _Import:
         index_names(person)
         if adding:
             self.new_people.append((item.path, ref, person, list(aliases or [])))
+        if old_given or old_withdrawn:
+            self._old_consent(item, person, old_given, old_withdrawn)
         return ref
+
+    def _old_consent(
+        self, item: _Item, person: Client, given: date | None, withdrawn: date | None
+    ) -> None:
+        """The old shape's dates, as the migration moved them: a consent covering every kind
+        of agency, given on the given date (or, with none, the withdrawal's)."""
+        if given and withdrawn and withdrawn < given:
+            item.problem("consent_withdrawn_on", "Withdrawal cannot be before consent was given.")
+            return
+        given_on = given or withdrawn
+        assert given_on is not None
+        consent = Consent.objects.filter(
+            client=person, given_on=given_on, outcome=ConsentOutcome.GIVEN
+        ).first() or Consent(
+            client=person,
+            outcome=ConsentOutcome.GIVEN,
+            how=ConsentHow.NOT_RECORDED,
+            given_on=given_on,
+            review_by=default_review_by(given_on),
+            scopes=list(SharingScope.values),
+            recorded_by=self.by,
+        )
+        values = {"withdrawn_on": withdrawn} if withdrawn else {}
+        consent_item = _Item({}, item.path, set(), self.problems)
+        self._save("consents", consent_item, consent, values)
+
+    def _consents(self, item: _Item) -> Any:
+        person = self._client(item)
+        outcome = item.choice("outcome", ConsentOutcome, required=True)
+        given_on = item.day("given_on", required=True)
+        scopes = item.strings("scopes") or []
+        for scope in scopes:
+            if scope not in SharingScope.values:
+                item.problem("scopes", f'unknown value "{scope}"')
+        agencies = []
+        for key in item.strings("agencies") or []:
+            agency = self.agencies.get(key) or Agency.objects.filter(key=key).first()
+            if agency is None:
+                item.problem("agencies", f'unknown agency key "{key}"')
+            else:
+                agencies.append(agency)
+        review_by = item.day("review_by")
+        values: dict[str, Any] = {
+            "how": item.choice("how", ConsentHow, required=True),
+            "withdrawn_on": item.day("withdrawn_on"),
+            **self._given(item, {"notes": item.text("notes", max_length=5000)}),
+        }
+        if person is None or not outcome or given_on is None:
+            return None
+        if outcome == ConsentOutcome.REFUSED:
+            for name in ("scopes", "agencies", "review_by", "withdrawn_on"):
+                if item.data.get(name):
+                    item.problem(
+                        name, "a refusal covers nothing and has no review-by or withdrawal"
+                    )
+        else:
+            if not scopes and not agencies:
+                item.problem("scopes", "a consent given covers at least one kind or agency")
+            values["scopes"] = sorted(set(scopes))
+            values["review_by"] = review_by or default_review_by(given_on)
+        consent = Consent.objects.filter(
+            client=person, given_on=given_on, outcome=outcome
+        ).first() or Consent(client=person, outcome=outcome, given_on=given_on, recorded_by=self.by)
+        wanted = {agency.pk for agency in agencies}
+        agencies_change = item.given("agencies") and (
+            consent.pk is None or {a.pk for a in consent.agencies.all()} != wanted
+        )
+        saved = self._save("consents", item, consent, values, also_changed=agencies_change)
+        if saved and agencies_change:
+            consent.agencies.set(agencies)
+        return (person.pk, given_on, outcome)
 
     def _contacts(self, item: _Item) -> Any:
         person = self._client(item, required=False)
@@ -807,11 +901,26 @@ def export_bundle() -> dict[str, Any]:
                 "primary_care_relevant": c.primary_care_relevant,
                 "gp_registered": c.gp_registered,
                 "support_needs": list(c.support_needs),
-                "consent_given_on": _day(c.consent_given_on),
-                "consent_withdrawn_on": _day(c.consent_withdrawn_on),
                 "aliases": c.alias_names,
             }
             for c in people
+        ],
+        # Each person's consents, given and refused, oldest first.
+        "consents": [
+            {
+                "client": refs[c.client_id],
+                "outcome": c.outcome,
+                "how": c.how,
+                "scopes": list(c.scopes),
+                "agencies": sorted(a.key for a in c.agencies.all()),
+                "given_on": _day(c.given_on),
+                "review_by": _day(c.review_by),
+                "withdrawn_on": _day(c.withdrawn_on),
+                "notes": c.notes,
+            }
+            for c in Consent.objects.filter(client_id__in=refs)
+            .prefetch_related("agencies")
+            .order_by("given_on", "recorded_at", "pk")
         ],
         "contacts": [
             {

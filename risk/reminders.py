@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from clients.reminders import send_consent_reminders
 from mars.notifications import coordinators, notify
 from risk.models import MeetingAction, RiskAssessment
 
@@ -18,17 +19,21 @@ class Sent:
     reviews_due: int = 0
     reviews_overdue: int = 0
     actions_past_due: int = 0
+    consent_reviews: int = 0
 
     @property
     def total(self) -> int:
-        return self.reviews_due + self.reviews_overdue + self.actions_past_due
+        return (
+            self.reviews_due + self.reviews_overdue + self.actions_past_due + self.consent_reviews
+        )
 
 
 @transaction.atomic
 def send_reminders(today: date | None = None) -> Sent:
     """Notify the key worker and the coordinators of each risk review due within the notice
     period (settings.RISK_REVIEW_NOTICE_DAYS) or overdue, and the owner, key worker and
-    coordinators of each meeting action past its due date.
+    coordinators of each meeting action past its due date; and (clients.reminders) the key
+    worker of each person whose consent comes up to its review-by date.
 
     Idempotent: each review and action is notified once in each state, so a second run on the
     same day (or the next) sends nothing new.
@@ -73,4 +78,5 @@ def send_reminders(today: date | None = None) -> Sent:
                 url=action.get_absolute_url(),
             )
         )
+    sent.consent_reviews = send_consent_reminders(today)
     return sent

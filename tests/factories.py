@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from clients.consent import Consent, SharingWithoutConsent, default_review_by
 from clients.models import Agency, Client, ClientAlias, HealthAccess, Referral, SupportPlan
 from clients.services import index_names
 from funds.models import Fund, FundKind, PaymentRequest
@@ -105,6 +106,44 @@ class HealthAccessFactory(factory.django.DjangoModelFactory):
     client = factory.SubFactory(ClientFactory)
     kind = "gp_registration"
     date = dt.date(2026, 10, 20)
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    """A consent given a month ago by the person, in writing, to share with health and housing."""
+
+    class Meta:
+        model = Consent
+        skip_postgeneration_save = True
+
+    client = factory.SubFactory(ClientFactory)
+    outcome = "given"
+    how = "written"
+    scopes = factory.LazyFunction(lambda: ["health", "housing"])
+    given_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=30))
+    review_by = factory.LazyAttribute(
+        lambda o: default_review_by(o.given_on) if o.outcome == "given" else None
+    )
+
+    @factory.post_generation
+    def agencies(self, create: bool, extracted: list[Agency] | None, **kwargs: Any) -> None:
+        if create and extracted:
+            self.agencies.set(extracted)
+
+
+class SharingWithoutConsentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SharingWithoutConsent
+
+    client = factory.SubFactory(ClientFactory)
+    agency = factory.SubFactory(AgencyFactory)
+    basis = "safeguarding"
+    reason = "At risk of serious harm tonight."
+    consent_said = "No consent recorded."
+    referral = factory.SubFactory(
+        ReferralFactory,
+        client=factory.SelfAttribute("..client"),
+        agency=factory.SelfAttribute("..agency"),
+    )
 
 
 # Outreach

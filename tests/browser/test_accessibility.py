@@ -21,6 +21,7 @@ from tests.factories import (
     A2AReferralFactory,
     AgencyFactory,
     ClientFactory,
+    ConsentFactory,
     ContactFactory,
     FundFactory,
     HouseIssueFactory,
@@ -29,6 +30,7 @@ from tests.factories import (
     PaymentRequestFactory,
     PlacementFactory,
     PublicReportFactory,
+    SharingWithoutConsentFactory,
     SwepActivationFactory,
     UnitFactory,
     UserFactory,
@@ -70,6 +72,8 @@ def caseload() -> dict[str, Any]:
     MarsHouseReferralFactory(client=ClientFactory(first_name="Leah"))
     HouseIssueFactory(property=house)
     plan_in_force(sam)
+    consent = ConsentFactory(client=sam)
+    SharingWithoutConsentFactory(client=sam, agency=AgencyFactory(name="Police", kind="police"))
     MeetingActionFactory(meeting__client=sam, owner=coordinator)
     payment = PaymentRequestFactory(fund=FundFactory(), client=sam, requested_by=coordinator)
     with mock.patch.object(reporting, "_enqueue"):
@@ -99,13 +103,22 @@ def caseload() -> dict[str, Any]:
         "change a staff account": f"/accounts/staff/{outreach.pk}/edit/",
         "who looked at a person": f"/access-log/people/{sam.pk}/",
         "a member's reads": f"/access-log/?user={coordinator.pk}",
+        "record consent": f"/people/{sam.pk}/consent/new/",
+        "consent": consent.get_absolute_url(),
     }
 
 
 # Beyond the navigation's own links: the pages a role goes on to from them.
 FURTHER = {
     Role.OUTREACH: ["person", "add a person", "log a contact", "public report", "MARS House"],
-    Role.SUPPORT: ["person", "add a person", "MARS House", "payment request"],
+    Role.SUPPORT: [
+        "person",
+        "add a person",
+        "MARS House",
+        "payment request",
+        "record consent",
+        "consent",
+    ],
     Role.PANEL: ["person before the panel", "A2A referral"],
     Role.COORDINATOR: [
         "person",
@@ -120,6 +133,7 @@ FURTHER = {
         "change a staff account",
         "who looked at a person",
         "a member's reads",
+        "consent",
     ],
     Role.DIRECTOR: ["person", "MARS House", "payment request", "report run"],
     Role.RESETTLEMENT_MANAGER: ["funds"],

@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 
 from clients.models import Client, HealthAccess, Referral, SupportPlan
@@ -7,6 +9,7 @@ from tests.factories import (
     A2AReferralFactory,
     AgencyFactory,
     ClientFactory,
+    ConsentFactory,
     HealthAccessFactory,
     ReferralFactory,
     SupportPlanFactory,
@@ -26,6 +29,8 @@ def records(sam):
         "support-plans": SupportPlanFactory(client=sam, agencies=[harbour]),
         "referrals": ReferralFactory(client=sam, agency=harbour),
         "health-access": HealthAccessFactory(client=sam),
+        # Sam agreed to share with Harbour by name: referrals out and plans may include it.
+        "consent": ConsentFactory(client=sam, given_on=dt.date(2026, 1, 1), agencies=[harbour]),
     }
 
 
@@ -119,16 +124,6 @@ def test_bad_client_input_is_refused_and_changes_nothing(as_role):
     assert response.status_code == 400
     assert set(response.json()) >= {"first_name", "date_of_birth", "support_needs"}
     assert not Client.objects.exists()
-
-
-def test_consent_withdrawn_before_given_is_refused(as_role):
-    response = as_role(Role.SUPPORT).post(
-        "/api/clients/",
-        {"first_name": "A", "consent_given_on": "2026-05-01", "consent_withdrawn_on": "2026-04-01"},
-        content_type=JSON,
-    )
-    assert response.status_code == 400
-    assert "consent_withdrawn_on" in response.json()
 
 
 @pytest.mark.parametrize("role", READERS)

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from clients.models import Client
 from mars.roles import Role
-from tests.factories import AgencyFactory, ClientFactory, SupportPlanFactory
+from tests.factories import AgencyFactory, ClientFactory, ConsentFactory, SupportPlanFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +54,7 @@ def test_support_plan_history_shows_agencies_and_goals(client, make_user):
     client.force_login(worker)
     plan = SupportPlanFactory()
     harbour = AgencyFactory(key="harbour", name="Harbour")
+    ConsentFactory(client=plan.client, agencies=[harbour])  # agreed to share with Harbour
     response = client.post(
         reverse("clients:support_plan_edit", args=[plan.pk]),
         {

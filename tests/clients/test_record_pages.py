@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -7,6 +9,7 @@ from tests.conftest import READERS
 from tests.factories import (
     A2AReferralFactory,
     AgencyFactory,
+    ConsentFactory,
     HealthAccessFactory,
     ReferralFactory,
     SupportPlanFactory,
@@ -49,6 +52,7 @@ def test_readers_cannot_change_records(as_role, role, kind):
 
 def test_support_worker_adds_a_support_plan_from_the_page(as_role, sam):
     harbour = AgencyFactory(name="Harbour")
+    ConsentFactory(client=sam, given_on=dt.date(2026, 1, 1), agencies=[harbour])
     response = as_role(Role.SUPPORT).post(
         reverse("clients:support_plan_create", args=[sam.pk]),
         {
@@ -92,7 +96,8 @@ def test_a_plan_ending_before_it_starts_is_refused_beside_the_field(as_role, sam
 
 @pytest.mark.parametrize("role", [Role.OUTREACH, Role.SUPPORT, Role.COORDINATOR])
 def test_case_workers_record_referrals_and_health_access(as_role, role, sam):
-    agency = AgencyFactory()
+    agency = AgencyFactory(kind="drug_alcohol")
+    ConsentFactory(client=sam, given_on=dt.date(2026, 1, 1), scopes=["drug_alcohol"])
     client = as_role(role)
     referral = client.post(
         reverse("clients:referral_create", args=[sam.pk]),

@@ -228,23 +228,27 @@ RULES = [
     Rule(
         "consent is not withdrawn before it was given",
         "Withdrawal cannot be before consent was given.",
-        "consent_withdrawn_on",
-        lambda w: clients.update_client(
-            w.bob,
-            {
-                "consent_given_on": w.today - timedelta(days=1),
-                "consent_withdrawn_on": w.today - timedelta(days=2),
-            },
+        "withdrawn_on",
+        lambda w: clients.withdraw_consent(
+            clients.record_consent(
+                w.bob,
+                how="verbal",
+                given_on=w.today - timedelta(days=1),
+                scopes=["health"],
+                by=w.by,
+            ),
+            withdrawn_on=w.today - timedelta(days=2),
             by=w.by,
         ),
-        "clients",
+        "consents",
         lambda w: {
-            "ref": "C02",
-            "first_name": "Bob",
-            "consent_given_on": day(w, -1),
-            "consent_withdrawn_on": day(w, -2),
+            "client": "C02",
+            "outcome": "given",
+            "how": "verbal",
+            "scopes": ["health"],
+            "given_on": day(w, -1),
+            "withdrawn_on": day(w, -2),
         },
-        replaces=1,
     ),
     Rule(
         "a date of birth is not in the future",
