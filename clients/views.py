@@ -520,10 +520,10 @@ def break_glass(request: HttpRequest, pk: int) -> HttpResponse:
     if isinstance(found, HttpResponse):
         return found
     client = found
-    access.require(request.user, access.perm(BreakGlass, "add"))
     if may_see_special_category(request.user, client):
         messages.info(request, "You can already see this person's restricted information.")
         return redirect(client)
+    access.require(request.user, access.perm(BreakGlass, "add"))
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

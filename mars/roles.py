@@ -190,6 +190,9 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         # caseload's without it). Only the coordinator by default: give it to another role here.
         "clients.view_special_category",
         "clients.view_breakglass",  # who broke glass, for whom and why
+        # Never needed (they see it all), but held so that the coordinator still holds every
+        # right of the case workers whose accounts they manage (accounts.rules.may_manage).
+        BREAK_GLASS,
         OUTREACH_READ,
         STREET_WORK,
         _each(

@@ -9,7 +9,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from clients.models import Agency, Client, ClientAlias, HealthAccess, Referral, SupportPlan
+from clients.models import (
+    Agency,
+    BreakGlass,
+    Client,
+    ClientAlias,
+    HealthAccess,
+    Referral,
+    SupportPlan,
+)
 from clients.services import index_names
 from funds.models import Fund, FundKind, PaymentRequest
 from mars.dates import financial_year
@@ -105,6 +113,19 @@ class HealthAccessFactory(factory.django.DjangoModelFactory):
     client = factory.SubFactory(ClientFactory)
     kind = "gp_registration"
     date = dt.date(2026, 10, 20)
+
+
+class BreakGlassFactory(factory.django.DjangoModelFactory):
+    """A break-glass grant that has ended (clients.services.break_glass makes live ones)."""
+
+    class Meta:
+        model = BreakGlass
+
+    client = factory.SubFactory(ClientFactory)
+    user = factory.SubFactory(UserFactory)
+    reason = "Ambulance crew asked about medication"
+    at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(hours=2))
+    expires_at = factory.LazyAttribute(lambda grant: grant.at + dt.timedelta(minutes=30))
 
 
 # Outreach

@@ -79,6 +79,7 @@ def build_data_set() -> dict[str, Any]:
     d["supportplan"] = f.SupportPlanFactory(client=person)
     d["referral"] = f.ReferralFactory(client=person, agency=d["agency"])
     d["healthaccess"] = f.HealthAccessFactory(client=person)
+    d["breakglass"] = f.BreakGlassFactory(client=person, user=worker)
     d["hotspot"] = f.HotspotFactory()
     d["outreachsession"] = f.OutreachSessionFactory()
     d["contact"] = f.ContactFactory(client=person, worker=worker, session=d["outreachsession"])
