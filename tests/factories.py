@@ -307,7 +307,10 @@ class RiskAssessmentFactory(factory.django.DjangoModelFactory):
 
         levels = kwargs.pop("levels", {})
         review_due = kwargs.pop("review_due", None)
-        ratings = {area: {"level": levels.get(area, "low")} for area in Area.values}
+        given = kwargs.pop("ratings", {})  # area -> {"level", "notes", "sensitive", "triggers"}
+        ratings = {
+            area: given.get(area, {"level": levels.get(area, "low")}) for area in Area.values
+        }
         return services.record_assessment(
             model_class(**kwargs), ratings, review_due=review_due, by=kwargs["assessor"]
         )
