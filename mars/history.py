@@ -100,7 +100,7 @@ def history_entries(
     *sources: tuple[str, Iterable[Any]], mask: Mask | None = None
 ) -> list[HistoryEntry]:
     """Entries, newest first, from (label, historical records) pairs such as ("Alias", qs);
-    fields `mask` names for a version (or the one before it) are shown as held, not read."""
+    fields `mask` names for any version of a record are shown as held, not read, in them all."""
     display = _Display()
     entries: list[HistoryEntry] = []
     for label, records in sources:
@@ -108,11 +108,13 @@ def history_entries(
         for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
             by_object.setdefault(record.instance.pk, []).append(record)
         for versions in by_object.values():
+            # A note marked sensitive once is held in every version, the earlier ones too.
+            hidden: set[str] = set()
+            if mask is not None:
+                for record in versions:
+                    hidden |= set(mask(record))
             previous = None
             for record in versions:
-                hidden = set(mask(record)) if mask else set()
-                if mask and previous is not None:
-                    hidden |= set(mask(previous))
                 entries.append(_entry(label, record, previous, display, hidden))
                 previous = record
     entries.sort(key=lambda e: e.when, reverse=True)
