@@ -60,7 +60,14 @@ def caseload() -> dict[str, Any]:
     SwepActivationFactory(activated_by=coordinator)
     notifications.notify(users, key="welcome", subject="Welcome to MARS", url="/")
     AgencyFactory(name="Livewell")
-    sam = ClientFactory(first_name="Sam", last_name="Example", known_as="Sammy")
+    # Special category data: the support worker (not his key worker) reads that it is held.
+    sam = ClientFactory(
+        first_name="Sam",
+        last_name="Example",
+        known_as="Sammy",
+        ethnicity="white_irish",
+        support_needs=["drugs", "care_leaver"],
+    )
     ContactFactory(client=sam, worker=outreach)
     ContactFactory(client=ClientFactory(first_name="Michael", last_name="O'Brien"), worker=outreach)
     report = PublicReportFactory()
@@ -99,13 +106,20 @@ def caseload() -> dict[str, Any]:
         "change a staff account": f"/accounts/staff/{outreach.pk}/edit/",
         "who looked at a person": f"/access-log/people/{sam.pk}/",
         "a member's reads": f"/access-log/?user={coordinator.pk}",
+        "see restricted information": f"/people/{sam.pk}/break-glass/",
     }
 
 
 # Beyond the navigation's own links: the pages a role goes on to from them.
 FURTHER = {
     Role.OUTREACH: ["person", "add a person", "log a contact", "public report", "MARS House"],
-    Role.SUPPORT: ["person", "add a person", "MARS House", "payment request"],
+    Role.SUPPORT: [
+        "person",
+        "add a person",
+        "MARS House",
+        "payment request",
+        "see restricted information",
+    ],
     Role.PANEL: ["person before the panel", "A2A referral"],
     Role.COORDINATOR: [
         "person",
