@@ -16,7 +16,10 @@ from clients.models import (
     ClientQuerySet,
     HealthAccess,
 )
-from mars import reads
+from clients.special import HELD as HELD
+from clients.special import SENSITIVE_NOTE_HELD as SENSITIVE_NOTE_HELD
+from clients.special import may_see_special_category as may_see_special_category
+from clients.special import sees_all_special_category as sees_all_special_category
 from mars.access import AnyUser, can, get_visible, perm, visible
 from mars.history import Mask
 
@@ -50,63 +53,9 @@ def can_merge_clients(user: AnyUser) -> bool:
     return can(user, "clients.merge_client")
 
 
-# Special category and criminal-offence data (UK GDPR Articles 9 and 10): need to know.
-
-SPECIAL_CATEGORY = "clients.view_special_category"
-# What those who may not see it read instead: that something is held, never what.
-HELD = "Held (special category)"
-SENSITIVE_NOTE_HELD = "Sensitive note held: ask the key worker"
-
-
-def sees_all_special_category(user: AnyUser) -> bool:
-    """Whether the user sees every person's special category data (the coordinator, and any role
-    mars.roles grants `view_special_category`; superusers too)."""
-    return bool(user.is_authenticated and (user.is_superuser or can(user, SPECIAL_CATEGORY)))
-
-
-def _grants_in_force(user: AnyUser) -> dict[int, str]:
-    """The user's break-glass grants in force, person id -> reason; read once per user object
-    (one request), and forgotten when a new grant is made (clients.services.break_glass)."""
-    cached: dict[int, str] | None = getattr(user, "_mars_break_glass", None)
-    if cached is None:
-        cached = {}
-        for client_id, reason in (
-            BreakGlass.objects.in_force().filter(user_id=int(user.pk or 0)).values_list("client_id", "reason")
-        ):
-            cached.setdefault(client_id, reason)
-        user._mars_break_glass = cached  # type: ignore[union-attr]  # a per-request cache
-    return cached
-
-
-def forget_grants(user: AnyUser) -> None:
-    if hasattr(user, "_mars_break_glass"):
-        del user._mars_break_glass  # type: ignore[union-attr]
-
-
-def may_see_special_category(user: AnyUser, client: Client | None) -> bool:
-    """The one rule for special category and criminal-offence data and sensitive notes.
-
-    Rules: a user sees a person's ethnicity, health needs, health access, offending history,
-    immigration fact (no recourse to public funds) and sensitive notes if they hold
-    `clients.view_special_category`, or are the person's key worker, or have a break-glass grant
-    in force for them (then the reading is written to the access log with its reason); superusers
-    too. A record about no identifiable person (an unidentified sighting) names no one, so its
-    notes are read by whoever may read the record.
-    """
-    if client is None:
-        return True
-    if not user.is_authenticated:
-        return False
-    if sees_all_special_category(user):
-        return True
-    if client.key_worker_id == user.pk and can_see_people(user):
-        return True
-    reason = _grants_in_force(user).get(client.pk)
-    if reason is not None:
-        reads.note_reason(f"Break glass: {reason}")
-        reads.note([client.pk], "break-glass reading")
-        return True
-    return False
+# Special category and criminal-offence data (UK GDPR Articles 9 and 10): need to know. The one
+# rule is clients.special.may_see_special_category (its own module, so that the services that keep
+# such data as it is can ask it too); every page, serializer, timeline and list asks it.
 
 
 def may_break_glass(user: AnyUser, client: Client) -> bool:

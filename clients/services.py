@@ -27,6 +27,7 @@ from clients.models import (
     SupportPlan,
     name_rows,
 )
+from clients.special import forget_grants, may_see_special_category
 from mars.access import AnyUser
 from mars.records import Refusal, acting, note_change, save_record
 
@@ -445,8 +446,6 @@ def save_support_plan(
 
 
 def _may_see_person(by: User, client: Client) -> bool:
-    from clients.access import may_see_special_category
-
     return may_see_special_category(by, client)
 
 
@@ -496,8 +495,7 @@ def break_glass(client: Client, *, by: User, reason: str) -> BreakGlass:
     note_change(grant, by=by, reason=reason)
     grant.save()
     # The user's own grants are read once a request; this one counts from now.
-    if hasattr(by, "_mars_break_glass"):
-        del by._mars_break_glass
+    forget_grants(by)
     from django.contrib.auth import get_user_model
     from django.urls import reverse
 

@@ -60,7 +60,7 @@ def review_limit(level: str, assessed_on: date) -> date:
 @transaction.atomic
 def record_assessment(
     assessment: RiskAssessment,
-    ratings: Mapping[str, Mapping[str, str]],
+    ratings: Mapping[str, Mapping[str, Any]],
     *,
     review_due: date | None = None,
     by: AnyUser | None,

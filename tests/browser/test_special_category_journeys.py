@@ -1,5 +1,6 @@
-"""Special category data on a need-to-know basis: a support worker who is not the key worker reads
-that health information is held, breaks glass with a reason and reads it; the coordinator is told."""
+"""Special category data on a need-to-know basis: a support worker who is not the key worker
+reads that health information is held, breaks glass with a reason and reads it; the coordinator
+is told."""
 
 import re
 from datetime import date

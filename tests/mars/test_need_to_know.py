@@ -31,8 +31,8 @@ from tests.factories import (
     A2AReferralFactory,
     ClientFactory,
     ContactFactory,
-    RiskAssessmentFactory,
     FundFactory,
+    RiskAssessmentFactory,
     UserFactory,
     plan_in_force,
 )
