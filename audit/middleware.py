@@ -37,5 +37,6 @@ class AccessLogMiddleware:
                 method=request.method or "",
                 ip=client_ip(request),
                 device=request.META.get("HTTP_USER_AGENT", "")[:DEVICE_LENGTH],
+                reason=read.reason[:500],
             )
         return response

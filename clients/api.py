@@ -12,13 +12,18 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from clients import services
-from clients.access import visible_clients
+from clients.access import (
+    SENSITIVE_NOTE_HELD,
+    may_see_special_category,
+    visible_clients,
+    with_need_seen_by,
+)
 from clients.consent import (
     Consent,
     ConsentHow,
@@ -31,7 +36,9 @@ from clients.consent import (
 from clients.forms import CONSENT_FILTERS
 from clients.models import (
     PERSON_FIELDS,
+    SPECIAL_NEEDS,
     Agency,
+    BreakGlass,
     Client,
     GoalStatus,
     HealthAccess,
@@ -71,6 +78,12 @@ class ClientSerializer(serializers.ModelSerializer):
         help_text="Information-sharing consent today: status (valid, expired, withdrawn, "
         "refused, none) and in words."
     )
+    special_category = serializers.SerializerMethodField(
+        help_text="Need to know. `visible` false: the reader may not see this person's special "
+        "category data, so `ethnicity` is null and `support_needs` lists only needs that are not "
+        "health, offending or immigration; `held` says what is held without saying what it is. "
+        "What such a reader sends for those fields changes nothing."
+    )
     confirmed_distinct = serializers.BooleanField(
         write_only=True,
         required=False,
@@ -87,10 +100,38 @@ class ClientSerializer(serializers.ModelSerializer):
             "aliases",
             "alerts",
             "consent",
+            "special_category",
             "created_at",
             "confirmed_distinct",
         ]
         read_only_fields = ["reference", "created_at"]
+
+    def _sees(self, client: Client) -> bool:
+        request = self.context.get("request")
+        return request is not None and may_see_special_category(request.user, client)
+
+    @extend_schema_field(
+        serializers.DictField(
+            help_text='{"visible": bool, "held": {"ethnicity": bool, "special_needs": bool}}'
+        )
+    )
+    def get_special_category(self, client: Client) -> dict[str, Any]:
+        return {
+            "visible": self._sees(client),
+            "held": {
+                "ethnicity": bool(client.ethnicity),
+                "special_needs": bool(client.special_needs),
+            },
+        }
+
+    def to_representation(self, instance: Client) -> dict[str, Any]:
+        data: dict[str, Any] = super().to_representation(instance)
+        if not self._sees(instance):
+            data["ethnicity"] = None
+            data["support_needs"] = [
+                n for n in data.get("support_needs", []) if n not in SPECIAL_NEEDS
+            ]
+        return data
 
     @extend_schema_field(
         serializers.ListField(child=serializers.DictField(child=serializers.CharField()))
@@ -155,7 +196,12 @@ class ClientSerializer(serializers.ModelSerializer):
 
 class ClientFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Name, alias, reference or date of birth")
-    need = django_filters.ChoiceFilter(choices=SupportNeed.choices, method="with_need")
+    need = django_filters.ChoiceFilter(
+        choices=SupportNeed.choices,
+        method="with_need",
+        help_text="A health, offending or immigration need finds only the people whose special "
+        "category data the reader may see.",
+    )
     consent = django_filters.ChoiceFilter(
         choices=CONSENT_FILTERS[1:],
         method="with_consent",
@@ -170,7 +216,7 @@ class ClientFilter(django_filters.FilterSet):
         return queryset.search(value)
 
     def with_need(self, queryset: Any, name: str, value: str) -> Any:
-        return queryset.with_need(value)
+        return with_need_seen_by(self.request.user, queryset, value)
 
     def with_consent(self, queryset: Any, name: str, value: str) -> Any:
         return queryset.consent_expiring_or_expired(timezone.localdate())
@@ -217,6 +263,13 @@ class ClientRecordSerializer(ScopedClientMixin, serializers.ModelSerializer):
         return self.update(self.Meta.model(), validated_data)  # type: ignore[misc]  # subclasses set Meta.model
 
     def update(self, instance: Any, validated_data: dict[str, Any]) -> Any:
+        if (
+            isinstance(instance, HealthAccess)
+            and instance.pk
+            and not may_see_special_category(self.context["request"].user, instance.client)
+        ):
+            # Nobody changes what they may not read (break glass reads; it does not write).
+            raise PermissionDenied("You may not change a health record you cannot see.")
         for name, value in validated_data.items():
             setattr(instance, name, value)
         with refusals_as_validation_errors(services.ClientError):
@@ -234,7 +287,13 @@ class GoalSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SupportGoal
-        fields = ["id", "description", "status", "target_date"]
+        fields = ["id", "description", "status", "target_date", "notes", "sensitive"]
+        extra_kwargs = {
+            "notes": {
+                "help_text": "A sensitive note is shown as held to those who may not see the "
+                "person's special category data; what they send for it changes nothing."
+            }
+        }
 
 
 class LawfulBasisFields(serializers.Serializer):
@@ -283,10 +342,29 @@ class SupportPlanSerializer(LawfulBasisFields, ClientRecordSerializer):
             "basis_reason",
         ]
 
+    def to_representation(self, instance: SupportPlan) -> dict[str, Any]:
+        data: dict[str, Any] = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None and not may_see_special_category(request.user, instance.client):
+            for goal in data.get("goals", []):
+                if goal.get("sensitive") and goal.get("notes"):
+                    goal["notes"] = SENSITIVE_NOTE_HELD
+        return data
+
     def _save(self, plan: SupportPlan, data: dict[str, Any]) -> SupportPlan:
         basis = self.basis_of(data)
         agencies = data.pop("agencies", None)
         goals = data.pop("goals", None)
+        if (
+            goals
+            and plan.pk
+            and not may_see_special_category(self.context["request"].user, plan.client)
+        ):
+            held = {g.pk for g in plan.goals.all() if g.sensitive and g.notes}
+            for goal in goals:
+                if goal.get("id") in held:
+                    goal.pop("notes", None)
+                    goal.pop("sensitive", None)
         for name, value in data.items():
             setattr(plan, name, value)
         if goals is not None and plan.pk:
@@ -339,9 +417,60 @@ class ReferralSerializer(LawfulBasisFields, ClientRecordSerializer):
 
 
 class HealthAccessSerializer(ClientRecordSerializer):
+    restricted = serializers.SerializerMethodField(
+        help_text="True when the reader may not see the person's special category data: `kind`, "
+        "`outcome` and `notes` are then null (the record is held; its date is shown)."
+    )
+
     class Meta:
         model = HealthAccess
-        fields = ["id", "client", "kind", "date", "outcome", "notes"]
+        fields = ["id", "client", "kind", "date", "outcome", "notes", "restricted"]
+
+    def get_restricted(self, record: HealthAccess) -> bool:
+        request = self.context.get("request")
+        return request is None or not may_see_special_category(request.user, record.client)
+
+    def to_representation(self, instance: HealthAccess) -> dict[str, Any]:
+        data: dict[str, Any] = super().to_representation(instance)
+        if data["restricted"]:
+            data.update(kind=None, outcome=None, notes=None)
+        return data
+
+
+class BreakGlassSerializer(ScopedClientMixin, serializers.ModelSerializer):
+    """An urgent reading of one person's restricted information; the reason is required."""
+
+    class Meta:
+        model = BreakGlass
+        fields = ["id", "client", "reason", "user", "at", "expires_at"]
+        read_only_fields = ["user", "at", "expires_at"]
+
+    def create(self, validated_data: dict[str, Any]) -> BreakGlass:
+        with refusals_as_validation_errors(services.ClientError):
+            return services.break_glass(
+                validated_data["client"],
+                by=self.context["request"].user,
+                reason=validated_data["reason"],
+            )
+
+
+class BreakGlassViewSet(
+    NotesReads,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """POST a grant (anyone who may break glass, for a person they may see); the list of grants
+    is the coordinator's (`clients.view_breakglass`). Grants are never changed or removed."""
+
+    queryset = BreakGlass.objects.select_related("client", "user")
+    serializer_class = BreakGlassSerializer
+    permission_classes = [AccessPermission]
+    filterset_fields = ["client", "user"]
+
+    def get_queryset(self) -> models.QuerySet[BreakGlass]:
+        return access.visible(self.request.user, super().get_queryset())
 
 
 class SupportPlanViewSet(ScopedViewSet):
@@ -507,3 +636,4 @@ def register(router: DefaultRouter) -> None:
     router.register("health-access", HealthAccessViewSet)
     router.register("consents", ConsentViewSet)
     router.register("sharing-without-consent", SharingWithoutConsentViewSet)
+    router.register("break-glass", BreakGlassViewSet)

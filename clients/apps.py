@@ -7,7 +7,12 @@ class ClientsConfig(AppConfig):
 
     def ready(self) -> None:
         from clients import api, views
-        from clients.access import can_review_sharing, can_see_agencies, can_see_people
+        from clients.access import (
+            can_review_sharing,
+            can_see_agencies,
+            can_see_break_glass_log,
+            can_see_people,
+        )
         from mars import home, navigation
         from mars.api import router
 
@@ -21,6 +26,10 @@ class ClientsConfig(AppConfig):
                 "Sharing without consent", "clients:sharing_list", can_review_sharing
             ),
             order=85,
+        )
+        navigation.links.add(
+            navigation.NavLink("Break glass", "clients:break_glass_list", can_see_break_glass_log),
+            order=98,  # beside the access log (97): both say who read what
         )
         home.parts.add(views.home_search, order=20)
         home.parts.add(views.home_people, order=40)

@@ -10,6 +10,7 @@ from django.forms import formset_factory
 from clients.consent import ConsentHow, LawfulBasis, SharingScope
 from clients.models import (
     PERSON_FIELDS,
+    SPECIAL_NEEDS,
     Agency,
     Client,
     ClientStatus,
@@ -20,7 +21,7 @@ from clients.models import (
     SupportPlan,
     key_worker_choices,
 )
-from mars.forms import DateInput, choices_of, label_choices
+from mars.forms import DateInput, choices_of, field_of, label_choices
 
 
 class ClientForm(forms.ModelForm):
@@ -42,8 +43,23 @@ class ClientForm(forms.ModelForm):
             "known_as": "The name the person likes to be called.",
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, sees_special_category: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not sees_special_category:
+            # Need to know: one who may not see it neither reads nor changes it (clients.services
+            # keeps what is held).
+            del self.fields["ethnicity"]
+            field_of(self, "support_needs", forms.MultipleChoiceField).choices = [
+                (value, label) for value, label in SupportNeed.choices if value not in SPECIAL_NEEDS
+            ]
+            self.fields["support_needs"].help_text = (
+                "Health, offending and immigration needs are special category data: only those "
+                "who may see them can change them."
+            )
+            if self.instance.pk and not self.is_bound:
+                self.initial["support_needs"] = [
+                    n for n in self.instance.support_needs if n not in SPECIAL_NEEDS
+                ]
         choices_of(self, "key_worker").queryset = key_worker_choices()
         label_choices(self, "key_worker", lambda u: u.get_full_name() or u.username)
         if self.instance.pk and not self.is_bound:
@@ -57,7 +73,7 @@ class ClientForm(forms.ModelForm):
         ]
 
     def model_fields(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in PERSON_FIELDS}
+        return {name: self.cleaned_data[name] for name in PERSON_FIELDS if name in self.fields}
 
 
 class ConfirmDistinctForm(forms.Form):
@@ -143,6 +159,8 @@ class GoalForm(forms.Form):
     description = forms.CharField(max_length=300, required=False, label="Goal")
     status = forms.ChoiceField(choices=GoalStatus.choices, initial=GoalStatus.NOT_STARTED)
     target_date = forms.DateField(required=False, widget=DateInput())
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    sensitive = forms.BooleanField(required=False, label="Mark this note sensitive")
     delete = forms.BooleanField(required=False, label="Remove")
 
 
@@ -176,6 +194,15 @@ class ReferralForm(forms.ModelForm, LawfulBasisFields):
             "reason": forms.Textarea(attrs={"rows": 3}),
         }
         labels = {"status_changed_on": "Status changed on"}
+
+
+class BreakGlassForm(forms.Form):
+    reason = forms.CharField(
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why you need to see this person's restricted information now. The "
+        "coordinator is told, and the reason is kept in the access log.",
+    )
 
 
 class HealthAccessForm(forms.ModelForm):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -74,6 +74,24 @@ class SupportNeed(models.TextChoices):
     ARMED_FORCES = "armed_forces", "Armed forces"
     DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse"
     NO_RECOURSE = "no_recourse_to_public_funds", "No recourse to public funds"
+
+
+# Needs that are special category or criminal-offence data (UK GDPR Articles 9 and 10): seen
+# only by those clients.access.may_see_special_category lets see them.
+HEALTH_NEEDS = frozenset(
+    {
+        SupportNeed.MENTAL_HEALTH,
+        SupportNeed.DRUGS,
+        SupportNeed.ALCOHOL,
+        SupportNeed.PHYSICAL_HEALTH,
+        SupportNeed.LEARNING_DISABILITY,
+    }
+)
+OFFENDING_NEEDS = frozenset({SupportNeed.OFFENDING_HISTORY})
+# "No recourse to public funds" is the immigration fact MARS holds (it follows from a person's
+# immigration status): it is treated as special, like the status itself would be.
+IMMIGRATION_NEEDS = frozenset({SupportNeed.NO_RECOURSE})
+SPECIAL_NEEDS = HEALTH_NEEDS | OFFENDING_NEEDS | IMMIGRATION_NEEDS
 
 
 class Ethnicity(models.TextChoices):
@@ -248,6 +266,12 @@ class Client(models.Model):
             ("merge_client", "Can merge duplicate people"),
             # Without it, one who may see people sees only those put before them (need to know).
             ("view_every_client", "Can see every person, not only those put before them"),
+            # Ethnicity, health, offending, immigration and sensitive notes of every person; key
+            # workers see their own caseload's without it (clients.access).
+            (
+                "view_special_category",
+                "Can see every person's special category and criminal-offence data",
+            ),
         ]
         indexes = [
             models.Index(fields=["last_name", "first_name", "id"], name="client_name_order"),
@@ -316,6 +340,23 @@ class Client(models.Model):
         return [
             SupportNeed(need).label for need in self.support_needs if need in SupportNeed.values
         ]
+
+    def ordinary_need_labels(self) -> list[str]:
+        """The support needs that are not special category or criminal-offence data."""
+        return [
+            SupportNeed(need).label
+            for need in self.support_needs
+            if need in SupportNeed.values and need not in SPECIAL_NEEDS
+        ]
+
+    @property
+    def special_needs(self) -> list[str]:
+        return [need for need in self.support_needs if need in SPECIAL_NEEDS]
+
+    @property
+    def holds_special_category(self) -> bool:
+        """Whether the record itself holds any special category data (ethnicity or a need)."""
+        return bool(self.ethnicity or self.special_needs)
 
     @staticmethod
     def next_id() -> int:
@@ -498,6 +539,12 @@ class SupportGoal(models.Model):
         max_length=20, choices=GoalStatus.choices, default=GoalStatus.NOT_STARTED
     )
     target_date = models.DateField(null=True, blank=True)
+    notes = limited_text(blank=True)
+    sensitive = models.BooleanField(
+        "mark this note sensitive",
+        default=False,
+        help_text="Only those who may see the person's special category data read it.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -580,6 +627,44 @@ class HealthAccess(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("clients:health_access_detail", args=[self.pk])
+
+
+class BreakGlassQuerySet(models.QuerySet["BreakGlass"]):
+    def in_force(self, at: datetime | None = None) -> BreakGlassQuerySet:
+        return self.filter(expires_at__gt=at or timezone.now())
+
+
+class BreakGlass(models.Model):
+    """An urgent reading of one person's restricted information by someone who may not normally
+    see it: who, whom, why and until when. Appended only: a grant is never changed or removed."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass_grants"
+    )
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="break_glass_grants")
+    reason = models.CharField(max_length=500)
+    at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(editable=False)
+    history = HistoricalRecords()
+
+    objects = BreakGlassQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = "break-glass grant"
+        indexes = [models.Index(fields=["user", "client", "expires_at"], name="break_glass_live")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("at")), name="break_glass_expires_after"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="break_glass_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Break glass by {self.user} for {self.client.reference} at {self.at:%d/%m/%Y %H:%M}"
+
+    def is_in_force(self, at: datetime | None = None) -> bool:
+        return self.expires_at > (at or timezone.now())
 
 
 def key_worker_choices() -> models.QuerySet[User]:

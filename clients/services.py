@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -22,7 +23,9 @@ from clients.consent import (
     default_review_by,
 )
 from clients.models import (
+    SPECIAL_NEEDS,
     Agency,
+    BreakGlass,
     Client,
     ClientAlias,
     HealthAccess,
@@ -34,6 +37,7 @@ from clients.models import (
     SupportPlan,
     name_rows,
 )
+from clients.special import forget_grants, may_see_special_category
 from mars.access import AnyUser
 from mars.records import Refusal, acting, note_change, save_record
 
@@ -184,11 +188,14 @@ def update_client(
     """Change a person's details (and, when given, their aliases).
 
     Rules: a merged record is read-only; a person with a GP registration on record is registered
-    with a GP.
+    with a GP; one who may not see the person's special category data leaves it as it is (their
+    ethnicity and special category needs are kept whatever is sent).
     """
     client = Client.objects.select_for_update().get(pk=client.pk)
     if client.is_merged:
         raise ClientError("This record was merged into another and can no longer be changed.")
+    if by is not None and not _may_see_person(by, client):
+        fields = keep_special_category(client, fields)
     registration = gp_registration_on_record(client)
     if registration is not None and fields.get("gp_registered") is False:
         raise ClientError(
@@ -472,6 +479,11 @@ def save_support_plan(
         goal.description = data["description"]
         goal.status = data.get("status") or goal.status
         goal.target_date = data.get("target_date")
+        # A note left out (one its writer may not read) is kept as it is.
+        if "notes" in data and data["notes"] is not None:
+            goal.notes = data["notes"]
+        if "sensitive" in data and data["sensitive"] is not None:
+            goal.sensitive = bool(data["sensitive"])
         goal.save()
     return plan
 
@@ -642,3 +654,74 @@ def withdraw_consent(consent: Consent, *, withdrawn_on: date, by: User | None) -
         raise ClientError("Withdrawal cannot be before consent was given.", field="withdrawn_on")
     consent.withdrawn_on = withdrawn_on
     return save_record(consent, by=by, reason="Consent withdrawn")
+
+
+def _may_see_person(by: User, client: Client) -> bool:
+    return may_see_special_category(by, client)
+
+
+def keep_special_category(client: Client, fields: dict[str, Any]) -> dict[str, Any]:
+    """The fields sent, with the person's special category data as it is: what one who may not
+    see it sent (nothing, or a masked value) never changes it."""
+    fields = dict(fields)
+    fields.pop("ethnicity", None)
+    if "support_needs" in fields:
+        ordinary = [n for n in fields["support_needs"] or [] if n not in SPECIAL_NEEDS]
+        fields["support_needs"] = sorted(set(ordinary) | set(client.special_needs))
+    return fields
+
+
+@transaction.atomic
+def break_glass(client: Client, *, by: User, reason: str) -> BreakGlass:
+    """Let one who may not normally see a person's special category data read it, urgently.
+
+    Rules: a reason of at least BREAK_GLASS_REASON_MIN_LENGTH characters is required; the grant
+    lasts BREAK_GLASS_MINUTES; a grant is appended, never changed; the coordinators are notified
+    of who, whom and why. The caller has already checked that `by` may see the person.
+    """
+    from mars import notifications
+    from mars.roles import Role
+
+    reason = " ".join((reason or "").split())
+    shortest = settings.BREAK_GLASS_REASON_MIN_LENGTH
+    if len(reason) < shortest:
+        raise ClientError(
+            f"Say why you need to see this now, in at least {shortest} characters: "
+            "the coordinator reads it."
+        )
+    if len(reason) > 500:
+        raise ClientError("Keep the reason to 500 characters.")
+    user = acting(by)
+    if user is None:
+        raise ClientError("Sign in to see restricted information.")
+    person = lock_unmerged_person(client.pk)
+    now = timezone.now()
+    grant = BreakGlass(
+        user=user,
+        client=person,
+        reason=reason,
+        at=now,
+        expires_at=now + timedelta(minutes=settings.BREAK_GLASS_MINUTES),
+    )
+    note_change(grant, by=by, reason=reason)
+    grant.save()
+    # The user's own grants are read once a request; this one counts from now.
+    forget_grants(by)
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    who = user.get_full_name() or user.get_username()
+    coordinators = (
+        get_user_model()
+        .objects.filter(groups__name=Role.COORDINATOR, is_active=True)
+        .exclude(pk=user.pk)
+    )
+    notifications.notify(
+        coordinators,
+        key=f"break-glass:{grant.pk}",
+        subject=f"Break glass: {who} read restricted information about {person.reference}",
+        body=f"{who} asked to see {person.full_name} ({person.reference})'s restricted "
+        f"information at {timezone.localtime(now):%d/%m/%Y %H:%M}. Reason: {reason}",
+        url=reverse("clients:break_glass_list"),
+    )
+    return grant

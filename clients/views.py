@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -14,11 +16,23 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clients import services
-from clients.access import can_merge_clients, can_see_people, get_client, visible_clients
+from clients.access import (
+    HELD,
+    SENSITIVE_NOTE_HELD,
+    can_merge_clients,
+    can_see_people,
+    get_client,
+    history_mask,
+    may_break_glass,
+    may_see_special_category,
+    visible_clients,
+    with_need_seen_by,
+)
 from clients.consent_views import consent_context, form_error, sharing_rows
 from clients.forms import (
     CONSENT_EXPIRING,
     AgencyForm,
+    BreakGlassForm,
     ClientForm,
     ClientSearchForm,
     ConfirmDistinctForm,
@@ -32,6 +46,7 @@ from clients.forms import (
 )
 from clients.models import (
     Agency,
+    BreakGlass,
     Client,
     ClientAlias,
     HealthAccess,
@@ -76,7 +91,7 @@ def client_list(request: HtmxHttpRequest) -> HttpResponse:
         if form.cleaned_data["key_worker"]:
             people = people.filter(key_worker=form.cleaned_data["key_worker"])
         if form.cleaned_data["need"]:
-            people = people.with_need(form.cleaned_data["need"])
+            people = with_need_seen_by(request.user, people, form.cleaned_data["need"])
         if form.cleaned_data["consent"] == CONSENT_EXPIRING:
             people = people.consent_expiring_or_expired(timezone.localdate())
     page = page_of(request, people.order_by("last_name", "first_name", "id"))
@@ -152,19 +167,27 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return found
     client = found
     user = request.user
+    sees_special = may_see_special_category(user, client)
     history = history_entries(
         ("", client.history.select_related("history_user")),
         ("Alias", ClientAlias.history.filter(client_id=client.pk).select_related("history_user")),
+        mask=history_mask(user, client),
     )
+    health_access = access.visible(user, client.health_access.all())
     context = {
         "client": client,
+        "sees_special": sees_special,
+        "can_break_glass": may_break_glass(user, client),
+        "held": HELD,
+        # Those who may not see health access read how many records are held, not what.
+        "health_held": 0 if sees_special else health_access.count(),
         "aliases": client.aliases.all(),
         # Each kind of record only for those whose role reads it (the A2A panel reads none).
         "support_plans": access.visible(user, client.support_plans.all()).prefetch_related(
             "agencies", "goals"
         ),
         "referrals": access.visible(user, client.referrals.select_related("agency")),
-        "health_access": access.visible(user, client.health_access.all()),
+        "health_access": health_access if sees_special else [],
         "can_see_plans": access.can(user, access.perm(SupportPlan, "view")),
         "can_see_referrals": access.can(user, access.perm(Referral, "view")),
         "can_see_health": access.can(user, access.perm(HealthAccess, "view")),
@@ -189,7 +212,11 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if isinstance(found, HttpResponse):
         return found
     client = found
-    form = ClientForm(request.POST or None, instance=client)
+    form = ClientForm(
+        request.POST or None,
+        instance=client,
+        sees_special_category=may_see_special_category(request.user, client),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.update_client(
@@ -263,23 +290,25 @@ def _record_page(
     extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     model = type(obj)
+    client = getattr(obj, "client", None)
     # Every record shown here keeps history (simple-history adds `history` to its class).
     sources: list[tuple[str, Any]] = [("", obj.history.select_related("history_user"))]  # type: ignore[attr-defined]
     if isinstance(obj, SupportPlan):
         goal_history = SupportGoal.history.filter(plan_id=obj.pk).select_related("history_user")
         sources.append(("Goal", goal_history))
+    extra = dict(extra or {})
     return render(
         request,
         "records/detail.html",
         {
             "object": obj,
-            "client": getattr(obj, "client", None),
-            "title": str(obj),
+            "client": client,
+            "title": extra.pop("title", str(obj)),
             "rows": rows,
-            "history": history_entries(*sources),
+            "history": history_entries(*sources, mask=history_mask(request.user, client)),
             "can_change": access.can_change(request.user, model),
             "edit_url": reverse(f"clients:{_url_name(model)}_edit", args=[obj.pk]),
-            **(extra or {}),
+            **extra,
         },
     )
 
@@ -323,6 +352,13 @@ def support_plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _support_plan_form(request: HttpRequest, plan: SupportPlan, title: str) -> HttpResponse:
     form = SupportPlanForm(request.POST or None, instance=plan)
+    sees_special = may_see_special_category(request.user, plan.client)
+    # A sensitive goal note its writer may not read is neither shown nor changed (kept as it is).
+    held_goals = (
+        set()
+        if sees_special or not plan.pk
+        else {g.pk for g in plan.goals.all() if g.sensitive and g.notes}
+    )
     initial = (
         [
             {
@@ -330,6 +366,8 @@ def _support_plan_form(request: HttpRequest, plan: SupportPlan, title: str) -> H
                 "description": g.description,
                 "status": g.status,
                 "target_date": g.target_date,
+                "notes": SENSITIVE_NOTE_HELD if g.pk in held_goals else g.notes,
+                "sensitive": g.sensitive,
             }
             for g in plan.goals.all()
         ]
@@ -338,11 +376,16 @@ def _support_plan_form(request: HttpRequest, plan: SupportPlan, title: str) -> H
     )
     goals = GoalFormSet(request.POST or None, initial=initial, prefix="goals")
     if request.method == "POST" and form.is_valid() and goals.is_valid():
+        rows = goal_rows(goals)
+        for row in rows:
+            if row.get("id") in held_goals:
+                row.pop("notes", None)
+                row.pop("sensitive", None)
         try:
             plan = services.save_support_plan(
                 form.save(commit=False),
                 agencies=form.cleaned_data["agencies"],
-                goals=goal_rows(goals),
+                goals=rows,
                 by=request.user,
                 **form.sharing_basis(),
             )
@@ -366,7 +409,21 @@ def support_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ("Summary", plan.summary),
         *sharing_rows(request.user, plan.sharing_without_consent.all()),
     ]
-    return _record_page(request, plan, rows, {"goals": plan.goals.all()})
+    goals = list(plan.goals.all())
+    extra: dict[str, Any] = {"goals": goals}
+    if not may_see_special_category(request.user, plan.client):
+        for goal in goals:
+            if goal.sensitive and goal.notes:
+                goal.notes = SENSITIVE_NOTE_HELD
+                extra["break_glass_url"] = _break_glass_url(request, plan.client)
+    return _record_page(request, plan, rows, extra)
+
+
+def _break_glass_url(request: HttpRequest, client: Client) -> str:
+    """The urgent action, for one who may take it (empty for those who may not)."""
+    if may_break_glass(request.user, client):
+        return reverse("clients:break_glass", args=[client.pk])
+    return ""
 
 
 def _simple_record_form(
@@ -429,6 +486,9 @@ def health_access_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def health_access_edit(request: HttpRequest, pk: int) -> HttpResponse:
     record = access.get_visible(request.user, HealthAccess, pk, write=True)
+    if not may_see_special_category(request.user, record.client):
+        # Nobody changes what they may not read (break glass reads; it does not write).
+        raise PermissionDenied
     return _simple_record_form(
         request, HealthAccessForm, record, record.client, "Change health access"
     )
@@ -437,14 +497,71 @@ def health_access_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def health_access_detail(request: HttpRequest, pk: int) -> HttpResponse:
     h = access.get_visible(request.user, HealthAccess, pk)
-    rows = [
-        ("Person", h.client),
-        ("Kind", h.get_kind_display()),
-        ("Date", h.date),
-        ("Outcome", h.outcome),
-        ("Notes", h.notes),
-    ]
-    return _record_page(request, h, rows)
+    if may_see_special_category(request.user, h.client):
+        rows = [
+            ("Person", h.client),
+            ("Kind", h.get_kind_display()),
+            ("Date", h.date),
+            ("Outcome", h.outcome),
+            ("Notes", h.notes),
+        ]
+        return _record_page(request, h, rows)
+    # Need to know: that a health record is held, and when, never what.
+    rows = [("Person", h.client), ("Date", h.date), ("Health information", HELD)]
+    return _record_page(
+        request,
+        h,
+        rows,
+        {
+            "title": "Health access record",
+            "can_change": False,
+            "break_glass_url": _break_glass_url(request, h.client),
+        },
+    )
+
+
+# Break glass: an urgent reading of restricted information, with a reason.
+
+
+@login_required
+def break_glass(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask for a reason, record the grant, notify the coordinators and show the person."""
+    found = _client_or_redirect(request, pk)
+    if isinstance(found, HttpResponse):
+        return found
+    client = found
+    if may_see_special_category(request.user, client):
+        messages.info(request, "You can already see this person's restricted information.")
+        return redirect(client)
+    access.require(request.user, access.perm(BreakGlass, "add"))
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.break_glass(client, by=request.user, reason=form.cleaned_data["reason"])
+        except services.ClientError as error:
+            form.add_error("reason", str(error))
+        else:
+            minutes = settings.BREAK_GLASS_MINUTES
+            messages.warning(
+                request,
+                f"You can see {client.full_name}'s restricted information for {minutes} minutes. "
+                "The coordinator has been told, and each reading is logged with your reason.",
+            )
+            return redirect(client)
+    return render(
+        request,
+        "clients/break_glass_form.html",
+        {"form": form, "client": client, "minutes": settings.BREAK_GLASS_MINUTES},
+    )
+
+
+@login_required
+def break_glass_list(request: HttpRequest) -> HttpResponse:
+    """The coordinator's list of every break-glass reading: who, whom, why, when."""
+    access.require(request.user, access.perm(BreakGlass, "view"))
+    grants = BreakGlass.objects.select_related("user", "client").order_by("-at", "-id")
+    page = page_of(request, grants)
+    return render(request, "clients/break_glass_list.html", {"page": page, "now": timezone.now()})
 
 
 # Agencies (reference data)

@@ -467,6 +467,11 @@ def _case_records(
                 {
                     "description": "Register with a GP",
                     "status": GoalStatus.ACHIEVED if index % 2 else GoalStatus.IN_PROGRESS,
+                    # A sensitive note: read by the key worker and the coordinator only.
+                    "notes": "Methadone script to move to the new surgery; anxious about it."
+                    if index % 3 == 0
+                    else "",
+                    "sensitive": index % 3 == 0,
                 },
                 {
                     "description": "Get ID documents (birth certificate, bank account)",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -16,6 +16,12 @@ from mars.dates import uk_datetime
 
 ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 EMPTY = "—"
+# What a reader who may not see a masked field reads in its place (need to know).
+HELD = "held (restricted)"
+
+# For a historical record, the names of the fields its reader may not see (special category
+# data, a sensitive note): their values are shown as HELD, on both sides of a change.
+Mask = Callable[[Any], Collection[str]]
 
 
 @dataclass
@@ -90,8 +96,11 @@ def _who(record: Any) -> str:
     return _person_name(user)
 
 
-def history_entries(*sources: tuple[str, Iterable[Any]]) -> list[HistoryEntry]:
-    """Entries, newest first, from (label, historical records) pairs such as ("Alias", qs)."""
+def history_entries(
+    *sources: tuple[str, Iterable[Any]], mask: Mask | None = None
+) -> list[HistoryEntry]:
+    """Entries, newest first, from (label, historical records) pairs such as ("Alias", qs);
+    fields `mask` names for any version of a record are shown as held, not read, in them all."""
     display = _Display()
     entries: list[HistoryEntry] = []
     for label, records in sources:
@@ -99,15 +108,22 @@ def history_entries(*sources: tuple[str, Iterable[Any]]) -> list[HistoryEntry]:
         for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
             by_object.setdefault(record.instance.pk, []).append(record)
         for versions in by_object.values():
+            # A note marked sensitive once is held in every version, the earlier ones too.
+            hidden: set[str] = set()
+            if mask is not None:
+                for record in versions:
+                    hidden |= set(mask(record))
             previous = None
             for record in versions:
-                entries.append(_entry(label, record, previous, display))
+                entries.append(_entry(label, record, previous, display, hidden))
                 previous = record
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries
 
 
-def _entry(label: str, record: Any, previous: Any, display: _Display) -> HistoryEntry:
+def _entry(
+    label: str, record: Any, previous: Any, display: _Display, hidden: Collection[str] = ()
+) -> HistoryEntry:
     model = record.instance_type
     tracked = [f.name for f in record.instance._meta.concrete_fields] + [
         f.name for f in getattr(model, "_history_m2m_fields", [])
@@ -119,8 +135,8 @@ def _entry(label: str, record: Any, previous: Any, display: _Display) -> History
             changes.append(
                 FieldChange(
                     capfirst(str(model._meta.get_field(change.field).verbose_name)),
-                    display(model, change.field, change.old),
-                    display(model, change.field, change.new),
+                    HELD if change.field in hidden else display(model, change.field, change.old),
+                    HELD if change.field in hidden else display(model, change.field, change.new),
                 )
             )
     elif record.history_type == "+":
@@ -128,7 +144,11 @@ def _entry(label: str, record: Any, previous: Any, display: _Display) -> History
             if name == "id" or not hasattr(record, _attname(model, name)):
                 continue
             value = _value(record, model, name)
-            shown = display(model, name, value)
+            shown = (
+                HELD
+                if name in hidden and value not in (None, "", [])
+                else display(model, name, value)
+            )
             if shown != EMPTY and not (isinstance(value, bool) and not value):
                 changes.append(
                     FieldChange(
@@ -139,10 +159,20 @@ def _entry(label: str, record: Any, previous: Any, display: _Display) -> History
         when=record.history_date,
         who=_who(record),
         action=ACTIONS[record.history_type],
-        record=f"{label}: {record.instance}" if label else str(record.instance),
+        record=_record_name(label, record, hidden),
         reason=record.history_change_reason or "",
         changes=changes,
     )
+
+
+def _record_name(label: str, record: Any, hidden: Collection[str]) -> str:
+    # A record whose very name says what is held (a health access's kind) is named by its model.
+    name = (
+        capfirst(str(record.instance_type._meta.verbose_name))
+        if "__str__" in hidden
+        else str(record.instance)
+    )
+    return f"{label}: {name}" if label else name
 
 
 def _field(model: type[models.Model], name: str) -> models.Field[Any, Any]:

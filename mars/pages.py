@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.middleware import HtmxDetails
 
 from mars import access, reads
-from mars.history import history_entries
+from mars.history import Mask, history_entries
 
 PAGE_SIZE = 25
 
@@ -39,8 +39,8 @@ def page_of(request: HttpRequest, items: Sequence[Any] | QuerySet[Any]) -> Page[
     return page
 
 
-def history_of(obj: Any, *extra: tuple[str, Any]) -> list[Any]:
-    return history_entries(("", obj.history.select_related("history_user")), *extra)
+def history_of(obj: Any, *extra: tuple[str, Any], mask: Mask | None = None) -> list[Any]:
+    return history_entries(("", obj.history.select_related("history_user")), *extra, mask=mask)
 
 
 def record_page(

@@ -29,6 +29,8 @@ class Reads:
     what: str = ""
     # A download or export about no one in particular (an aggregate report) is still a read.
     noted: bool = False
+    # Why, when the reading needed one (an urgent "break glass" reading): the access log keeps it.
+    reason: str = ""
 
     @property
     def ids(self) -> list[int]:
@@ -100,6 +102,16 @@ def _note_through_parents(records: list[models.Model], what: str) -> None:
             names = _person_fields(link.related_model)
             rows = link.related_model._default_manager.filter(pk__in=ids).values_list(*names)
             note((pk for row in rows for pk in row), what)
+
+
+def note_reason(reason: str) -> None:
+    """The request read something only because of this reason (break glass): the log keeps it.
+    Several reasons in one request are all kept."""
+    reads = _current.get()
+    if reads is None or not reason:
+        return
+    if reason not in reads.reason.split(" | "):
+        reads.reason = f"{reads.reason} | {reason}" if reads.reason else reason
 
 
 def note_records(records: Iterable[Any], what: str) -> None:

@@ -258,6 +258,10 @@ RISK_REVIEW_MONTHS = {
 }
 RISK_REVIEW_NOTICE_DAYS = env.int("RISK_REVIEW_NOTICE_DAYS", default=7)
 
+# Special category data: how long an urgent "break glass" reading lasts, and the shortest reason.
+BREAK_GLASS_MINUTES = env.int("BREAK_GLASS_MINUTES", default=30)
+BREAK_GLASS_REASON_MIN_LENGTH = env.int("BREAK_GLASS_REASON_MIN_LENGTH", default=15)
+
 # Internationalisation: UK dates, London time.
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

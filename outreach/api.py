@@ -9,12 +9,13 @@ from django.db import models
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from clients.access import visible_clients
-from clients.models import Agency, Client, SupportNeed, key_worker_choices
+from clients.access import may_see_special_category, note_seen_by, visible_clients
+from clients.models import SPECIAL_NEEDS, Agency, Client, SupportNeed, key_worker_choices
 from mars import access
 from mars.api import RecordActionsMixin, ScopedViewSet, refusals_as_validation_errors
 from mars.api import ServiceSerializer as BaseServiceSerializer
@@ -110,13 +111,39 @@ class ContactSerializer(ServiceSerializer):
             "engagement",
             "needs_observed",
             "notes",
+            "sensitive",
             "session",
             "worker",
         ]
         read_only_fields = ["worker"]
-        extra_kwargs = {"client": {"required": False, "allow_null": True}}
+        extra_kwargs = {
+            "client": {"required": False, "allow_null": True},
+            "notes": {
+                "help_text": "A sensitive note reads as held to those who may not see the "
+                "person's special category data; so do health, offending and immigration needs "
+                "observed (left out of `needs_observed`)."
+            },
+        }
+
+    def to_representation(self, instance: Contact) -> dict[str, Any]:
+        data: dict[str, Any] = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None and not may_see_special_category(request.user, instance.client):
+            data["notes"] = note_seen_by(
+                request.user, instance.client, instance.notes, sensitive=instance.sensitive
+            )
+            data["needs_observed"] = [n for n in data["needs_observed"] if n not in SPECIAL_NEEDS]
+        return data
 
     def service(self, record: Contact, *, by: Any) -> Contact:
+        if (
+            record.pk
+            and Contact.objects.get(pk=record.pk).holds_special_category
+            and not may_see_special_category(by, record.client)
+        ):
+            raise PermissionDenied(
+                "You may not change a contact whose restricted notes you cannot see."
+            )
         return services.log_contact(record, by=by)
 
 

@@ -96,15 +96,20 @@ def load(today: date, users: dict[str, User], agencies: dict[str, Agency]) -> di
             services.log_contact(sighting, by=outreach)
             contacts += 1
     # People now housed were last seen out weeks ago; some were seen by the office since.
-    for person in others[:8]:
+    for n, person in enumerate(others[:8]):
         session = sessions[rng.randint(0, len(sessions) // 2)]
         _contact(session, person, rng.choice(hotspots), 7, rng, outreach)
+        # Some office visits carry a sensitive note: read only under need to know (issue 18).
+        sensitive = n % 3 == 0
         office = Contact(
             client=person,
             at=day_start(today - timedelta(days=rng.randint(1, 20))) + timedelta(hours=11),
             kind=ContactKind.OFFICE,
             engagement=Engagement.ENGAGED,
-            notes="Dropped in for post and a catch-up.",
+            notes="Told me about a new diagnosis and the medication for it; wants it kept quiet."
+            if sensitive
+            else "Dropped in for post and a catch-up.",
+            sensitive=sensitive,
         )
         services.log_contact(office, by=support)
         contacts += 2

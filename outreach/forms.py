@@ -97,6 +97,7 @@ class ContactForm(forms.ModelForm):
             "longitude",
             "needs_observed",
             "notes",
+            "sensitive",
         ]
         field_classes = {"at": LocalDateTimeField}
         widgets = {

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from clients.models import Agency, Client, ClientStatus, SupportNeed
+from clients.models import SPECIAL_NEEDS, Agency, Client, ClientStatus, SupportNeed
 from mars.dates import day_bounds, is_future
 from mars.text import limited_text
 
@@ -176,6 +176,11 @@ class Contact(models.Model):
         models.CharField(max_length=40, choices=SupportNeed.choices), default=list, blank=True
     )
     notes = limited_text(blank=True)
+    sensitive = models.BooleanField(
+        "mark this note sensitive",
+        default=False,
+        help_text="Only those who may see the person's special category data read the notes.",
+    )
     session = models.ForeignKey(
         OutreachSession,
         on_delete=models.PROTECT,
@@ -241,6 +246,19 @@ class Contact(models.Model):
 
     def needs_observed_labels(self) -> list[str]:
         return [SupportNeed(n).label for n in self.needs_observed if n in SupportNeed.values]
+
+    def ordinary_needs_labels(self) -> list[str]:
+        """The needs observed that are not special category or criminal-offence data."""
+        return [SupportNeed(n).label for n in self.needs_observed if n not in SPECIAL_NEEDS]
+
+    @property
+    def special_needs_observed(self) -> list[str]:
+        return [n for n in self.needs_observed if n in SPECIAL_NEEDS]
+
+    @property
+    def holds_special_category(self) -> bool:
+        """Whether the contact holds what need to know restricts: such needs or a sensitive note."""
+        return bool(self.special_needs_observed or (self.sensitive and self.notes))
 
 
 class ReportSource(models.TextChoices):

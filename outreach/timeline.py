@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from clients.access import may_see_special_category
 from clients.models import Client
 from mars import access
 from mars.dates import day_start
@@ -14,13 +15,15 @@ def entries_for(client: Client, user: access.AnyUser) -> list[TimelineEntry]:
     contacts = (
         access.visible(user, Contact.objects.all()).filter(client=client).select_related("hotspot")
     )
+    sees_special = may_see_special_category(user, client)
     for c in contacts:
+        notes = c.notes if sees_special or not c.sensitive else ""
         facts = [c.get_kind_display(), c.place, c.get_engagement_display()]
         entries.append(
             TimelineEntry(
                 when=c.at,
                 kind="Contact, bedded down" if c.bedded_down else "Contact",
-                title=c.notes[:120] if c.notes else c.place,
+                title=notes[:120] if notes else c.place,
                 detail=" · ".join(facts),
                 url=c.get_absolute_url(),
             )

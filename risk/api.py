@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from clients.access import SENSITIVE_NOTE_HELD, may_see_special_category
 from mars import access
 from mars.api import (
     EmptySerializer,
@@ -57,7 +58,14 @@ class AreaRatingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AreaRating
-        fields = ["area", "level", "notes", "triggers"]
+        fields = ["area", "level", "notes", "sensitive", "triggers"]
+        extra_kwargs = {
+            "notes": {
+                "help_text": "A sensitive note reads as held to those who may not see the "
+                "person's special category data; what they send for it changes nothing."
+            },
+            "sensitive": {"required": False},
+        }
 
 
 class RiskAssessmentSerializer(ServiceSerializer):
@@ -85,6 +93,15 @@ class RiskAssessmentSerializer(ServiceSerializer):
         ]
         read_only_fields = ["level"]
         extra_kwargs = {"assessor": {"required": False}}
+
+    def to_representation(self, instance: RiskAssessment) -> dict[str, Any]:
+        data: dict[str, Any] = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None and not may_see_special_category(request.user, instance.client):
+            for area in data.get("areas", []):
+                if area.get("sensitive") and area.get("notes"):
+                    area["notes"] = SENSITIVE_NOTE_HELD
+        return data
 
     def save_with(self, record: RiskAssessment, data: dict[str, Any]) -> RiskAssessment:
         areas = data.pop("areas")

@@ -47,6 +47,8 @@ def load(today: date, users: dict[str, User], agencies: dict[str, Agency]) -> di
             area: {
                 "level": levels.get(Area(area), LOW),
                 "notes": notes.get(area, ""),
+                # Special category detail is marked sensitive (need to know, issue 18).
+                "sensitive": bool(notes.get(f"{area}_sensitive")),
                 "triggers": notes.get(f"{area}_triggers", ""),
             }
             for area in Area.values
@@ -225,7 +227,15 @@ def load(today: date, users: dict[str, User], agencies: dict[str, Agency]) -> di
     plan(gary, "Watch for the people who take his money on payday.", [], [], outreach)
 
     # Liam: the coordinator's own plan, for the director to approve.
-    liam = assess("Liam Murphy", 6, {Area.TO_SELF: HIGH}, coordinator)
+    liam = assess(
+        "Liam Murphy",
+        6,
+        {Area.TO_SELF: HIGH},
+        coordinator,
+        to_self="Two overdoses since June; under the crisis team and on a new prescription.",
+        to_self_sensitive="yes",
+        to_self_triggers="Anniversaries; being moved on from his spot.",
+    )
     services.submit_plan(
         plan(
             liam,

@@ -81,6 +81,13 @@ class AssessmentForm(forms.ModelForm):
                 widget=forms.Textarea(attrs={"rows": 2}),
                 initial=given.get("notes", ""),
             )
+            self.fields[f"{area}_sensitive"] = forms.BooleanField(
+                label="Mark this note sensitive",
+                required=False,
+                initial=given.get("sensitive", False),
+                help_text="Only the key worker and those who may see special category data "
+                "read it. The triggers stay readable by every worker.",
+            )
             self.fields[f"{area}_triggers"] = forms.CharField(
                 max_length=NOTE,
                 label="Triggers",
@@ -92,16 +99,20 @@ class AssessmentForm(forms.ModelForm):
     def areas(self) -> list[tuple[str, list[Any]]]:
         """The area fields, grouped for the page: one fieldset an area."""
         return [
-            (label, [self[f"{area}_{part}"] for part in ("level", "notes", "triggers")])
+            (
+                label,
+                [self[f"{area}_{part}"] for part in ("level", "notes", "sensitive", "triggers")],
+            )
             for area, label in Area.choices
         ]
 
-    def ratings(self) -> dict[str, dict[str, str]]:
+    def ratings(self) -> dict[str, dict[str, Any]]:
         data = self.cleaned_data
         return {
             area: {
                 "level": data.get(f"{area}_level", ""),
                 "notes": data.get(f"{area}_notes", ""),
+                "sensitive": data.get(f"{area}_sensitive", False),
                 "triggers": data.get(f"{area}_triggers", ""),
             }
             for area in Area.values

@@ -123,6 +123,13 @@ class AreaRating(models.Model):
     area = models.CharField(max_length=20, choices=Area.choices)
     level = models.CharField(max_length=6, choices=Level.choices)
     notes = limited_text(blank=True)
+    # Covers the notes only: the triggers stay readable by every worker, because they keep the
+    # staff meeting the person safe.
+    sensitive = models.BooleanField(
+        "mark this note sensitive",
+        default=False,
+        help_text="Only those who may see the person's special category data read the notes.",
+    )
     triggers = limited_text(blank=True, help_text="What makes the risk worse or sets it off.")
     history = HistoricalRecords()
 

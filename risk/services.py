@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clients import services as client_services
+from clients.access import may_see_special_category
 from clients.models import Agency, Client
 from mars import access
 from mars.access import AnyUser
@@ -59,7 +60,7 @@ def review_limit(level: str, assessed_on: date) -> date:
 @transaction.atomic
 def record_assessment(
     assessment: RiskAssessment,
-    ratings: Mapping[str, Mapping[str, str]],
+    ratings: Mapping[str, Mapping[str, Any]],
     *,
     review_due: date | None = None,
     by: AnyUser | None,
@@ -68,7 +69,8 @@ def record_assessment(
 
     Rules: every area is rated low, medium or high; the overall level is the highest area; the
     review is due when the level says (settings.RISK_REVIEW_MONTHS) unless set earlier, never
-    later; it is not dated in the future; a merged person's record takes nothing new.
+    later; it is not dated in the future; a merged person's record takes nothing new; an area's
+    note may be marked sensitive, and one who may not read a sensitive note leaves it as it is.
     """
     _person(assessment.client_id)
     if assessment.pk is not None:
@@ -102,12 +104,16 @@ def record_assessment(
         assessment.assessor = assessor
     save_record(assessment, by=by)
     existing = {rating.area: rating for rating in assessment.areas.all()}
+    # A sensitive note its writer may not read is kept as it is (they were shown it as held).
+    sees_special = by is not None and may_see_special_category(by, assessment.client)
     for area in Area.values:
         given = ratings[area]
         rating = existing.get(area) or AreaRating(assessment=assessment, area=area)
         before = _fields(rating)
         rating.level = given["level"]
-        rating.notes = (given.get("notes") or "").strip()
+        if sees_special or not (rating.sensitive and rating.notes):
+            rating.notes = (given.get("notes") or "").strip()
+            rating.sensitive = bool(given.get("sensitive"))
         rating.triggers = (given.get("triggers") or "").strip()
         if rating.pk is None or _fields(rating) != before:
             save_record(rating, by=by)

@@ -10,7 +10,15 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from clients.consent import Consent, SharingWithoutConsent, default_review_by
-from clients.models import Agency, Client, ClientAlias, HealthAccess, Referral, SupportPlan
+from clients.models import (
+    Agency,
+    BreakGlass,
+    Client,
+    ClientAlias,
+    HealthAccess,
+    Referral,
+    SupportPlan,
+)
 from clients.services import index_names
 from funds.models import Fund, FundKind, PaymentRequest
 from mars.dates import financial_year
@@ -144,6 +152,19 @@ class SharingWithoutConsentFactory(factory.django.DjangoModelFactory):
         client=factory.SelfAttribute("..client"),
         agency=factory.SelfAttribute("..agency"),
     )
+
+
+class BreakGlassFactory(factory.django.DjangoModelFactory):
+    """A break-glass grant that has ended (clients.services.break_glass makes live ones)."""
+
+    class Meta:
+        model = BreakGlass
+
+    client = factory.SubFactory(ClientFactory)
+    user = factory.SubFactory(UserFactory)
+    reason = "Ambulance crew asked about medication"
+    at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(hours=2))
+    expires_at = factory.LazyAttribute(lambda grant: grant.at + dt.timedelta(minutes=30))
 
 
 # Outreach
@@ -325,7 +346,10 @@ class RiskAssessmentFactory(factory.django.DjangoModelFactory):
 
         levels = kwargs.pop("levels", {})
         review_due = kwargs.pop("review_due", None)
-        ratings = {area: {"level": levels.get(area, "low")} for area in Area.values}
+        given = kwargs.pop("ratings", {})  # area -> {"level", "notes", "sensitive", "triggers"}
+        ratings = {
+            area: given.get(area, {"level": levels.get(area, "low")}) for area in Area.values
+        }
         return services.record_assessment(
             model_class(**kwargs), ratings, review_due=review_due, by=kwargs["assessor"]
         )

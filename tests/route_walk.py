@@ -83,6 +83,7 @@ def build_data_set() -> dict[str, Any]:
     d["sharingwithoutconsent"] = f.SharingWithoutConsentFactory(
         client=person, agency=d["agency"], referral=d["referral"]
     )
+    d["breakglass"] = f.BreakGlassFactory(client=person, user=worker)
     d["hotspot"] = f.HotspotFactory()
     d["outreachsession"] = f.OutreachSessionFactory()
     d["contact"] = f.ContactFactory(client=person, worker=worker, session=d["outreachsession"])

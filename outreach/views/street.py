@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +16,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clients import services as client_services
-from clients.access import can_see_people, person_for_record, visible_clients
+from clients.access import (
+    can_see_people,
+    history_mask,
+    may_break_glass,
+    may_see_special_category,
+    note_seen_by,
+    person_for_record,
+    visible_clients,
+)
 from clients.forms import ClientForm, ConfirmDistinctForm
 from clients.models import Client
 from clients.views import possible_matches
@@ -23,7 +32,7 @@ from mars import access, reads
 from mars.dates import day_bounds
 from mars.history import history_entries
 from mars.home import HomePart
-from mars.pages import HtmxHttpRequest, form_page, page_of, record_page, safe_next
+from mars.pages import HtmxHttpRequest, form_page, history_of, page_of, record_page, safe_next
 from outreach import figures, services
 from outreach.forms import (
     ContactForm,
@@ -243,6 +252,11 @@ def contact_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     contact = access.get_visible(request.user, Contact, pk, write=True)
+    if contact.holds_special_category and not may_see_special_category(
+        request.user, contact.client
+    ):
+        # Nobody changes what they may not read: the needs or a sensitive note are restricted.
+        raise PermissionDenied
     form = ContactForm(request.POST or None, instance=contact, unidentified=not contact.client_id)
     if request.method == "POST" and form.is_valid():
         try:
@@ -263,6 +277,10 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     c = access.get_visible(request.user, Contact, pk)
     coordinates = f"{c.latitude}, {c.longitude}" if c.latitude is not None else ""
+    sees_special = may_see_special_category(request.user, c.client)
+    needs = ", ".join(c.needs_observed_labels() if sees_special else c.ordinary_needs_labels())
+    if not sees_special and c.special_needs_observed:
+        needs = ", ".join(filter(None, [needs, "health, offending or immigration needs: held"]))
     rows = [
         ("Person", c.client or "Not identified"),
         ("Description", c.description),
@@ -274,8 +292,8 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ("Location", c.location),
         ("Hotspot", c.hotspot),
         ("Coordinates", coordinates),
-        ("Needs observed", ", ".join(c.needs_observed_labels())),
-        ("Notes", c.notes),
+        ("Needs observed", needs),
+        ("Notes", note_seen_by(request.user, c.client, c.notes, sensitive=c.sensitive)),
         ("Session", c.session),
         ("Worker", c.worker.get_full_name() or c.worker.username),
     ]
@@ -293,6 +311,12 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         edit_url=reverse("outreach:contact_edit", args=[pk]),
         actions=actions,
         title="Unidentified sighting" if c.client_id is None else "Contact",
+        history=history_of(c, mask=history_mask(request.user, c.client)),
+        break_glass_url=reverse("clients:break_glass", args=[c.client_id])
+        if c.client is not None
+        and c.holds_special_category
+        and may_break_glass(request.user, c.client)
+        else "",
     )
 
 

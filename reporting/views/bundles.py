@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from clients.access import sees_all_special_category
 from reporting.access import can_import_bundles
 from reporting.bundle import BundleError, export_bundle, import_bundle, parse
 from reporting.forms import BundleForm
@@ -46,8 +47,9 @@ def bundle_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def bundle_export(request: HttpRequest) -> HttpResponse:
-    """Every record the bundle format holds, as a download (names included: coordinator only)."""
-    if not can_import_bundles(request.user):
+    """Every record the bundle format holds, as a download (names included: coordinator only).
+    It holds every person's special category data, so it needs the right to see all of it."""
+    if not can_import_bundles(request.user) or not sees_all_special_category(request.user):
         raise PermissionDenied
     # Every person's details leave the system: keep a record of who took them.
     logger.warning("Bundle export (every person's record) downloaded by user %s", request.user.pk)

@@ -9,7 +9,13 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from clients.access import person_for_record
+from clients.access import (
+    SENSITIVE_NOTE_HELD,
+    history_mask,
+    may_break_glass,
+    may_see_special_category,
+    person_for_record,
+)
 from mars import access
 from mars.forms import staff_label
 from mars.pages import history_of, record_page, service_form
@@ -22,8 +28,15 @@ REVIEW_NOTE = {"overdue": " (overdue)", "due": " (due soon)"}
 
 
 def _form(request: HttpRequest, assessment: RiskAssessment, title: str) -> HttpResponse:
+    sees_special = not assessment.pk or may_see_special_category(request.user, assessment.client)
     ratings = {
-        r.area: {"level": r.level, "notes": r.notes, "triggers": r.triggers}
+        r.area: {
+            "level": r.level,
+            # Held, not read: the service keeps such a note as it is whatever comes back.
+            "notes": r.notes if sees_special or not r.sensitive else SENSITIVE_NOTE_HELD,
+            "sensitive": r.sensitive,
+            "triggers": r.triggers,
+        }
         for r in (assessment.areas.all() if assessment.pk else [])
     }
     initial = {}
@@ -90,8 +103,16 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         new_plan = reverse("risk:plan_create", args=[a.client_id])
         actions.append(("Write a plan for it", f"{new_plan}?assessment={a.pk}"))
     history = history_of(
-        a, ("Area", AreaRating.history.filter(assessment_id=a.pk).select_related("history_user"))
+        a,
+        ("Area", AreaRating.history.filter(assessment_id=a.pk).select_related("history_user")),
+        mask=history_mask(user, a.client),
     )
+    areas = list(a.areas.all())
+    held = False
+    if not may_see_special_category(user, a.client):
+        for rating in areas:
+            if rating.sensitive and rating.notes:
+                rating.notes, held = SENSITIVE_NOTE_HELD, True
     return record_page(
         request,
         a,
@@ -100,7 +121,10 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         template="risk/assessment_detail.html",
         history=history,
         actions=actions,
-        areas=a.areas.all(),
+        areas=areas,
         plans=a.plans.all(),
         title=str(a),
+        break_glass_url=reverse("clients:break_glass", args=[a.client_id])
+        if held and may_break_glass(user, a.client)
+        else "",
     )

@@ -62,7 +62,14 @@ def caseload() -> dict[str, Any]:
     SwepActivationFactory(activated_by=coordinator)
     notifications.notify(users, key="welcome", subject="Welcome to MARS", url="/")
     AgencyFactory(name="Livewell")
-    sam = ClientFactory(first_name="Sam", last_name="Example", known_as="Sammy")
+    # Special category data: the support worker (not his key worker) reads that it is held.
+    sam = ClientFactory(
+        first_name="Sam",
+        last_name="Example",
+        known_as="Sammy",
+        ethnicity="white_irish",
+        support_needs=["drugs", "care_leaver"],
+    )
     ContactFactory(client=sam, worker=outreach)
     ContactFactory(client=ClientFactory(first_name="Michael", last_name="O'Brien"), worker=outreach)
     report = PublicReportFactory()
@@ -105,6 +112,7 @@ def caseload() -> dict[str, Any]:
         "a member's reads": f"/access-log/?user={coordinator.pk}",
         "record consent": f"/people/{sam.pk}/consent/new/",
         "consent": consent.get_absolute_url(),
+        "see restricted information": f"/people/{sam.pk}/break-glass/",
     }
 
 
@@ -118,6 +126,7 @@ FURTHER = {
         "payment request",
         "record consent",
         "consent",
+        "see restricted information",
     ],
     Role.PANEL: ["person before the panel", "A2A referral"],
     Role.COORDINATOR: [

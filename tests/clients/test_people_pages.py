@@ -132,14 +132,23 @@ def test_bad_input_shows_errors_beside_fields_keeps_values_and_saves_nothing(as_
 
 
 def test_a_person_can_be_changed_and_aliases_follow(as_role, sam):
+    # A support worker who is not Sam's key worker is offered only the needs that are not
+    # special category data (issue 18): health needs are no choice of theirs.
     response = as_role(Role.SUPPORT).post(
         reverse("clients:edit", args=[sam.pk]),
-        {**VALID_PERSON, "first_name": "Samuel", "last_name": "Example", "aliases": "Sammy"},
+        {
+            **VALID_PERSON,
+            "first_name": "Samuel",
+            "last_name": "Example",
+            "aliases": "Sammy",
+            "support_needs": ["care_leaver"],
+        },
     )
     assert response.status_code == 302
     sam.refresh_from_db()
     assert sam.first_name == "Samuel"
     assert [a.name for a in sam.aliases.all()] == ["Sammy"]
+    assert sam.support_needs == ["care_leaver"]
 
 
 @pytest.mark.parametrize(

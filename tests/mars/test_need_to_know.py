@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
@@ -30,7 +30,9 @@ from risk.models import SafeguardingConcern
 from tests.factories import (
     A2AReferralFactory,
     ClientFactory,
+    ContactFactory,
     FundFactory,
+    RiskAssessmentFactory,
     UserFactory,
     plan_in_force,
 )
@@ -44,8 +46,31 @@ PLAN_GOAL = "CANARY-PLAN-GOAL-1"
 PAYMENT_PURPOSE = "CANARY-PAYMENT-PURPOSE-1"
 PAYMENT_PAYEE = "CANARY-PAYMENT-PAYEE-1"
 RESTRICTED = "CANARY-RESTRICTED-ALERT-1"
-CASE_RECORDS = [SAFEGUARDING, HEALTH, PLAN_NOTES, PLAN_GOAL, PAYMENT_PURPOSE, PAYMENT_PAYEE]
-CANARIES = [*CASE_RECORDS, RESTRICTED]
+CASE_RECORDS = [SAFEGUARDING, PLAN_NOTES, PLAN_GOAL, PAYMENT_PURPOSE, PAYMENT_PAYEE]
+# Special category data and sensitive notes (issue 18): the key worker's and the coordinator's
+# (the role mars.roles grants view_special_category), and no one else's.
+HEALTH_OUTCOME = "CANARY-HEALTH-OUTCOME-1"
+ETHNICITY = "white_gypsy_irish_traveller"
+# The person's ethnicity as the API and the person page give it (every form offers each choice).
+ETHNICITY_API = f'"ethnicity":"{ETHNICITY}"'
+ETHNICITY_PAGE = "Gypsy or Irish Traveller</dd>"
+CONTACT_NOTE = "CANARY-SENSITIVE-CONTACT-1"
+GOAL_NOTE = "CANARY-SENSITIVE-GOAL-1"
+RISK_NOTE = "CANARY-SENSITIVE-RISK-1"
+SPECIAL = [
+    HEALTH,
+    HEALTH_OUTCOME,
+    ETHNICITY_API,
+    ETHNICITY_PAGE,
+    CONTACT_NOTE,
+    GOAL_NOTE,
+    RISK_NOTE,
+]
+# Not sensitive: read by every worker who reads the record (so the crawl reaches the records).
+PLAIN_CONTACT_NOTE = "CANARY-PLAIN-CONTACT-1"
+PLAIN_RISK_NOTE = "CANARY-PLAIN-RISK-1"
+CASE_RECORDS += [PLAIN_CONTACT_NOTE, PLAIN_RISK_NOTE]
+CANARIES = [*CASE_RECORDS, RESTRICTED, *SPECIAL]
 
 # What the panel is there to read: the referral's words and the alerts that protect staff.
 REFERRAL_TEXT = "Needs a ground-floor room, REFERRAL-WORDS"
@@ -56,6 +81,7 @@ STAFF_ALERT = "STAFF-ALERT-DOG"
 READS: dict[str, list[str]] = {
     "keyworker": CANARIES,
     Role.COORDINATOR: CANARIES,
+    # A support worker who is not the key worker reads that it is held, not what.
     Role.SUPPORT: CASE_RECORDS,
     Role.OUTREACH: CASE_RECORDS,
     Role.DIRECTOR: CASE_RECORDS,
@@ -73,7 +99,13 @@ HREF = re.compile(r'href="([^"#]+)')
 def canary(coordinator: User) -> dict[str, Any]:
     """A person with an A2A referral before the panel, a canary in every sensitive field."""
     keyworker = UserFactory(username="keyworker", role=Role.SUPPORT)
-    person = ClientFactory(first_name="Canary", last_name="Person", key_worker=keyworker)
+    person = ClientFactory(
+        first_name="Canary",
+        last_name="Person",
+        key_worker=keyworker,
+        ethnicity=ETHNICITY,
+        support_needs=["offending_history", "care_leaver"],
+    )
     A2AReferralFactory(client=person, needs=REFERRAL_TEXT, reasons="REFERRAL-REASONS")
     plan_in_force(
         person, alerts=[("do_not_disclose_address", RESTRICTED), ("dog_on_site", STAFF_ALERT)]
@@ -82,10 +114,30 @@ def canary(coordinator: User) -> dict[str, Any]:
         client=person, raised_on=date(2026, 10, 3), category="adult", details=SAFEGUARDING
     )
     HealthAccess.objects.create(
-        client=person, kind="gp_registration", date=date(2026, 10, 4), notes=HEALTH
+        client=person,
+        kind="gp_registration",
+        date=date(2026, 10, 4),
+        notes=HEALTH,
+        outcome=HEALTH_OUTCOME,
     )
     plan = SupportPlan.objects.create(client=person, start=date(2026, 10, 1), summary=PLAN_NOTES)
     SupportGoal.objects.create(plan=plan, description=PLAN_GOAL)
+    SupportGoal.objects.create(plan=plan, description="Stay well", notes=GOAL_NOTE, sensitive=True)
+    ContactFactory(client=person, worker=keyworker, notes=CONTACT_NOTE, sensitive=True)
+    ContactFactory(
+        client=person,
+        worker=keyworker,
+        notes=PLAIN_CONTACT_NOTE,
+        at=timezone.now() - timedelta(hours=3),
+    )
+    RiskAssessmentFactory(
+        client=person,
+        assessor=keyworker,
+        ratings={
+            "to_self": {"level": "high", "notes": RISK_NOTE, "sensitive": True},
+            "to_staff": {"level": "low", "notes": PLAIN_RISK_NOTE},
+        },
+    )
     request = funds.request_payment(
         PaymentRequest(
             fund=FundFactory(),

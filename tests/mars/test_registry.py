@@ -42,6 +42,7 @@ def test_every_app_has_registered_what_it_shows_elsewhere():
         "Staff",
         "Staff sign-in",
         "Access log",
+        "Break glass",
     ]
     assert [p.__module__ for p in person_page.providers] == [
         "risk.person",
