@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "risk",
     "funds",
     "reporting",
+    "rights",
     "demo",
 ]
 
