@@ -40,6 +40,7 @@ from mars.roles import Role
 from outreach import demo as outreach_demo
 from reporting import demo as reporting_demo
 from risk import demo as risk_demo
+from rights import demo as rights_demo
 from risk.reminders import send_reminders
 
 DEMO_PASSWORD = "mars-demo-2026"
@@ -356,6 +357,7 @@ def load(today: date | None = None) -> dict[str, int]:
         added.update(funds_demo.load(today, users))
         # Last: a year of history, then the reports made from everything above.
         added.update(reporting_demo.load(today, users))
+        added.update(rights_demo.load(today, users))
         added["notifications"] = send_reminders(today).total
     return added
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from mars.forms import DateInput
 from mars.text import NOTE
-from rights.models import AccessStatus, Decision, RightsRequest, SubjectAccessRequest
+from rights.models import AccessStatus, Decision, Requester, RightsRequest, SubjectAccessRequest
 
 
 class AccessRequestForm(forms.ModelForm):
@@ -23,6 +25,17 @@ class AccessRequestForm(forms.ModelForm):
             "identity_checked_on": "Leave empty until the requester's identity (and a "
             "representative's authority) has been checked.",
         }
+
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        representative = (data.get("representative") or "").strip()
+        if data.get("requested_by") == Requester.REPRESENTATIVE and not representative:
+            # Beside the field, before the model's constraint says it above the form.
+            self.add_error(
+                "representative", "Name the representative and how they act for the person."
+            )
+        return data
 
 
 class IdentityForm(forms.Form):

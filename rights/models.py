@@ -48,13 +48,13 @@ class SubjectAccessRequestQuerySet(models.QuerySet["SubjectAccessRequest"]):
     def deadline_first(self) -> SubjectAccessRequestQuerySet:
         """Open requests first, soonest deadline (an extension's, else the due date) first."""
         return self.annotate(
-            deadline=models.functions.Coalesce("extended_to", "due_on"),
+            answer_by=models.functions.Coalesce("extended_to", "due_on"),
             closed=models.Case(
                 models.When(status__in=OPEN_STATUSES, then=0),
                 default=1,
                 output_field=models.IntegerField(),
             ),
-        ).order_by("closed", "deadline", "id")
+        ).order_by("closed", "answer_by", "id")
 
 
 class SubjectAccessRequest(models.Model):
@@ -142,6 +142,7 @@ class SubjectAccessRequest(models.Model):
             models.CheckConstraint(
                 condition=~Q(requested_by=Requester.REPRESENTATIVE) | ~Q(representative=""),
                 name="sar_representative_named",
+                violation_error_message="Name the representative and how they act for the person.",
             ),
             # A double-click or two coordinators at once cannot open a second request.
             models.UniqueConstraint(
