@@ -325,6 +325,9 @@ SPECTACULAR_SETTINGS = {
         "RequestStatusEnum": "funds.models.RequestStatus",
         "DocumentKindEnum": "funds.models.DocumentKind",
         "PaymentMethodEnum": "funds.models.PaymentMethod",
+        "RightsKindEnum": "rights.models.RightsKind",
+        "AccessRequestStatusEnum": "rights.models.AccessStatus",
+        "RightsDecisionEnum": "rights.models.Decision",
     },
 }
 

@@ -450,7 +450,8 @@ def _readable_sections(data: dict[str, Any]) -> list[dict[str, Any]]:
                 facts = [
                     (labels.get(name, name), _shown(value))
                     for name, value in record["fields"].items()
-                    if name != "id" and value not in (None, "", [], False)
+                    # "this person" on every record says nothing in a PDF all about them.
+                    if name != "id" and value not in (None, "", [], False, "this person")
                 ]
                 changes = []
                 previous: dict[str, Any] | None = None
@@ -474,7 +475,20 @@ def _readable_sections(data: dict[str, Any]) -> list[dict[str, Any]]:
                         }
                     )
                     previous = version["fields"]
-                records.append({"label": _shown_label(record["label"]), "facts": facts, "changes": changes})
+                # One line of facts and one of changes a record: WeasyPrint lays out each box,
+                # and a busy person has thousands of records.
+                records.append(
+                    {
+                        "label": _shown_label(record["label"]),
+                        "facts": "; ".join(f"{label}: {value}" for label, value in facts),
+                        "changes": "; ".join(
+                            f"{c['at']} {c['action'].lower()} by {c['by']}"
+                            + (f" ({c['changed']})" if c["changed"] else "")
+                            + (f": {c['reason']}" if c["reason"] else "")
+                            for c in changes
+                        ),
+                    }
+                )
             parts.append({"name": capfirst(part["name"]), "records": records})
         sections.append({"title": section["title"], "parts": parts})
     return sections
