@@ -103,8 +103,9 @@ def busy_person(worker: User, today: date) -> Client:
         default_user=worker,
     )
     provider = Provider.objects.create(name="Bench housing")
-    house = Property.objects.create(key="bench-hostel", name="Bench hostel", type="hostel",
-                                    provider=provider)
+    house = Property.objects.create(
+        key="bench-hostel", name="Bench hostel", type="hostel", provider=provider
+    )
     unit = Unit.objects.create(property=house, name="Room 1")
     year_ago = today - timedelta(days=365)
     placements = []
@@ -139,22 +140,35 @@ def busy_person(worker: User, today: date) -> Client:
         )
     bulk_create_with_history(
         [
-            HealthAccess(client=sam, kind="gp_appointment", date=year_ago + timedelta(days=30 * m),
-                         created_by=worker)
+            HealthAccess(
+                client=sam,
+                kind="gp_appointment",
+                date=year_ago + timedelta(days=30 * m),
+                created_by=worker,
+            )
             for m in range(12)
         ],
         HealthAccess,
         default_user=worker,
     )
     fund = Fund.objects.create(
-        name="Bench hardship", kind="hardship", year=today.year, budget=Decimal("100000"),
+        name="Bench hardship",
+        kind="hardship",
+        year=today.year,
+        budget=Decimal("100000"),
         approval_threshold=Decimal("500"),
     )
     requests = bulk_create_with_history(
         [
             PaymentRequest(
-                fund=fund, client=sam, amount=Decimal("25.00"), purpose="Food and travel",
-                payee="Shop", requested_by=worker, status="paid", approved_at=timezone.now(),
+                fund=fund,
+                client=sam,
+                amount=Decimal("25.00"),
+                purpose="Food and travel",
+                payee="Shop",
+                requested_by=worker,
+                status="paid",
+                approved_at=timezone.now(),
             )
             for _ in range(52)
         ],
@@ -169,8 +183,14 @@ def busy_person(worker: User, today: date) -> Client:
     )
     bulk_create_with_history(
         [
-            Payment(request=r, amount=r.amount, paid_on=year_ago + timedelta(days=7 * i),
-                    method="card", reference=f"CARD-{i}", recorded_by=worker)
+            Payment(
+                request=r,
+                amount=r.amount,
+                paid_on=year_ago + timedelta(days=7 * i),
+                method="card",
+                reference=f"CARD-{i}",
+                recorded_by=worker,
+            )
             for i, r in enumerate(requests)
         ],
         Payment,

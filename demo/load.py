@@ -39,8 +39,8 @@ from mars.records import note_change
 from mars.roles import Role
 from outreach import demo as outreach_demo
 from reporting import demo as reporting_demo
-from risk import demo as risk_demo
 from rights import demo as rights_demo
+from risk import demo as risk_demo
 from risk.reminders import send_reminders
 
 DEMO_PASSWORD = "mars-demo-2026"

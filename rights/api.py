@@ -99,7 +99,7 @@ class _ScopedReadCreate(
         return access.visible(self.request.user, super().get_queryset())
 
     def act(self, request: Request, shape: Any, run: Any) -> Response:
-        access.require(request.user, access.perm(self.queryset.model, "change"))  # type: ignore[union-attr]
+        access.require(request.user, access.perm(self.get_queryset().model, "change"))
         return super().act(request, shape, run)
 
 

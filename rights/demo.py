@@ -65,8 +65,7 @@ def load(today: date, users: dict[str, User]) -> dict[str, int]:
             client=corrected,
             kind=RightsKind.RECTIFICATION,
             received_on=today - timedelta(days=14),
-            request="Says his date of birth on the record is a year out, and showed his "
-            "passport.",
+            request="Says his date of birth on the record is a year out, and showed his passport.",
         ),
         by=coordinator,
     )

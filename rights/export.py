@@ -35,9 +35,9 @@ from django.utils.text import capfirst
 from audit.models import AccessEvent
 from clients import names
 from clients.models import Client, ClientAlias, NameKind, PersonName
+from mars import reads
 from mars.dates import uk_datetime
 from mars.history import ACTIONS
-from mars import reads
 from mars.models import Notification
 from rights.contents import EXPORTED, LEFT_OUT, Part
 
@@ -56,7 +56,9 @@ def people_of(client: Client) -> list[int]:
     ids = [client.pk]
     frontier = [client.pk]
     while frontier:
-        frontier = list(Client.objects.filter(merged_into__in=frontier).values_list("pk", flat=True))
+        frontier = list(
+            Client.objects.filter(merged_into__in=frontier).values_list("pk", flat=True)
+        )
         ids += frontier
     return ids
 
@@ -264,7 +266,7 @@ class Builder:
     def _remember_url(self, row: Any) -> None:
         try:
             self.urls.add(row.get_absolute_url())
-        except Exception:  # noqa: BLE001  (a record with no page of its own has no notifications)
+        except Exception:
             return
 
     def notifications(self) -> list[dict[str, Any]]:
@@ -336,7 +338,9 @@ class Builder:
         return data
 
 
-def other_names_pattern(client: Client, ids: list[int], texts: Iterable[Any]) -> re.Pattern[str] | None:
+def other_names_pattern(
+    client: Client, ids: list[int], texts: Iterable[Any]
+) -> re.Pattern[str] | None:
     """A pattern matching the full names, known-as and aliases of other people that appear in
     the texts; None when there are none. The subject's own names and staff names are kept."""
     words: set[str] = set()
@@ -371,7 +375,9 @@ def other_names_pattern(client: Client, ids: list[int], texts: Iterable[Any]) ->
                 if known_as:
                     phrases.add(f"{known_as} {last}")
             phrases.add(known_as)
-        phrases.update(ClientAlias.objects.filter(client_id__in=chunk).values_list("name", flat=True))
+        phrases.update(
+            ClientAlias.objects.filter(client_id__in=chunk).values_list("name", flat=True)
+        )
     phrases = {p.strip() for p in phrases if len(p.strip()) >= SHORTEST_NAME}
     kept = _kept_words(ids)
     phrases = {p for p in phrases if " ".join(names.words(p)) not in kept}

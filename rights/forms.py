@@ -26,9 +26,8 @@ class AccessRequestForm(forms.ModelForm):
             "representative's authority) has been checked.",
         }
 
-
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         representative = (data.get("representative") or "").strip()
         if data.get("requested_by") == Requester.REPRESENTATIVE and not representative:
             # Beside the field, before the model's constraint says it above the form.
@@ -59,8 +58,10 @@ class CompleteForm(forms.Form):
 class CloseForm(forms.Form):
     outcome = forms.ChoiceField(
         choices=[
-            (AccessStatus.REFUSED, "Refused (manifestly unfounded or excessive, or identity "
-             "not proved)"),
+            (
+                AccessStatus.REFUSED,
+                "Refused (manifestly unfounded or excessive, or identity not proved)",
+            ),
             (AccessStatus.WITHDRAWN, "Withdrawn by the requester"),
         ],
         widget=forms.RadioSelect,

@@ -84,9 +84,7 @@ class SubjectAccessRequest(models.Model):
         editable=False,
     )
     completed_on = models.DateField(null=True, blank=True, editable=False)
-    closing_reason = limited_text(
-        "reason for refusing or closing", blank=True, editable=False
-    )
+    closing_reason = limited_text("reason for refusing or closing", blank=True, editable=False)
     export_made_at = models.DateTimeField("last export made at", null=True, blank=True)
     export_made_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -122,13 +120,16 @@ class SubjectAccessRequest(models.Model):
                 condition=Q(extended_to__isnull=True, extension_reason="")
                 | Q(extended_to__gt=F("due_on"))
                 & ~Q(extension_reason="")
-                & LessThanOrEqual(
-                    F("extended_to"),
-                    Func(
-                        F("due_on"),
-                        template=f"(%(expressions)s + interval '{EXTENSION_MONTHS} months')::date",
-                        output_field=models.DateField(),
-                    ),
+                & Q(
+                    LessThanOrEqual(
+                        F("extended_to"),
+                        Func(
+                            F("due_on"),
+                            template=f"(%(expressions)s + interval '{EXTENSION_MONTHS} months')"
+                            "::date",
+                            output_field=models.DateField(),
+                        ),
+                    )
                 ),
                 name="sar_extension_within_two_months_with_reason",
                 violation_error_message="An extension is up to two months past the due date, "
@@ -181,7 +182,7 @@ class SubjectAccessRequest(models.Model):
         return (self.deadline - today).days
 
     def time_left(self, today: date) -> str:
-        """"5 days left", "Due today" or "Overdue by 3 days"; blank once closed."""
+        """ "5 days left", "Due today" or "Overdue by 3 days"; blank once closed."""
         if not self.is_open:
             return ""
         days = self.days_left(today)

@@ -31,9 +31,10 @@ def _not_future(day: date | None, field: str, what: str) -> None:
 
 def _live_person(client: Client) -> None:
     if client.is_merged:
+        into = client.merged_into.reference if client.merged_into else "another record"
         raise RightsError(
-            f"{client.reference} was merged into {client.merged_into.reference if client.merged_into else 'another record'}: "
-            "record the request on the record that stays.",
+            f"{client.reference} was merged into {into}: record the request on the record that "
+            "stays.",
             field="client",
         )
 
@@ -129,7 +130,8 @@ def extend_request(
     latest = request.latest_extension()
     if to > latest:
         raise RightsError(
-            f"An extension is at most two months past the due date: {latest:%d/%m/%Y} at the latest.",
+            "An extension is at most two months past the due date: "
+            f"{latest:%d/%m/%Y} at the latest.",
             field="extended_to",
         )
     request.extended_to = to

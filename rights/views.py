@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -161,8 +161,10 @@ def _action(
     request: HttpRequest, pk: int, form_class: type[Any], title: str, run: Any, message: str
 ) -> HttpResponse:
     sar = access.get_visible(request.user, SubjectAccessRequest, pk, write=True)
-    form = form_class(request.POST or None, initial={k: timezone.localdate() for k in (
-        "checked_on", "completed_on")})
+    form = form_class(
+        request.POST or None,
+        initial={k: timezone.localdate() for k in ("checked_on", "completed_on")},
+    )
     return service_form(
         request,
         form,
@@ -242,7 +244,7 @@ def _exportable(request: HttpRequest, pk: int) -> SubjectAccessRequest:
 
 @login_required
 @require_POST
-def request_export(request: HttpRequest, pk: int) -> HttpResponse:
+def request_export(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Make the export (a ZIP of the PDF, the JSON, receipts and the redactions) and send it."""
     sar = _exportable(request, pk)
     try:

@@ -117,7 +117,9 @@ def test_a_link_to_another_person_in_history_is_redacted(sam, support):
 def test_receipts_notifications_and_the_access_log_are_in(sam, support, coordinator):
     fund = f.FundFactory()
     request = funds.request_payment(
-        PaymentRequest(fund=fund, client=sam, amount=Decimal("12.50"), purpose="Food", payee="Shop"),
+        PaymentRequest(
+            fund=fund, client=sam, amount=Decimal("12.50"), purpose="Food", payee="Shop"
+        ),
         by=support,
     )
     upload = SimpleUploadedFile("receipt.png", image("PNG"), content_type="image/png")
@@ -166,7 +168,9 @@ def test_a_busy_person_exports_in_reasonable_queries(sam, support, django_assert
     session = f.OutreachSessionFactory()
     start = timezone.now() - timedelta(days=300)
     for day in range(60):
-        f.ContactFactory(client=sam, worker=support, session=session, at=start + timedelta(days=day))
+        f.ContactFactory(
+            client=sam, worker=support, session=session, at=start + timedelta(days=day)
+        )
     for day in range(5):
         f.HealthAccessFactory(client=sam, date=date(2027, 1, 1) + timedelta(days=day))
     # A query or two a model, not a query a record.

@@ -53,9 +53,12 @@ def test_no_one_but_the_coordinator_reaches_requests(as_role, sam, coordinator, 
     assert web.get(sar.get_absolute_url()).status_code == 404
     assert web.post(reverse("rights:request_export", args=[sar.pk])).status_code == 404
     assert web.get(reverse("rights:request_pdf", args=[sar.pk])).status_code == 404
-    assert web.post(
-        reverse("rights:request_identity", args=[sar.pk]), {"checked_on": "2027-06-02"}
-    ).status_code == 404
+    assert (
+        web.post(
+            reverse("rights:request_identity", args=[sar.pk]), {"checked_on": "2027-06-02"}
+        ).status_code
+        == 404
+    )
     assert web.get("/api/subject-access-requests/").status_code == 403
     assert web.post(f"/api/subject-access-requests/{sar.pk}/export/").status_code == 404
 
@@ -117,7 +120,9 @@ def test_rights_request_recorded_and_decided_on_the_pages(as_role, sam):
     )
     request = RightsRequest.objects.get()
     url = reverse("rights:rights_decide", args=[request.pk])
-    answer = web.post(url, {"decision": "agreed", "decision_reason": "", "decided_on": "2027-06-02"})
+    answer = web.post(
+        url, {"decision": "agreed", "decision_reason": "", "decided_on": "2027-06-02"}
+    )
     assert answer.status_code == 200
     request.refresh_from_db()
     assert not request.is_decided

@@ -152,11 +152,19 @@ def test_a_rights_request_is_decided_once_with_a_reason(sam, coordinator):
     request = _rights(sam, coordinator)
     with pytest.raises(services.RightsError, match="reason"):
         services.decide_rights_request(
-            request, decision=Decision.REFUSED, reason="", decided_on=date(2027, 6, 2), by=coordinator
+            request,
+            decision=Decision.REFUSED,
+            reason="",
+            decided_on=date(2027, 6, 2),
+            by=coordinator,
         )
     with pytest.raises(services.RightsError, match="on or after"):
         services.decide_rights_request(
-            request, decision=Decision.REFUSED, reason="x", decided_on=date(2027, 5, 2), by=coordinator
+            request,
+            decision=Decision.REFUSED,
+            reason="x",
+            decided_on=date(2027, 5, 2),
+            by=coordinator,
         )
     decided = services.decide_rights_request(
         request,
@@ -168,7 +176,11 @@ def test_a_rights_request_is_decided_once_with_a_reason(sam, coordinator):
     assert decided.decided_by == coordinator
     with pytest.raises(services.RightsError, match="already decided"):
         services.decide_rights_request(
-            decided, decision=Decision.AGREED, reason="x", decided_on=date(2027, 6, 3), by=coordinator
+            decided,
+            decision=Decision.AGREED,
+            reason="x",
+            decided_on=date(2027, 6, 3),
+            by=coordinator,
         )
 
 
