@@ -48,3 +48,4 @@ bench: install
 	$(PY) bench/kpis.py
 	$(PY) bench/bundle.py
 	$(PY) bench/access_log.py
+	$(PY) bench/subject_access.py

@@ -41,6 +41,7 @@ from mars.records import note_change
 from mars.roles import Role
 from outreach import demo as outreach_demo
 from reporting import demo as reporting_demo
+from rights import demo as rights_demo
 from risk import demo as risk_demo
 from risk.reminders import send_reminders
 
@@ -355,6 +356,7 @@ def load(today: date | None = None) -> dict[str, int]:
         added.update(funds_demo.load(today, users))
         # Last: a year of history, then the reports made from everything above.
         added.update(reporting_demo.load(today, users))
+        added.update(rights_demo.load(today, users))
         added["notifications"] = send_reminders(today).total
     return added
 

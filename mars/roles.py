@@ -142,6 +142,11 @@ SET_UP_FUNDS = _each("funds", ADD_CHANGE, "fund")
 TARGETS = _each("reporting", ["view", "add", "change"], "target")
 PUBLISHED_REPORTS = frozenset({"reporting.view_published_reportrun"})
 
+# rights: subject access and the other data protection requests (the coordinator answers them).
+DATA_SUBJECT_RIGHTS = _each(
+    "rights", ["view", "add", "change"], "subjectaccessrequest", "rightsrequest"
+) | {"rights.make_subject_access_export"}
+
 
 def _all(*parts: str | Iterable[str]) -> frozenset[str]:
     return frozenset(name for part in parts for name in ([part] if isinstance(part, str) else part))
@@ -239,6 +244,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         STAFF_ACCOUNTS,  # case-worker accounts (only roles within the coordinator's own rights)
         # Who looked at whom (a director may be given it too; not by default).
         "audit.view_access_log",
+        DATA_SUBJECT_RIGHTS,
     ),
     # Need to know: only the people whose A2A referral is before the panel (accommodation puts
     # them there), and of them the referral, the risk level and the alerts, a restricted one's

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "risk",
     "funds",
     "reporting",
+    "rights",
     "demo",
 ]
 
@@ -331,6 +332,9 @@ SPECTACULAR_SETTINGS = {
         "RequestStatusEnum": "funds.models.RequestStatus",
         "DocumentKindEnum": "funds.models.DocumentKind",
         "PaymentMethodEnum": "funds.models.PaymentMethod",
+        "RightsKindEnum": "rights.models.RightsKind",
+        "AccessRequestStatusEnum": "rights.models.AccessStatus",
+        "RightsDecisionEnum": "rights.models.Decision",
     },
 }
 

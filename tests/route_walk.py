@@ -67,6 +67,7 @@ def build_data_set() -> dict[str, Any]:
     from mars.roles import Role
     from outreach.models import CountedPerson, SwepOffer
     from reporting.models import ReportRun, RunTrigger, Target
+    from rights.models import AccessStatus, RightsKind, RightsRequest, SubjectAccessRequest
     from risk.models import PlanAction, SafeguardingConcern
     from tests import factories as f
     from tests.funds.files import image, pdf
@@ -151,6 +152,18 @@ def build_data_set() -> dict[str, Any]:
     )
     d["notification"] = Notification.objects.create(
         recipient=worker, key="route-table", subject="A notification"
+    )
+    # A subject access request whose requester's identity is checked (its export may be made),
+    # and a rights request not yet decided.
+    d["subjectaccessrequest"] = SubjectAccessRequest.objects.create(
+        client=person,
+        received_on=timezone.localdate(),
+        due_on=SubjectAccessRequest.due_for(timezone.localdate()),
+        identity_checked_on=timezone.localdate(),
+        status=AccessStatus.IN_PROGRESS,
+    )
+    d["rightsrequest"] = RightsRequest.objects.create(
+        client=person, kind=RightsKind.ERASURE, received_on=timezone.localdate(), request="Erase"
     )
     # The worker's own API token and signed-in session (their routes take POST only).
     knox_token, _ = AuthToken.objects.create(user=worker)

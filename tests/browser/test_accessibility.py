@@ -15,6 +15,8 @@ from playwright.sync_api import expect
 from mars import notifications
 from mars.roles import Role
 from reporting import services as reporting
+from rights import services as rights
+from rights.models import RightsRequest, SubjectAccessRequest
 from tests.browser.conftest import DESKTOP, PHONE, axe_violations, sign_in
 from tests.factories import (
     PASSWORD,
@@ -90,6 +92,15 @@ def caseload() -> dict[str, Any]:
     reporting.make_report(run.pk)
     run.refresh_from_db()
     reporting.publish_run(run, commentary="Fewer people sleeping out this month.", by=coordinator)
+    access_request = rights.record_access_request(
+        SubjectAccessRequest(client=sam, received_on=timezone.localdate()), by=coordinator
+    )
+    rights_request = rights.record_rights_request(
+        RightsRequest(
+            client=sam, kind="rectification", received_on=timezone.localdate(), request="Fix"
+        ),
+        by=coordinator,
+    )
     return {
         "person": f"/people/{sam.pk}/",
         "person before the panel": f"/people/{referral.client_id}/",
@@ -113,6 +124,10 @@ def caseload() -> dict[str, Any]:
         "record consent": f"/people/{sam.pk}/consent/new/",
         "consent": consent.get_absolute_url(),
         "see restricted information": f"/people/{sam.pk}/break-glass/",
+        "subject access request": access_request.get_absolute_url(),
+        "record a subject access request": f"/data-protection/people/{sam.pk}/access/new/",
+        "a person's data protection requests": f"/data-protection/people/{sam.pk}/",
+        "rights request": rights_request.get_absolute_url(),
     }
 
 
@@ -143,6 +158,10 @@ FURTHER = {
         "who looked at a person",
         "a member's reads",
         "consent",
+        "subject access request",
+        "record a subject access request",
+        "a person's data protection requests",
+        "rights request",
     ],
     Role.DIRECTOR: ["person", "MARS House", "payment request", "report run"],
     Role.RESETTLEMENT_MANAGER: ["funds"],
