@@ -135,6 +135,13 @@ SET_UP_FUNDS = _each("funds", ADD_CHANGE, "fund")
 TARGETS = _each("reporting", ["view", "add", "change"], "target")
 PUBLISHED_REPORTS = frozenset({"reporting.view_published_reportrun"})
 
+# privacy: retention (legal holds, anonymisation, runs) and the register of what is held and why.
+RETENTION = _each("privacy", ["view", "add", "change"], "legalhold") | {
+    "privacy.view_retentionrun",
+    "privacy.run_retention",
+}
+PROCESSING_REGISTER = frozenset({"privacy.view_processing_register"})
+
 
 def _all(*parts: str | Iterable[str]) -> frozenset[str]:
     return frozenset(name for part in parts for name in ([part] if isinstance(part, str) else part))
@@ -218,6 +225,8 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         STAFF_ACCOUNTS,  # case-worker accounts (only roles within the coordinator's own rights)
         # Who looked at whom (a director may be given it too; not by default).
         "audit.view_access_log",
+        RETENTION,
+        PROCESSING_REGISTER,
     ),
     # Need to know: only the people whose A2A referral is before the panel (accommodation puts
     # them there), and of them the referral, the risk level and the alerts, a restricted one's
@@ -265,6 +274,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         SET_UP_FUNDS,
         TARGETS,
         "accounts.reset_second_factor",  # never their own: accounts.rules.may_manage
+        PROCESSING_REGISTER,  # for the records of processing; no person's record
     ),
 }
 

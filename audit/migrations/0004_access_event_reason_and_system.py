@@ -6,21 +6,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0003_history_kept'),
+        ("audit", "0003_history_kept"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='accessevent',
-            name='reason',
+            model_name="accessevent",
+            name="reason",
             field=models.CharField(blank=True, max_length=500),
         ),
         migrations.AlterField(
-            model_name='accessevent',
-            name='user',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='access_events', to=settings.AUTH_USER_MODEL),
+            model_name="accessevent",
+            name="user",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="access_events",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
     ]
