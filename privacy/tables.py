@@ -25,7 +25,6 @@ class Activity:
 
 
 ACTIVITY: list[Activity] = [
-    Activity("clients.Client", "pk", ("created_at",), "record created"),
     Activity("outreach.Contact", "client", ("at",), "contact"),
     Activity("outreach.Intervention", "client", ("opened", "closed"), "intervention"),
     Activity("outreach.SwepOffer", "client", ("offered_on",), "severe weather offer"),
@@ -47,6 +46,8 @@ ACTIVITY: list[Activity] = [
     Activity("risk.SafeguardingConcern", "client", ("raised_on", "closed_on"), "safeguarding"),
     Activity("funds.PaymentRequest", "client", ("requested_at",), "payment request"),
     Activity("funds.Payment", "request__client", ("paid_on",), "payment"),
+    # Last, so that on the same day a real record is named rather than the record's creation.
+    Activity("clients.Client", "pk", ("created_at",), "record created"),
 ]
 
 
