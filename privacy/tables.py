@@ -337,6 +337,7 @@ HELD: list[Held] = [
     Held("funds.Receipt", "money"),
     Held("privacy.LegalHold", "retention"),
     Held("privacy.Anonymisation", "retention"),
+    Held("privacy.RetentionRun", "retention"),
     Held("audit.AccessEvent", "access_log"),
 ]
 
