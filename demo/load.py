@@ -38,6 +38,7 @@ from funds import demo as funds_demo
 from mars.records import note_change
 from mars.roles import Role
 from outreach import demo as outreach_demo
+from privacy import demo as privacy_demo
 from reporting import demo as reporting_demo
 from risk import demo as risk_demo
 from risk.reminders import send_reminders
@@ -356,6 +357,8 @@ def load(today: date | None = None) -> dict[str, int]:
         added.update(funds_demo.load(today, users))
         # Last: a year of history, then the reports made from everything above.
         added.update(reporting_demo.load(today, users))
+        # Retention: one person the next run anonymises, one as old but under a legal hold.
+        added.update(privacy_demo.load(today, users))
         added["notifications"] = send_reminders(today).total
     return added
 
