@@ -118,7 +118,7 @@ def last_activities(people: models.QuerySet[Client], today: date) -> dict[int, t
 
 
 def _what(activity: Activity, model: type[models.Model], name: str) -> str:
-    """ "placement", or "placement (end)" for a record's later date."""
+    """What a date names: the record kind, and the field for a later date ("placement (end)")."""
     if len(activity.dates) > 1 and name != activity.dates[0]:
         return f"{activity.what} ({_field_at(model, name).verbose_name})"
     return activity.what

@@ -14,6 +14,8 @@ from playwright.sync_api import expect
 
 from mars import notifications
 from mars.roles import Role
+from privacy import services as retention
+from privacy.models import RunTrigger as RetentionTrigger
 from reporting import services as reporting
 from tests.browser.conftest import DESKTOP, PHONE, axe_violations, sign_in
 from tests.factories import (
@@ -79,6 +81,10 @@ def caseload() -> dict[str, Any]:
     reporting.make_report(run.pk)
     run.refresh_from_db()
     reporting.publish_run(run, commentary="Fewer people sleeping out this month.", by=coordinator)
+    hold = retention.place_hold(referral.client, by=coordinator, reason="Inquest")
+    retention_run = retention.run_retention(
+        by=coordinator, trigger=RetentionTrigger.PAGE, dry_run=True
+    )
     return {
         "person": f"/people/{sam.pk}/",
         "person before the panel": f"/people/{referral.client_id}/",
@@ -99,6 +105,10 @@ def caseload() -> dict[str, Any]:
         "change a staff account": f"/accounts/staff/{outreach.pk}/edit/",
         "who looked at a person": f"/access-log/people/{sam.pk}/",
         "a member's reads": f"/access-log/?user={coordinator.pk}",
+        "place a legal hold": f"/privacy/retention/people/{sam.pk}/hold/",
+        "anonymise a person": f"/privacy/retention/people/{sam.pk}/anonymise/",
+        "legal hold": hold.get_absolute_url(),
+        "retention run": retention_run.get_absolute_url(),
     }
 
 
@@ -120,6 +130,10 @@ FURTHER = {
         "change a staff account",
         "who looked at a person",
         "a member's reads",
+        "place a legal hold",
+        "anonymise a person",
+        "legal hold",
+        "retention run",
     ],
     Role.DIRECTOR: ["person", "MARS House", "payment request", "report run"],
     Role.RESETTLEMENT_MANAGER: ["funds"],

@@ -18,7 +18,6 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
-from django.utils import timezone
 
 from audit.models import AccessEvent
 from clients.models import Client, PersonName
