@@ -292,3 +292,28 @@ def test_the_task_runs_the_same_service_as_the_system(db: None) -> None:
     assert run_retention_schedule() == 1
     run = RetentionRun.objects.get()
     assert run.by is None and run.trigger == RunTrigger.SCHEDULE
+
+
+def test_the_system_may_release_history_without_a_user_and_is_recorded_as_such(db: None) -> None:
+    from audit.models import HistoryRelease
+    from audit.retention import allow_history_changes
+
+    person = old_person(first_name="Nina")
+    with allow_history_changes(by=None, reason="Retention run"):
+        Client.history.model.objects.filter(id=person.pk).update(first_name="Changed")
+    release = HistoryRelease.objects.get()
+    assert release.user is None and "the system" in str(release)
+    assert not person.history.filter(first_name="Nina").exists()
+
+
+def test_a_made_up_release_does_not_let_the_access_log_be_deleted(db: None) -> None:
+    from django.db import DatabaseError, transaction
+
+    from audit.triggers import ACCESS_LOG_RELEASE_SETTING
+
+    event = AccessEvent.objects.create(username="x", what="y", path="/", method="GET")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config(%s, '999999', true)", [ACCESS_LOG_RELEASE_SETTING])
+        AccessEvent.objects.filter(pk=event.pk).delete()
+    assert AccessEvent.objects.filter(pk=event.pk).exists()
