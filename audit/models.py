@@ -79,14 +79,20 @@ class AccessEvent(models.Model):
 
 
 class HistoryRelease(models.Model):
-    """A decision to change or delete rows of the change history (retention), with who and why:
-    the only way past the history tables' trigger (audit.retention.allow_history_changes)."""
+    """A decision to change or delete rows of the change history, or to remove access log rows
+    past their keeping (retention), with who and why: the only way past the history tables' and
+    the access log's triggers (audit.retention). No user: the system's own scheduled retention."""
 
     at = models.DateTimeField(default=timezone.now)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="history_releases"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="history_releases",
     )
     reason = models.CharField(max_length=500)
 
     def __str__(self) -> str:
-        return f"History released by {self.user} at {self.at:%Y-%m-%d %H:%M}: {self.reason}"
+        who = self.user or "the system"
+        return f"History released by {who} at {self.at:%Y-%m-%d %H:%M}: {self.reason}"

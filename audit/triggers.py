@@ -46,6 +46,32 @@ $$ LANGUAGE plpgsql;
 
 HISTORY_TRIGGER = "audit_history_kept"
 
+# The transaction-local setting that audit.retention sets to the id of its HistoryRelease row when
+# access log rows past their keeping (ACCESS_LOG_YEARS) are removed: DELETE only, never UPDATE.
+ACCESS_LOG_RELEASE_SETTING = "mars.access_log_release"
+
+ACCESS_LOG_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION audit_refuse_access_log_change() RETURNS trigger AS $$
+DECLARE
+    release text := current_setting('{ACCESS_LOG_RELEASE_SETTING}', true);
+BEGIN
+    IF TG_OP = 'DELETE' AND release IS NOT NULL AND release ~ '^[0-9]+$' AND EXISTS (
+        SELECT 1 FROM audit_historyrelease WHERE id = release::bigint
+    ) THEN
+        RETURN OLD;
+    END IF;
+    RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP
+        USING ERRCODE = 'insufficient_privilege';
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+ACCESS_LOG_TRIGGER_SQL = (
+    'DROP TRIGGER IF EXISTS audit_append_only ON "audit_accessevent";\n'
+    'CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON "audit_accessevent" '
+    "FOR EACH ROW EXECUTE FUNCTION audit_refuse_access_log_change();"
+)
+
 
 def append_only_sql(table: str) -> str:
     return (

@@ -40,6 +40,7 @@ from mars.dates import add_months, month_bounds
 from mars.records import note_change
 from mars.roles import Role
 from outreach import demo as outreach_demo
+from privacy import demo as privacy_demo
 from reporting import demo as reporting_demo
 from rights import demo as rights_demo
 from risk import demo as risk_demo
@@ -357,6 +358,8 @@ def load(today: date | None = None) -> dict[str, int]:
         # Last: a year of history, then the reports made from everything above.
         added.update(reporting_demo.load(today, users))
         added.update(rights_demo.load(today, users))
+        # Retention: one person the next run anonymises, one as old but under a legal hold.
+        added.update(privacy_demo.load(today, users))
         added["notifications"] = send_reminders(today).total
     return added
 

@@ -146,6 +146,12 @@ PUBLISHED_REPORTS = frozenset({"reporting.view_published_reportrun"})
 DATA_SUBJECT_RIGHTS = _each(
     "rights", ["view", "add", "change"], "subjectaccessrequest", "rightsrequest"
 ) | {"rights.make_subject_access_export"}
+# privacy: retention (legal holds, anonymisation, runs) and the register of what is held and why.
+RETENTION = _each("privacy", ["view", "add", "change"], "legalhold") | {
+    "privacy.view_retentionrun",
+    "privacy.run_retention",
+}
+PROCESSING_REGISTER = frozenset({"privacy.view_processing_register"})
 
 
 def _all(*parts: str | Iterable[str]) -> frozenset[str]:
@@ -245,6 +251,8 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         # Who looked at whom (a director may be given it too; not by default).
         "audit.view_access_log",
         DATA_SUBJECT_RIGHTS,
+        RETENTION,
+        PROCESSING_REGISTER,
     ),
     # Need to know: only the people whose A2A referral is before the panel (accommodation puts
     # them there), and of them the referral, the risk level and the alerts, a restricted one's
@@ -293,6 +301,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         SET_UP_FUNDS,
         TARGETS,
         "accounts.reset_second_factor",  # never their own: accounts.rules.may_manage
+        PROCESSING_REGISTER,  # for the records of processing; no person's record
     ),
 }
 

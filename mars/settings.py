@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "funds",
     "reporting",
     "rights",
+    "privacy",
     "demo",
 ]
 
@@ -141,7 +142,18 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "reporting.tasks.start_monthly_report",
         "schedule": crontab(day_of_month=15, hour=6, minute=0),
     },
+    # Retention: on the 1st, early, before anyone is at work (privacy.services.run_retention).
+    "retention": {
+        "task": "privacy.tasks.run_retention_schedule",
+        "schedule": crontab(day_of_month=1, hour=3, minute=15),
+    },
 }
+
+# Retention (UK GDPR storage limitation): a person is anonymised this many years after their last
+# contact, placement, plan, payment or note (privacy.tables.ACTIVITY), unless under a legal hold;
+# the access log is kept this many years and then removed by the same monthly task.
+RETENTION_YEARS = env.int("RETENTION_YEARS", default=6)
+ACCESS_LOG_YEARS = env.int("ACCESS_LOG_YEARS", default=2)
 
 # Authentication and accounts
 AUTHENTICATION_BACKENDS = [

@@ -66,6 +66,8 @@ def build_data_set() -> dict[str, Any]:
     from mars.models import Notification
     from mars.roles import Role
     from outreach.models import CountedPerson, SwepOffer
+    from privacy import services as privacy
+    from privacy.models import RunTrigger as RetentionTrigger
     from reporting.models import ReportRun, RunTrigger, Target
     from rights.models import AccessStatus, RightsKind, RightsRequest, SubjectAccessRequest
     from risk.models import PlanAction, SafeguardingConcern
@@ -170,6 +172,10 @@ def build_data_set() -> dict[str, Any]:
     d["apitoken"] = ApiToken.objects.create(token=knox_token, name="Route table")
     d["signedinsession"] = SignedInSession.objects.create(
         user=worker, signed_in_at=timezone.now(), last_seen=timezone.now()
+    )
+    d["legalhold"] = privacy.place_hold(person, by=coordinator, reason="Route table")
+    d["retentionrun"] = privacy.run_retention(
+        by=coordinator, trigger=RetentionTrigger.PAGE, dry_run=True
     )
     assert isinstance(coordinator, User)
     return d

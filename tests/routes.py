@@ -104,6 +104,9 @@ KINDS: list[tuple[str, str]] = [
     (r"^rights:(person_requests|request_create|rights_create)$", "client"),
     (r"^rights:request_", "subjectaccessrequest"),
     (r"^rights:rights_", "rightsrequest"),
+    (r"^privacy:(hold_create|anonymise)$", "client"),
+    (r"^privacy:hold_", "legalhold"),
+    (r"^privacy:run_", "retentionrun"),
 ]
 
 
@@ -346,6 +349,17 @@ TABLE: dict[str, str] = {
     "audit:user_activity": "200: coo | 403: out sup pan dir res com adm | 302: anon",
     "audit:export": "200: coo | 403: out sup pan dir res com adm | 302: anon",
     "audit:person": "200: coo | 403: out sup pan dir res com adm | 302: anon",
+    # Data protection: retention (the coordinator) and what is held and why (with the
+    # administrator, for the records of processing)
+    "privacy:retention": "200: coo | 403: out sup pan dir res com adm | 302: anon",
+    "privacy:run_detail": "200: coo | 403: out sup pan dir res com adm | 302: anon",
+    "privacy:hold_create": "200: coo | 403: out sup pan dir res com adm | 302: anon",
+    "privacy:anonymise": "200: coo | 403: out sup pan dir res com adm | 302: anon",
+    "privacy:hold_detail": "200: coo | 403: out sup pan dir res com adm | 302: anon",
+    "privacy:hold_lift": "200: coo | 403: out sup pan dir res com adm | 302: anon",
+    "privacy:register": "200: coo adm | 403: out sup pan dir res com | 302: anon",
+    "privacy:register_json": "200: coo adm | 403: out sup pan dir res com | 302: anon",
+    "privacy:register_csv": "200: coo adm | 403: out sup pan dir res com | 302: anon",
     # The API (router names)
     "notification-list": "200: out sup coo pan dir res com adm | 403: anon",
     "notification-read-all": "403: anon | 405: out sup coo pan dir res com adm",
@@ -475,4 +489,12 @@ TABLE: dict[str, str] = {
     "api-root": "200: out sup coo pan dir res com adm | 403: anon",
     "api-schema": "200: out sup coo pan dir res com adm anon",
     "api-docs": "200: out sup coo pan dir res com adm anon",
+    # Data protection
+    "legalhold-list": "200: coo | 403: out sup pan dir res com adm anon",
+    "legalhold-detail": "200: coo | 403: anon | 404: out sup pan dir res com adm",
+    "legalhold-lift": "403: anon | 405: out sup coo pan dir res com adm",
+    "retention-preview-list": "200: coo | 403: out sup pan dir res com adm anon",
+    "retentionrun-list": "200: coo | 403: out sup pan dir res com adm anon",
+    "retentionrun-detail": "200: coo | 403: anon | 404: out sup pan dir res com adm",
+    "processing-register-list": "200: coo adm | 403: out sup pan dir res com anon",
 }

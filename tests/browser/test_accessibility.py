@@ -14,6 +14,8 @@ from playwright.sync_api import expect
 
 from mars import notifications
 from mars.roles import Role
+from privacy import services as retention
+from privacy.models import RunTrigger as RetentionTrigger
 from reporting import services as reporting
 from rights import services as rights
 from rights.models import RightsRequest, SubjectAccessRequest
@@ -101,6 +103,10 @@ def caseload() -> dict[str, Any]:
         ),
         by=coordinator,
     )
+    hold = retention.place_hold(referral.client, by=coordinator, reason="Inquest")
+    retention_run = retention.run_retention(
+        by=coordinator, trigger=RetentionTrigger.PAGE, dry_run=True
+    )
     return {
         "person": f"/people/{sam.pk}/",
         "person before the panel": f"/people/{referral.client_id}/",
@@ -128,6 +134,10 @@ def caseload() -> dict[str, Any]:
         "record a subject access request": f"/data-protection/people/{sam.pk}/access/new/",
         "a person's data protection requests": f"/data-protection/people/{sam.pk}/",
         "rights request": rights_request.get_absolute_url(),
+        "place a legal hold": f"/privacy/retention/people/{sam.pk}/hold/",
+        "anonymise a person": f"/privacy/retention/people/{sam.pk}/anonymise/",
+        "legal hold": hold.get_absolute_url(),
+        "retention run": retention_run.get_absolute_url(),
     }
 
 
@@ -162,6 +172,10 @@ FURTHER = {
         "record a subject access request",
         "a person's data protection requests",
         "rights request",
+        "place a legal hold",
+        "anonymise a person",
+        "legal hold",
+        "retention run",
     ],
     Role.DIRECTOR: ["person", "MARS House", "payment request", "report run"],
     Role.RESETTLEMENT_MANAGER: ["funds"],

@@ -43,11 +43,14 @@ def test_every_app_has_registered_what_it_shows_elsewhere():
         "Staff sign-in",
         "Access log",
         "Break glass",
+        "Retention",
+        "What we hold",
     ]
     assert [p.__module__ for p in person_page.providers] == [
         "risk.person",
         "accommodation.person",
         "funds.person",
+        "privacy.person",
         "audit.person",
     ]
     assert {p.__module__ for p in timeline.providers} == {
