@@ -103,7 +103,7 @@ def consent_refuse(request: HttpRequest, pk: int) -> HttpResponse:
         run=lambda data: services.record_refusal(
             client,
             how=data["how"],
-            refused_on=data["refused_on"],
+            refused_on=data["given_on"],
             notes=data["notes"],
             by=request.user,
         ),

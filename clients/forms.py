@@ -248,7 +248,8 @@ class RefusalForm(forms.Form):
     """A person's refusal to consent."""
 
     how = forms.ChoiceField(choices=GIVEN_HOW, widget=forms.RadioSelect, label="How it was said")
-    refused_on = forms.DateField(widget=DateInput(), label="Refused on")
+    # Named as the record's field (given_on), so a refusal about the day shows beside it.
+    given_on = forms.DateField(widget=DateInput(), label="Refused on")
     notes = forms.CharField(
         required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )

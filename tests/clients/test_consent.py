@@ -345,7 +345,7 @@ def test_refusal_and_withdrawal_from_the_pages(as_role, sam):
     assert consent.withdrawn_on == d("2027-06-01")
     response = browser.post(
         reverse("clients:consent_refuse", args=[sam.pk]),
-        {"how": "advocate", "refused_on": "02/06/2027"},
+        {"how": "advocate", "given_on": "02/06/2027"},
     )
     assert response.status_code == 302
     assert consent_state(sam).status == ConsentStatus.REFUSED

@@ -13,6 +13,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accommodation.models import Placement, Property, Unit
+from clients.consent import Consent, SharingWithoutConsent
 from clients.models import Agency, Client, ClientAlias, HealthAccess, SupportPlan
 from outreach.models import Contact, Intervention
 from reporting import kpis
@@ -145,6 +146,8 @@ def test_not_json_is_refused(tmp_path: Path) -> None:
 def wipe() -> None:
     """Empty the tables the bundle holds, children first."""
     for model in [
+        SharingWithoutConsent,
+        Consent,
         HealthAccess,
         SupportPlan,
         Intervention,
