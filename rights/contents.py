@@ -22,6 +22,9 @@ class Part:
 
 
 IDENTITY = "Identity"
+# Consent records (clients.Consent, issue 18 item 1) go here: Part(CONSENT, "clients.Consent"),
+# placed after the identity lines.
+CONSENT = "Consent"
 STREET = "Street contacts"
 INTERVENTIONS = "Interventions"
 ACCOMMODATION = "Accommodation referrals and placements"

@@ -67,12 +67,17 @@ def _model(label: str) -> type[models.Model]:
     return apps.get_model(label)
 
 
-def _records_of(part: Part, ids: list[int]) -> models.QuerySet[Any]:
-    model = _model(part.model)
+def _condition(part: Part, ids: list[int]) -> Q:
+    """The part's records about these people (on the model or on its history model alike)."""
     condition = Q()
     for path in part.paths:
-        condition |= Q(**{f"{path}__in": ids})
-    return model._default_manager.filter(condition).distinct().order_by("pk")
+        condition |= Q(id__in=ids) if path == "pk" else Q(**{f"{path}__in": ids})
+    return condition
+
+
+def _records_of(part: Part, ids: list[int]) -> models.QuerySet[Any]:
+    model = _model(part.model)
+    return model._default_manager.filter(_condition(part, ids)).distinct().order_by("pk")
 
 
 def _is_free_text(model_field: Any) -> bool:
@@ -213,10 +218,13 @@ class Builder:
         rows = list(queryset)
         self._prime(model, rows)
         history: dict[Any, list[Any]] = defaultdict(list)
-        history_model = getattr(model, "history", None)
-        if history_model is not None and rows:
+        if hasattr(model, "history"):
+            # Every version of the person's records, and of records about them since deleted
+            # (a removed alias, a deleted goal): what the history holds is held too.
             versions = list(
-                model.history.filter(id__in=[r.pk for r in rows])  # type: ignore[attr-defined]
+                model.history.filter(  # type: ignore[attr-defined]
+                    Q(id__in=[r.pk for r in rows]) | _condition(part, self.ids)
+                )
                 .select_related("history_user")
                 .order_by("history_date", "history_id")
             )
@@ -228,22 +236,21 @@ class Builder:
             where = f"{capfirst(name)} #{row.pk}"
             values = self._values(model, row, where)
             for m2m_field in m2m:
-                values[m2m_field.name] = sorted(str(o) for o in getattr(row, m2m_field.name).all())
+                values[m2m_field.name] = sorted(
+                    self.labels.label(m2m_field.related_model, o.pk)
+                    for o in getattr(row, m2m_field.name).all()
+                )
             if isinstance(row, Client) or hasattr(row, "get_absolute_url"):
                 self._remember_url(row)
-            if part.model == "funds.Receipt" and getattr(row, "file", None):
-                stored = f"receipts/{row.pk}-{PurePath(row.file.name).name}"
-                values["file_in_export"] = stored
-                self.files.append((stored, row.file))
+            self._files(model, row, values)
             records.append(
-                {
-                    "id": row.pk,
-                    "label": " ".join(filter(None, [capfirst(name), _date_of(model, values)])),
-                    "fields": values,
-                    "history": [
-                        self._version(model, v, f"{where}, change history") for v in history[row.pk]
-                    ],
-                }
+                self._record(model, name, row.pk, values, history.pop(row.pk, []), where)
+            )
+        for pk, versions in sorted(history.items()):
+            where = f"{capfirst(name)} #{pk} (deleted or moved)"
+            values = self._values(model, versions[-1], where)
+            records.append(
+                self._record(model, f"{name} (deleted or moved)", pk, values, versions, where)
             )
         return {
             "model": part.model,
@@ -252,6 +259,35 @@ class Builder:
             | {f.name: capfirst(str(f.verbose_name)) for f in m2m},
             "records": records,
         }
+
+    def _record(
+        self,
+        model: type[models.Model],
+        name: str,
+        pk: Any,
+        values: dict[str, Any],
+        versions: list[Any],
+        where: str,
+    ) -> dict[str, Any]:
+        return {
+            "id": pk,
+            "label": " ".join(filter(None, [capfirst(name), _date_of(model, values)])),
+            "fields": values,
+            "history": [self._version(model, v, f"{where}, change history") for v in versions],
+        }
+
+    def _files(self, model: type[models.Model], row: Any, values: dict[str, Any]) -> None:
+        """Uploaded files (receipts, invoices) go into the ZIP beside the record."""
+        for model_field in self._fields(model):
+            file = (
+                getattr(row, model_field.name)
+                if isinstance(model_field, models.FileField)
+                else None
+            )
+            if file:
+                stored = f"files/{model._meta.model_name}-{row.pk}-{PurePath(file.name).name}"
+                values[f"{model_field.name}_in_export"] = stored
+                self.files.append((stored, file))
 
     def _version(self, model: type[models.Model], version: Any, where: str) -> dict[str, Any]:
         user = version.history_user

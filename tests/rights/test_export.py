@@ -176,3 +176,18 @@ def test_a_busy_person_exports_in_reasonable_queries(sam, support, django_assert
     # A query or two a model, not a query a record.
     with django_assert_max_num_queries(150):
         export.Builder(sam).build(made_by="Test")
+
+
+def test_a_deleted_record_about_the_person_is_in_with_its_history(coordinator):
+    from clients.models import ClientAlias
+    from mars.records import note_change
+
+    sam = f.ClientFactory(aliases=["Old Sam"])
+    alias = ClientAlias.objects.get(client=sam)
+    note_change(alias, by=coordinator, reason="Not his name")
+    alias.delete()
+    _, data = _open(sam)
+    aliases = _part(data, "clients.ClientAlias")["records"]
+    assert [a["fields"]["name"] for a in aliases] == ["Old Sam"]
+    assert aliases[0]["label"].startswith("Client alias (deleted or moved)")
+    assert [v["action"] for v in aliases[0]["history"]] == ["Created", "Deleted"]
