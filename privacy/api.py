@@ -17,6 +17,7 @@ from rest_framework.routers import DefaultRouter
 from clients.models import Client
 from mars import access, reads
 from mars.api import AccessPermission, NotesReads, RecordActionsMixin, refusals_as_validation_errors
+from mars.text import NOTE
 from privacy import register as held_register
 from privacy.access import LIFT_HOLD, RUN_RETENTION, VIEW_REGISTER
 from privacy.models import LegalHold, RetentionRun
@@ -57,7 +58,7 @@ class LegalHoldSerializer(serializers.ModelSerializer):
 
 
 class LiftSerializer(serializers.Serializer):
-    lift_reason = serializers.CharField(max_length=2000)
+    lift_reason = serializers.CharField(max_length=NOTE)
 
 
 class LegalHoldViewSet(
