@@ -136,7 +136,7 @@ class RetentionRunSerializer(serializers.ModelSerializer):
 
 
 class RetentionRunViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    NotesReads, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     """Past retention runs (read only): who each anonymised, and why."""
 
@@ -148,10 +148,11 @@ class RetentionRunViewSet(
         return access.visible(self.request.user, RetentionRun.objects.all())
 
     def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
+        # The people a run names are in its list of people, not only its `only` key.
         if args and args[0] is not None:
             runs = list(args[0]) if kwargs.get("many") else [args[0]]
             args = (runs if kwargs.get("many") else runs[0], *args[1:])
-            reads.note([p["id"] for run in runs for p in run.people], "api: retention runs")
+            reads.note([p["id"] for run in runs for p in run.people], self.read_name())
         return super().get_serializer(*args, **kwargs)
 
 
