@@ -62,6 +62,9 @@ def test_the_coordinator_places_and_lifts_a_hold_and_its_history_shows(
     )
     hold = LegalHold.objects.get()
     assert done.status_code == 302 and done.url == hold.get_absolute_url()
+    person_page = browser.get(person.get_absolute_url()).text
+    assert "Claim against us" in person_page
+    assert reverse("privacy:hold_lift", args=[hold.pk]) in person_page
     again = browser.post(reverse("privacy:hold_create", args=[person.pk]), {"reason": "Twice"})
     assert "already under a legal hold" in again.text
     assert LegalHold.objects.count() == 1
