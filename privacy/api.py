@@ -17,6 +17,7 @@ from rest_framework.routers import DefaultRouter
 from clients.models import Client
 from mars import access, reads
 from mars.api import AccessPermission, NotesReads, RecordActionsMixin, refusals_as_validation_errors
+from mars.text import NOTE
 from privacy import register as held_register
 from privacy.access import LIFT_HOLD, RUN_RETENTION, VIEW_REGISTER
 from privacy.models import LegalHold, RetentionRun
@@ -57,7 +58,7 @@ class LegalHoldSerializer(serializers.ModelSerializer):
 
 
 class LiftSerializer(serializers.Serializer):
-    lift_reason = serializers.CharField(max_length=2000)
+    lift_reason = serializers.CharField(max_length=NOTE)
 
 
 class LegalHoldViewSet(
@@ -135,7 +136,7 @@ class RetentionRunSerializer(serializers.ModelSerializer):
 
 
 class RetentionRunViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    NotesReads, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     """Past retention runs (read only): who each anonymised, and why."""
 
@@ -147,10 +148,11 @@ class RetentionRunViewSet(
         return access.visible(self.request.user, RetentionRun.objects.all())
 
     def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
+        # The people a run names are in its list of people, not only its `only` key.
         if args and args[0] is not None:
             runs = list(args[0]) if kwargs.get("many") else [args[0]]
             args = (runs if kwargs.get("many") else runs[0], *args[1:])
-            reads.note([p["id"] for run in runs for p in run.people], "api: retention runs")
+            reads.note([p["id"] for run in runs for p in run.people], self.read_name())
         return super().get_serializer(*args, **kwargs)
 
 

@@ -2,19 +2,21 @@ from __future__ import annotations
 
 from django import forms
 
+from mars.text import NOTE
+
 
 class HoldForm(forms.Form):
     reason = forms.CharField(
         label="Why must the records be kept?",
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
+        max_length=NOTE,
         help_text="The claim, inquiry or review, and who asked.",
     )
 
 
 class LiftForm(forms.Form):
     lift_reason = forms.CharField(
-        label="Why is the hold lifted?", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+        label="Why is the hold lifted?", widget=forms.Textarea(attrs={"rows": 3}), max_length=NOTE
     )
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from clients.models import Client
+from mars.text import limited_text
 
 USER = settings.AUTH_USER_MODEL
 
@@ -30,16 +31,14 @@ class LegalHold(models.Model):
     an inquiry, a safeguarding review), with why; lifted with why too."""
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="legal_holds")
-    reason = models.TextField(
-        help_text="Why the records must be kept: the claim, inquiry or review."
-    )
+    reason = limited_text(help_text="Why the records must be kept: a claim, inquiry or review.")
     placed_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     placed_on = models.DateTimeField(default=timezone.now)
     lifted_on = models.DateTimeField(null=True, blank=True)
     lifted_by = models.ForeignKey(
         USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    lift_reason = models.TextField("why it was lifted", blank=True)
+    lift_reason = limited_text("why it was lifted", blank=True)
     history = HistoricalRecords()
 
     objects = LegalHoldQuerySet.as_manager()

@@ -10,6 +10,7 @@ import json
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -109,8 +110,6 @@ def hold_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ]
     actions = []
     if hold.in_force and access.can(request.user, LIFT_HOLD):
-        from django.urls import reverse
-
         actions.append(("Lift the hold", reverse("privacy:hold_lift", args=[hold.pk])))
     return record_page(request, hold, rows, actions=actions)
 

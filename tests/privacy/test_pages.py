@@ -62,6 +62,9 @@ def test_the_coordinator_places_and_lifts_a_hold_and_its_history_shows(
     )
     hold = LegalHold.objects.get()
     assert done.status_code == 302 and done.url == hold.get_absolute_url()
+    person_page = browser.get(person.get_absolute_url()).text
+    assert "Claim against us" in person_page
+    assert reverse("privacy:hold_lift", args=[hold.pk]) in person_page
     again = browser.post(reverse("privacy:hold_create", args=[person.pk]), {"reason": "Twice"})
     assert "already under a legal hold" in again.text
     assert LegalHold.objects.count() == 1
@@ -177,3 +180,17 @@ def test_the_register_downloads_as_csv_and_through_the_api(as_role: Any) -> None
     assert rows[0][0] == "category" and len(rows) > 10
     api = browser.get("/api/processing-register/").json()
     assert {entry["key"] for entry in api} >= {"identity", "health", "risk", "access_log"}
+
+
+@pytest.mark.time_machine(NOW)
+def test_reading_a_run_in_the_api_is_reading_the_people_it_names(as_role: Any) -> None:
+    from privacy.models import RunTrigger
+    from privacy.services import run_retention
+
+    person = old_person()
+    run = run_retention(by=None, trigger=RunTrigger.COMMAND, dry_run=True)
+    before = AccessEvent.objects.count()
+    response = as_role(Role.COORDINATOR).get(f"/api/retention-runs/{run.pk}/")
+    assert response.json()["people"][0]["reference"] == person.reference
+    (event,) = AccessEvent.objects.order_by("id")[before:]
+    assert event.people == [person.pk]
