@@ -30,6 +30,7 @@ ACTIVITY: list[Activity] = [
     Activity("outreach.SwepOffer", "client", ("offered_on",), "severe weather offer"),
     Activity("outreach.CountedPerson", "client", ("count__night",), "rough sleeping count"),
     Activity("clients.SupportPlan", "client", ("start", "end"), "support plan"),
+    Activity("clients.Consent", "client", ("given_on", "withdrawn_on"), "consent"),
     Activity("clients.Referral", "client", ("referred_on", "status_changed_on"), "referral"),
     Activity("clients.HealthAccess", "client", ("date",), "health access"),
     Activity("accommodation.A2AReferral", "client", ("referred_on", "decided_at"), "A2A referral"),
@@ -71,7 +72,10 @@ class Erase:
 # date of birth, phone; its search index (clients.PersonName) and aliases are deleted.
 ERASED: list[Erase] = [
     Erase("clients.SupportPlan", ("client",), ("summary",)),
-    Erase("clients.SupportGoal", ("plan",), ("description",)),
+    Erase("clients.SupportGoal", ("plan",), ("description", "notes")),
+    Erase("clients.Consent", ("client",), ("notes",)),
+    Erase("clients.SharingWithoutConsent", ("client",), ("reason", "consent_said")),
+    Erase("clients.BreakGlass", ("client",), ("reason",)),
     Erase("clients.Referral", ("client",), ("reason", "notes")),
     Erase("clients.HealthAccess", ("client",), ("outcome", "notes")),
     Erase("outreach.Contact", ("client",), ("description", "location", "notes")),
@@ -113,6 +117,13 @@ ERASED: list[Erase] = [
     Erase("funds.Approval", ("request",), ("comment", "override_reason")),
     Erase("funds.Receipt", ("request",), ("original_name",), files=("file",)),
     Erase("privacy.LegalHold", ("client",), ("reason", "lift_reason")),
+    # The data protection requests (app rights, a layer above: named here, never imported).
+    Erase(
+        "rights.SubjectAccessRequest",
+        ("client",),
+        ("representative", "extension_reason", "closing_reason", "notes"),
+    ),
+    Erase("rights.RightsRequest", ("client",), ("request", "decision_reason")),
 ]
 
 # The person's own record: text fields removed, and the other fields set as shown.
@@ -202,6 +213,14 @@ CATEGORIES: list[Category] = [
         "",
     ),
     Category(
+        "consent",
+        "Information-sharing consent",
+        "Consent given or refused, what it covers and until when; sharing without consent on "
+        "another lawful basis, with the reason.",
+        PUBLIC_TASK,
+        "",
+    ),
+    Category(
         "street",
         "Street outreach",
         "Contacts and where they happened, public reports, interventions, severe weather offers, "
@@ -267,6 +286,14 @@ CATEGORIES: list[Category] = [
         "",
     ),
     Category(
+        "requests",
+        "Data protection requests",
+        "Subject access requests and requests to correct, erase, restrict or object, with the "
+        "decisions.",
+        "Article 6(1)(c) legal obligation (UK GDPR Articles 12 to 22)",
+        "",
+    ),
+    Category(
         "access_log",
         "Access log",
         "Who read which people's records, when and from where.",
@@ -308,6 +335,9 @@ HELD: list[Held] = [
     ),
     Held("clients.ClientAlias", "identity"),
     Held("clients.PersonName", "identity"),
+    Held("clients.Consent", "consent"),
+    Held("clients.SharingWithoutConsent", "consent"),
+    Held("clients.BreakGlass", "access_log"),
     Held("clients.SupportPlan", "support"),
     Held("clients.SupportGoal", "support"),
     Held("clients.Referral", "support"),
@@ -339,6 +369,8 @@ HELD: list[Held] = [
     Held("privacy.Anonymisation", "retention"),
     Held("privacy.RetentionRun", "retention"),
     Held("audit.AccessEvent", "access_log"),
+    Held("rights.SubjectAccessRequest", "requests"),
+    Held("rights.RightsRequest", "requests"),
 ]
 
 # Who may see a model's rows, where it is not the model's own view permission.

@@ -22,8 +22,6 @@ class Part:
 
 
 IDENTITY = "Identity"
-# Consent records (clients.Consent, issue 18 item 1) go here: Part(CONSENT, "clients.Consent"),
-# placed after the identity lines.
 CONSENT = "Consent"
 STREET = "Street contacts"
 INTERVENTIONS = "Interventions"
@@ -33,12 +31,14 @@ REFERRALS = "Referrals"
 HEALTH = "Health access"
 RISK = "Risk assessments, plans, alerts, meetings and safeguarding"
 MONEY = "Payments and receipts"
-REQUESTS = "Data protection requests"
+REQUESTS = "Data protection requests, legal holds and retention"
 
 # In the order the sections are shown. A new model: one line.
 EXPORTED: list[Part] = [
     Part(IDENTITY, "clients.Client", ("pk",)),
     Part(IDENTITY, "clients.ClientAlias"),
+    Part(CONSENT, "clients.Consent"),
+    Part(CONSENT, "clients.SharingWithoutConsent"),
     Part(STREET, "outreach.Contact"),
     Part(STREET, "outreach.PublicReport", ("found_contact__client",)),
     Part(STREET, "outreach.ReportAttempt", ("report__found_contact__client",)),
@@ -69,10 +69,17 @@ EXPORTED: list[Part] = [
     Part(MONEY, "funds.Receipt", ("request__client", "request__issue__resident")),
     Part(REQUESTS, "rights.SubjectAccessRequest"),
     Part(REQUESTS, "rights.RightsRequest"),
+    Part(REQUESTS, "privacy.LegalHold"),
+    Part(REQUESTS, "privacy.Anonymisation"),
 ]
 
 # Models that reach a person but are deliberately not in the export, with the reason.
 LEFT_OUT: dict[str, str] = {
+    # Their reads of the record, with the reason, are in the access log the export gives.
+    "clients.BreakGlass": "urgent readings of the record by staff: each is in the access log "
+    "section, with the reason given",
+    "privacy.RetentionRun": "runs of the retention schedule over everyone: the person's own "
+    "anonymisation is given from privacy.Anonymisation",
     "clients.PersonName": "the search index of the person's own names: each word of the names, "
     "known-as and aliases that the Identity section gives in full",
 }
