@@ -29,6 +29,7 @@ def test_support_worker_refers_to_the_police_on_safeguarding_when_consent_does_n
     sign_in(page, "support")
     page.goto(f"/people/{sam.pk}/")
     expect(page.get_by_text(re.compile(r"Valid until .*, covers health, housing"))).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.get_by_role("link", name="New referral").click()
     page.get_by_label("Direction").select_option("out")
     page.get_by_label("Agency").select_option(label="Met Police")
