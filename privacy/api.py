@@ -180,6 +180,7 @@ class ProcessingRegisterViewSet(viewsets.ViewSet):
                 "criminal": serializers.BooleanField(),
                 "fields": serializers.ListField(child=serializers.DictField()),
                 "seen_by": serializers.ListField(child=serializers.CharField()),
+                "need_to_know": serializers.CharField(),
                 "kept": serializers.CharField(),
             },
             many=True,

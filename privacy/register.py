@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.db import models
 
 from mars.roles import ROLE_PERMISSIONS
@@ -35,6 +36,7 @@ class Entry:
     criminal: bool
     fields: list[HeldField]
     seen_by: list[str]
+    need_to_know: str
     kept: str
 
 
@@ -79,6 +81,34 @@ def _kept(key: str, fields: list[HeldField]) -> str:
     return text
 
 
+def _need_to_know(fields: list[HeldField]) -> str:
+    """Which of a category's fields only some of those who see the record may read, and who."""
+    always = [
+        f"{f.model} {f.name}" for f in fields if f.field in tables.NEED_TO_KNOW.get(f.label, ())
+    ]
+    marked = [
+        f"{f.model} {f.name}" for f in fields if f.field in tables.SENSITIVE_NOTES.get(f.label, ())
+    ]
+    if not always and not marked:
+        return ""
+    roles = [
+        role.label
+        for role, granted in ROLE_PERMISSIONS.items()
+        if tables.SPECIAL_CATEGORY_PERMISSION in granted
+    ]
+    said = []
+    if always:
+        said.append(", ".join(always))
+    if marked:
+        said.append(", ".join(marked) + " when marked sensitive")
+    return (
+        f"{'; '.join(said)}: read only by {', '.join(roles) or 'no role'}, the person's key "
+        f"worker, or for {settings.BREAK_GLASS_MINUTES} minutes by one who breaks glass with a "
+        "reason (written to the access log; the coordinators are told). Others see that "
+        "something is held, not what."
+    )
+
+
 def entries() -> list[Entry]:
     """The register: each category of personal data, what it is, on what basis, who sees it and
     how long it is kept."""
@@ -113,6 +143,7 @@ def entries() -> list[Entry]:
                 for role, granted in ROLE_PERMISSIONS.items()
                 if granted & permissions[c.key]
             ],
+            need_to_know=_need_to_know(found[c.key]),
             kept=_kept(c.key, found[c.key]),
         )
         for c in tables.CATEGORIES
@@ -131,6 +162,7 @@ CSV_HEADER = [
     "special category",
     "criminal offence data",
     "who may see it",
+    "need to know",
     "how long it is kept",
 ]
 
@@ -148,6 +180,7 @@ def csv_rows() -> list[list[str]]:
                 "yes" if e.special else "no",
                 "yes" if e.criminal else "no",
                 ", ".join(e.seen_by),
+                e.need_to_know,
                 e.kept,
             ]
         )

@@ -373,6 +373,20 @@ HELD: list[Held] = [
     Held("rights.RightsRequest", "requests"),
 ]
 
+# Fields read on a need-to-know basis (clients.special): special category and criminal-offence
+# data always, and notes only when marked sensitive. Those who may read the record but not these
+# see that something is held, not what.
+NEED_TO_KNOW: dict[str, tuple[str, ...]] = {
+    "clients.Client": ("ethnicity", "support_needs"),
+    "clients.HealthAccess": ("kind", "outcome", "notes"),
+}
+SENSITIVE_NOTES: dict[str, tuple[str, ...]] = {
+    "clients.SupportGoal": ("notes",),
+    "outreach.Contact": ("notes",),
+    "risk.AreaRating": ("notes",),
+}
+SPECIAL_CATEGORY_PERMISSION = "clients.view_special_category"
+
 # Who may see a model's rows, where it is not the model's own view permission.
 VIEW_PERMISSION: dict[str, str] = {
     "audit.AccessEvent": "audit.view_access_log",

@@ -172,6 +172,11 @@ def test_the_register_says_who_may_see_from_the_roles_table(as_role: Any) -> Non
     # The panel sees the people before it (need to know), not their safeguarding concerns.
     assert "A2A panel member" in by_key["identity"]["seen_by"]
     assert "A2A panel member" not in by_key["safeguarding"]["seen_by"]
+    # Special category fields: only the roles given the right, beyond the key worker.
+    health = by_key["health"]["need_to_know"]
+    assert "health access kind" in health and "read only by Coordinator," in health
+    assert "contact notes when marked sensitive" in by_key["street"]["need_to_know"]
+    assert by_key["money"]["need_to_know"] == ""
 
 
 def test_the_register_downloads_as_csv_and_through_the_api(as_role: Any) -> None:

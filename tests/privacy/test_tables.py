@@ -78,6 +78,22 @@ def test_each_erased_model_is_reached_from_the_person_or_an_earlier_entry() -> N
         known.add(entry.model)
 
 
+def test_the_need_to_know_fields_are_the_special_category_rules_own() -> None:
+    from clients.special import SPECIAL_CATEGORY
+
+    assert tables.SPECIAL_CATEGORY_PERMISSION == SPECIAL_CATEGORY
+    with_a_sensitive_flag = {
+        f"{m._meta.app_label}.{m.__name__}"
+        for m in apps.get_models()
+        if any(f.name == "sensitive" for f in m._meta.concrete_fields)
+        and not m.__name__.startswith("Historical")
+    }
+    assert set(tables.SENSITIVE_NOTES) == with_a_sensitive_flag
+    for label, names in {**tables.NEED_TO_KNOW, **tables.SENSITIVE_NOTES}.items():
+        fields = {f.name for f in apps.get_model(label)._meta.concrete_fields}
+        assert set(names) <= fields, label
+
+
 def test_every_model_holding_case_data_is_in_the_register() -> None:
     held = {h.model for h in tables.HELD}
     categories = {c.key for c in tables.CATEGORIES}
