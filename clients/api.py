@@ -51,7 +51,7 @@ from mars import access
 from mars.api import (
     AccessPermission,
     NotesReads,
-    RecordActionsMixin,
+    RecordedViewSet,
     ScopedClientMixin,
     ScopedViewSet,
     ServiceSerializer,
@@ -560,26 +560,15 @@ class WithdrawSerializer(serializers.Serializer):
     withdrawn_on = serializers.DateField()
 
 
-class ConsentViewSet(
-    NotesReads,
-    RecordActionsMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
+class ConsentViewSet(RecordedViewSet):
     """Consents per person (?client=): list, record one given or refused, withdraw one."""
 
-    queryset = Consent.objects.all()
+    queryset = Consent.objects.prefetch_related("agencies").order_by(
+        "-given_on", "-recorded_at", "-id"
+    )
     serializer_class = ConsentSerializer
-    permission_classes = [AccessPermission]
     filterset_fields = ["client", "outcome"]
     refusals = (services.ClientError,)
-
-    def get_queryset(self) -> models.QuerySet[Consent]:
-        return access.visible(
-            self.request.user, Consent.objects.prefetch_related("agencies")
-        ).order_by("-given_on", "-recorded_at", "-id")
 
     @extend_schema(request=WithdrawSerializer, responses=ConsentSerializer)
     @action(detail=True, methods=["post"])

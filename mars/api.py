@@ -148,5 +148,22 @@ class ScopedViewSet(
         return access.visible(self.request.user, super().get_queryset())
 
 
+class RecordedViewSet(
+    NotesReads,
+    RecordActionsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Records made once and then changed only through their actions (each a service): list,
+    retrieve and create, scoped by mars.access; no PUT or PATCH."""
+
+    permission_classes = [AccessPermission]
+
+    def get_queryset(self) -> models.QuerySet[Any]:
+        return access.visible(self.request.user, super().get_queryset())
+
+
 # Each app registers its routes from its AppConfig.ready() (mars its notifications').
 router = routers.DefaultRouter()

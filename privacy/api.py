@@ -16,7 +16,12 @@ from rest_framework.routers import DefaultRouter
 
 from clients.models import Client
 from mars import access, reads
-from mars.api import AccessPermission, NotesReads, RecordActionsMixin, refusals_as_validation_errors
+from mars.api import (
+    AccessPermission,
+    NotesReads,
+    RecordedViewSet,
+    refusals_as_validation_errors,
+)
 from mars.text import NOTE
 from privacy import register as held_register
 from privacy.access import LIFT_HOLD, RUN_RETENTION, VIEW_REGISTER
@@ -61,24 +66,13 @@ class LiftSerializer(serializers.Serializer):
     lift_reason = serializers.CharField(max_length=NOTE)
 
 
-class LegalHoldViewSet(
-    NotesReads,
-    RecordActionsMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
+class LegalHoldViewSet(RecordedViewSet):
     """Legal holds (coordinator): a person under a hold in force is left out of retention."""
 
     queryset = LegalHold.objects.all()
     serializer_class = LegalHoldSerializer
-    permission_classes = [AccessPermission]
     refusals = (RetentionError,)
     filterset_fields = ["client"]
-
-    def get_queryset(self) -> QuerySet[LegalHold]:
-        return access.visible(self.request.user, LegalHold.objects.all())
 
     @extend_schema(request=LiftSerializer, responses=LegalHoldSerializer)
     @action(detail=True, methods=["post"])

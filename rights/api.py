@@ -9,7 +9,7 @@ from django.db import transaction
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
@@ -18,9 +18,7 @@ from rest_framework.routers import DefaultRouter
 
 from mars import access
 from mars.api import (
-    AccessPermission,
-    NotesReads,
-    RecordActionsMixin,
+    RecordedViewSet,
     ServiceSerializer,
     refusals_as_validation_errors,
 )
@@ -82,21 +80,10 @@ class CloseSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=NOTE)
 
 
-class _ScopedReadCreate(
-    NotesReads,
-    RecordActionsMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
+class _ScopedReadCreate(RecordedViewSet):
     """Requests are recorded, then changed only through their actions (each a service)."""
 
     refusals = REFUSALS
-    permission_classes = [AccessPermission]
-
-    def get_queryset(self) -> Any:
-        return access.visible(self.request.user, super().get_queryset())
 
     def act(self, request: Request, shape: Any, run: Any) -> Response:
         access.require(request.user, access.perm(self.get_queryset().model, "change"))
