@@ -33,7 +33,7 @@ from clients.consent import (
     SharingWithoutConsent,
     state_among,
 )
-from clients.forms import CONSENT_FILTERS
+from clients.forms import CONSENT_FILTERS, with_consent_filter
 from clients.models import (
     PERSON_FIELDS,
     SPECIAL_NEEDS,
@@ -205,7 +205,7 @@ class ClientFilter(django_filters.FilterSet):
     consent = django_filters.ChoiceFilter(
         choices=CONSENT_FILTERS[1:],
         method="with_consent",
-        label="Consent expiring (review-by within 30 days) or expired",
+        label="Consent expiring (review-by within 30 days) or expired; or no valid consent",
     )
 
     class Meta:
@@ -219,7 +219,7 @@ class ClientFilter(django_filters.FilterSet):
         return with_need_seen_by(self.request.user, queryset, value)
 
     def with_consent(self, queryset: Any, name: str, value: str) -> Any:
-        return queryset.consent_expiring_or_expired(timezone.localdate())
+        return with_consent_filter(queryset, value, timezone.localdate())
 
 
 class ClientViewSet(ScopedViewSet):

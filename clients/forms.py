@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -84,7 +85,21 @@ class ConfirmDistinctForm(forms.Form):
 
 # The people list's consent filter (the page's and the API's).
 CONSENT_EXPIRING = "expiring_or_expired"
-CONSENT_FILTERS = [("", "Any consent"), (CONSENT_EXPIRING, "Consent expiring or expired")]
+CONSENT_NONE_VALID = "no_valid_consent"
+CONSENT_FILTERS = [
+    ("", "Any consent"),
+    (CONSENT_EXPIRING, "Consent expiring or expired"),
+    (CONSENT_NONE_VALID, "No valid consent (none, refused, withdrawn or expired)"),
+]
+
+
+def with_consent_filter(people: Any, which: str, day: date) -> Any:
+    """The people list's consent filter, the page's and the API's."""
+    if which == CONSENT_EXPIRING:
+        return people.consent_expiring_or_expired(day)
+    if which == CONSENT_NONE_VALID:
+        return people.without_valid_consent(day)
+    return people
 
 
 class ClientSearchForm(forms.Form):

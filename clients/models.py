@@ -189,6 +189,14 @@ class ClientQuerySet(models.QuerySet["Client"]):
 
         return self.filter(pk__in=Consent.objects.expiring_or_expired(day).values("client_id"))
 
+    def without_valid_consent(self, day: date) -> ClientQuerySet:
+        """People whose deciding consent on the day is not a valid one: none recorded, refused,
+        withdrawn or past its review-by date."""
+        from clients.consent import Consent
+
+        valid = Consent.objects.decided_by(day).valid_on(day).values("client_id")
+        return self.exclude(pk__in=valid)
+
 
 def normal_reference(text: str) -> str | None:
     """MARS-000123 from "mars-123", "MARS-000123" or "123"; None if the text is no reference."""

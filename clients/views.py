@@ -30,7 +30,6 @@ from clients.access import (
 )
 from clients.consent_views import consent_context, form_error, sharing_rows
 from clients.forms import (
-    CONSENT_EXPIRING,
     AgencyForm,
     BreakGlassForm,
     ClientForm,
@@ -43,6 +42,7 @@ from clients.forms import (
     ReferralForm,
     SupportPlanForm,
     goal_rows,
+    with_consent_filter,
 )
 from clients.models import (
     Agency,
@@ -92,8 +92,8 @@ def client_list(request: HtmxHttpRequest) -> HttpResponse:
             people = people.filter(key_worker=form.cleaned_data["key_worker"])
         if form.cleaned_data["need"]:
             people = with_need_seen_by(request.user, people, form.cleaned_data["need"])
-        if form.cleaned_data["consent"] == CONSENT_EXPIRING:
-            people = people.consent_expiring_or_expired(timezone.localdate())
+        if form.cleaned_data["consent"]:
+            people = with_consent_filter(people, form.cleaned_data["consent"], timezone.localdate())
     page = page_of(request, people.order_by("last_name", "first_name", "id"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -375,6 +375,15 @@ def _support_plan_form(request: HttpRequest, plan: SupportPlan, title: str) -> H
         else []
     )
     goals = GoalFormSet(request.POST or None, initial=initial, prefix="goals")
+    for goal_form in goals.forms:
+        if goal_form.initial.get("id") in held_goals:
+            # Shown as held and not editable: what is typed over it could never be saved.
+            for name in ("notes", "sensitive"):
+                goal_form.fields[name].disabled = True
+            goal_form.fields["notes"].help_text = (
+                "Sensitive: only the person's key worker or the coordinator reads or changes "
+                "this note."
+            )
     if request.method == "POST" and form.is_valid() and goals.is_valid():
         rows = goal_rows(goals)
         for row in rows:

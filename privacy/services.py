@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from audit.models import AccessEvent
 from audit.retention import allow_access_log_removal, allow_history_changes
-from clients.models import Client, ClientAlias, PersonName
+from clients.models import Client, ClientAlias, ClientStatus, PersonName
 from mars.dates import day_start, local_date
 from mars.records import Refusal, save_record
 from privacy.models import Anonymisation, LegalHold, RetentionRun, RunTrigger
@@ -217,6 +217,16 @@ def _removed(name: str) -> Case:
     )
 
 
+# Change reasons may name the person ("Merged into MARS-000001 (Daniel Price)") or quote what a
+# worker typed (a break-glass reason): on the person's records' history they go too.
+REASON_REMOVED = Case(
+    When(history_change_reason__isnull=True, then=Value(None)),
+    When(history_change_reason="", then=Value("")),
+    default=Value(REMOVED),
+    output_field=models.CharField(),
+)
+
+
 def _with_duplicates(person_id: int) -> list[int]:
     """The person and every record merged into them (and into those), which go with them."""
     found = [person_id]
@@ -236,13 +246,21 @@ def _erase_person(people: list[int]) -> None:
         **{name: "" for name in CLIENT_ERASED if name not in ("first_name", "last_name")},
         **CLIENT_CLEARED,
     }
+    # Six years and more without activity: no longer anyone's current case (the dead stay so).
+    Client.objects.filter(pk__in=people).exclude(status=ClientStatus.DECEASED).update(
+        status=ClientStatus.LOST_CONTACT
+    )
     Client.objects.filter(pk__in=people).update(**cleared)
-    Client.history.model.objects.filter(id__in=people).update(**cleared)
+    Client.history.model.objects.filter(id__in=people).update(
+        **cleared, history_change_reason=REASON_REMOVED
+    )
     PersonName.objects.filter(client_id__in=people).delete()
     # Deleting writes each alias's last row to its history, which is erased just after.
     for alias in ClientAlias.objects.filter(client_id__in=people):
         alias.delete()
-    ClientAlias.history.model.objects.filter(client_id__in=people).update(name=REMOVED)
+    ClientAlias.history.model.objects.filter(client_id__in=people).update(
+        name=REMOVED, history_change_reason=REASON_REMOVED
+    )
 
 
 def _erase_records(people: list[int]) -> list[tuple[Any, str]]:
@@ -275,7 +293,7 @@ def _erase_records(people: list[int]) -> list[tuple[Any, str]]:
         changes: dict[str, Any] = {name: _removed(name) for name in entry.fields}
         changes.update({name: "" for name in entry.files})
         model._default_manager.filter(pk__in=found).update(**changes)
-        history.objects.filter(id__in=found).update(**changes)
+        history.objects.filter(id__in=found).update(**changes, history_change_reason=REASON_REMOVED)
     return files
 
 

@@ -434,6 +434,15 @@ def test_the_people_list_filters_consent_expiring_or_expired(as_role):
     assert shown == {"Expiring", "Expired"}
     api = browser.get("/api/clients/", {"consent": "expiring_or_expired"}).json()
     assert {row["first_name"] for row in api["results"]} == {"Expiring", "Expired"}
+    # Those with no valid consent today: none, refused, withdrawn or expired (not expiring).
+    refused = ClientFactory(first_name="Refused")
+    ConsentFactory(client=refused, outcome="refused", given_on=d("2027-01-05"), scopes=[])
+    page = browser.get(reverse("clients:list"), {"consent": "no_valid_consent"})
+    shown = {person.first_name for person, _ in page.context["rows"]}
+    assert {"Expired", "Withdrawn", "Nobody", "Refused"} <= shown
+    assert not shown & {"Expiring", "Fine", "Renewed"}
+    api = browser.get("/api/clients/", {"consent": "no_valid_consent"}).json()
+    assert {row["first_name"] for row in api["results"]} == shown
 
 
 # Reminders

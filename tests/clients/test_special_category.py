@@ -4,6 +4,7 @@ glass on the pages and in the API."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -246,6 +247,10 @@ def test_a_sensitive_goal_note_is_kept_when_another_worker_changes_the_plan(
     assert "psychiatrist" not in _page(client, plan.get_absolute_url())
     form = client.get(reverse("clients:support_plan_edit", args=[plan.pk])).text
     assert "psychiatrist" not in form
+    # Not offered for typing over: nothing typed there could be kept.
+    notes_box = re.search(r'<textarea name="goals-0-notes"[^>]*>', form)
+    assert notes_box and "disabled" in notes_box.group(0)
+    assert re.search(r'<input type="checkbox" name="goals-0-sensitive"[^>]*disabled', form)
     response = client.post(
         reverse("clients:support_plan_edit", args=[plan.pk]),
         {

@@ -20,7 +20,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from audit.models import AccessEvent
-from clients.models import Client, PersonName
+from clients.models import Client, ClientStatus, PersonName
 from clients.services import merge_clients
 from funds.services import attach_receipt
 from outreach.models import Contact
@@ -92,7 +92,12 @@ def test_a_legal_hold_keeps_a_due_person_out_and_a_merged_duplicate_goes_with_it
     survivor = old_person()
     duplicate = old_person(first_name="Jimmy")
     merge_clients(duplicate, survivor, by=coordinator)
+    name = survivor.full_name
 
+    def reasons() -> list[str]:
+        return [r or "" for r in duplicate.history.values_list("history_change_reason", flat=True)]
+
+    assert any(name in r for r in reasons())  # "Merged into MARS-… (their name)"
     due = {d.client_id for d in due_people(TODAY)}
 
     assert held.pk not in due
@@ -102,6 +107,8 @@ def test_a_legal_hold_keeps_a_due_person_out_and_a_merged_duplicate_goes_with_it
     duplicate.refresh_from_db()
     assert duplicate.first_name == ANONYMISED_FIRST_NAME
     assert duplicate.history.filter(first_name="Jimmy").count() == 0
+    # The merge's change reason named the survivor; it goes with the rest.
+    assert REMOVED in reasons() and not any(name in r for r in reasons())
     held.refresh_from_db()
     assert held.first_name != ANONYMISED_FIRST_NAME
 
@@ -140,6 +147,7 @@ def test_anonymising_removes_what_identifies_from_the_record_and_its_history(
     assert person.first_name == ANONYMISED_FIRST_NAME
     assert str(person) == f"Anonymised person {person.reference} ({person.reference})"
     assert person.display_name == f"Anonymised person {person.reference}"
+    assert person.status == ClientStatus.LOST_CONTACT  # out of the current caseload lists
     assert (person.date_of_birth, person.phone, person.known_as) == (None, "", "")
     assert person.aliases.count() == 0
     assert not PersonName.objects.filter(client=person).exists()
