@@ -36,7 +36,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from mars.dates import add_months
+from mars.dates import add_months, not_in_future
 from mars.text import limited_text
 
 
@@ -58,11 +58,6 @@ class PartnerAgency(Protocol):
 
 # Workers are reminded this many days before a review-by date; the people list's "expiring".
 CONSENT_NOTICE_DAYS = 30
-
-
-def _not_in_future(value: date) -> None:
-    if value > timezone.localdate():
-        raise ValidationError("This date cannot be in the future.", code="future_date")
 
 
 class ConsentOutcome(models.TextChoices):
@@ -158,10 +153,10 @@ class Consent(models.Model):
         "clients.Agency", blank=True, related_name="consents", verbose_name="agencies named"
     )
     given_on = models.DateField(
-        "given (or refused) on", validators=[_not_in_future], help_text="Refused on, for a refusal."
+        "given (or refused) on", validators=[not_in_future], help_text="Refused on, for a refusal."
     )
     review_by = models.DateField(null=True, blank=True)
-    withdrawn_on = models.DateField(null=True, blank=True, validators=[_not_in_future])
+    withdrawn_on = models.DateField(null=True, blank=True, validators=[not_in_future])
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

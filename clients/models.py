@@ -18,18 +18,13 @@ from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from clients import names
+from mars.dates import not_in_future
 from mars.text import ADDRESS, limited_text
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
     from clients.consent import ConsentState
-
-
-def not_in_future(value: date) -> None:
-    """Dates of things that have happened (births, consent, appointments) are not after today."""
-    if value > timezone.localdate():
-        raise ValidationError("This date cannot be in the future.", code="future_date")
 
 
 class Gender(models.TextChoices):

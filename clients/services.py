@@ -680,7 +680,6 @@ def break_glass(client: Client, *, by: User, reason: str) -> BreakGlass:
     of who, whom and why. The caller has already checked that `by` may see the person.
     """
     from mars import notifications
-    from mars.roles import Role
 
     reason = " ".join((reason or "").split())
     shortest = settings.BREAK_GLASS_REASON_MIN_LENGTH
@@ -707,17 +706,11 @@ def break_glass(client: Client, *, by: User, reason: str) -> BreakGlass:
     grant.save()
     # The user's own grants are read once a request; this one counts from now.
     forget_grants(by)
-    from django.contrib.auth import get_user_model
     from django.urls import reverse
 
     who = user.get_full_name() or user.get_username()
-    coordinators = (
-        get_user_model()
-        .objects.filter(groups__name=Role.COORDINATOR, is_active=True)
-        .exclude(pk=user.pk)
-    )
     notifications.notify(
-        coordinators,
+        notifications.coordinators().exclude(pk=user.pk),
         key=f"break-glass:{grant.pk}",
         subject=f"Break glass: {who} read restricted information about {person.reference}",
         body=f"{who} asked to see {person.full_name} ({person.reference})'s restricted "

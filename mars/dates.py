@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 from datetime import date, datetime, time, timedelta
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 
@@ -91,3 +92,9 @@ def financial_year_bounds(year: int) -> tuple[date, date]:
 def financial_year_label(year: int) -> str:
     """ "2026/27", as finance teams write it."""
     return f"{year}/{(year + 1) % 100:02d}"
+
+
+def not_in_future(value: date) -> None:
+    """Dates of things that have happened (births, consent, appointments) are not after today."""
+    if value > timezone.localdate():
+        raise ValidationError("This date cannot be in the future.", code="future_date")

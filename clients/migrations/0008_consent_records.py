@@ -8,7 +8,7 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
-import clients.consent
+import mars.dates
 
 
 class Migration(migrations.Migration):
@@ -69,16 +69,14 @@ class Migration(migrations.Migration):
                     "given_on",
                     models.DateField(
                         help_text="Refused on, for a refusal.",
-                        validators=[clients.consent._not_in_future],
+                        validators=[mars.dates.not_in_future],
                         verbose_name="given (or refused) on",
                     ),
                 ),
                 ("review_by", models.DateField(blank=True, null=True)),
                 (
                     "withdrawn_on",
-                    models.DateField(
-                        blank=True, null=True, validators=[clients.consent._not_in_future]
-                    ),
+                    models.DateField(blank=True, null=True, validators=[mars.dates.not_in_future]),
                 ),
                 (
                     "recorded_at",
@@ -148,16 +146,14 @@ class Migration(migrations.Migration):
                     "given_on",
                     models.DateField(
                         help_text="Refused on, for a refusal.",
-                        validators=[clients.consent._not_in_future],
+                        validators=[mars.dates.not_in_future],
                         verbose_name="given (or refused) on",
                     ),
                 ),
                 ("review_by", models.DateField(blank=True, null=True)),
                 (
                     "withdrawn_on",
-                    models.DateField(
-                        blank=True, null=True, validators=[clients.consent._not_in_future]
-                    ),
+                    models.DateField(blank=True, null=True, validators=[mars.dates.not_in_future]),
                 ),
                 (
                     "recorded_at",
