@@ -106,9 +106,16 @@ TEMPLATES = [
 
 FORM_RENDERER = "mars.forms.FormRenderer"
 
-# Database: an external PostgreSQL from DATABASE_URL, else the embedded one under var/.
+# Database: an external PostgreSQL from DATABASE_URL, else (debug, or the test settings) the
+# embedded one under var/. Production without DATABASE_URL stops here: an embedded server started
+# silently would take case records into a throwaway folder inside the container.
 if env.str("DATABASE_URL", default=""):
     DATABASES = {"default": env.db_url("DATABASE_URL")}
+elif not DEBUG and not env.bool("DJANGO_EMBEDDED_DB", default=False):
+    raise ImproperlyConfigured(
+        "DATABASE_URL must be set when DJANGO_DEBUG is off, e.g. "
+        "postgres://mars:password@db:5432/mars (the embedded PostgreSQL is for development only)."
+    )
 else:
     from mars import embedded_db
 

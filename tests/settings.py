@@ -6,6 +6,9 @@ import tempfile
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("DJANGO_SECURE_HTTPS", "0")
 os.environ.setdefault("DJANGO_STATIC_MANIFEST", "0")
+# Without DATABASE_URL the tests use the embedded PostgreSQL under var/, which mars.settings
+# refuses to start with debug off unless asked for by name.
+os.environ.setdefault("DJANGO_EMBEDDED_DB", "1")
 # Uploaded files from tests go to a throwaway folder, never into var/.
 os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="mars-test-media-"))
 

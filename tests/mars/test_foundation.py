@@ -96,6 +96,8 @@ def test_deploy_check_is_clean_with_production_settings():
         "DJANGO_SECURE_HTTPS": "1",
         "DJANGO_STATIC_MANIFEST": "1",
         "EMAIL_URL": "smtp+tls://mars:secret@smtp.example.org:587",
+        # The check does not connect; production refuses to start without one (below).
+        "DATABASE_URL": os.environ.get("DATABASE_URL", "postgres://check@127.0.0.1:5432/none"),
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -122,6 +124,33 @@ def test_production_refuses_to_start_without_a_secret_key():
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_database_url(tmp_path):
+    env = {
+        k: v for k, v in _without_test_settings(os.environ).items() if k != "DATABASE_URL"
+    }
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "mars.settings",
+            "DJANGO_DEBUG": "0",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "EMAIL_URL": "smtp+tls://mars:secret@smtp.example.org:587",
+            # Where an embedded server would be made if the settings still started one.
+            "MARS_VAR_DIR": str(tmp_path),
+        }
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: DATABASE_URL must be set when DJANGO_DEBUG is off" in result.stderr
+    assert not (tmp_path / "pgdata").exists()
 
 
 def test_demo_data_is_refused_in_production():
