@@ -127,9 +127,7 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 
 def test_production_refuses_to_start_without_a_database_url(tmp_path):
-    env = {
-        k: v for k, v in _without_test_settings(os.environ).items() if k != "DATABASE_URL"
-    }
+    env = {k: v for k, v in _without_test_settings(os.environ).items() if k != "DATABASE_URL"}
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "mars.settings",
@@ -149,7 +147,9 @@ def test_production_refuses_to_start_without_a_database_url(tmp_path):
         timeout=120,
     )
     assert result.returncode != 0
-    assert "ImproperlyConfigured: DATABASE_URL must be set when DJANGO_DEBUG is off" in result.stderr
+    assert "ImproperlyConfigured: DATABASE_URL must be set when DJANGO_DEBUG is off" in (
+        result.stderr
+    )
     assert not (tmp_path / "pgdata").exists()
 
 
