@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # axe-core, which the browser tests inject into pages to check accessibility (package-lock.json pins it).
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: install run test lint format bench
+.PHONY: install run test journey lint format bench
 
 install: $(STAMP) $(AXE)
 
@@ -31,6 +31,12 @@ run: install
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The production shape for real: gunicorn, a Celery worker and beat with debug off, then a journey
+# over HTTP (sign in, contact, payment, report PDF). Needs PostgreSQL and Redis: the servers of
+# DATABASE_URL and REDIS_URL, else 127.0.0.1:5432 and :6379 (its own database, Redis database 13).
+journey: install
+	$(PY) .ci/production_journey.py
 
 lint: install
 	$(VENV)/bin/ruff check .
