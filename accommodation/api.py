@@ -38,6 +38,7 @@ from mars.api import (
     ServiceSerializer,
     refusals_as_validation_errors,
 )
+from mars.dates import MonthError
 from mars.text import NOTE
 
 REFUSALS = (services.AccommodationError,)
@@ -628,9 +629,12 @@ class MarsHouseVoidsViewSet(viewsets.ViewSet):
         parameters=[OpenApiParameter("month", str, description="YYYY-MM; last month if empty")],
     )
     def list(self, request: Request) -> Response:
-        report = figures.requested_void_report(
-            request.user, request.query_params.get("month"), timezone.localdate()
-        )
+        try:
+            report = figures.requested_void_report(
+                request.user, request.query_params.get("month"), timezone.localdate()
+            )
+        except MonthError as error:
+            raise serializers.ValidationError({"month": [str(error)]}) from error
         return Response(VoidReportSerializer(report).data)
 
 

@@ -109,9 +109,11 @@ class VoidReport:
 
 def requested_void_report(user: AnyUser, month: str | None, today: date) -> VoidReport:
     """The void report a person asks for, on the page, in its CSV or from the API: the MARS House
-    rooms they may see, for the month given as YYYY-MM (last month when none is)."""
+    rooms they may see, for the month given as YYYY-MM (last month when none is). A month that
+    is not one raises mars.dates.MonthError."""
     units = access.visible(user, Unit.objects.all()).filter(property__type=PropertyType.MARS_HOUSE)
-    return void_report(units, parse_month(month, previous_month(today)), today)
+    chosen = parse_month(month) if month else previous_month(today)
+    return void_report(units, chosen, today)
 
 
 def _covered(start: date, end: date | None, first: date, last: date) -> set[date]:

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.db import models
 from django.http import FileResponse, HttpResponse
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, serializers, viewsets
@@ -339,8 +338,7 @@ class ReceiptViewSet(NotesReads, mixins.RetrieveModelMixin, viewsets.GenericView
     @action(detail=True, methods=["get"])
     def download(self, request: Request, pk: str | None = None) -> FileResponse:
         """The file itself, as a download."""
-        receipt = get_object_or_404(self.get_queryset(), pk=pk)
-        return as_download(receipt)
+        return as_download(self.get_object())
 
 
 class PaymentFilterSerializer(serializers.Serializer):

@@ -11,8 +11,9 @@ from mars.registry import Part
 
 def navigation_links(request: HttpRequest) -> dict[str, Any]:
     """The navigation links the signed-in user's role may use, and the banners (SWEP)."""
-    user = request.user
-    if not user.is_authenticated:
+    # An error page for a request refused before the user was known (a forged Host) has none.
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
         return {"nav_links": []}
     links = [("Home", reverse("home"))]
     links += [(link.label, reverse(link.url_name)) for link in navigation.links if link.shown(user)]

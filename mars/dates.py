@@ -44,13 +44,39 @@ def month_bounds(month: date) -> tuple[date, date]:
     return first, next_month(first) - timedelta(days=1)
 
 
-def parse_month(text: str | None, default: date) -> date:
-    """ "2026-10" as the first day of that month; the default's month when empty or malformed."""
-    try:
-        year, month = (int(part) for part in (text or "").split("-"))
-        return date(year, month, 1)
-    except ValueError:
-        return first_of_month(default)
+# The months anyone may ask figures for. Each figure looks back five years and forward a year or
+# so, which stays inside the years a date can hold (1 to 9999); nothing the team records is older
+# than the first, and a later one is a slip of the keyboard.
+FIRST_MONTH = date(1900, 1, 1)
+LAST_MONTH = date(2999, 12, 1)
+
+
+class MonthError(ValueError):
+    """Text that is not a calendar month the service can count (the message says why)."""
+
+
+def parse_month(text: str) -> date:
+    """ "2026-10" as 1 October 2026.
+
+    Rules: exactly YYYY-MM (surrounding spaces allowed); a real month; from FIRST_MONTH to
+    LAST_MONTH, so every month before or after it that a figure reaches is a real date too.
+    """
+    parts = text.strip().split("-")
+    if (
+        len(parts) != 2
+        or not all(part.isascii() and part.isdigit() for part in parts)
+        or len(parts[0]) != 4
+        or len(parts[1]) != 2
+        or not 1 <= int(parts[1]) <= 12
+    ):
+        raise MonthError(f'"{text}" is not a month: write it as YYYY-MM, e.g. 2026-10.')
+    year, month = int(parts[0]), int(parts[1])
+    if not FIRST_MONTH.year <= year <= LAST_MONTH.year:
+        raise MonthError(
+            f"Choose a month from {FIRST_MONTH:%Y-%m} to {LAST_MONTH:%Y-%m}; {text.strip()} "
+            "is out of range."
+        )
+    return date(year, month, 1)
 
 
 # A phone's clock a little ahead of the server's must not refuse a record made just now.

@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A null character in a query or form field is a 400 here, not a database error later.
+    "mars.input_guards.RefuseNulCharacters",
     # request.user.is_verified(): signed in with a second factor in this session.
     "django_otp.middleware.OTPMiddleware",
     # A signed-in session ended elsewhere or older than SESSION_MAX_HOURS goes no further.
@@ -324,6 +326,12 @@ REST_FRAMEWORK = {
         "accounts.tokens.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON with a depth limit and no null characters (mars.input_guards); forms as DRF's own.
+    "DEFAULT_PARSER_CLASSES": [
+        "mars.input_guards.LimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,

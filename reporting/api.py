@@ -24,6 +24,7 @@ from rest_framework.routers import DefaultRouter
 
 from mars import access
 from mars.api import AccessPermission, ServiceSerializer, refusals_as_validation_errors
+from mars.dates import MonthError, parse_month
 from mars.text import COMMENTARY
 from reporting import documents, kpis, services
 from reporting.access import visible_report_runs
@@ -41,8 +42,8 @@ class PeriodField(serializers.Field):
 
     def to_internal_value(self, data: Any) -> date:
         try:
-            return kpis.parse_period(str(data))
-        except kpis.PeriodError as error:
+            return parse_month(str(data))
+        except MonthError as error:
             raise serializers.ValidationError(str(error)) from error
 
 

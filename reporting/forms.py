@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from reporting.kpis import PeriodError, parse_period
+from mars.dates import MonthError, parse_month
 from reporting.models import ReportRun, Target
 
 
@@ -29,8 +29,8 @@ class StartRunForm(forms.Form):
 
     def clean_period(self) -> date:
         try:
-            return parse_period(self.cleaned_data["period"])
-        except PeriodError as error:
+            return parse_month(self.cleaned_data["period"])
+        except MonthError as error:
             raise forms.ValidationError(str(error)) from error
 
 

@@ -39,21 +39,6 @@ RECONNECTION_COUNTED = [
 GP_KINDS = [HealthAccessKind.GP_REGISTRATION, HealthAccessKind.GP_APPOINTMENT]
 
 
-class PeriodError(ValueError):
-    """A period that is not a calendar month written YYYY-MM."""
-
-
-def parse_period(text: str) -> date:
-    """ "2026-10" as 1 October 2026; anything else is refused with a message."""
-    try:
-        year, month = text.strip().split("-")
-        if len(year) != 4 or len(month) != 2:
-            raise ValueError
-        return date(int(year), int(month), 1)
-    except ValueError as error:
-        raise PeriodError(f'"{text}" is not a month: write it as YYYY-MM, e.g. 2026-10.') from error
-
-
 def period_label(period: date) -> str:
     return f"{period:%Y-%m}"
 

@@ -104,7 +104,11 @@ class RiskAssessmentSerializer(ServiceSerializer):
         return data
 
     def save_with(self, record: RiskAssessment, data: dict[str, Any]) -> RiskAssessment:
-        areas = data.pop("areas")
+        # A PATCH that leaves the areas out keeps the ratings as they are.
+        areas = data.pop("areas", None)
+        if areas is None:
+            fields = AreaRatingSerializer.Meta.fields
+            areas = [{name: getattr(row, name) for name in fields} for row in record.areas.all()]
         review_due = data.pop("review_due", None)
         for name, value in data.items():
             setattr(record, name, value)

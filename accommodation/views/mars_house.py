@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -31,7 +32,7 @@ from accommodation.models import (
 )
 from clients.access import can_see_people, person_for_record, visible_clients
 from mars import access, reads
-from mars.dates import next_month, previous_month
+from mars.dates import MonthError, next_month, previous_month
 from mars.forms import staff_label
 from mars.pages import page_of, record_page, service_form
 from risk.alerts import alerts_lookup, with_alerts
@@ -285,9 +286,12 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _void_report(request: HttpRequest) -> figures.VoidReport:
     access.require(request.user, access.perm(Unit, "view"))
-    return figures.requested_void_report(
-        request.user, request.GET.get("month"), timezone.localdate()
-    )
+    try:
+        return figures.requested_void_report(
+            request.user, request.GET.get("month"), timezone.localdate()
+        )
+    except MonthError as error:
+        raise BadRequest(str(error)) from error
 
 
 @login_required

@@ -20,7 +20,13 @@ from funds.figures import burn
 from funds.models import Fund
 from funds.services import approval_queue
 from mars import reads
-from mars.dates import financial_year, financial_year_label, first_of_month, previous_month
+from mars.dates import (
+    financial_year,
+    financial_year_label,
+    first_of_month,
+    parse_month,
+    previous_month,
+)
 from outreach.figures import active_swep
 from reporting import kpis, report
 from reporting.access import can_see_dashboard
@@ -47,7 +53,7 @@ def _figure_rows(months: list[dict[str, Any]], today: date) -> list[dict[str, An
     target, with links to the people behind each part."""
     both = []
     for entry in (months[-1], months[-2]):
-        month = kpis.parse_period(entry["period"])
+        month = parse_month(entry["period"])
         rows = report.kpi_rows(entry["figures"], Target.objects.for_period(month))
         for row in rows:
             measure = BY_KEY[row["key"]]
@@ -85,7 +91,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 months,
                 [row["now"] for row in rows],
                 lambda key, month: (
-                    people_url(key, kpis.parse_period(month), "numerator", today)
+                    people_url(key, parse_month(month), "numerator", today)
                     if BY_KEY[key].people
                     else None
                 ),
@@ -121,7 +127,7 @@ def people_behind(request: HttpRequest) -> HttpResponse:
     if measure is None or part not in PARTS:
         raise Http404
     try:
-        period = kpis.parse_period(request.GET.get("period", ""))
+        period = parse_month(request.GET.get("period", ""))
         as_of = date.fromisoformat(request.GET.get("as_of") or timezone.localdate().isoformat())
     except ValueError as error:
         raise Http404 from error

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from mars.dates import MonthError, parse_month
 from reporting import kpis
 from reporting.measures import MEASURES
 
@@ -23,8 +24,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            period = kpis.parse_period(options["period"])
-        except kpis.PeriodError as error:
+            period = parse_month(options["period"])
+        except MonthError as error:
             raise CommandError(str(error)) from error
         try:
             as_of = date.fromisoformat(options["as_of"]) if options["as_of"] else None
