@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -17,6 +17,36 @@ def day_start(day: date) -> datetime:
 def day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
     """[start of first, start of the day after last): every instant of local days first..last."""
     return day_start(first), day_start(last + timedelta(days=1))
+
+
+class NoSuchLocalTime(ValueError):
+    """A wall-clock time that names no instant, or two, on a London clock."""
+
+
+def local_instant(wall: datetime) -> datetime:
+    """The instant a London wall-clock time names.
+
+    Rules: a time the clocks skip (01:30 on the last Sunday of March) names no instant, and one
+    they repeat (01:30 on the last Sunday of October) names two: both are refused, never guessed,
+    since a guess moves a sighting by an hour and can move it to another day.
+    """
+    zone = timezone.get_current_timezone()
+    earlier, later = wall.replace(tzinfo=zone, fold=0), wall.replace(tzinfo=zone, fold=1)
+    if earlier.utcoffset() == later.utcoffset():
+        return earlier
+    # Through UTC and back (astimezone to the same zone would change nothing): a skipped time
+    # comes back as another wall time.
+    if earlier.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != wall:
+        raise NoSuchLocalTime(
+            f"{wall:%H:%M} on {uk_date(wall.date())} does not exist in London (the clocks go "
+            "forward from 01:00 to 02:00): check the time, or give it with its UTC offset"
+        )
+    first, second = (earlier.strftime("%z"), later.strftime("%z"))
+    raise NoSuchLocalTime(
+        f"{wall:%H:%M} on {uk_date(wall.date())} happens twice in London (the clocks go back an "
+        f"hour at 02:00): give the UTC offset, {first[:3]}:{first[3:]} for the first, "
+        f"{second[:3]}:{second[3:]} for the second"
+    )
 
 
 def local_date(instant: datetime) -> date:

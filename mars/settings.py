@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import environ
@@ -371,6 +371,14 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # minutes is taken to have died with its worker and may be retried.
 MARS_SERVICE_NAME = env.str("MARS_SERVICE_NAME", default="Multi-Agency Rough Sleeper team (MARS)")
 REPORT_RUN_STALE_MINUTES = env.int("REPORT_RUN_STALE_MINUTES", default=30)
+
+# Bundle import: a date before this in a person's records (contacts, placements, plans, health
+# access, interventions, consents) is refused as implausible, unless a team migrating older
+# history lowers it. Dates of birth are not bounded.
+try:
+    BUNDLE_EARLIEST_DATE = date.fromisoformat(env.str("BUNDLE_EARLIEST_DATE", default="1990-01-01"))
+except ValueError as error:
+    raise ImproperlyConfigured("BUNDLE_EARLIEST_DATE must be a date, YYYY-MM-DD.") from error
 
 # Outreach: a report from the public not attempted within this many hours is overdue.
 OUTREACH_REPORT_ATTEMPT_HOURS = env.int("OUTREACH_REPORT_ATTEMPT_HOURS", default=72)

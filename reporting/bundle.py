@@ -14,6 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -56,6 +57,7 @@ from clients.models import (
 from clients.services import index_names
 from mars import input_guards, reads
 from mars.access import AnyUser
+from mars.dates import NoSuchLocalTime, local_date, local_instant, uk_date
 from mars.records import Refusal, note_change
 from outreach.models import (
     Contact,
@@ -211,17 +213,23 @@ class _Item:
             return None
         return value
 
-    def day(self, name: str, *, required: bool = False) -> date | None:
+    def day(self, name: str, *, required: bool = False, unbounded: bool = False) -> date | None:
+        """A date; unless unbounded (a date of birth), one the service could have recorded."""
         value = self.raw(name, required=required)
         if value is None:
             return None
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except (TypeError, ValueError):
             self.problem(name, f'"{value}" is not a date (YYYY-MM-DD)')
             return None
+        if not unbounded and not self._plausible(name, value, day):
+            return None
+        return day
 
     def instant(self, name: str) -> datetime | None:
+        """A date and time. Without a UTC offset it is read on a London clock, as a team's
+        spreadsheet writes it; a time the clocks skip or repeat is refused, never guessed."""
         value = self.raw(name, required=True)
         if value is None:
             return None
@@ -231,9 +239,26 @@ class _Item:
             self.problem(name, f'"{value}" is not a date and time (e.g. 2026-10-03T06:30:00+01:00)')
             return None
         if timezone.is_naive(moment):
-            # A time without an offset is a time on a London clock.
-            moment = timezone.make_aware(moment)
+            try:
+                moment = local_instant(moment)
+            except NoSuchLocalTime as error:
+                self.problem(name, f'"{value}": {error}')
+                return None
+        if not self._plausible(name, value, local_date(moment)):
+            return None
         return moment
+
+    def _plausible(self, name: str, value: Any, day: date) -> bool:
+        # A year typed as 1900 or 0026 would move a person's first sighting back a century.
+        earliest = settings.BUNDLE_EARLIEST_DATE
+        if day >= earliest:
+            return True
+        self.problem(
+            name,
+            f'"{value}" is before {uk_date(earliest)}: too early to be a record of this service '
+            "(to import older history, an administrator lowers BUNDLE_EARLIEST_DATE)",
+        )
+        return False
 
     def decimal(self, name: str) -> Decimal | None:
         value = self.data.get(name)
@@ -532,7 +557,7 @@ class _Import:
                 "first_name": item.text("first_name", required=True, max_length=100),
                 "last_name": item.text("last_name", max_length=100),
                 "known_as": item.text("known_as", max_length=100),
-                "date_of_birth": item.day("date_of_birth"),
+                "date_of_birth": item.day("date_of_birth", unbounded=True),
                 "date_of_birth_approximate": item.boolean("date_of_birth_approximate"),
                 "gender": item.choice("gender", Gender),
                 "nationality": item.text("nationality", max_length=100),
