@@ -19,6 +19,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts import rules, sessions, tokens
+from mars import outbox
 from mars.access import AnyUser
 from mars.records import Refusal, note_change
 from mars.roles import Role
@@ -89,7 +90,9 @@ def add_staff(
     note_change(account, by=by, reason=f"Account added with the role {role.label}")
     account.save()
     _set_role(account, role)
-    transaction.on_commit(lambda: send_set_password_email(account))
+    # Through the outbox: the account is kept even while the mail server or Redis is down, and
+    # the link is sent once they are back. The job holds only the account's id, never a link.
+    outbox.enqueue("accounts.tasks.send_set_password_email", account.pk)
     return account
 
 

@@ -1,12 +1,14 @@
 """The Django admin's two kinds of page for the apps' records: reference data the administrator
 keeps, saved through the app's service (`ServiceAdmin`), and case data kept for looking
-(`ReadOnlyAdmin`). No admin page saves a record any other way."""
+(`ReadOnlyAdmin`). No admin page saves a record any other way. The outbox of background jobs is
+shown here, read-only."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib import admin
 from django.contrib.admin import TabularInline
 from django.contrib.admin.utils import NestedObjects
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +17,7 @@ from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from simple_history.admin import SimpleHistoryAdmin
 
+from mars.models import OutboxJob, OutboxState
 from mars.pages import refusal_into_form
 from mars.records import Refusal
 
@@ -148,3 +151,45 @@ def _describe(instance: models.Model, own: set[tuple[type[models.Model], Any]]) 
             if isinstance(target, models.Model) and (type(target), target.pk) not in own:
                 return f"{str(target._meta.verbose_name).capitalize()}: {target}"
     return f"{str(opts.verbose_name).capitalize()}: {instance}"
+
+
+class OutboxStateFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return list(OutboxState.choices)
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        value = self.value()
+        if value == OutboxState.SENT:
+            return queryset.filter(sent_at__isnull=False)
+        if value == OutboxState.FAILING:
+            return queryset.filter(sent_at__isnull=True).exclude(error="")
+        if value == OutboxState.WAITING:
+            return queryset.filter(sent_at__isnull=True, error="")
+        return queryset
+
+
+@admin.register(OutboxJob)
+class OutboxJobAdmin(admin.ModelAdmin):
+    """Background jobs, for looking: an unsent or failing one shows Redis or a worker is in
+    trouble (beat re-sends it every minute; nothing here sends, changes or deletes one)."""
+
+    list_display = ["id", "task", "args", "state", "created_at", "attempts", "sent_at", "error"]
+    list_filter = [OutboxStateFilter, "task"]
+    search_fields = ["task"]
+    date_hierarchy = "created_at"
+
+    @admin.display(description="state")
+    def state(self, job: OutboxJob) -> str:
+        return job.state.label
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

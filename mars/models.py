@@ -1,6 +1,9 @@
-"""What the whole service shares: notifications to members of staff."""
+"""What the whole service shares: notifications to members of staff, and the outbox of
+background jobs."""
 
 from __future__ import annotations
+
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -51,3 +54,58 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class OutboxJobQuerySet(models.QuerySet["OutboxJob"]):
+    def unsent(self) -> OutboxJobQuerySet:
+        return self.filter(sent_at__isnull=True)
+
+    def due(self, now: datetime, grace: timedelta) -> OutboxJobQuerySet:
+        """Unsent jobs no relay has tried within the grace time (the after-commit relay gets the
+        first try; one that died or found the broker down leaves the job for the next sweep)."""
+        return self.unsent().filter(
+            models.Q(attempted_at__isnull=True, created_at__lt=now - grace)
+            | models.Q(attempted_at__lt=now - grace)
+        )
+
+
+class OutboxState(models.TextChoices):
+    WAITING = "waiting", "Waiting to be sent"
+    FAILING = "failing", "Not sent: the broker refused"
+    SENT = "sent", "Sent"
+
+
+class OutboxJob(models.Model):
+    """A background job (a Celery task by name, with its arguments), written in the same
+    transaction as the change that needs it, so the change and its job are kept or lost together.
+    mars.outbox hands it to the broker after commit and again from beat until it is sent."""
+
+    task = models.CharField(max_length=200)
+    args = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    attempted_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OutboxJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "outbox job"
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(sent_at__isnull=True),
+                name="outbox_unsent",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task}{tuple(self.args)}"
+
+    @property
+    def state(self) -> OutboxState:
+        if self.sent_at is not None:
+            return OutboxState.SENT
+        return OutboxState.FAILING if self.error else OutboxState.WAITING

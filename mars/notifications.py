@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import partial
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from mars import outbox
 from mars.access import AnyUser
 from mars.models import Notification, NotificationQuerySet
 from mars.roles import Role
+
+EMAIL_NOTIFICATION = "mars.tasks.email_notification"
 
 
 def coordinators() -> QuerySet[Any]:
@@ -43,7 +44,8 @@ def notify(
     """Notify each (active) recipient once for a key; return only the notifications new now.
 
     Rules: a recipient never gets two notifications with one key, even from two runs at once
-    (the database's unique key decides); each new one is emailed after the transaction commits.
+    (the database's unique key decides); each new one is emailed through the outbox, so the
+    email is sent once the transaction commits (or, with Redis down, once it is back).
     """
     created = []
     for user in {u.pk: u for u in recipients if u is not None and u.is_active}.values():
@@ -53,14 +55,8 @@ def notify(
         )
         if new:
             created.append(notification)
-            transaction.on_commit(partial(_email_later, notification.pk))
+            outbox.enqueue(EMAIL_NOTIFICATION, notification.pk)
     return created
-
-
-def _email_later(notification_id: int) -> None:
-    from mars.tasks import email_notification
-
-    email_notification.delay(notification_id)
 
 
 def mark_read(notification: Notification, *, by: AnyUser) -> Notification:

@@ -129,7 +129,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that stops answering fails a cache call in a second instead of holding the
+            # request; what the cache counts (accounts.limits) decides what a failure means.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -140,7 +146,23 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Europe/London"
+# A task is acknowledged when it has finished, not when a worker takes it, and given back if its
+# worker process dies: work is done at least once (every task is idempotent). One task at a time
+# per worker process, so a long report does not hold others' tasks behind it.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The outbox (mars.outbox): beat re-sends a job not sent this many seconds after its last try.
+OUTBOX_RESEND_AFTER_SECONDS = env.int("OUTBOX_RESEND_AFTER_SECONDS", default=60)
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Jobs whose relay found the broker down, or died, are sent once it is back.
+    "relay-outbox": {"task": "mars.tasks.relay_outbox", "schedule": 60.0},
+    # A report run whose worker died (no sign of life for REPORT_RUN_STALE_MINUTES) goes back in
+    # the queue.
+    "requeue-stalled-report-runs": {
+        "task": "reporting.tasks.requeue_stalled_runs",
+        "schedule": 60.0,
+    },
     # Overnight, so the reminders are there when the early shift starts at six.
     "risk-reminders": {
         "task": "risk.tasks.send_risk_reminders",
@@ -367,10 +389,12 @@ SPECTACULAR_SETTINGS = {
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
-# Reporting: the service's name on the report's cover; a run still "running" after this many
-# minutes is taken to have died with its worker and may be retried.
+# Reporting: the service's name on the report's cover; a run "running" with no sign of life (its
+# heartbeat, touched at every step) for this many minutes is taken to have died with its worker:
+# beat queues it again, up to REPORT_RUN_MAX_ATTEMPTS tries in all, and a person may retry it.
 MARS_SERVICE_NAME = env.str("MARS_SERVICE_NAME", default="Multi-Agency Rough Sleeper team (MARS)")
 REPORT_RUN_STALE_MINUTES = env.int("REPORT_RUN_STALE_MINUTES", default=30)
+REPORT_RUN_MAX_ATTEMPTS = env.int("REPORT_RUN_MAX_ATTEMPTS", default=3)
 
 # Bundle import: a date before this in a person's records (contacts, placements, plans, health
 # access, interventions, consents) is refused as implausible, unless a team migrating older

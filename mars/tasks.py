@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import timezone
 
+from mars import outbox
 from mars.models import Notification
 
 
@@ -38,3 +39,9 @@ def email_notification(notification_id: int) -> bool:
         Notification.objects.filter(pk=notification_id).update(emailed_at=None)
         raise
     return True
+
+
+@shared_task
+def relay_outbox() -> int:
+    """Every minute: hand the broker the jobs not sent yet (Redis was down, or a relay died)."""
+    return outbox.relay_due()

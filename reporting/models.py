@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from mars.dates import financial_year, financial_year_label
@@ -127,9 +128,20 @@ def reports_storage() -> Storage:
     return storages["reports"]
 
 
+def stale_before() -> datetime:
+    return timezone.now() - timedelta(minutes=settings.REPORT_RUN_STALE_MINUTES)
+
+
 class ReportRunQuerySet(models.QuerySet["ReportRun"]):
     def published(self) -> ReportRunQuerySet:
         return self.filter(published_at__isnull=False)
+
+    def stalled(self) -> ReportRunQuerySet:
+        """Running, with no sign of life for REPORT_RUN_STALE_MINUTES: the worker died."""
+        stale = stale_before()
+        return self.filter(state=RunState.RUNNING).filter(
+            Q(heartbeat_at__lt=stale) | Q(heartbeat_at__isnull=True, started_at__lt=stale)
+        )
 
 
 class ReportRun(models.Model):
@@ -149,6 +161,9 @@ class ReportRun(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Touched by the worker at every step: a running run whose heartbeat is older than
+    # REPORT_RUN_STALE_MINUTES has lost its worker (killed, out of memory, machine gone).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     figures = models.JSONField(default=dict, blank=True)
     report = models.JSONField(default=dict, blank=True)
@@ -176,7 +191,9 @@ class ReportRun(models.Model):
     )
     # Progress is not a change anyone made, and the figures are the page itself: both stay out
     # of the history, which keeps who started, made, retried and published it, and its files.
-    history = HistoricalRecords(excluded_fields=["step", "progress", "report", "figures"])
+    history = HistoricalRecords(
+        excluded_fields=["step", "progress", "heartbeat_at", "report", "figures"]
+    )
 
     objects = ReportRunQuerySet.as_manager()
 
@@ -237,8 +254,14 @@ class ReportRun(models.Model):
         return self.state in (RunState.DONE, RunState.FAILED)
 
     @property
+    def is_stalled(self) -> bool:
+        """Running, with no sign of life for REPORT_RUN_STALE_MINUTES: the worker died."""
+        seen = self.heartbeat_at or self.started_at
+        return self.state == RunState.RUNNING and seen is not None and seen < stale_before()
+
+    @property
     def can_retry(self) -> bool:
-        return self.state == RunState.FAILED
+        return self.state == RunState.FAILED or self.is_stalled
 
     @property
     def can_publish(self) -> bool:

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime
 from functools import partial
 
-from celery import current_app
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
+from mars import outbox
 from mars.access import AnyUser
 from mars.dates import first_of_month, previous_month, uk_date
 from mars.records import Refusal, acting, note_change, save_record
@@ -28,14 +28,14 @@ class ReportError(Refusal):
     """A report run or target change the rules refuse."""
 
 
-# By name: the task calls these services, so they do not import it back (reporting.apps imports
-# the tasks, so the name is known in every process, and eager mode finds it).
+# By name: the task calls these services, so they do not import it back.
 MAKE_REPORT = "reporting.tasks.make_report"
 
 
 def _enqueue(run: ReportRun) -> None:
-    # After commit, so the worker finds the run (and a rolled-back start queues nothing).
-    transaction.on_commit(lambda: current_app.signature(MAKE_REPORT, args=(run.pk,)).delay())
+    # In the outbox, in the run's own transaction: a saved run always has its job (sent after
+    # commit, or by beat once Redis is back), and a rolled-back start queues nothing.
+    outbox.enqueue(MAKE_REPORT, run.pk)
 
 
 @transaction.atomic
@@ -78,27 +78,29 @@ def start_scheduled_run(today: date | None = None) -> ReportRun:
     return run
 
 
-def _progress(run_id: int, percent: int, step: str) -> None:
-    # Outside the run's history: progress is not a change anybody made.
-    ReportRun.objects.filter(pk=run_id, state=RunState.RUNNING).update(progress=percent, step=step)
-
-
-def _claim(run_id: int) -> bool:
-    """Take a queued run (or one whose worker died) for this worker, in one conditional UPDATE,
-    so two workers given the same run cannot both make it."""
-    stale = timezone.now() - timedelta(minutes=settings.REPORT_RUN_STALE_MINUTES)
-    return bool(
-        ReportRun.objects.filter(pk=run_id)
-        .filter(Q(state=RunState.QUEUED) | Q(state=RunState.RUNNING, started_at__lt=stale))
-        .update(
-            state=RunState.RUNNING,
-            started_at=timezone.now(),
-            attempts=F("attempts") + 1,
-            progress=5,
-            step="Starting",
-            error="",
-        )
+def _progress(run_id: int, claim: datetime, percent: int, step: str) -> None:
+    # Outside the run's history: progress is not a change anybody made. Each step is also the
+    # heartbeat; only this worker's claim (its started_at) is touched, never a later worker's.
+    ReportRun.objects.filter(pk=run_id, state=RunState.RUNNING, started_at=claim).update(
+        progress=percent, step=step, heartbeat_at=timezone.now()
     )
+
+
+def _claim(run_id: int) -> datetime | None:
+    """Take a queued run (or one whose worker died) for this worker, in one conditional UPDATE,
+    so two workers given the same run cannot both make it; the claim is its new started_at."""
+    claim = timezone.now()
+    runs = ReportRun.objects.filter(pk=run_id)
+    taken = (runs.filter(state=RunState.QUEUED) | runs.stalled()).update(
+        state=RunState.RUNNING,
+        started_at=claim,
+        heartbeat_at=claim,
+        attempts=F("attempts") + 1,
+        progress=5,
+        step="Starting",
+        error="",
+    )
+    return claim if taken else None
 
 
 def _attach_files(run: ReportRun) -> None:
@@ -121,18 +123,17 @@ def _attach_files(run: ReportRun) -> None:
 def make_report(run_id: int) -> None:
     """Make a queued run: figures, trend and sections, then the files. Safe to call again: a run
     that is done, failed or being made elsewhere is left alone. A failure is kept with why."""
-    if not _claim(run_id):
+    claim = _claim(run_id)
+    if claim is None:
         return
     try:
         run = ReportRun.objects.get(pk=run_id)
-        content = report.build(
-            run.period, run.as_of, progress=lambda percent, step: _progress(run_id, percent, step)
-        )
-        _progress(run_id, 80, "Drawing the PDF, CSV and XLSX")
+        content = report.build(run.period, run.as_of, progress=partial(_progress, run_id, claim))
+        _progress(run_id, claim, 80, "Drawing the PDF, CSV and XLSX")
         with transaction.atomic():
             run = ReportRun.objects.select_for_update().get(pk=run_id)
-            if run.state != RunState.RUNNING:
-                return
+            if run.state != RunState.RUNNING or run.started_at != claim:
+                return  # taken to have died and given to another worker, which makes it
             run.report, run.figures = content, content["figures"]
             run.finished_at = timezone.now()
             _attach_files(run)
@@ -142,7 +143,7 @@ def make_report(run_id: int) -> None:
     except Exception as error:
         logger.exception("Report run %s failed", run_id)
         failed = ReportRun.objects.get(pk=run_id)
-        if failed.state == RunState.RUNNING:
+        if failed.state == RunState.RUNNING and failed.started_at == claim:
             failed.state = RunState.FAILED
             failed.error = f"{type(error).__name__}: {error}"[:2000]
             failed.finished_at = timezone.now()
@@ -153,15 +154,48 @@ def make_report(run_id: int) -> None:
 
 @transaction.atomic
 def retry_run(run: ReportRun, *, by: AnyUser) -> ReportRun:
-    """Queue a failed run again. Rule: only a failed run is retried."""
+    """Queue a run again. Rule: only a run that failed, or whose worker died (running with no
+    sign of life for REPORT_RUN_STALE_MINUTES), is retried."""
     run = ReportRun.objects.select_for_update().get(pk=run.pk)
-    if run.state != RunState.FAILED:
-        raise ReportError("Only a run that failed can be retried.")
-    run.state, run.error, run.progress, run.step = RunState.QUEUED, "", 0, ""
-    run.finished_at = None
+    if not run.can_retry:
+        raise ReportError(
+            "Only a run that failed, or that has shown no progress for "
+            f"{settings.REPORT_RUN_STALE_MINUTES} minutes, can be retried."
+        )
+    _queue_again(run)
     save_record(run, by=by, reason="Retried")
     _enqueue(run)
     return run
+
+
+def _queue_again(run: ReportRun) -> None:
+    run.state, run.error, run.progress, run.step = RunState.QUEUED, "", 0, ""
+    run.finished_at = run.heartbeat_at = None
+
+
+@transaction.atomic
+def requeue_stalled_runs() -> list[ReportRun]:
+    """Queue again every run whose worker died (beat, every minute); return them.
+
+    Rules: a run is taken to have died with its worker after REPORT_RUN_STALE_MINUTES with no
+    sign of life; after REPORT_RUN_MAX_ATTEMPTS tries it fails instead, saying why, for a person
+    to retry (a run that kills its worker each time must not loop for ever).
+    """
+    runs = list(ReportRun.objects.stalled().select_for_update(skip_locked=True).order_by("pk"))
+    for run in runs:
+        if run.attempts >= settings.REPORT_RUN_MAX_ATTEMPTS:
+            run.state, run.step = RunState.FAILED, "Failed"
+            run.error = (
+                f"The worker making it stopped without finishing, {run.attempts} times: "
+                "ask the administrator to check the workers' memory and logs, then retry."
+            )
+            run.finished_at = timezone.now()
+            save_record(run, by=None, reason="Its worker stopped again: failed")
+        else:
+            _queue_again(run)
+            save_record(run, by=None, reason="Its worker stopped: queued again")
+            _enqueue(run)
+    return runs
 
 
 def _changeable(run: ReportRun) -> ReportRun:

@@ -17,3 +17,9 @@ def make_report(run_id: int) -> None:
 def start_monthly_report() -> int:
     """On the 15th: the month before's report (started once, however often beat fires)."""
     return services.start_scheduled_run().pk
+
+
+@shared_task
+def requeue_stalled_runs() -> list[int]:
+    """Every minute: runs whose worker died go back in the queue (or fail after too many tries)."""
+    return [run.pk for run in services.requeue_stalled_runs()]
