@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib import admin
 from django.contrib.admin import TabularInline
 from django.contrib.admin.utils import NestedObjects
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +16,7 @@ from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from simple_history.admin import SimpleHistoryAdmin
 
+from mars.models import IdempotencyKey
 from mars.pages import refusal_into_form
 from mars.records import Refusal
 
@@ -148,3 +150,17 @@ def _describe(instance: models.Model, own: set[tuple[type[models.Model], Any]]) 
             if isinstance(target, models.Model) and (type(target), target.pk) not in own:
                 return f"{str(target._meta.verbose_name).capitalize()}: {target}"
     return f"{str(opts.verbose_name).capitalize()}: {instance}"
+
+
+@admin.register(IdempotencyKey)
+class IdempotencyKeyAdmin(ReadOnlyAdmin):
+    """The keys of creates sent with one (mars.idempotency), to look into a "sent twice"
+    question. Infrastructure, kept without history: Django's own history page."""
+
+    list_display = ["created_at", "user", "method", "path", "status", "key"]
+    list_filter = ["method", "status"]
+    search_fields = ["key", "path", "user__username"]
+    date_hierarchy = "created_at"
+    exclude = ["body"]
+    object_history_template = "admin/object_history.html"
+    history_view = admin.ModelAdmin.history_view

@@ -38,3 +38,11 @@ def email_notification(notification_id: int) -> bool:
         Notification.objects.filter(pk=notification_id).update(emailed_at=None)
         raise
     return True
+
+
+@shared_task
+def forget_idempotency_keys() -> int:
+    """Forget the idempotency keys past IDEMPOTENCY_KEY_HOURS (run hourly by beat)."""
+    from mars import idempotency
+
+    return idempotency.forget_expired()
