@@ -35,6 +35,10 @@ from django.db import IntegrityError, OperationalError, connection, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.exceptions import APIException
+from rest_framework.request import Request
+from rest_framework.settings import api_settings
 
 from mars.models import IdempotencyKey
 
@@ -116,7 +120,10 @@ def refusal(request: HttpRequest, status: int, detail: str) -> HttpResponse:
     """A refused key, said in the API's shape or as a page."""
     if wanted_json(request):
         return JsonResponse({"detail": detail}, status=status)
-    return render(request, "errors/idempotency.html", {"detail": detail}, status=status)
+    # A key used for something else: the form was saved before and then changed (the browser's
+    # Back keeps the key); a new form has a new key.
+    context = {"detail": detail, "fresh_form": status == 422}
+    return render(request, "errors/idempotency.html", context, status=status)
 
 
 class KeyInUse(Exception):
@@ -260,13 +267,9 @@ def signed_in(request: HttpRequest) -> int | None:
         return int(user.pk)
     if not request.headers.get("Authorization"):
         return None
-    from rest_framework.exceptions import APIException
-    from rest_framework.request import Request
-    from rest_framework.settings import api_settings
-
-    api_request = Request(
-        request, authenticators=[cls() for cls in api_settings.DEFAULT_AUTHENTICATION_CLASSES]
-    )
+    # The settings' dotted names are imported by DRF: classes, whatever the stubs say.
+    classes: list[type[BaseAuthentication]] = api_settings.DEFAULT_AUTHENTICATION_CLASSES  # type: ignore[assignment]
+    api_request = Request(request, authenticators=[cls() for cls in classes])
     try:
         found = api_request.user
     except APIException:

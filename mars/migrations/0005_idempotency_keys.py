@@ -7,30 +7,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('mars', '0004_resettlement_manager_role'),
+        ("mars", "0004_resettlement_manager_role"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='IdempotencyKey',
+            name="IdempotencyKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=255)),
-                ('method', models.CharField(max_length=10)),
-                ('path', models.CharField(max_length=2000)),
-                ('fingerprint', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('status', models.PositiveSmallIntegerField(default=0)),
-                ('headers', models.JSONField(blank=True, default=dict)),
-                ('body', models.BinaryField(blank=True, default=b'')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=255)),
+                ("method", models.CharField(max_length=10)),
+                ("path", models.CharField(max_length=2000)),
+                ("fingerprint", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("status", models.PositiveSmallIntegerField(default=0)),
+                ("headers", models.JSONField(blank=True, default=dict)),
+                ("body", models.BinaryField(blank=True, default=b"")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['created_at'], name='idempotency_key_age')],
-                'constraints': [models.UniqueConstraint(fields=('user', 'key'), name='one_idempotency_key_a_user')],
+                "indexes": [models.Index(fields=["created_at"], name="idempotency_key_age")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "key"), name="one_idempotency_key_a_user"
+                    )
+                ],
             },
         ),
     ]

@@ -15,7 +15,7 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def idempotency_key(context: dict[str, Any]) -> SafeString:
-    """A hidden input whose key makes Save pressed twice (or sent again after a timeout) save once."""
+    """A hidden input whose key makes a form pressed twice (or sent again) save once."""
     return format_html(
         '<input type="hidden" name="{}" value="{}">', FIELD, key_for_form(context.get("request"))
     )

@@ -125,7 +125,9 @@ def test_the_api_refuses_the_same_key_with_a_different_body(signed_in, sam, aske
         "detail": "This Idempotency-Key was already used for a different request. Send a new key "
         "with a new request."
     }
-    elsewhere = signed_in.post("/api/contacts/", {}, content_type=JSON, headers={"Idempotency-Key": "k-1"})
+    elsewhere = signed_in.post(
+        "/api/contacts/", {}, content_type=JSON, headers={"Idempotency-Key": "k-1"}
+    )
     assert elsewhere.status_code == 422
     assert PaymentRequest.objects.count() == 1
 
