@@ -116,10 +116,13 @@ def wanted_json(request: HttpRequest) -> bool:
     return request.path.startswith("/api/") or request.content_type == "application/json"
 
 
-def refusal(request: HttpRequest, status: int, detail: str) -> HttpResponse:
-    """A refused key, said in the API's shape or as a page."""
+def refusal(
+    request: HttpRequest, status: int, detail: str, on_page: str | None = None
+) -> HttpResponse:
+    """A refused key, said in the API's shape or as a page (in the page's words, if given)."""
     if wanted_json(request):
         return JsonResponse({"detail": detail}, status=status)
+    detail = on_page or detail
     # A key used for something else: the form was saved before and then changed (the browser's
     # Back keeps the key); a new form has a new key.
     context = {"detail": detail, "fresh_form": status == 422}
@@ -242,6 +245,8 @@ class IdempotencyMiddleware:
                         422,
                         f"This {HEADER} was already used for a different request. Send a new "
                         "key with a new request.",
+                        "This form was saved before with other details, so it was not saved "
+                        "again.",
                     )
                 return replay(request, claimed)
             attempt = Attempt(key)
@@ -275,8 +280,9 @@ def signed_in(request: HttpRequest) -> int | None:
     except APIException:
         return None  # the view refuses it the same way
     finally:
-        # The view's own DRF request authenticates afresh.
-        request.user = user  # type: ignore[assignment]
+        # DRF leaves the user it found on the request; the view's own DRF request finds it again.
+        if user is not None:
+            request.user = user
     return int(found.pk) if found is not None and found.is_authenticated else None
 
 

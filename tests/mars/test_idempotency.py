@@ -103,7 +103,7 @@ def test_the_same_key_with_another_form_is_refused_with_a_way_on(signed_in, sam,
     signed_in.post(form_url(sam), {**asked, "idempotency_key": key})
     other = signed_in.post(form_url(sam), {**asked, "amount": "41.00", "idempotency_key": key})
     assert other.status_code == 422
-    assert "already used for a different request" in other.content.decode()
+    assert "saved before with other details" in other.content.decode()
     assert PaymentRequest.objects.count() == 1
 
 
