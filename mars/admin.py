@@ -17,7 +17,7 @@ from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from simple_history.admin import SimpleHistoryAdmin
 
-from mars.models import OutboxJob, OutboxState
+from mars.models import IdempotencyKey, OutboxJob, OutboxState
 from mars.pages import refusal_into_form
 from mars.records import Refusal
 
@@ -193,3 +193,17 @@ class OutboxJobAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(IdempotencyKey)
+class IdempotencyKeyAdmin(ReadOnlyAdmin):
+    """The keys of creates sent with one (mars.idempotency), to look into a "sent twice"
+    question. Infrastructure, kept without history: Django's own history page."""
+
+    list_display = ["created_at", "user", "method", "path", "status", "key"]
+    list_filter = ["method", "status"]
+    search_fields = ["key", "path", "user__username"]
+    date_hierarchy = "created_at"
+    exclude = ["body"]
+    object_history_template = "admin/object_history.html"
+    history_view = admin.ModelAdmin.history_view

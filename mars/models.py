@@ -109,3 +109,32 @@ class OutboxJob(models.Model):
         if self.sent_at is not None:
             return OutboxState.SENT
         return OutboxState.FAILING if self.error else OutboxState.WAITING
+
+
+class IdempotencyKey(models.Model):
+    """A create that a person or a program may send again after a timeout, and the answer it got.
+
+    Claimed (inserted) in the same transaction as the work it guards, so the unique constraint
+    holds a second copy of the request until the first has finished, and a failed first attempt
+    leaves no key behind. Kept for IDEMPOTENCY_KEY_HOURS (mars.idempotency).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=2000)
+    # sha256 of what was sent: the same key with something else is refused, not replayed.
+    fingerprint = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    status = models.PositiveSmallIntegerField(default=0)
+    headers = models.JSONField(default=dict, blank=True)
+    body = models.BinaryField(blank=True, default=b"")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="one_idempotency_key_a_user")
+        ]
+        indexes = [models.Index(fields=["created_at"], name="idempotency_key_age")]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} ({self.key})"

@@ -84,6 +84,9 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     # Access log: one row for each request that read people's information (after the user is known).
     "audit.middleware.AccessLogMiddleware",
+    # A POST sent again with its idempotency key (Save pressed twice, a retried API call) is done
+    # once. Innermost: its transaction holds the view's work and nothing else.
+    "mars.idempotency.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "mars.urls"
@@ -178,7 +181,18 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "privacy.tasks.run_retention_schedule",
         "schedule": crontab(day_of_month=1, hour=3, minute=15),
     },
+    # Idempotency keys past IDEMPOTENCY_KEY_HOURS (mars.idempotency).
+    "forget-idempotency-keys": {
+        "task": "mars.tasks.forget_idempotency_keys",
+        "schedule": crontab(minute=40),
+    },
 }
+
+# No duplicates on retry (mars.idempotency): how long a create's key replays its first answer
+# (long enough for a phone's offline queue to come back into signal), and how long a copy sent
+# while the first is still running waits for it before a 409.
+IDEMPOTENCY_KEY_HOURS = env.int("IDEMPOTENCY_KEY_HOURS", default=72)
+IDEMPOTENCY_WAIT_SECONDS = env.float("IDEMPOTENCY_WAIT_SECONDS", default=15)
 
 # Retention (UK GDPR storage limitation): a person is anonymised this many years after their last
 # contact, placement, plan, payment or note (privacy.tables.ACTIVITY), unless under a legal hold;
@@ -385,6 +399,11 @@ SPECTACULAR_SETTINGS = {
         "AccessRequestStatusEnum": "rights.models.AccessStatus",
         "RightsDecisionEnum": "rights.models.Decision",
     },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        # Every POST takes an Idempotency-Key header.
+        "mars.idempotency.document_in_schema",
+    ],
 }
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

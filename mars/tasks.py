@@ -45,3 +45,11 @@ def email_notification(notification_id: int) -> bool:
 def relay_outbox() -> int:
     """Every minute: hand the broker the jobs not sent yet (Redis was down, or a relay died)."""
     return outbox.relay_due()
+
+
+@shared_task
+def forget_idempotency_keys() -> int:
+    """Forget the idempotency keys past IDEMPOTENCY_KEY_HOURS (run hourly by beat)."""
+    from mars import idempotency
+
+    return idempotency.forget_expired()
