@@ -7,13 +7,14 @@ as compose reads it (YAML with merge keys) and checked here.
 from __future__ import annotations
 
 import re
+import socket
 from pathlib import Path
 
 import pytest
 import yaml
 from django.urls import reverse
 
-from mars.healthcheck import host_to_ask_for
+from mars.healthcheck import host_to_ask_for, main
 
 ROOT = Path(__file__).resolve().parents[2]
 APP_SERVICES = ["migrate", "web", "worker", "beat"]
@@ -62,6 +63,19 @@ def test_health_check_asks_for_a_host_the_site_serves():
     assert host_to_ask_for(" .example.org") == "example.org"
     assert host_to_ask_for("*") == "localhost"
     assert host_to_ask_for("") == "localhost"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_health_check_passes_on_a_live_server_and_fails_where_none_answers(
+    live_server, monkeypatch, capsys
+):
+    monkeypatch.setenv("ALLOWED_HOSTS", "localhost")
+    assert main(["healthcheck", live_server.url.rsplit(":", 1)[1]]) == 0
+    assert '"database": "ok"' in capsys.readouterr().out
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        unused = probe.getsockname()[1]
+    assert main(["healthcheck", str(unused)]) == 1
 
 
 def test_web_worker_and_beat_wait_for_migrations_and_healthy_services(services):
