@@ -39,6 +39,7 @@ from mars.api import (
     refusals_as_validation_errors,
 )
 from mars.dates import MonthError
+from mars.openapi import OneObjectSchema
 from mars.text import NOTE
 
 REFUSALS = (services.AccommodationError,)
@@ -570,6 +571,7 @@ class AvailabilityViewSet(viewsets.ViewSet):
     """The availability board: units free today, placements ending within 14 days, out of use."""
 
     permission_classes = [FiguresPermission]
+    schema = OneObjectSchema()
     needs = "accommodation.view_unit"
 
     @extend_schema(
@@ -622,6 +624,7 @@ class MarsHouseVoidsViewSet(viewsets.ViewSet):
     """MARS House voids for a month: per room, days occupied, out of use and void; occupancy."""
 
     permission_classes = [FiguresPermission]
+    schema = OneObjectSchema()
     needs = "accommodation.view_unit"
 
     @extend_schema(
@@ -671,6 +674,7 @@ class HousingFirstViewSet(viewsets.ViewSet):
     """Housing First tenancies with their outcome at 6 and 12 months, and the sustainment rates."""
 
     permission_classes = [FiguresPermission]
+    schema = OneObjectSchema()
     needs = "accommodation.view_placement"
 
     @extend_schema(responses=HousingFirstSerializer)

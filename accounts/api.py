@@ -25,7 +25,8 @@ class StaffSerializer(serializers.ModelSerializer):
     """Only these fields exist: superuser and staff status, permissions and groups are not
     fields, so a request that names them changes nothing."""
 
-    role = RoleField(choices=Role.choices)
+    # None for an account with no role (an administrator made outside the staff pages).
+    role = RoleField(choices=Role.choices, allow_null=True)
 
     class Meta:
         model = User
@@ -42,6 +43,11 @@ class StaffSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "last_login"]
         # The username's uniqueness is checked by the service, case-insensitively.
         extra_kwargs = {"username": {"validators": []}, "email": {"required": True}}
+
+    def validate_role(self, value: str | None) -> str:
+        if not value:
+            raise serializers.ValidationError("Choose the account's role.")
+        return value
 
     def get_fields(self) -> dict[str, Any]:
         fields = super().get_fields()

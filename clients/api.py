@@ -9,7 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.db.models import Prefetch
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -134,7 +134,16 @@ class ClientSerializer(serializers.ModelSerializer):
         return data
 
     @extend_schema_field(
-        serializers.ListField(child=serializers.DictField(child=serializers.CharField()))
+        inline_serializer(
+            "ClientAlert",
+            {
+                "kind": serializers.CharField(),
+                "label": serializers.CharField(),
+                "detail": serializers.CharField(),
+                "restricted": serializers.BooleanField(),
+            },
+            many=True,
+        )
     )
     def get_alerts(self, client: Client) -> list[dict[str, Any]]:
         request = self.context.get("request")

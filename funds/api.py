@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from funds import export, services
+from funds import export, services, uploads
 from funds.access import can_approve_payments
 from funds.models import (
     Approval,
@@ -122,7 +122,7 @@ class ReceiptSerializer(serializers.ModelSerializer):
 class PaymentRequestSerializer(ServiceSerializer):
     refusals = REFUSALS
     approvals = ApprovalSerializer(many=True, read_only=True)
-    payment = PaymentMadeSerializer(read_only=True)
+    payment = PaymentMadeSerializer(read_only=True, allow_null=True)
     receipts = ReceiptSerializer(many=True, read_only=True)
     reference = serializers.CharField(read_only=True)
     waiting_for = serializers.SerializerMethodField(
@@ -302,7 +302,13 @@ class PaymentRequestViewSet(RecordActionsMixin, ScopedViewSet):
         responses={201: ReceiptSerializer},
     )
     @extend_schema(methods=["get"], responses=ReceiptSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser])
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[MultiPartParser, FormParser],
+        # Every receipt of one request, in one answer.
+        pagination_class=None,
+    )
     def receipts(self, request: Request, pk: str | None = None) -> Response:
         """The request's receipts and invoices; POST attaches one (PDF, JPEG or PNG)."""
         record = self.get_object()
@@ -334,7 +340,7 @@ class ReceiptViewSet(NotesReads, mixins.RetrieveModelMixin, viewsets.GenericView
     def get_queryset(self) -> models.QuerySet[Receipt]:
         return services.visible_receipts(self.request.user)
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(responses={(200, kind): OpenApiTypes.BINARY for _, kind in uploads.SIGNATURES})
     @action(detail=True, methods=["get"])
     def download(self, request: Request, pk: str | None = None) -> FileResponse:
         """The file itself, as a download."""

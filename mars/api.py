@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from mars import access, reads
+from mars.dates import FIRST_MONTH, LAST_MONTH
 
 
 class EmptySerializer(serializers.Serializer):
@@ -66,11 +67,39 @@ class ScopedClientMixin:
         return fields
 
 
+class _InYears:
+    """Refuses a day or an instant outside the years the service counts (mars.dates): one
+    before 1900 is a slip, and the figures' look-backs and London's offsets of old (before
+    1847 it was 1 minute 15 seconds behind Greenwich) fail on them."""
+
+    def to_internal_value(self, value: Any) -> Any:
+        checked = super().to_internal_value(value)  # type: ignore[misc]
+        if not FIRST_MONTH.year <= checked.year <= LAST_MONTH.year:
+            raise ValidationError(
+                f"Give a date from {FIRST_MONTH.year} to {LAST_MONTH.year}.", code="out_of_range"
+            )
+        return checked
+
+
+class DayField(_InYears, serializers.DateField):
+    """A date from 1900 to 2999."""
+
+
+class InstantField(_InYears, serializers.DateTimeField):
+    """A date and time from 1900 to 2999."""
+
+
 class ServiceSerializer(ScopedClientMixin, serializers.ModelSerializer):
     """Saves through one service function: `service(record, by=user)`, whose refusals (the
-    domain errors listed in `refusals`) become 400s."""
+    domain errors listed in `refusals`) become 400s. Its dates and times are from 1900 to
+    2999."""
 
     refusals: tuple[type[Exception], ...] = ()
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateField: DayField,
+        models.DateTimeField: InstantField,
+    }
 
     def save_with(self, record: Any, data: dict[str, Any]) -> Any:
         for name, value in data.items():

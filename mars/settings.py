@@ -382,6 +382,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation's error answers, and local times as they are sent (mars.openapi).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "mars.openapi.document_errors",
+    ],
     # One name per shared choice set, so clients see one enum wherever it is used.
     "ENUM_NAME_OVERRIDES": {
         "SupportNeedEnum": "clients.models.SupportNeed",

@@ -25,6 +25,7 @@ from rest_framework.routers import DefaultRouter
 from mars import access
 from mars.api import AccessPermission, ServiceSerializer, refusals_as_validation_errors
 from mars.dates import MonthError, parse_month
+from mars.openapi import OneObjectSchema
 from mars.text import COMMENTARY
 from reporting import documents, kpis, services
 from reporting.access import visible_report_runs
@@ -96,6 +97,7 @@ class FiguresViewSet(viewsets.ViewSet):
     """The contract figures for any month, computed now (coordinator and director)."""
 
     permission_classes = [CanReadReports]
+    schema = OneObjectSchema()
 
     @extend_schema(
         parameters=[
@@ -115,10 +117,10 @@ class ReportRunSerializer(serializers.ModelSerializer):
     period = PeriodField()
     as_of = serializers.DateField(required=False, help_text="Default: today.")
     started_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+        slug_field="username", read_only=True, allow_null=True
     )
     published_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+        slug_field="username", read_only=True, allow_null=True
     )
     files = serializers.SerializerMethodField()
 
@@ -234,10 +236,11 @@ class ReportRunViewSet(
         return Response(self.get_serializer(run).data)
 
     @extend_schema(
+        parameters=[OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=FileKind.values)],
         responses={
             (200, content_type.split(";")[0]): OpenApiResponse(OpenApiTypes.BINARY)
             for content_type in documents.CONTENT_TYPES.values()
-        }
+        },
     )
     @action(detail=True, methods=["get"], url_path=r"download/(?P<kind>pdf|csv|xlsx)")
     def download(self, request: Request, kind: str, pk: str | None = None) -> FileResponse:

@@ -172,6 +172,8 @@ class SubjectAccessRequestViewSet(_ScopedReadCreate):
 
 class RightsRequestSerializer(ServiceSerializer):
     refusals = REFUSALS
+    # Empty until the request is decided.
+    decision = serializers.ChoiceField(choices=Decision.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = RightsRequest
