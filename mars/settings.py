@@ -114,7 +114,8 @@ FORM_RENDERER = "mars.forms.FormRenderer"
 # Database: an external PostgreSQL from DATABASE_URL, else (debug, or the test settings) the
 # embedded one under var/. Production without DATABASE_URL stops here: an embedded server started
 # silently would take case records into a throwaway folder inside the container.
-if env.str("DATABASE_URL", default=""):
+DATABASE_EMBEDDED = not env.str("DATABASE_URL", default="")
+if not DATABASE_EMBEDDED:
     DATABASES = {"default": env.db_url("DATABASE_URL")}
 elif not DEBUG and not env.bool("DJANGO_EMBEDDED_DB", default=False):
     raise ImproperlyConfigured(
@@ -427,6 +428,10 @@ try:
     BUNDLE_EARLIEST_DATE = date.fromisoformat(env.str("BUNDLE_EARLIEST_DATE", default="1990-01-01"))
 except ValueError as error:
     raise ImproperlyConfigured("BUNDLE_EARLIEST_DATE must be a date, YYYY-MM-DD.") from error
+
+# Backups (manage.py backup): the pg_dump to run, pg_restore beside it. Unset: the first new
+# enough for the server, from PATH or the pgserver wheel (the embedded server's own first).
+PG_DUMP = env.str("PG_DUMP", default="")
 
 # Outreach: a report from the public not attempted within this many hours is overdue.
 OUTREACH_REPORT_ATTEMPT_HOURS = env.int("OUTREACH_REPORT_ATTEMPT_HOURS", default=72)
