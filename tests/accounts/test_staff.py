@@ -14,6 +14,8 @@ from knox.models import AuthToken
 
 from accounts import rules, staff
 from accounts.models import SignedInSession
+from accounts.tasks import send_set_password_email
+from mars.models import OutboxJob
 from mars.roles import Role
 from tests.conftest import ROLE_USERNAMES
 from tests.twofactor import sign_in_with_both_factors
@@ -271,6 +273,23 @@ def test_coordinator_adds_a_support_worker_who_is_emailed_a_set_password_link(
     assert done.status_code == 302
     robin.refresh_from_db()
     assert robin.check_password(new_password)
+
+
+def test_the_set_password_email_waits_in_the_outbox_with_no_link_and_is_sent_once(make_user):
+    robin = staff.add_staff(
+        username="robin",
+        first_name="Robin",
+        last_name="Hart",
+        email="robin@mars.example",
+        role=Role.SUPPORT,
+        by=make_user(Role.COORDINATOR),
+    )
+    (job,) = OutboxJob.objects.all()  # committed with the account; its relay has not run yet
+    assert (job.task, job.args) == ("accounts.tasks.send_set_password_email", [robin.pk])
+    assert send_set_password_email(robin.pk) is True and len(mail.outbox) == 1
+    robin.set_password("a-brand-new-password-2026")
+    robin.save()
+    assert send_set_password_email(robin.pk) is False and len(mail.outbox) == 1
 
 
 def test_the_administrator_role_gives_django_admin_access_and_nothing_else_does(make_user):
