@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from funds.models import Capacity, Fund, Payment
 from mars import reads
 from mars.forms import staff_label
-from mars.spreadsheets import csv_bytes, xlsx_bytes
+from mars.spreadsheets import CSV_TYPE, XLSX_TYPE, csv_bytes, xlsx_bytes
 
 HEADER = [
     "Paid on",
@@ -91,12 +91,12 @@ def export(first: date, last: date, fund: Fund | None, kind: str) -> tuple[bytes
     if kind == "csv":
         return (
             csv_bytes(HEADER, table),
-            "text/csv; charset=utf-8",
+            CSV_TYPE,
             file_name(first, last, fund, "csv"),
         )
     content = xlsx_bytes("Payments", HEADER, table, money=[AMOUNT_COLUMN])
     return (
         content,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        XLSX_TYPE,
         file_name(first, last, fund, "xlsx"),
     )

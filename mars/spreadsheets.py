@@ -1,22 +1,26 @@
 """CSV and XLSX files for people to open in a spreadsheet, written so no cell can run as a
 formula (CSV injection): any text that starts with =, +, -, @, a tab or a carriage return is
-written with a leading apostrophe, which spreadsheets show as text."""
+written with a leading apostrophe, which spreadsheets show as text. Every CSV and XLSX the site
+sends is made here (tests/mars/test_exports_are_safe.py finds each one and checks it)."""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+from django.http import HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_TYPE = "text/csv; charset=utf-8"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Row = Sequence[Any]
 
 
@@ -37,12 +41,43 @@ def _csv_value(value: Any) -> str:
 
 def csv_bytes(header: Row, rows: Iterable[Row]) -> bytes:
     """UTF-8 CSV with a byte-order mark, so Excel reads £ and accents correctly."""
+    return b"".join(csv_chunks(header, rows))
+
+
+def csv_chunks(header: Row, rows: Iterable[Row]) -> Iterator[bytes]:
+    """The CSV of csv_bytes a line at a time, for a file too long to hold in memory."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([safe_text(h) for h in header])
+    yield ("\ufeff" + out.getvalue()).encode("utf-8")
     for row in rows:
+        out.seek(0)
+        out.truncate()
         writer.writerow([_csv_value(v) for v in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+        yield out.getvalue().encode("utf-8")
+
+
+def _attachment(response: HttpResponse | StreamingHttpResponse, filename: str) -> Any:
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def csv_response(filename: str, header: Row, rows: Iterable[Row]) -> HttpResponse:
+    """A CSV (csv_bytes) as a download."""
+    return _attachment(HttpResponse(csv_bytes(header, rows), content_type=CSV_TYPE), filename)
+
+
+def csv_streaming_response(
+    filename: str, header: Row, rows: Iterable[Row]
+) -> StreamingHttpResponse:
+    """A CSV (csv_chunks) as a download sent while it is written."""
+    response = StreamingHttpResponse(csv_chunks(header, rows), content_type=CSV_TYPE)
+    return _attachment(response, filename)
+
+
+def xlsx_response(filename: str, content: bytes) -> HttpResponse:
+    """An XLSX (xlsx_bytes or xlsx_book) as a download."""
+    return _attachment(HttpResponse(content, content_type=XLSX_TYPE), filename)
 
 
 def xlsx_bytes(title: str, header: Row, rows: Iterable[Row], *, money: Sequence[int] = ()) -> bytes:

@@ -3,8 +3,6 @@ register of what MARS holds and why (with its downloads)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 from django.contrib.auth.decorators import login_required
@@ -17,6 +15,7 @@ from django.views.decorators.http import require_GET
 from clients.models import Client
 from mars import access, reads
 from mars.pages import page_of, record_page, service_form
+from mars.spreadsheets import csv_response
 from privacy import register as held_register
 from privacy.access import (
     LIFT_HOLD,
@@ -214,8 +213,5 @@ def register_json(request: HttpRequest) -> HttpResponse:
 @require_GET
 def register_csv(request: HttpRequest) -> HttpResponse:
     access.require(request.user, VIEW_REGISTER)
-    out = io.StringIO()
-    csv.writer(out).writerows(held_register.csv_rows())
-    response = HttpResponse(out.getvalue(), content_type="text/csv")
-    response["Content-Disposition"] = 'attachment; filename="what-mars-holds.csv"'
-    return response
+    header, *rows = held_register.csv_rows()
+    return csv_response("what-mars-holds.csv", header, rows)

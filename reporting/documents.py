@@ -13,15 +13,15 @@ from django.utils import timezone
 from mars import reads
 from mars.dates import uk_datetime
 from mars.downloads import private_download
-from mars.spreadsheets import Sheet, csv_bytes, xlsx_book
+from mars.spreadsheets import CSV_TYPE, XLSX_TYPE, Sheet, csv_bytes, xlsx_book
 from reporting.charts import trend_charts
 from reporting.models import FileKind, ReportRun
 
 KPI_HEADER = ["Figure", "Target", "Actual", "Numerator", "Denominator", "Status"]
 CONTENT_TYPES = {
     FileKind.PDF: "application/pdf",
-    FileKind.CSV: "text/csv; charset=utf-8",
-    FileKind.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    FileKind.CSV: CSV_TYPE,
+    FileKind.XLSX: XLSX_TYPE,
 }
 
 

@@ -117,6 +117,7 @@ QUERIES: dict[str, str] = {
     "reporting:people": "measure=rough_sleepers.seen&period=2026-10",
     "kpis-list": "period=2026-10",
     "payment-export": "paid_from=2026-04-01&paid_to=2027-03-31&spreadsheet=csv",
+    "funds:export": "paid_from=2026-04-01&paid_to=2027-03-31&format=csv",
 }
 
 

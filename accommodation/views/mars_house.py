@@ -3,8 +3,6 @@ occupancy by month, and the day-to-day issues log."""
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
@@ -35,6 +33,7 @@ from mars import access, reads
 from mars.dates import MonthError, next_month, previous_month
 from mars.forms import staff_label
 from mars.pages import page_of, record_page, service_form
+from mars.spreadsheets import csv_response
 from risk.alerts import alerts_lookup, with_alerts
 
 REFUSALS = (services.AccommodationError,)
@@ -316,33 +315,38 @@ def voids(request: HttpRequest) -> HttpResponse:
     )
 
 
+VOIDS_HEADER = [
+    "month",
+    "property",
+    "room",
+    "days",
+    "occupied",
+    "out_of_use",
+    "void",
+    "occupancy_percent",
+]
+
+
 @login_required
 def voids_csv(request: HttpRequest) -> HttpResponse:
     report = _void_report(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="mars-house-voids-{report.month:%Y-%m}.csv"'
-    )
-    writer = csv.writer(response)
-    writer.writerow(
-        ["month", "property", "room", "days", "occupied", "out_of_use", "void", "occupancy_percent"]
-    )
-    for room in report.rooms:
-        writer.writerow(
-            [
-                f"{report.month:%Y-%m}",
-                room.unit.property.name,
-                room.unit.name,
-                room.days,
-                room.occupied,
-                room.unavailable,
-                room.void,
-                "" if room.occupancy is None else room.occupancy,
-            ]
-        )
-    writer.writerow(
+    month = f"{report.month:%Y-%m}"
+    rows = [
         [
-            f"{report.month:%Y-%m}",
+            month,
+            room.unit.property.name,
+            room.unit.name,
+            room.days,
+            room.occupied,
+            room.unavailable,
+            room.void,
+            "" if room.occupancy is None else room.occupancy,
+        ]
+        for room in report.rooms
+    ]
+    rows.append(
+        [
+            month,
             "All",
             "",
             report.days * len(report.rooms),
@@ -352,7 +356,20 @@ def voids_csv(request: HttpRequest) -> HttpResponse:
             "" if report.occupancy is None else report.occupancy,
         ]
     )
-    return response
+    return csv_response(
+        f"mars-house-voids-{month}.csv",
+        [
+            "month",
+            "property",
+            "room",
+            "days",
+            "occupied",
+            "out_of_use",
+            "void",
+            "occupancy_percent",
+        ],
+        rows,
+    )
 
 
 # Issues

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import timedelta
 
 from django.contrib import messages
@@ -17,6 +16,7 @@ from clients.access import can_see_people, person_for_record, visible_clients
 from clients.models import normal_reference
 from mars import access, reads
 from mars.pages import form_page, history_of, record_page
+from mars.spreadsheets import csv_response
 from outreach import figures, services
 from outreach.forms import (
     CountedPersonForm,
@@ -306,15 +306,13 @@ def count_csv(request: HttpRequest, pk: int) -> HttpResponse:
     """The totals in the shape of the government's snapshot return."""
     count = access.get_visible(request.user, RoughSleepingCount, pk)
     totals = figures.count_totals([count])[0]
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="rough-sleeping-snapshot-{count.night.year}.csv"'
-    )
-    writer = csv.writer(response)
-    writer.writerow(["year", "night", "method", "group", "category", "people"])
     base = [count.night.year, count.night.isoformat(), count.method]
-    writer.writerow([*base, "total", "total", totals.total])
+    rows = [[*base, "total", "total", totals.total]]
     for name, choices in figures.GROUPS.items():
         for value in choices.values:
-            writer.writerow([*base, name, value, getattr(totals, name)[value]])
-    return response
+            rows.append([*base, name, value, getattr(totals, name)[value]])
+    return csv_response(
+        f"rough-sleeping-snapshot-{count.night.year}.csv",
+        ["year", "night", "method", "group", "category", "people"],
+        rows,
+    )

@@ -119,7 +119,9 @@ def test_void_report_page_and_csv(as_role, mars_house):
     browser = as_role(Role.COORDINATOR)
     page = browser.get(reverse("accommodation:voids") + "?month=2026-10")
     assert page.status_code == 200 and b"October 2026" in page.content
-    csv = browser.get(reverse("accommodation:voids_csv") + "?month=2026-10").content.decode()
+    csv = browser.get(reverse("accommodation:voids_csv") + "?month=2026-10").content.decode(
+        "utf-8-sig"
+    )
     lines = csv.strip().splitlines()
     assert lines[0].startswith("month,property,room,days,occupied")
     assert lines[1].startswith("2026-10,MARS House,Room 1,31,0,0,31,")
@@ -192,7 +194,7 @@ def test_the_void_report_shows_last_london_month_unless_asked(
     page = browser.get(reverse("accommodation:voids"))
     assert page.status_code == 200 and heading.encode() in page.content
     assert f"{page.context['report'].month:%Y-%m}" == month
-    csv = browser.get(reverse("accommodation:voids_csv")).content.decode()
+    csv = browser.get(reverse("accommodation:voids_csv")).content.decode("utf-8-sig")
     assert csv.splitlines()[1].startswith(f"{month},MARS House,Room 1,")
     api = browser.get("/api/mars-house-voids/").json()
     assert api["month"] == f"{month}-01"

@@ -76,8 +76,8 @@ def test_the_export_holds_the_days_asked_for_and_is_itself_logged(as_role, sam):
         reverse("audit:export"), {"start": "2027-06-16", "end": "2027-06-16"}
     )
     assert response.status_code == 200
-    assert response["Content-Type"] == "text/csv"
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert rows[0] == ["at", "user", "what", "people", "path", "method", "ip", "device", "reason"]
     # The export's own row is written before the file is: it is in the days asked for too.
     assert [r[2] for r in rows[1:]] == ["person page", "access log export"]
@@ -91,7 +91,7 @@ def test_the_export_leaves_out_other_days(as_role, sam):
     response = coordinator.get(
         reverse("audit:export"), {"start": "2027-06-01", "end": "2027-06-15"}
     )
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert len(rows) == 1
 
 

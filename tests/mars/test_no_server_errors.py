@@ -226,3 +226,24 @@ def test_a_receipt_over_the_size_limit_is_refused(as_role: Any, sam: Any) -> Non
         f"/api/payment-requests/{made.json()['id']}/receipts/", {"file": upload, "kind": "quote"}
     )
     assert answer.status_code in (400, 413)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (_deep(100_000).encode(), b"nested more than 32 levels"),
+        (b'{"format": "mars-bundle/1", "clients": [{"ref": "C\\u0000"}]}', b"null character"),
+        (b'{"format": "\xff"}', b"not JSON"),
+    ],
+)
+def test_a_bundle_too_deep_or_with_a_null_character_is_refused_with_its_problem(
+    as_role: Any, body: bytes, message: bytes
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    browser = as_role(Role.COORDINATOR)
+    upload = SimpleUploadedFile("bundle.json", body, content_type="application/json")
+    answer = browser.post(reverse("reporting:bundle_import"), {"file": upload})
+    # The page's form shows the problem beside the file, as for any bundle refused.
+    assert answer.status_code == 200
+    assert b"Nothing was imported" in answer.content and message in answer.content

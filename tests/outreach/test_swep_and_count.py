@@ -207,7 +207,7 @@ def test_count_totals_follow_the_snapshot_groups_with_a_csv(as_role, sam):
 
     response = browser.get(reverse("outreach:count_csv", args=[count.pk]))
     assert response["Content-Disposition"].startswith("attachment;")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     by_key = {(r["group"], r["category"]): int(r["people"]) for r in rows}
     assert by_key[("total", "total")] == 3
     assert by_key[("gender", "male")] == 2 and by_key[("nationality_group", "eu")] == 1
