@@ -154,8 +154,8 @@ def make_report(run_id: int) -> None:
 
 @transaction.atomic
 def retry_run(run: ReportRun, *, by: AnyUser) -> ReportRun:
-    """Queue a run again. Rule: only a run that failed, or whose worker died (running with no
-    sign of life for REPORT_RUN_STALE_MINUTES), is retried."""
+    """Queue a run again. Rule: only a run that failed, or that has lost its worker (queued or
+    running with no sign of life for REPORT_RUN_STALE_MINUTES), is retried."""
     run = ReportRun.objects.select_for_update().get(pk=run.pk)
     if not run.can_retry:
         raise ReportError(
