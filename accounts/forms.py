@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.models import User
 
 from accounts import rules
+from mars import outbox
 from mars.roles import Role
 
 
@@ -57,3 +59,20 @@ class TokenForm(forms.Form):
     name = forms.CharField(
         max_length=100, help_text="What the token is for, so you can tell your tokens apart."
     )
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's, with the email sent through the outbox (mars.outbox), so a mail server or Redis
+    that is down never fails the request. The job holds the account's id only: the link is made
+    when the email is sent (accounts.tasks.send_password_reset_email)."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        outbox.enqueue("accounts.tasks.send_password_reset_email", context["user"].pk)

@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts import two_factor_views, views
+from accounts.forms import PasswordResetForm
 from accounts.limits import limit_password_reset, limit_sign_in
 
 # The account's own pages (two-factor sign-in, API tokens, sessions) and the staff pages, named
@@ -38,7 +39,7 @@ urlpatterns = [
     ),
     path(
         "password_reset/",
-        limit_password_reset(auth_views.PasswordResetView.as_view()),
+        limit_password_reset(auth_views.PasswordResetView.as_view(form_class=PasswordResetForm)),
         name="password_reset",
     ),
     path(

@@ -45,9 +45,8 @@ class RecordAdmin(SimpleHistoryAdmin):
         return response
 
 
-class ReadOnlyAdmin(RecordAdmin):
-    """Case data the app's pages change (with their rules): here it can be found and read, with
-    its history, but not added, changed or deleted."""
+class ReadOnly:
+    """An admin page for looking: nothing is added, changed or deleted through it."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -57,6 +56,11 @@ class ReadOnlyAdmin(RecordAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(ReadOnly, RecordAdmin):
+    """Case data the app's pages change (with their rules): here it can be found and read, with
+    its history, but not added, changed or deleted."""
 
 
 class ReadOnlyInline(TabularInline):
@@ -172,7 +176,7 @@ class OutboxStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(OutboxJob)
-class OutboxJobAdmin(admin.ModelAdmin):
+class OutboxJobAdmin(ReadOnly, admin.ModelAdmin):  # infrastructure: no history
     """Background jobs, for looking: an unsent or failing one shows Redis or a worker is in
     trouble (beat re-sends it every minute; nothing here sends, changes or deletes one)."""
 
@@ -185,25 +189,14 @@ class OutboxJobAdmin(admin.ModelAdmin):
     def state(self, job: OutboxJob) -> str:
         return job.state.label
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(IdempotencyKey)
-class IdempotencyKeyAdmin(ReadOnlyAdmin):
+class IdempotencyKeyAdmin(ReadOnly, admin.ModelAdmin):  # infrastructure: no history
     """The keys of creates sent with one (mars.idempotency), to look into a "sent twice"
-    question. Infrastructure, kept without history: Django's own history page."""
+    question."""
 
     list_display = ["created_at", "user", "method", "path", "status", "key"]
     list_filter = ["method", "status"]
     search_fields = ["key", "path", "user__username"]
     date_hierarchy = "created_at"
     exclude = ["body"]
-    object_history_template = "admin/object_history.html"
-    history_view = admin.ModelAdmin.history_view

@@ -137,10 +137,13 @@ class ReportRunQuerySet(models.QuerySet["ReportRun"]):
         return self.filter(published_at__isnull=False)
 
     def stalled(self) -> ReportRunQuerySet:
-        """Running, with no sign of life for REPORT_RUN_STALE_MINUTES: the worker died."""
+        """Queued or running with no sign of life for REPORT_RUN_STALE_MINUTES: its worker died,
+        or no worker ever took it (its job was lost before the outbox, or the workers are down)."""
         stale = stale_before()
-        return self.filter(state=RunState.RUNNING).filter(
-            Q(heartbeat_at__lt=stale) | Q(heartbeat_at__isnull=True, started_at__lt=stale)
+        return self.filter(state__in=[RunState.QUEUED, RunState.RUNNING]).filter(
+            Q(heartbeat_at__lt=stale)
+            | Q(heartbeat_at__isnull=True, started_at__lt=stale)
+            | Q(heartbeat_at__isnull=True, started_at__isnull=True, created_at__lt=stale)
         )
 
 
@@ -161,8 +164,9 @@ class ReportRun(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
-    # Touched by the worker at every step: a running run whose heartbeat is older than
-    # REPORT_RUN_STALE_MINUTES has lost its worker (killed, out of memory, machine gone).
+    # Its last sign of life: touched by the worker at every step, and when it is queued again. A
+    # run whose heartbeat is older than REPORT_RUN_STALE_MINUTES has lost its worker (killed, out
+    # of memory, machine gone) or was never taken by one.
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     figures = models.JSONField(default=dict, blank=True)
@@ -255,9 +259,10 @@ class ReportRun(models.Model):
 
     @property
     def is_stalled(self) -> bool:
-        """Running, with no sign of life for REPORT_RUN_STALE_MINUTES: the worker died."""
-        seen = self.heartbeat_at or self.started_at
-        return self.state == RunState.RUNNING and seen is not None and seen < stale_before()
+        """Queued or running with no sign of life for REPORT_RUN_STALE_MINUTES (see stalled())."""
+        seen = self.heartbeat_at or self.started_at or self.created_at
+        waiting = self.state in (RunState.QUEUED, RunState.RUNNING)
+        return waiting and seen is not None and seen < stale_before()
 
     @property
     def can_retry(self) -> bool:

@@ -154,8 +154,8 @@ def make_report(run_id: int) -> None:
 
 @transaction.atomic
 def retry_run(run: ReportRun, *, by: AnyUser) -> ReportRun:
-    """Queue a run again. Rule: only a run that failed, or whose worker died (running with no
-    sign of life for REPORT_RUN_STALE_MINUTES), is retried."""
+    """Queue a run again. Rule: only a run that failed, or that has lost its worker (queued or
+    running with no sign of life for REPORT_RUN_STALE_MINUTES), is retried."""
     run = ReportRun.objects.select_for_update().get(pk=run.pk)
     if not run.can_retry:
         raise ReportError(
@@ -170,20 +170,25 @@ def retry_run(run: ReportRun, *, by: AnyUser) -> ReportRun:
 
 def _queue_again(run: ReportRun) -> None:
     run.state, run.error, run.progress, run.step = RunState.QUEUED, "", 0, ""
-    run.finished_at = run.heartbeat_at = None
+    run.finished_at, run.heartbeat_at = None, timezone.now()
 
 
 @transaction.atomic
 def requeue_stalled_runs() -> list[ReportRun]:
-    """Queue again every run whose worker died (beat, every minute); return them.
+    """Queue again every run whose worker died, or that no worker took (beat, every minute);
+    return them.
 
-    Rules: a run is taken to have died with its worker after REPORT_RUN_STALE_MINUTES with no
-    sign of life; after REPORT_RUN_MAX_ATTEMPTS tries it fails instead, saying why, for a person
-    to retry (a run that kills its worker each time must not loop for ever).
+    Rules: a run is taken to have lost its worker after REPORT_RUN_STALE_MINUTES with no sign of
+    life; a running one that has had REPORT_RUN_MAX_ATTEMPTS tries fails instead, saying why, for
+    a person to retry (a run that kills its worker each time must not loop for ever).
     """
     runs = list(ReportRun.objects.stalled().select_for_update(skip_locked=True).order_by("pk"))
     for run in runs:
-        if run.attempts >= settings.REPORT_RUN_MAX_ATTEMPTS:
+        if run.state == RunState.QUEUED:
+            _queue_again(run)
+            save_record(run, by=None, reason="Not taken by a worker: queued again")
+            _enqueue(run)
+        elif run.attempts >= settings.REPORT_RUN_MAX_ATTEMPTS:
             run.state, run.step = RunState.FAILED, "Failed"
             run.error = (
                 f"The worker making it stopped without finishing, {run.attempts} times: "

@@ -123,7 +123,10 @@ def database_url() -> str:
     db = connection.settings_dict
     password = f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else ""
     port = f":{db['PORT']}" if db["PORT"] else ""
-    return f"postgres://{quote(db['USER'])}{password}@{db['HOST']}{port}/{db['NAME']}"
+    user = f"{quote(db['USER'])}{password}"
+    if str(db["HOST"]).startswith("/"):  # a socket directory: the embedded database
+        return f"postgres://{user}@/{db['NAME']}?host={quote(db['HOST'])}&port={db['PORT']}"
+    return f"postgres://{user}@{db['HOST']}{port}/{db['NAME']}"
 
 
 class Worker:

@@ -113,10 +113,13 @@ def test_a_password_change_revokes_the_tokens(signed_in):
     assert api(secret) in (401, 403)
 
 
-def test_a_password_reset_revokes_the_tokens(signed_in, support):
+def test_a_password_reset_revokes_the_tokens(
+    signed_in, support, django_capture_on_commit_callbacks
+):
     secret = make(signed_in)
     anonymous = Client()
-    anonymous.post(reverse("password_reset"), {"email": support.email})
+    with django_capture_on_commit_callbacks(execute=True):  # the email is sent through the outbox
+        anonymous.post(reverse("password_reset"), {"email": support.email})
     link = re.search(r"/accounts/reset/\S+/", mail.outbox[0].body).group(0)
     form = anonymous.get(link, follow=True)
     new = "another-long-password-2026"

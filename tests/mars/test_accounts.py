@@ -1,9 +1,13 @@
+import re
+
 import pytest
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
 from django.urls import reverse
 
+from accounts.tasks import send_password_reset_email
+from mars.models import OutboxJob
 from mars.roles import Role
 from tests.factories import PASSWORD
 from tests.twofactor import code_for, give_authenticator
@@ -59,14 +63,29 @@ def test_nine_failures_do_not_lock(client, make_user):
     )
 
 
-def test_password_reset_does_not_reveal_whether_an_account_exists(client, make_user):
+def test_password_reset_does_not_reveal_whether_an_account_exists(
+    client, make_user, django_capture_on_commit_callbacks
+):
     make_user(Role.SUPPORT, email="support@mars.example")
-    known = client.post(reverse("password_reset"), {"email": "support@mars.example"})
-    unknown = client.post(reverse("password_reset"), {"email": "nobody@mars.example"})
+    with django_capture_on_commit_callbacks(execute=True):  # the email is sent through the outbox
+        known = client.post(reverse("password_reset"), {"email": "support@mars.example"})
+        unknown = client.post(reverse("password_reset"), {"email": "nobody@mars.example"})
     assert known.status_code == unknown.status_code == 302
     assert known.url == unknown.url
     assert len(mail.outbox) == 1
     assert "support" in mail.outbox[0].body
+
+
+def test_a_reset_email_waits_in_the_outbox_with_no_link_until_it_is_sent(client, make_user):
+    support = make_user(Role.SUPPORT, email="support@mars.example")
+    client.post(reverse("password_reset"), {"email": "support@mars.example"})
+    (job,) = OutboxJob.objects.all()  # committed; its relay has not run yet
+    assert (job.task, job.args) == ("accounts.tasks.send_password_reset_email", [support.pk])
+    assert not mail.outbox
+    assert send_password_reset_email(support.pk) is True
+    (message,) = mail.outbox
+    assert message.to == ["support@mars.example"]
+    assert re.search(r"http://127.0.0.1:8000/accounts/reset/\S+/\S+/", message.body)
 
 
 @pytest.mark.parametrize("password", ["short-pass1", "password1234", "123456789012"])

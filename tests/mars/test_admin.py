@@ -3,7 +3,7 @@
 import pytest
 from django.contrib import admin
 
-from mars.admin import ReadOnlyAdmin, ServiceAdmin
+from mars.admin import ReadOnly, ServiceAdmin
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +13,7 @@ REGISTERED = sorted(
     for model, model_admin in admin.site._registry.items()
     if model._meta.app_label in APPS
 )
-READ_ONLY = [(label, one) for label, one in REGISTERED if isinstance(one, ReadOnlyAdmin)]
+READ_ONLY = [(label, one) for label, one in REGISTERED if isinstance(one, ReadOnly)]
 
 
 @pytest.mark.parametrize(("label", "model_admin"), REGISTERED, ids=[r[0] for r in REGISTERED])
@@ -21,7 +21,7 @@ def test_each_admin_of_the_apps_saves_through_a_service_or_is_read_only(label, m
     if isinstance(model_admin, ServiceAdmin):
         assert "save_model" in type(model_admin).__dict__, f"{label} saves without a service"
     else:
-        assert isinstance(model_admin, ReadOnlyAdmin), f"{label} is neither"
+        assert isinstance(model_admin, ReadOnly), f"{label} is neither"
 
 
 def test_the_person_admin_is_one_of_the_read_only_ones():

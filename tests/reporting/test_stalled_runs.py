@@ -92,6 +92,24 @@ def test_the_coordinator_retries_a_run_whose_worker_died(
     assert (run.state, run.attempts) == (RunState.DONE, 2)
 
 
+def test_a_run_no_worker_took_is_queued_again_by_beat_and_made(
+    time_machine: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """As the runs left "queued" for good before the outbox: no job, nobody working on it."""
+    time_machine.move_to(T0, tick=False)
+    run = ReportRun.objects.create(
+        period=date(2026, 10, 1), as_of=date(2026, 11, 20), trigger=RunTrigger.PERSON
+    )
+    time_machine.move_to(T0 + STALE - timedelta(seconds=1), tick=False)
+    assert tasks.requeue_stalled_runs() == [] and not run.can_retry
+    time_machine.move_to(T0 + STALE + timedelta(seconds=1), tick=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.requeue_stalled_runs() == [run.pk]
+    run.refresh_from_db()
+    assert (run.state, run.attempts) == (RunState.DONE, 1)
+    assert run.history.filter(history_change_reason="Not taken by a worker: queued again")
+
+
 def test_the_worker_that_lost_its_run_changes_nothing(time_machine: Any) -> None:
     run, lost = _taken_by_a_worker(time_machine)
     time_machine.move_to(T0 + STALE + timedelta(seconds=1), tick=False)
