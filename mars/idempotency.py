@@ -89,7 +89,8 @@ def sent_key(request: HttpRequest) -> str | None:
         "application/x-www-form-urlencoded",
         "multipart/form-data",
     ):
-        key = request.POST.get(FIELD)
+        # Empty where the page's script did not run: the form is sent as it was, unguarded.
+        key = request.POST.get(FIELD) or None
     return key
 
 
