@@ -387,6 +387,8 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "mars.openapi.document_errors",
+        # Every POST takes an Idempotency-Key header.
+        "mars.idempotency.document_in_schema",
     ],
     # One name per shared choice set, so clients see one enum wherever it is used.
     "ENUM_NAME_OVERRIDES": {
@@ -405,11 +407,6 @@ SPECTACULAR_SETTINGS = {
         "AccessRequestStatusEnum": "rights.models.AccessStatus",
         "RightsDecisionEnum": "rights.models.Decision",
     },
-    "POSTPROCESSING_HOOKS": [
-        "drf_spectacular.hooks.postprocess_schema_enums",
-        # Every POST takes an Idempotency-Key header.
-        "mars.idempotency.document_in_schema",
-    ],
 }
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

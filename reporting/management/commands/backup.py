@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from reporting import kpis
+from mars.dates import MonthError, parse_month
 from reporting.backups import MANIFEST, BackupError, make_backup
 
 
@@ -27,8 +27,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            period = kpis.parse_period(options["period"]) if options["period"] else None
-        except kpis.PeriodError as error:
+            period = parse_month(options["period"]) if options["period"] else None
+        except MonthError as error:
             raise CommandError(str(error)) from error
         target: Path = options["dir"]
         try:
