@@ -16,6 +16,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from mars import notifications, outbox
+from mars.celery import app
 from mars.models import Notification, OutboxJob, OutboxState
 from mars.roles import Role
 from mars.tasks import relay_outbox
@@ -34,10 +35,14 @@ def broker_not_known_down() -> Iterator[None]:
 
 @pytest.fixture
 def broker_down() -> Iterator[mock.MagicMock]:
-    """Celery's publish fails as it does with Redis stopped."""
+    """Celery's publish fails as it does with Redis stopped (not in eager mode: a broker)."""
     refused = OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
-    with mock.patch("celery.canvas.Signature.apply_async", side_effect=refused) as publish:
-        yield publish
+    app.conf.task_always_eager = False
+    try:
+        with mock.patch("celery.canvas.Signature.apply_async", side_effect=refused) as publish:
+            yield publish
+    finally:
+        app.conf.task_always_eager = True
 
 
 def _notify(user: Any, key: str = "k") -> Notification:
