@@ -246,8 +246,7 @@ class IdempotencyMiddleware:
                         422,
                         f"This {HEADER} was already used for a different request. Send a new "
                         "key with a new request.",
-                        "This form was saved before with other details, so it was not saved "
-                        "again.",
+                        "This form was saved before with other details, so it was not saved again.",
                     )
                 return replay(request, claimed)
             attempt = Attempt(key)

@@ -22,7 +22,7 @@ from tests.factories import FundFactory
 pytestmark = pytest.mark.django_db
 
 JSON = "application/json"
-KEY_INPUT = re.compile(r'<input type="text" name="idempotency_key" value="" data-idempotency-key="([^"]+)"')
+KEY_INPUT = re.compile(r'name="idempotency_key" value="" data-idempotency-key="([^"]+)"')
 
 
 @pytest.fixture
