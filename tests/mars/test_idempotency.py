@@ -22,7 +22,7 @@ from tests.factories import FundFactory
 pytestmark = pytest.mark.django_db
 
 JSON = "application/json"
-KEY_INPUT = re.compile(r'<input type="text" name="idempotency_key" value="" data-idempotency-key="([^"]+)"')
+KEY_INPUT = re.compile(r'name="idempotency_key" value="" data-idempotency-key="([^"]+)"')
 
 
 @pytest.fixture
@@ -225,3 +225,33 @@ def test_the_admin_lists_the_keys(admin_client, signed_in, sam, asked):
     listing = admin_client.get("/admin/mars/idempotencykey/")
     assert listing.status_code == 200 and "admin-sees-me" in listing.content.decode()
     assert idempotency.HEADER == "Idempotency-Key"
+
+
+def test_a_receipt_uploaded_twice_with_one_key_is_attached_once(signed_in, sam, asked):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from funds.models import Receipt
+    from tests.funds.files import pdf
+
+    pk = api_post(signed_in, {**asked, "client": sam.pk}).json()["id"]
+    content = pdf()
+
+    def upload(**extra):  # type: ignore[no-untyped-def]
+        return signed_in.post(
+            f"/api/payment-requests/{pk}/receipts/",
+            {"kind": "invoice", "file": SimpleUploadedFile("inv.pdf", content)},
+            **extra,
+        )
+
+    first = upload(headers={"Idempotency-Key": "upload-1"})
+    again = upload(headers={"Idempotency-Key": "upload-1"})
+    assert first.status_code == again.status_code == 201, first.content
+    assert again["Idempotent-Replayed"] == "true" and again.json() == first.json()
+    page = reverse("funds:receipt_create", args=[pk])
+    form = {"kind": "receipt", "idempotency_key": "upload-2"}
+    shown = signed_in.post(page, {**form, "file": SimpleUploadedFile("r.pdf", content)})
+    repeated = signed_in.post(page, {**form, "file": SimpleUploadedFile("r.pdf", content)})
+    assert shown.status_code == 302 and repeated["Idempotent-Replayed"] == "true"
+    other = signed_in.post(page, {**form, "file": SimpleUploadedFile("r.pdf", content + b" ")})
+    assert other.status_code == 422
+    assert Receipt.objects.count() == 2
