@@ -13,9 +13,10 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts import staff
+from mars.tasks import MAIL_RETRY
 
 
-@shared_task
+@shared_task(**MAIL_RETRY)
 def send_set_password_email(account_id: int) -> bool:
     """Email a new account's owner the link to set a password, unless one is set already (a
     repeated job then sends nothing: the link would not work anyway)."""
@@ -26,7 +27,7 @@ def send_set_password_email(account_id: int) -> bool:
     return True
 
 
-@shared_task
+@shared_task(**MAIL_RETRY)
 def send_password_reset_email(account_id: int) -> bool:
     """Email the owner of an active account with a password the link to choose a new one (the
     text Django's reset view would send, with the link on SITE_URL)."""

@@ -43,7 +43,9 @@ def _publish(job: OutboxJob) -> None:
         # task's module is imported here, in whichever process relays it.
         importlib.import_module(job.task.rsplit(".", 1)[0])
     # In eager mode (no REDIS_URL: development, tests) this runs the task now, here.
-    current_app.signature(job.task, args=job.args).apply_async()
+    # No publish retries: a broker that does not answer fails this try at once and beat sends
+    # the job later, so a person's request never waits on Redis.
+    current_app.signature(job.task, args=job.args).apply_async(retry=False)
 
 
 def relay(job_id: int) -> bool:

@@ -149,6 +149,8 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# A Redis that stops answering (not only one that refuses) fails a publish in seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TIMEZONE = "Europe/London"
 # A task is acknowledged when it has finished, not when a worker takes it, and given back if its
 # worker process dies: work is done at least once (every task is idempotent). One task at a time

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from smtplib import SMTPException
+
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
@@ -11,7 +13,17 @@ from mars import outbox
 from mars.models import Notification
 
 
-@shared_task
+# A mail server that is down or refuses for a while: the email task tries again, waiting longer
+# each time (about 1, 2, 4 ... minutes, for a day), instead of being lost once its job was sent.
+MAIL_RETRY: dict[str, object] = {
+    "autoretry_for": (SMTPException, OSError),
+    "retry_backoff": 60,
+    "retry_backoff_max": 3600,
+    "max_retries": 30,
+}
+
+
+@shared_task(**MAIL_RETRY)
 def email_notification(notification_id: int) -> bool:
     """Email a notification to its recipient, once.
 

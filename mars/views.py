@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import BadRequest
+from django.core.exceptions import BadRequest, RequestDataTooBig
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -88,21 +88,33 @@ def _broker_state() -> str | None:
 
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness of the app and what it depends on; says nothing secret."""
+    """Liveness of the app and what it depends on; says nothing secret.
+
+    Rules: 503 only when the database does not answer; the broker's state is reported but does
+    not make the web unhealthy, since pages keep working while Redis is down (mars.outbox keeps
+    the background work until it is back) and a load balancer must not drop them for it.
+    """
     checks: dict[str, str] = {"database": _database_state()}
     broker = _broker_state()
     if broker is not None:
         checks["broker"] = broker
-    healthy = all(state == "ok" for state in checks.values())
+    healthy = checks["database"] == "ok"
     return JsonResponse(
         {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
     )
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    # A view's BadRequest says what to change; other causes (a forged host) are not repeated.
-    message = str(exception) if type(exception) is BadRequest else ""
-    return render(request, "errors/400.html", {"message": message}, status=400)
+    """A refused request: 413 for a body over DATA_UPLOAD_MAX_MEMORY_SIZE, else 400; in the API's
+    shape under /api/. A view's BadRequest says what to change; other causes (a forged host)
+    are not repeated."""
+    if isinstance(exception, RequestDataTooBig):
+        status, message = 413, "The request is too large: send less at a time."
+    else:
+        status, message = 400, str(exception) if type(exception) is BadRequest else ""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message or "Bad request."}, status=status)
+    return render(request, "errors/400.html", {"message": message}, status=status)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

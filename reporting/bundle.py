@@ -131,8 +131,9 @@ def importer_account() -> User:
 def parse(raw: bytes | str) -> dict[str, Any]:
     """The bundle's JSON, or a BundleError saying why it is not one."""
     try:
-        # Nested too deep or holding a null character is refused, as in the API's bodies.
-        data = input_guards.loads(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
+        # Nested too deep or holding a null character is refused, as in the API's bodies; a
+        # byte-order mark (Notepad and Excel write one) is not part of the JSON.
+        data = input_guards.loads(raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw)
     except ValueError as error:
         raise BundleError([f"file: not JSON ({error})"]) from error
     if not isinstance(data, dict):
