@@ -94,18 +94,21 @@ def test_a_second_save_while_the_first_is_running_waits_and_gives_its_answer(
         target=_run, args=(_browser(setting["worker"]), setting["url"], setting["form"], second)
     )
     one.start()
-    assert made.wait(timeout=60), "the first request reached its service"
-    two.start()
-    for _ in range(POLLS):
-        if _someone_waits_for_a_lock():
-            break
-        two.join(timeout=0.01)
-    else:
-        pytest.fail("the second request never waited for the first")
-    assert two.is_alive(), "the second is held while the first runs"
-    go.set()
-    one.join()
-    two.join()
+    try:
+        assert made.wait(timeout=60), "the first request reached its service"
+        two.start()
+        for _ in range(POLLS):
+            if _someone_waits_for_a_lock():
+                break
+            two.join(timeout=0.01)
+        else:
+            pytest.fail("the second request never waited for the first")
+        assert two.is_alive(), "the second is held while the first runs"
+    finally:
+        go.set()
+        one.join()
+        if two.ident is not None:
+            two.join()
     assert first["response"].status_code == second["response"].status_code == 302
     assert second["response"]["Location"] == first["response"]["Location"]
     assert second["response"]["Idempotent-Replayed"] == "true"
