@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
+from django.utils import timezone
 from rest_framework import mixins, permissions, routers, serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from mars import access, reads
-from mars.dates import FIRST_MONTH, LAST_MONTH
+from mars.dates import FIRST_MONTH, LAST_MONTH, NoSuchLocalTime, local_instant
 
 
 class EmptySerializer(serializers.Serializer):
@@ -86,7 +88,16 @@ class DayField(_InYears, serializers.DateField):
 
 
 class InstantField(_InYears, serializers.DateTimeField):
-    """A date and time from 1900 to 2999."""
+    """A date and time from 1900 to 2999. One without a UTC offset is read on a London clock,
+    and refused if that clock skips or repeats it (mars.dates.local_instant), as in a bundle."""
+
+    def enforce_timezone(self, value: datetime) -> datetime:
+        if timezone.is_naive(value):
+            try:
+                return local_instant(value)
+            except NoSuchLocalTime as error:
+                raise ValidationError(str(error), code="no_such_local_time") from error
+        return super().enforce_timezone(value)
 
 
 class ServiceSerializer(ScopedClientMixin, serializers.ModelSerializer):

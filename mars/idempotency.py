@@ -95,9 +95,9 @@ def sent_key(request: HttpRequest) -> str | None:
 
 
 def fingerprint(request: HttpRequest) -> str:
-    """A hash of what the request asks: method, path and body (a form's fields and files,
-    without its CSRF token and key; any other body byte for byte)."""
-    digest = hashlib.sha256(f"{request.method} {request.path}\n".encode())
+    """A hash of what the request asks: method, path with its query, and body (a form's fields
+    and files, without its CSRF token and key; any other body byte for byte)."""
+    digest = hashlib.sha256(f"{request.method} {request.get_full_path()}\n".encode())
     if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
         for name, values in sorted(request.POST.lists()):
             if name not in NOT_FINGERPRINTED:
@@ -117,16 +117,32 @@ def wanted_json(request: HttpRequest) -> bool:
     return request.path.startswith("/api/") or request.content_type == "application/json"
 
 
+PAGE_TITLES = {
+    400: "This form could not be sent",
+    409: "This form is still being saved",
+    422: "This form was saved before",
+}
+
+
 def refusal(
-    request: HttpRequest, status: int, detail: str, on_page: str | None = None
+    request: HttpRequest,
+    status: int,
+    detail: str,
+    on_page: str | None = None,
+    saved_at: str | None = None,
 ) -> HttpResponse:
-    """A refused key, said in the API's shape or as a page (in the page's words, if given)."""
+    """A refused key, said in the API's shape or as a page (in the page's words, if given; with
+    a link to what the first sending saved, where it went next)."""
     if wanted_json(request):
         return JsonResponse({"detail": detail}, status=status)
-    detail = on_page or detail
-    # A key used for something else: the form was saved before and then changed (the browser's
-    # Back keeps the key); a new form has a new key.
-    context = {"detail": detail, "fresh_form": status == 422}
+    context = {
+        "title": PAGE_TITLES[status],
+        "detail": on_page or detail,
+        # A key used for something else: the form was saved before and then changed (the
+        # browser's Back keeps the key); the saved record is changed there, or a new form adds one.
+        "fresh_form": status == 422,
+        "saved_at": saved_at if saved_at and saved_at.startswith("/") else None,
+    }
     return render(request, "errors/idempotency.html", context, status=status)
 
 
@@ -247,6 +263,7 @@ class IdempotencyMiddleware:
                         f"This {HEADER} was already used for a different request. Send a new "
                         "key with a new request.",
                         "This form was saved before with other details, so it was not saved again.",
+                        saved_at=claimed.headers.get("Location"),
                     )
                 return replay(request, claimed)
             attempt = Attempt(key)

@@ -302,6 +302,10 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         TARGETS,
         "accounts.reset_second_factor",  # never their own: accounts.rules.may_manage
         PROCESSING_REGISTER,  # for the records of processing; no person's record
+        # The outbox and the idempotency keys, read-only in the Django admin: whether background
+        # work is waiting (Redis or the workers in trouble), whether a create was sent twice.
+        "mars.view_outboxjob",
+        "mars.view_idempotencykey",
     ),
 }
 

@@ -12,7 +12,6 @@ from django.utils import timezone
 from mars import outbox
 from mars.models import Notification
 
-
 # A mail server that is down or refuses for a while: the email task tries again, waiting longer
 # each time (about 1, 2, 4 ... minutes, for a day), instead of being lost once its job was sent.
 MAIL_RETRY: dict[str, object] = {

@@ -215,7 +215,9 @@ def make_backup(target: Path, *, period: date | None = None) -> dict[str, Any]:
         raise BackupError("A backup reads its own snapshot: it cannot run inside a transaction.")
     as_of = timezone.localdate()
     month = period or previous_month(as_of)
-    target.mkdir(parents=True, exist_ok=True)
+    # Every person's record and receipt: readable by the owner (the backup's account) alone.
+    target.mkdir(mode=0o700, parents=True, exist_ok=True)
+    target.chmod(0o700)
     database = str(connection.settings_dict["NAME"])
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
@@ -263,6 +265,8 @@ def make_backup(target: Path, *, period: date | None = None) -> dict[str, Any]:
     partial = target / f".{MANIFEST}.partial"
     partial.write_text(json.dumps(manifest, indent=1, sort_keys=True))
     partial.replace(target / MANIFEST)
+    for written in (DUMP, MEDIA, MANIFEST):
+        (target / written).chmod(0o600)
     return manifest
 
 

@@ -358,16 +358,7 @@ def voids_csv(request: HttpRequest) -> HttpResponse:
     )
     return csv_response(
         f"mars-house-voids-{month}.csv",
-        [
-            "month",
-            "property",
-            "room",
-            "days",
-            "occupied",
-            "out_of_use",
-            "void",
-            "occupancy_percent",
-        ],
+        VOIDS_HEADER,
         rows,
     )
 

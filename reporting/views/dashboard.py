@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -130,7 +130,7 @@ def people_behind(request: HttpRequest) -> HttpResponse:
         period = parse_month(request.GET.get("period", ""))
         as_of = date.fromisoformat(request.GET.get("as_of") or timezone.localdate().isoformat())
     except ValueError as error:
-        raise Http404 from error
+        raise BadRequest(str(error)) from error
     attribute = PARTS[part] if part == "window_open" else getattr(measure, PARTS[part])
     if attribute is None:
         raise Http404

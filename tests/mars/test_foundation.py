@@ -51,6 +51,14 @@ def test_healthz_reports_the_database_and_nothing_secret(client):
     assert "password" not in response.text.lower() and "postgres" not in response.text.lower()
 
 
+def test_healthz_stays_healthy_with_the_broker_down(client, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    response = client.get(reverse("healthz"))
+    # Pages work without Redis (the outbox keeps the jobs): a load balancer must not drop them.
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "unavailable"}
+
+
 def test_pages_send_security_headers_and_a_strict_csp(client):
     response = client.get(reverse("login"))
     csp = response["Content-Security-Policy"]

@@ -100,10 +100,14 @@ def test_a_form_back_with_its_errors_keeps_its_key_and_the_corrected_one_saves(
 
 def test_the_same_key_with_another_form_is_refused_with_a_way_on(signed_in, sam, asked):
     key = key_in(signed_in.get(form_url(sam)))
-    signed_in.post(form_url(sam), {**asked, "idempotency_key": key})
+    saved = signed_in.post(form_url(sam), {**asked, "idempotency_key": key})
     other = signed_in.post(form_url(sam), {**asked, "amount": "41.00", "idempotency_key": key})
     assert other.status_code == 422
-    assert "saved before with other details" in other.content.decode()
+    page = other.content.decode()
+    assert "<h1>This form was saved before</h1>" in page
+    assert "saved before with other details" in page
+    # The way to correct it: the record the first sending saved.
+    assert f'<a href="{saved["Location"]}">Open what was saved</a>' in page
     assert PaymentRequest.objects.count() == 1
 
 

@@ -5,21 +5,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from smtplib import SMTPServerDisconnected
 from typing import Any
 from unittest import mock
 
 import pytest
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
+from accounts.tasks import send_password_reset_email, send_set_password_email
 from mars import notifications, outbox
 from mars.celery import app
 from mars.models import Notification, OutboxJob, OutboxState
 from mars.roles import Role
-from mars.tasks import relay_outbox
+from mars.tasks import email_notification, relay_outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -159,3 +162,31 @@ def test_the_support_worker_cannot_see_the_outbox(client: Any, make_user: Any) -
     client.force_login(make_user(Role.SUPPORT))
     answer = client.get(reverse("admin:mars_outboxjob_changelist"))
     assert answer.status_code == 302 and "/admin/login/" in answer.url
+
+
+def test_the_administrator_role_reads_the_outbox_and_the_idempotency_keys(
+    client: Any, make_user: Any
+) -> None:
+    client.force_login(make_user(Role.ADMINISTRATOR))
+    for name in ("mars_outboxjob", "mars_idempotencykey"):
+        assert client.get(reverse(f"admin:{name}_changelist")).status_code == 200
+        assert client.get(reverse(f"admin:{name}_add")).status_code == 403
+
+
+def test_an_email_the_mail_server_refused_is_tried_again_until_it_is_sent(
+    coordinator: Any,
+) -> None:
+    # The worker's retries (a minute, then two, and so on) are Celery's, given these settings.
+    for task in (email_notification, send_set_password_email, send_password_reset_email):
+        assert any(issubclass(SMTPServerDisconnected, error) for error in task.autoretry_for)
+        assert any(issubclass(ConnectionRefusedError, error) for error in task.autoretry_for)
+        assert task.max_retries >= 10 and task.retry_backoff
+    notification = _notify(coordinator)
+    down = mock.patch.object(
+        locmem.EmailBackend, "send_messages", side_effect=SMTPServerDisconnected("closed")
+    )
+    with down, pytest.raises(SMTPServerDisconnected):
+        email_notification.run(notification.pk)
+    notification.refresh_from_db()
+    assert notification.emailed_at is None and not mail.outbox  # free for the next try
+    assert email_notification.run(notification.pk) is True and len(mail.outbox) == 1

@@ -62,6 +62,28 @@ def test_bad_contacts_are_refused_with_reasons_and_nothing_saved(as_role, sam, c
     assert not Contact.objects.exists()
 
 
+def test_a_contact_time_without_an_offset_is_read_on_a_london_clock_or_refused(
+    as_role, sam, time_machine
+):
+    """As in a bundle (mars.dates.local_instant): 01:30 on the March change day never happens
+    in London and on the October one happens twice; neither is guessed."""
+    time_machine.move_to(dt.datetime(2026, 11, 1, 12, tzinfo=dt.UTC))
+    browser = as_role(Role.OUTREACH)
+    contact = {"client": sam.pk, "kind": "phone"}
+    for at in ("2026-03-29T01:30:00", "2026-10-25T01:30:00"):
+        response = _post(browser, "contact-list", {**contact, "at": at})
+        assert response.status_code == 400, at
+        assert "in London" in response.json()["at"][0]
+    assert not Contact.objects.exists()
+    response = _post(browser, "contact-list", {**contact, "at": "2026-10-25T01:30:00+00:00"})
+    assert response.status_code == 201
+    summer = _post(browser, "contact-list", {**contact, "at": "2026-07-01T06:30:00"})
+    assert summer.status_code == 201
+    assert Contact.objects.get(pk=summer.json()["id"]).at == dt.datetime(
+        2026, 7, 1, 5, 30, tzinfo=dt.UTC
+    )
+
+
 def test_a_sighting_is_linked_through_the_api(as_role, sam):
     browser = as_role(Role.OUTREACH)
     sighting = ContactFactory(client=None, description="Beard, red hat")

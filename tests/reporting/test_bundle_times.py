@@ -3,6 +3,7 @@ refused, and so are dates too early to be a record of this service."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -13,7 +14,7 @@ from clients.models import Client, HealthAccess, SupportPlan
 from mars.dates import NoSuchLocalTime, local_instant
 from outreach.models import Contact, Intervention
 from reporting import kpis
-from reporting.bundle import BundleError, import_bundle
+from reporting.bundle import BundleError, import_bundle, parse
 from tests.reporting.conftest import expected, scenario_data
 
 PERSON = {"ref": "Z1", "first_name": "Zed", "date_of_birth": "1950-06-01"}
@@ -200,3 +201,13 @@ def test_the_shared_scenario_still_imports_with_the_same_figures() -> None:
     assert kpis.figures(date(2026, 10, 1), date(2026, 11, 20)) == expected(
         "example-2026-10.expected.json"
     )
+
+
+@pytest.mark.django_db
+def test_a_bundle_saved_with_a_byte_order_mark_is_read() -> None:
+    """Notepad and Excel start a UTF-8 file with one; it is not part of the JSON."""
+    raw = (
+        "\ufeff".encode() + json.dumps(bundle(contacts=[sighting("2026-10-03T06:30:00")])).encode()
+    )
+    import_bundle(parse(raw))
+    assert Contact.objects.get().at == datetime(2026, 10, 3, 5, 30, tzinfo=UTC)
