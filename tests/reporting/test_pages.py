@@ -76,7 +76,10 @@ def test_drill_down_lists_the_denominator_and_open_windows(client: Any, coordina
     )
     assert denominator.context["people"] == []
     assert client.get(url, {"measure": "nonsense", "period": period}).status_code == 404
-    assert client.get(url, {"measure": "reconnected", "period": "13-2026"}).status_code == 404
+    # A month that is not one is a bad request, said as everywhere else (mars.dates.parse_month).
+    bad_month = client.get(url, {"measure": "reconnected", "period": "13-2026"})
+    assert bad_month.status_code == 400
+    assert "is not a month: write it as YYYY-MM" in bad_month.content.decode()
 
 
 def test_coordinator_starts_a_run_watches_it_and_publishes_it(
