@@ -38,6 +38,7 @@ from mars.api import (
     ServiceSerializer,
     refusals_as_validation_errors,
 )
+from mars.spreadsheets import download
 from mars.text import NOTE
 
 REFUSALS = (services.FundsError,)
@@ -385,12 +386,11 @@ class PaymentViewSet(NotesReads, mixins.ListModelMixin, viewsets.GenericViewSet)
         checked = PaymentFilterSerializer(data=request.query_params)
         checked.is_valid(raise_exception=True)
         data = checked.validated_data
-        content, content_type, name = export.export(
-            data["paid_from"], data["paid_to"], data.get("fund"), data["spreadsheet"]
+        return download(
+            *export.export(
+                data["paid_from"], data["paid_to"], data.get("fund"), data["spreadsheet"]
+            )
         )
-        response = HttpResponse(content, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
 
 
 def register(router: DefaultRouter) -> None:

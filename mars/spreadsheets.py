@@ -62,9 +62,14 @@ def _attachment(response: HttpResponse | StreamingHttpResponse, filename: str) -
     return response
 
 
+def download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    """A CSV or XLSX made here (csv_bytes, xlsx_bytes, xlsx_book) as a download."""
+    return _attachment(HttpResponse(content, content_type=content_type), filename)
+
+
 def csv_response(filename: str, header: Row, rows: Iterable[Row]) -> HttpResponse:
     """A CSV (csv_bytes) as a download."""
-    return _attachment(HttpResponse(csv_bytes(header, rows), content_type=CSV_TYPE), filename)
+    return download(csv_bytes(header, rows), CSV_TYPE, filename)
 
 
 def csv_streaming_response(
@@ -77,7 +82,7 @@ def csv_streaming_response(
 
 def xlsx_response(filename: str, content: bytes) -> HttpResponse:
     """An XLSX (xlsx_bytes or xlsx_book) as a download."""
-    return _attachment(HttpResponse(content, content_type=XLSX_TYPE), filename)
+    return download(content, XLSX_TYPE, filename)
 
 
 def xlsx_bytes(title: str, header: Row, rows: Iterable[Row], *, money: Sequence[int] = ()) -> bytes:

@@ -18,6 +18,7 @@ from funds.models import ZERO, Fund, PaymentRequest, pounds
 from mars import access
 from mars.dates import financial_year, financial_year_label, uk_date
 from mars.pages import record_page, service_form
+from mars.spreadsheets import download
 
 REFUSALS = (services.FundsError,)
 
@@ -157,12 +158,9 @@ def payment_export(request: HttpRequest) -> HttpResponse:
     form = ExportForm(request.GET if "paid_from" in request.GET else None)
     if form.is_valid():
         data = form.cleaned_data
-        content, content_type, name = export.export(
-            data["paid_from"], data["paid_to"], data["fund"], data["format"]
+        return download(
+            *export.export(data["paid_from"], data["paid_to"], data["fund"], data["format"])
         )
-        response = HttpResponse(content, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
     return render(
         request,
         "funds/export.html",
