@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import timezone
 
-from mars import outbox
+from mars import idempotency, outbox
 from mars.models import Notification
 
 # A mail server that is down or refuses for a while: the email task tries again, waiting longer
@@ -61,6 +61,4 @@ def relay_outbox() -> int:
 @shared_task
 def forget_idempotency_keys() -> int:
     """Forget the idempotency keys past IDEMPOTENCY_KEY_HOURS (run hourly by beat)."""
-    from mars import idempotency
-
     return idempotency.forget_expired()
