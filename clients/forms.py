@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.forms import formset_factory
 
+from clients import countries
 from clients.consent import ConsentHow, LawfulBasis, SharingScope
 from clients.models import (
     PERSON_FIELDS,
@@ -17,6 +18,7 @@ from clients.models import (
     ClientStatus,
     GoalStatus,
     HealthAccess,
+    PublicFunds,
     Referral,
     SupportNeed,
     SupportPlan,
@@ -34,6 +36,10 @@ class ClientForm(forms.ModelForm):
     support_needs = forms.MultipleChoiceField(
         choices=SupportNeed.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
+    nationality = forms.ChoiceField(
+        required=False,
+        choices=lambda: [("", "Not known"), *((c.code, c.name) for c in countries.countries())],
+    )
 
     class Meta:
         model = Client
@@ -50,6 +56,7 @@ class ClientForm(forms.ModelForm):
             # Need to know: one who may not see it neither reads nor changes it (clients.services
             # keeps what is held).
             del self.fields["ethnicity"]
+            del self.fields["public_funds"]
             field_of(self, "support_needs", forms.MultipleChoiceField).choices = [
                 (value, label) for value, label in SupportNeed.choices if value not in SPECIAL_NEEDS
             ]
@@ -61,10 +68,15 @@ class ClientForm(forms.ModelForm):
                 self.initial["support_needs"] = [
                     n for n in self.instance.support_needs if n not in SPECIAL_NEEDS
                 ]
+        if "public_funds" in self.fields:
+            self.fields["public_funds"].required = False
         choices_of(self, "key_worker").queryset = key_worker_choices()
         label_choices(self, "key_worker", lambda u: u.get_full_name() or u.username)
         if self.instance.pk and not self.is_bound:
             self.initial["aliases"] = "\n".join(a.name for a in self.instance.aliases.all())
+
+    def clean_public_funds(self) -> str:
+        return self.cleaned_data["public_funds"] or PublicFunds.NOT_KNOWN
 
     def alias_list(self) -> list[str]:
         return [

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
-from clients import names
+from clients import countries, names
 from mars.dates import not_in_future
 from mars.text import ADDRESS, limited_text
 
@@ -68,7 +68,15 @@ class SupportNeed(models.TextChoices):
     CARE_LEAVER = "care_leaver", "Care leaver"
     ARMED_FORCES = "armed_forces", "Armed forces"
     DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse"
-    NO_RECOURSE = "no_recourse_to_public_funds", "No recourse to public funds"
+
+
+class PublicFunds(models.TextChoices):
+    """Whether a person may get benefits and housing help paid from public funds: an immigration
+    fact, kept with the special category data (clients.special)."""
+
+    ELIGIBLE = "eligible", "Eligible"
+    NO_RECOURSE = "no_recourse", "No recourse to public funds"
+    NOT_KNOWN = "not_known", "Not known"
 
 
 # Needs that are special category or criminal-offence data (UK GDPR Articles 9 and 10): seen
@@ -83,10 +91,7 @@ HEALTH_NEEDS = frozenset(
     }
 )
 OFFENDING_NEEDS = frozenset({SupportNeed.OFFENDING_HISTORY})
-# "No recourse to public funds" is the immigration fact MARS holds (it follows from a person's
-# immigration status): it is treated as special, like the status itself would be.
-IMMIGRATION_NEEDS = frozenset({SupportNeed.NO_RECOURSE})
-SPECIAL_NEEDS = HEALTH_NEEDS | OFFENDING_NEEDS | IMMIGRATION_NEEDS
+SPECIAL_NEEDS = HEALTH_NEEDS | OFFENDING_NEEDS
 
 
 class Ethnicity(models.TextChoices):
@@ -221,7 +226,22 @@ class Client(models.Model):
     date_of_birth = models.DateField(null=True, blank=True, validators=[not_in_future])
     date_of_birth_approximate = models.BooleanField("date of birth is approximate", default=False)
     gender = models.CharField(max_length=20, choices=Gender.choices, default=Gender.NOT_KNOWN)
-    nationality = models.CharField(max_length=100, blank=True)
+    # ISO 3166-1 alpha-2 ("GB", "PL"); empty when not known (clients.countries).
+    nationality = models.CharField(
+        max_length=2, blank=True, validators=[countries.validate_code], db_index=True
+    )
+    # The free text a nationality was first written as, kept while it names no one country, so
+    # the coordinator can set the country (clients:nationalities_to_fix).
+    nationality_as_recorded = models.CharField(
+        "nationality as recorded", max_length=100, blank=True, editable=False
+    )
+    # "No recourse" follows from a person's immigration status: special category (clients.special).
+    public_funds = models.CharField(
+        "access to public funds",
+        max_length=20,
+        choices=PublicFunds.choices,
+        default=PublicFunds.NOT_KNOWN,
+    )
     ethnicity = models.CharField(max_length=40, choices=Ethnicity.choices, blank=True)
     phone = models.CharField(max_length=40, blank=True)
     key_worker = models.ForeignKey(
@@ -382,6 +402,7 @@ PERSON_FIELDS = [
     "date_of_birth_approximate",
     "gender",
     "nationality",
+    "public_funds",
     "ethnicity",
     "phone",
     "status",
@@ -630,6 +651,53 @@ class HealthAccess(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("clients:health_access_detail", args=[self.pk])
+
+
+class DischargeKind(models.TextChoices):
+    """Institutions England's rough sleeping return counts people leaving (RSDF P2)."""
+
+    PRISON = "prison", "Prison"
+    YOUTH_CUSTODY = "youth_custody", "Youth custody"
+    OTHER_JUSTICE = "other_justice", "Other criminal-justice accommodation"
+    HOSPITAL_GENERAL = "hospital_general", "Hospital (general)"
+    HOSPITAL_MENTAL_HEALTH = "hospital_mental_health", "Hospital (mental health)"
+    ARMED_FORCES = "armed_forces", "The armed forces"
+    ASYLUM_SUPPORT = "asylum_support", "Asylum support"
+
+
+class DischargeEvidence(models.TextChoices):
+    SELF_REPORTED = "self_reported", "Self-reported"
+    VERIFIED = "verified", "Verified"
+
+
+class Discharge(models.Model):
+    """A person leaving an institution (prison, hospital, the armed forces, asylum support): an
+    offending or health fact, so special category (clients.special)."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="discharges")
+    kind = models.CharField(max_length=30, choices=DischargeKind.choices)
+    date = models.DateField(validators=[not_in_future])
+    evidence = models.CharField(
+        max_length=20, choices=DischargeEvidence.choices, default=DischargeEvidence.SELF_REPORTED
+    )
+    notes = limited_text(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["date"], name="discharge_date")]
+        constraints = [
+            # One leaving of one institution a day: what a bundle import matches on.
+            models.UniqueConstraint(
+                fields=["client", "kind", "date"], name="discharge_unique_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Left {self.get_kind_display().lower()} on {self.date:%d/%m/%Y}"
 
 
 class BreakGlassQuerySet(models.QuerySet["BreakGlass"]):

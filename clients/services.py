@@ -665,6 +665,7 @@ def keep_special_category(client: Client, fields: dict[str, Any]) -> dict[str, A
     see it sent (nothing, or a masked value) never changes it."""
     fields = dict(fields)
     fields.pop("ethnicity", None)
+    fields.pop("public_funds", None)
     if "support_needs" in fields:
         ordinary = [n for n in fields["support_needs"] or [] if n not in SPECIAL_NEEDS]
         fields["support_needs"] = sorted(set(ordinary) | set(client.special_needs))

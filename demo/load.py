@@ -28,6 +28,7 @@ from clients.models import (
     HealthAccess,
     HealthAccessKind,
     PolicyApplies,
+    PublicFunds,
     Referral,
     ReferralDirection,
     ReferralStatus,
@@ -122,7 +123,7 @@ PEOPLE = [
         "1987-09-09",
         "male",
         "rough_sleeping",
-        ["alcohol", "no_recourse_to_public_funds"],
+        ["alcohol"],
     ),
     (
         "Emma",
@@ -176,7 +177,7 @@ PEOPLE = [
         "1986-07-19",
         "male",
         "rough_sleeping",
-        ["alcohol", "no_recourse_to_public_funds"],
+        ["alcohol"],
     ),
     (
         "Nicola",
@@ -218,7 +219,7 @@ PEOPLE = [
         "1993-05-05",
         "male",
         "temporary_accommodation",
-        ["no_recourse_to_public_funds"],
+        [],
     ),
     ("Kelly", "Rundle", "", [], "1989-10-31", "female", "at_risk", ["domestic_abuse", "drugs"]),
     ("Mark", "Pascoe", "", [], "1970-07-07", "male", "rough_sleeping", ["alcohol", "armed_forces"]),
@@ -254,7 +255,7 @@ PEOPLE = [
         "1985-04-27",
         "male",
         "rough_sleeping",
-        ["no_recourse_to_public_funds"],
+        [],
     ),
     (
         "Sean",
@@ -305,7 +306,9 @@ PEOPLE = [
     ("Danny", "Pryce", "", [], "1984-03-12", "male", "rough_sleeping", ["alcohol"]),
 ]
 
-NATIONALITIES = ["British"] * 8 + ["Irish", "Polish", "Lithuanian", "Romanian", "Somali"]
+NATIONALITIES = ["GB"] * 8 + ["IE", "PL", "LT", "RO", "SO"]
+# People with no recourse to public funds (their immigration status).
+NO_RECOURSE = {"Tomasz", "Andrius", "Hassan", "Florin"}
 
 
 def load(today: date | None = None) -> dict[str, int]:
@@ -330,6 +333,9 @@ def load(today: date | None = None) -> dict[str, int]:
                     "date_of_birth_approximate": index % 9 == 4,
                     "gender": Gender(gender),
                     "nationality": _nationality(first, rng),
+                    "public_funds": PublicFunds.NO_RECOURSE
+                    if first in NO_RECOURSE
+                    else PublicFunds.ELIGIBLE,
                     "ethnicity": rng.choice(
                         [Ethnicity.WHITE_BRITISH] * 5
                         + [Ethnicity.WHITE_OTHER, Ethnicity.BLACK_AFRICAN, Ethnicity.NOT_STATED]
@@ -398,13 +404,13 @@ def _agencies(added: dict[str, int]) -> dict[str, Agency]:
 
 def _nationality(first: str, rng: random.Random) -> str:
     by_name = {
-        "Tomasz": "Polish",
-        "Andrius": "Lithuanian",
-        "Florin": "Romanian",
-        "Hassan": "Somali",
-        "Aisha": "British",
+        "Tomasz": "PL",
+        "Andrius": "LT",
+        "Florin": "RO",
+        "Hassan": "SO",
+        "Aisha": "GB",
     }
-    return by_name.get(first) or rng.choice([*NATIONALITIES[:8], "Irish"])
+    return by_name.get(first) or rng.choice([*NATIONALITIES[:8], "IE"])
 
 
 def _consent(client: Client, index: int, today: date, shared: list[Agency], worker: User) -> None:

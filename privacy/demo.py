@@ -47,7 +47,7 @@ def load(today: date, users: dict[str, User]) -> dict[str, int]:
                 "last_name": last,
                 "date_of_birth": date.fromisoformat(born),
                 "gender": Gender.MALE if index == 0 else Gender.FEMALE,
-                "nationality": "British",
+                "nationality": "GB",
             },
             by=outreach,
             confirmed_distinct=True,

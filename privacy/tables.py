@@ -78,6 +78,7 @@ ERASED: list[Erase] = [
     Erase("clients.BreakGlass", ("client",), ("reason",)),
     Erase("clients.Referral", ("client",), ("reason", "notes")),
     Erase("clients.HealthAccess", ("client",), ("outcome", "notes")),
+    Erase("clients.Discharge", ("client",), ("notes",)),
     Erase("outreach.Contact", ("client",), ("description", "location", "notes")),
     Erase(
         "outreach.PublicReport",
@@ -140,6 +141,8 @@ KEPT: dict[str, dict[str, str]] = {
     "clients.Client": {
         "reference": "the record's number: the anonymised person is shown by it",
         "nationality": "the figures and the published reports count people by nationality",
+        "nationality_as_recorded": "a nationality as first written, until its country is set: "
+        "the same fact as the nationality",
     },
     "outreach.PublicReport": {
         "source_reference": "the referring service's own number for the report, not the person's",
@@ -327,6 +330,8 @@ HELD: list[Held] = [
             "external_ref": "identity",
             "gender": "equality",
             "nationality": "equality",
+            "nationality_as_recorded": "equality",
+            "public_funds": "equality",
             "ethnicity": "equality",
             "support_needs": "health",
             "primary_care_relevant": "health",
@@ -342,6 +347,7 @@ HELD: list[Held] = [
     Held("clients.SupportGoal", "support"),
     Held("clients.Referral", "support"),
     Held("clients.HealthAccess", "health"),
+    Held("clients.Discharge", "health"),
     Held("outreach.Contact", "street"),
     Held("outreach.PublicReport", "street"),
     Held("outreach.ReportAttempt", "street"),
@@ -377,8 +383,9 @@ HELD: list[Held] = [
 # data always, and notes only when marked sensitive. Those who may read the record but not these
 # see that something is held, not what.
 NEED_TO_KNOW: dict[str, tuple[str, ...]] = {
-    "clients.Client": ("ethnicity", "support_needs"),
+    "clients.Client": ("ethnicity", "support_needs", "public_funds"),
     "clients.HealthAccess": ("kind", "outcome", "notes"),
+    "clients.Discharge": ("kind", "date", "evidence", "notes"),
 }
 SENSITIVE_NOTES: dict[str, tuple[str, ...]] = {
     "clients.SupportGoal": ("notes",),

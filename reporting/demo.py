@@ -186,7 +186,7 @@ def _person(
                 rng.randint(1962, 2005), rng.randint(1, 12), rng.randint(1, 28)
             ).isoformat(),
             "gender": rng.choice(["male"] * 4 + ["female", "not_known"]),
-            "nationality": rng.choice(["British"] * 6 + ["Polish", "Irish", "Romanian"]),
+            "nationality": rng.choice(["GB"] * 6 + ["PL", "IE", "RO"]),
             "local_connection": rng.choice(["yes", "yes", "no", "unknown"]),
             "primary_care_relevant": rng.random() > 0.1,
         }

@@ -17,6 +17,7 @@ from django.db.models import Count
 
 from accommodation.figures import mars_house_units, sustainment_rates, tenancies, void_report
 from accommodation.models import A2AReferral, Placement, PropertyType, ReferralStatus
+from clients import countries
 from clients.models import Client, Ethnicity, Gender
 from funds.models import Fund
 from mars.dates import add_months, day_bounds, financial_year, financial_year_label, month_bounds
@@ -89,7 +90,7 @@ def breakdowns(client_ids: set[int], on: date) -> dict[str, dict[str, Any]]:
     )
     gender = Counter(p.gender for p in people)
     ages = Counter(_age_band(p, on) for p in people)
-    nationality = Counter((p.nationality.strip().title() or "Not recorded") for p in people)
+    nationality = Counter(countries.name_of(p.nationality) for p in people)
     ethnicity = Counter(p.ethnicity for p in people)
     return {
         "Gender": suppress([(str(g.label), gender[g.value]) for g in Gender]),

@@ -53,6 +53,7 @@ EXPORTED: list[Part] = [
     Part(PLANS, "clients.SupportGoal", ("plan__client",)),
     Part(REFERRALS, "clients.Referral"),
     Part(HEALTH, "clients.HealthAccess"),
+    Part(HEALTH, "clients.Discharge"),
     Part(RISK, "risk.RiskAssessment"),
     Part(RISK, "risk.AreaRating", ("assessment__client",)),
     Part(RISK, "risk.RiskPlan"),

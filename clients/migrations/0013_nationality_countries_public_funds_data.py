@@ -1,0 +1,54 @@
+"""Nationality becomes a country code: text that names one country ("Polish", "poland", "UK") is
+mapped; text that does not stays in nationality_as_recorded for the coordinator to fix. The support
+need "no recourse to public funds" becomes the person's access to public funds."""
+
+from typing import Any
+
+from django.db import migrations, models
+
+from clients.countries import match, name_of
+
+NO_RECOURSE_NEED = "no_recourse_to_public_funds"
+
+
+def _to_countries(model: Any) -> None:
+    # One update for each distinct text, however many people share it.
+    texts = model.objects.exclude(nationality="").values_list("nationality", flat=True).distinct()
+    for text in list(texts.order_by()):
+        code = match(text)
+        model.objects.filter(nationality=text).update(
+            nationality=code or "", nationality_as_recorded="" if code else text
+        )
+
+
+def forwards(apps: Any, schema_editor: Any) -> None:
+    Client = apps.get_model("clients", "Client")
+    _to_countries(Client)
+    _to_countries(apps.get_model("clients", "HistoricalClient"))
+    for client in Client.objects.filter(support_needs__contains=[NO_RECOURSE_NEED]):
+        client.support_needs = [n for n in client.support_needs if n != NO_RECOURSE_NEED]
+        client.public_funds = "no_recourse"
+        client.save(update_fields=["support_needs", "public_funds"])
+
+
+def _to_text(model: Any) -> None:
+    codes = model.objects.exclude(nationality="").values_list("nationality", flat=True).distinct()
+    for code in list(codes.order_by()):
+        model.objects.filter(nationality=code).update(nationality=name_of(code))
+    unmapped = model.objects.exclude(nationality_as_recorded="")
+    unmapped.update(nationality=models.F("nationality_as_recorded"))
+
+
+def backwards(apps: Any, schema_editor: Any) -> None:
+    Client = apps.get_model("clients", "Client")
+    _to_text(Client)
+    _to_text(apps.get_model("clients", "HistoricalClient"))
+    for client in Client.objects.filter(public_funds="no_recourse"):
+        client.support_needs = [*client.support_needs, NO_RECOURSE_NEED]
+        client.save(update_fields=["support_needs"])
+
+
+class Migration(migrations.Migration):
+    dependencies = [("clients", "0012_nationality_as_recorded_public_funds")]
+
+    operations = [migrations.RunPython(forwards, backwards)]
