@@ -326,3 +326,18 @@ def test_return_facts_cleared_here_come_back_from_the_export_with_the_same_retur
     assert changed.created["discharges"] == 4
     after = rsdf.figures(date(2026, 10, 1), night=date(2026, 10, 21), population=266900)
     assert after == before
+
+
+def test_a_nationality_not_yet_mapped_goes_out_and_comes_back_with_its_text(example: Any) -> None:
+    p06 = Client.objects.get(external_ref="P06")
+    Client.objects.filter(pk=p06.pk).update(nationality_as_recorded="Scouse")
+    exported = export_bundle()
+    by_ref = {c["ref"]: c for c in exported["clients"]}
+    assert by_ref["P06"]["nationality"] == "not_known"
+    assert by_ref["P06"]["nationality_as_recorded"] == "Scouse"
+    assert not import_bundle(copy.deepcopy(exported)).changed_anything
+    data = rsdf_example()
+    data["clients"][5]["nationality"] = "GB"  # the team has found out: the text has done its job
+    import_bundle(data)
+    p06.refresh_from_db()
+    assert (p06.nationality, p06.nationality_as_recorded) == ("GB", "")
