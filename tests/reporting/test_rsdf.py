@@ -107,6 +107,17 @@ def test_every_figure_has_one_indicator_row_with_a_unique_code(example: Any) -> 
     assert next(i for i in rsdf.INDICATORS if i.code == "P1").key == "over_month.new"
 
 
+def test_rows_give_code_label_and_value_in_indicator_order(example: Any) -> None:
+    figures = rsdf.figures(date(2026, 10, 1), night=date(2026, 10, 21), population=266900)
+    table = rsdf.rows(figures)
+    assert [code for code, _, _ in table] == [i.code for i in rsdf.INDICATORS]
+    assert table[0] == ("R1", "People sleeping rough over the month", 21)
+    assert dict((code, value) for code, _, value in table)["R1-N-100K"] == 1.5
+    no_night = dict((code, value) for code, _, value in rsdf.rows(rsdf.figures(date(2026, 10, 1))))
+    assert no_night["R1-N"] is None
+    assert no_night["P1"] == 13
+
+
 def test_the_table_lists_each_indicator_with_its_value(example: Any) -> None:
     printed = run_rsdf("--period", "2026-10", "--single-night", "2026-10-21", "--format", "table")
     assert "single night: 2026-10-21; population: not set" in printed
