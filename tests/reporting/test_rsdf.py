@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+import subprocess
+import sys
 from datetime import date
 from io import StringIO
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -144,6 +148,31 @@ def test_the_table_lists_each_indicator_with_its_value(example: Any) -> None:
 def test_bad_input_is_a_clear_error(args: list[str], message: str) -> None:
     with pytest.raises(CommandError, match=message):
         run_rsdf(*args)
+
+
+@pytest.mark.parametrize(
+    "args", [["--period", "2026-1"], ["--period", "2026-10", "--single-night", "2026-10-31"]]
+)
+def test_from_the_shell_bad_input_exits_non_zero_without_a_traceback(args: list[str]) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    # The input is refused before the database is asked anything.
+    env.update(
+        DJANGO_SETTINGS_MODULE="mars.settings",
+        DJANGO_DEBUG="1",
+        DATABASE_URL="postgres://check@127.0.0.1:5432/none",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "rsdf", *args],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("CommandError: ")
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
 
 
 def test_the_last_day_but_one_is_a_single_night_the_first_day_too(example: Any) -> None:
