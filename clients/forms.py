@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.forms import formset_factory
+from django.utils.html import escape
 
 from clients import countries
 from clients.consent import ConsentHow, LawfulBasis, SharingScope
@@ -96,8 +97,9 @@ class ClientForm(forms.ModelForm):
             self.initial["aliases"] = "\n".join(a.name for a in self.instance.aliases.all())
         if self.instance.nationality_as_recorded and not self.instance.nationality:
             self.fields["nationality"].help_text = (
-                f'Recorded before as "{self.instance.nationality_as_recorded}", which names no '
-                "one country: choose the country if you know it. "
+                # Help text is shown as HTML: the old text is escaped.
+                f"Recorded before as “{escape(self.instance.nationality_as_recorded)}”, which "
+                "names no one country: choose the country if you know it. "
                 f"{self.fields['nationality'].help_text}"
             )
 
