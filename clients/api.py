@@ -514,6 +514,8 @@ class DischargeSerializer(ScopedClientMixin, serializers.ModelSerializer):
         model = Discharge
         fields = ["id", "client", "kind", "date", "evidence", "notes", "created_by", "restricted"]
         read_only_fields = ["created_by"]
+        # The same leaving twice is the service's refusal, with its message (not DRF's).
+        validators: list[Any] = []
 
     def get_restricted(self, record: Discharge) -> bool:
         request = self.context.get("request")

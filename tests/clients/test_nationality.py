@@ -226,7 +226,12 @@ def test_the_api_shows_the_code_and_the_name_and_sets_the_country(as_role: Any) 
 def test_the_api_creates_a_person_with_a_country(as_role: Any) -> None:
     created = as_role(Role.OUTREACH).post(
         "/api/clients/",
-        {"first_name": "Ola", "last_name": "Nowak", "nationality": "PL", "confirmed_distinct": True},
+        {
+            "first_name": "Ola",
+            "last_name": "Nowak",
+            "nationality": "PL",
+            "confirmed_distinct": True,
+        },
         content_type="application/json",
     )
     assert created.status_code == 201, created.json()
