@@ -58,8 +58,7 @@ class ClientForm(forms.ModelForm):
         required=False,
         choices=lambda: [("", "Not known"), *((c.code, c.name) for c in countries.countries())],
         widget=CountrySelect,
-        help_text="The country of the person's nationality. Type a country or a nationality "
-        "(Polish, British, Scottish) in the box above the list to find it.",
+        help_text="The country of the person's nationality, or Not known.",
     )
 
     class Meta:

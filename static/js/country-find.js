@@ -29,7 +29,7 @@
     return best;
   }
 
-  function enhance(select, index) {
+  function enhance(select) {
     var all = [];
     for (var i = 0; i < select.options.length; i++) {
       var option = select.options[i];
@@ -45,7 +45,7 @@
     var id = (select.id || "country") + "-find";
     var label = document.createElement("label");
     label.htmlFor = id;
-    label.textContent = "Find a country by its name or nationality";
+    label.textContent = "Find a country by its name or nationality, such as Polish or Scottish";
     var input = document.createElement("input");
     input.type = "search";
     input.id = id;
@@ -104,5 +104,5 @@
   }
 
   var selects = document.querySelectorAll("select[data-country-find]");
-  for (var i = 0; i < selects.length; i++) enhance(selects[i], i);
+  for (var i = 0; i < selects.length; i++) enhance(selects[i]);
 })();
