@@ -14,13 +14,14 @@ from clients.models import (
     BreakGlass,
     Client,
     ClientQuerySet,
+    Discharge,
     HealthAccess,
 )
 from clients.special import HELD as HELD
 from clients.special import SENSITIVE_NOTE_HELD as SENSITIVE_NOTE_HELD
 from clients.special import may_see_special_category as may_see_special_category
 from clients.special import sees_all_special_category as sees_all_special_category
-from mars.access import AnyUser, can, get_visible, perm, visible
+from mars.access import AnyUser, can, get_visible, perm, sees_every_person, visible
 from mars.history import Mask
 
 
@@ -51,6 +52,29 @@ def can_see_agencies(user: AnyUser) -> bool:
 
 def can_merge_clients(user: AnyUser) -> bool:
     return can(user, "clients.merge_client")
+
+
+def can_fix_nationalities(user: AnyUser) -> bool:
+    """The list of nationalities recorded as text no country was found for: for those who may
+    change anyone's details (the coordinator and the case workers, mars.roles)."""
+    return can(user, perm(Client, "change")) and sees_every_person(user)
+
+
+def nationalities_to_fix(user: AnyUser) -> ClientQuerySet:
+    """People whose nationality was written as text that names no one country, and no country
+    is set yet: none for those who may not fix them."""
+    if not can_fix_nationalities(user):
+        return Client.objects.none()
+    return visible_clients(user).filter(nationality="").exclude(nationality_as_recorded="")
+
+
+def may_change_discharge(user: AnyUser, discharge: Discharge) -> bool:
+    """A discharge is special category data: changed or removed only by one who reads it."""
+    return can(user, perm(Discharge, "change")) and may_see_special_category(user, discharge.client)
+
+
+def may_remove_discharge(user: AnyUser, discharge: Discharge) -> bool:
+    return can(user, perm(Discharge, "delete")) and may_see_special_category(user, discharge.client)
 
 
 def can_review_sharing(user: AnyUser) -> bool:
@@ -110,9 +134,11 @@ def history_mask(user: AnyUser, client: Client | None) -> Mask | None:
     def mask(record: Any) -> set[str]:
         model = record.instance_type
         if model is Client:
-            return {"ethnicity", "support_needs"}
+            return {"ethnicity", "support_needs", "public_funds"}
         if model is HealthAccess:
             return {"kind", "outcome", "notes", "__str__"}
+        if model is Discharge:
+            return {"kind", "date", "evidence", "notes", "__str__"}
         hidden = set()
         if hasattr(record, "needs_observed"):
             hidden.add("needs_observed")

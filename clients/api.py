@@ -17,10 +17,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from clients import services
+from clients import countries, services
 from clients.access import (
     SENSITIVE_NOTE_HELD,
     may_see_special_category,
+    people_whose_special_category_is_seen,
     visible_clients,
     with_need_seen_by,
 )
@@ -40,8 +41,10 @@ from clients.models import (
     Agency,
     BreakGlass,
     Client,
+    Discharge,
     GoalStatus,
     HealthAccess,
+    PublicFunds,
     Referral,
     SupportGoal,
     SupportNeed,
@@ -78,11 +81,21 @@ class ClientSerializer(serializers.ModelSerializer):
         help_text="Information-sharing consent today: status (valid, expired, withdrawn, "
         "refused, none) and in words."
     )
+    nationality = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=2,
+        help_text='The country of the person\'s nationality, ISO 3166-1 alpha-2 ("GB", "PL"; '
+        '"XK" Kosovo); "" not known. Setting one clears `nationality_as_recorded`.',
+    )
+    nationality_name = serializers.SerializerMethodField(
+        help_text='The country\'s name, or "Not known".'
+    )
     special_category = serializers.SerializerMethodField(
         help_text="Need to know. `visible` false: the reader may not see this person's special "
-        "category data, so `ethnicity` is null and `support_needs` lists only needs that are not "
-        "health, offending or immigration; `held` says what is held without saying what it is. "
-        "What such a reader sends for those fields changes nothing."
+        "category data, so `ethnicity` and `public_funds` are null and `support_needs` lists "
+        "only needs that are not health, offending or immigration; `held` says what is held "
+        "without saying what it is. What such a reader sends for those fields changes nothing."
     )
     confirmed_distinct = serializers.BooleanField(
         write_only=True,
@@ -97,6 +110,8 @@ class ClientSerializer(serializers.ModelSerializer):
             "id",
             "reference",
             *PERSON_FIELDS,
+            "nationality_name",
+            "nationality_as_recorded",
             "aliases",
             "alerts",
             "consent",
@@ -104,7 +119,16 @@ class ClientSerializer(serializers.ModelSerializer):
             "created_at",
             "confirmed_distinct",
         ]
-        read_only_fields = ["reference", "created_at"]
+        read_only_fields = ["reference", "created_at", "nationality_as_recorded"]
+        extra_kwargs = {
+            "nationality_as_recorded": {
+                "help_text": "The text a nationality was first written as, kept while it names "
+                "no one country (then `nationality` is empty)."
+            },
+            "public_funds": {
+                "help_text": "Access to public funds (an immigration fact: special category)."
+            },
+        }
 
     def _sees(self, client: Client) -> bool:
         request = self.context.get("request")
@@ -112,7 +136,8 @@ class ClientSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(
         serializers.DictField(
-            help_text='{"visible": bool, "held": {"ethnicity": bool, "special_needs": bool}}'
+            help_text='{"visible": bool, "held": {"ethnicity": bool, "public_funds": bool, '
+            '"special_needs": bool}}'
         )
     )
     def get_special_category(self, client: Client) -> dict[str, Any]:
@@ -120,14 +145,27 @@ class ClientSerializer(serializers.ModelSerializer):
             "visible": self._sees(client),
             "held": {
                 "ethnicity": bool(client.ethnicity),
+                "public_funds": client.public_funds != PublicFunds.NOT_KNOWN,
                 "special_needs": bool(client.special_needs),
             },
         }
+
+    def get_nationality_name(self, client: Client) -> str:
+        return countries.name_of(client.nationality)
+
+    def validate_nationality(self, value: str) -> str:
+        code = value.strip().upper()
+        if code and code not in countries.by_code():
+            raise ValidationError(
+                f'"{value}" is not a country code (ISO 3166-1 alpha-2, such as "GB" or "PL").'
+            )
+        return code
 
     def to_representation(self, instance: Client) -> dict[str, Any]:
         data: dict[str, Any] = super().to_representation(instance)
         if not self._sees(instance):
             data["ethnicity"] = None
+            data["public_funds"] = None
             data["support_needs"] = [
                 n for n in data.get("support_needs", []) if n not in SPECIAL_NEEDS
             ]
@@ -216,6 +254,15 @@ class ClientFilter(django_filters.FilterSet):
         method="with_consent",
         label="Consent expiring (review-by within 30 days) or expired; or no valid consent",
     )
+    public_funds = django_filters.ChoiceFilter(
+        choices=PublicFunds.choices,
+        method="with_public_funds",
+        help_text="Special category: finds only the people whose special category data the "
+        "reader may see.",
+    )
+    nationality = django_filters.CharFilter(
+        method="with_nationality", help_text='A country code ("PL"); "" is not known.'
+    )
 
     class Meta:
         model = Client
@@ -229,6 +276,14 @@ class ClientFilter(django_filters.FilterSet):
 
     def with_consent(self, queryset: Any, name: str, value: str) -> Any:
         return with_consent_filter(queryset, value, timezone.localdate())
+
+    def with_public_funds(self, queryset: Any, name: str, value: str) -> Any:
+        return people_whose_special_category_is_seen(
+            self.request.user, queryset.filter(public_funds=value)
+        )
+
+    def with_nationality(self, queryset: Any, name: str, value: str) -> Any:
+        return queryset.filter(nationality=value.strip().upper())
 
 
 class ClientViewSet(ScopedViewSet):
@@ -446,6 +501,74 @@ class HealthAccessSerializer(ClientRecordSerializer):
         return data
 
 
+class DischargeSerializer(ScopedClientMixin, serializers.ModelSerializer):
+    """A person leaving an institution; saved through clients.services (record_discharge,
+    change_discharge), whose refusals (the same leaving twice, a future date) are 400s."""
+
+    restricted = serializers.SerializerMethodField(
+        help_text="True when the reader may not see the person's special category data: `kind`, "
+        "`date`, `evidence` and `notes` are then null (a record is held)."
+    )
+
+    class Meta:
+        model = Discharge
+        fields = ["id", "client", "kind", "date", "evidence", "notes", "created_by", "restricted"]
+        read_only_fields = ["created_by"]
+        # The same leaving twice is the service's refusal, with its message (not DRF's).
+        validators: list[Any] = []
+
+    def get_restricted(self, record: Discharge) -> bool:
+        request = self.context.get("request")
+        return request is None or not may_see_special_category(request.user, record.client)
+
+    def to_representation(self, instance: Discharge) -> dict[str, Any]:
+        data: dict[str, Any] = super().to_representation(instance)
+        if data["restricted"]:
+            data.update(kind=None, date=None, evidence=None, notes=None)
+        return data
+
+    def validate_client(self, client: Client) -> Client:
+        if self.instance is not None and client.pk != self.instance.client_id:
+            raise ValidationError("A record cannot be moved to another person; merge the people.")
+        return client
+
+    def create(self, validated_data: dict[str, Any]) -> Discharge:
+        data = dict(validated_data)
+        client = data.pop("client")
+        with refusals_as_validation_errors(services.ClientError):
+            return services.record_discharge(client, **data, by=self.context["request"].user)
+
+    def update(self, instance: Discharge, validated_data: dict[str, Any]) -> Discharge:
+        data = dict(validated_data)
+        data.pop("client", None)
+        with refusals_as_validation_errors(services.ClientError):
+            return services.change_discharge(instance, data, by=self.context["request"].user)
+
+
+class DischargeViewSet(ScopedViewSet, mixins.DestroyModelMixin):
+    """Discharges from institutions (?client=): special category. Those who may not see the
+    person's special category data read that one is held; they neither change nor delete it."""
+
+    queryset = Discharge.objects.select_related("client")
+    serializer_class = DischargeSerializer
+    filterset_fields = ["client", "kind"]
+
+    def _check_may_change(self, discharge: Discharge) -> None:
+        if not may_see_special_category(self.request.user, discharge.client):
+            # Nobody changes what they may not read (break glass reads; it does not write).
+            raise PermissionDenied("You may not change a record you cannot see.")
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # Refused before the body is read: what they send is never checked against the record.
+        self._check_may_change(self.get_object())
+        return super().update(request, *args, **kwargs)
+
+    def perform_destroy(self, instance: Discharge) -> None:
+        self._check_may_change(instance)
+        with refusals_as_validation_errors(services.ClientError):
+            services.remove_discharge(instance, by=self.request.user)
+
+
 class BreakGlassSerializer(ScopedClientMixin, serializers.ModelSerializer):
     """An urgent reading of one person's restricted information; the reason is required."""
 
@@ -632,6 +755,7 @@ def register(router: DefaultRouter) -> None:
     router.register("support-plans", SupportPlanViewSet)
     router.register("referrals", ReferralViewSet)
     router.register("health-access", HealthAccessViewSet)
+    router.register("discharges", DischargeViewSet)
     router.register("consents", ConsentViewSet)
     router.register("sharing-without-consent", SharingWithoutConsentViewSet)
     router.register("break-glass", BreakGlassViewSet)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.forms import formset_factory
+from django.utils.html import escape
 
 from clients import countries
 from clients.consent import ConsentHow, LawfulBasis, SharingScope
@@ -16,6 +17,7 @@ from clients.models import (
     Agency,
     Client,
     ClientStatus,
+    Discharge,
     GoalStatus,
     HealthAccess,
     PublicFunds,
@@ -25,6 +27,22 @@ from clients.models import (
     key_worker_choices,
 )
 from mars.forms import DateInput, choices_of, field_of, label_choices
+
+
+class CountrySelect(forms.Select):
+    """The list of countries; each option carries the other names people write for it
+    (demonyms, spellings), which static/js/country-find.js searches. Without the script it is
+    an ordinary list in the order of the countries' names."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs={"data-country-find": "", **(attrs or {})})
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option: dict[str, Any] = super().create_option(*args, **kwargs)
+        country = countries.by_code().get(str(option["value"]))
+        if country is not None:
+            option["attrs"]["data-names"] = "|".join((country.code, *country.other_names))
+        return option
 
 
 class ClientForm(forms.ModelForm):
@@ -39,6 +57,8 @@ class ClientForm(forms.ModelForm):
     nationality = forms.ChoiceField(
         required=False,
         choices=lambda: [("", "Not known"), *((c.code, c.name) for c in countries.countries())],
+        widget=CountrySelect,
+        help_text="The country of the person's nationality, or Not known.",
     )
 
     class Meta:
@@ -74,6 +94,13 @@ class ClientForm(forms.ModelForm):
         label_choices(self, "key_worker", lambda u: u.get_full_name() or u.username)
         if self.instance.pk and not self.is_bound:
             self.initial["aliases"] = "\n".join(a.name for a in self.instance.aliases.all())
+        if self.instance.nationality_as_recorded and not self.instance.nationality:
+            self.fields["nationality"].help_text = (
+                # Help text is shown as HTML: the old text is escaped.
+                f"Recorded before as “{escape(self.instance.nationality_as_recorded)}”, which "
+                "names no one country: choose the country if you know it. "
+                f"{self.fields['nationality'].help_text}"
+            )
 
     def clean_public_funds(self) -> str:
         return self.cleaned_data["public_funds"] or PublicFunds.NOT_KNOWN
@@ -129,6 +156,13 @@ class ClientSearchForm(forms.Form):
     )
     consent = forms.ChoiceField(
         required=False, choices=CONSENT_FILTERS, label="Consent", initial=""
+    )
+    # Once the need "no recourse to public funds"; special category like the needs (those who
+    # may not see it find only the people whose special category data they may see).
+    public_funds = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any"), *PublicFunds.choices],
+        label="Access to public funds",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -230,6 +264,25 @@ class BreakGlassForm(forms.Form):
         help_text="Why you need to see this person's restricted information now. The "
         "coordinator is told, and the reason is kept in the access log.",
     )
+
+
+class DischargeForm(forms.ModelForm):
+    class Meta:
+        model = Discharge
+        fields = ["kind", "date", "evidence", "notes"]
+        widgets = {
+            "date": DateInput(),
+            "evidence": forms.RadioSelect,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {"kind": "Left", "date": "Date they left", "evidence": "How it is known"}
+        help_texts = {
+            "kind": "The institution the person left.",
+            "evidence": "Verified: confirmed by the institution, probation or a document.",
+        }
+
+    def fields_for_service(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
 class HealthAccessForm(forms.ModelForm):

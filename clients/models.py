@@ -699,6 +699,9 @@ class Discharge(models.Model):
     def __str__(self) -> str:
         return f"Left {self.get_kind_display().lower()} on {self.date:%d/%m/%Y}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("clients:discharge_detail", args=[self.pk])
+
 
 class BreakGlassQuerySet(models.QuerySet["BreakGlass"]):
     def in_force(self, at: datetime | None = None) -> BreakGlassQuerySet:

@@ -28,9 +28,12 @@ from clients.models import (
     BreakGlass,
     Client,
     ClientAlias,
+    Discharge,
+    DischargeEvidence,
     HealthAccess,
     HealthAccessKind,
     PersonName,
+    PublicFunds,
     Referral,
     ReferralDirection,
     SupportGoal,
@@ -189,7 +192,8 @@ def update_client(
 
     Rules: a merged record is read-only; a person with a GP registration on record is registered
     with a GP; one who may not see the person's special category data leaves it as it is (their
-    ethnicity and special category needs are kept whatever is sent).
+    ethnicity, access to public funds and special category needs are kept whatever is sent); a
+    country set for the nationality replaces the free text it was once recorded as.
     """
     client = Client.objects.select_for_update().get(pk=client.pk)
     if client.is_merged:
@@ -204,6 +208,9 @@ def update_client(
         )
     for name, value in fields.items():
         setattr(client, name, value)
+    if client.nationality:
+        # The old text is kept only while no country says it (clients:nationalities_to_fix).
+        client.nationality_as_recorded = ""
     client.full_clean(exclude=["reference"])
     note_change(client, by=by)
     client.save()
@@ -313,6 +320,12 @@ def merge_clients(duplicate: Client, survivor: Client, *, by: User | None) -> Me
     for name in _FILLED_BY_MERGE:
         if not getattr(survivor, name) and getattr(duplicate, name):
             setattr(survivor, name, getattr(duplicate, name))
+    if survivor.nationality:
+        survivor.nationality_as_recorded = ""
+    elif not survivor.nationality_as_recorded:
+        survivor.nationality_as_recorded = duplicate.nationality_as_recorded
+    if survivor.public_funds == PublicFunds.NOT_KNOWN:
+        survivor.public_funds = duplicate.public_funds
     survivor.support_needs = sorted(set(survivor.support_needs) | set(duplicate.support_needs))
     survivor.gp_registered = survivor.gp_registered or duplicate.gp_registered
     note_change(
@@ -486,6 +499,102 @@ def save_support_plan(
             goal.sensitive = bool(data["sensitive"])
         goal.save()
     return plan
+
+
+# Discharges from institutions (England's rough sleeping return counts those who left one in the
+# last 85 days): special category, so only those who may see the person's changes them.
+
+
+def _may_change_discharges(by: User | None, client: Client) -> None:
+    if by is not None and not may_see_special_category(by, client):
+        # Nobody changes what they may not read (break glass reads; it does not write).
+        raise ClientError(
+            "Only those who may see this person's special category data can change it."
+        )
+
+
+def _refuse_same_discharge(discharge: Discharge) -> None:
+    same = Discharge.objects.filter(
+        client_id=discharge.client_id, kind=discharge.kind, date=discharge.date
+    ).exclude(pk=discharge.pk)
+    if same.exists():
+        raise ClientError(
+            f"Leaving {discharge.get_kind_display().lower()} on {discharge.date:%d/%m/%Y} is "
+            "already recorded for this person: change that record instead.",
+            field="date",
+        )
+
+
+def _save_discharge(discharge: Discharge, *, by: User | None) -> Discharge:
+    discharge.full_clean(exclude=["client", "created_by"], validate_constraints=False)
+    _refuse_same_discharge(discharge)
+    note_change(discharge, by=by)
+    try:
+        with transaction.atomic():
+            discharge.save()
+    except IntegrityError as error:
+        # Only the unique (client, kind, date) can fail here, and the person's row is locked.
+        raise ClientError(
+            "That leaving is already recorded for this person.", field="date"
+        ) from error
+    return discharge
+
+
+@transaction.atomic
+def record_discharge(
+    client: Client,
+    *,
+    kind: str,
+    date: date,
+    evidence: str = DischargeEvidence.SELF_REPORTED,
+    notes: str = "",
+    by: User | None,
+) -> Discharge:
+    """Record that a person left an institution (prison, hospital, the armed forces...).
+
+    Rules: a merged person's record takes nothing new; the date is not in the future; one leaving
+    of one kind of institution a day (a second is refused beside the date); the person's row is
+    locked, so two workers recording the same leaving at once take turns.
+    """
+    person = lock_unmerged_person(client.pk)
+    discharge = Discharge(
+        client=person,
+        kind=kind,
+        date=date,
+        evidence=evidence,
+        notes=notes,
+        created_by=acting(by),
+    )
+    return _save_discharge(discharge, by=by)
+
+
+@transaction.atomic
+def change_discharge(discharge: Discharge, fields: dict[str, Any], *, by: User | None) -> Discharge:
+    """Change a discharge's kind, date, evidence or notes.
+
+    Rules: only one who may see the person's special category data changes it; it stays with its
+    person; the rules of record_discharge apply.
+    """
+    person = lock_unmerged_person(discharge.client_id)
+    _may_change_discharges(by, person)
+    discharge = Discharge.objects.select_for_update().get(pk=discharge.pk)
+    for name in ("kind", "date", "evidence", "notes"):
+        if name in fields:
+            setattr(discharge, name, fields[name])
+    return _save_discharge(discharge, by=by)
+
+
+@transaction.atomic
+def remove_discharge(discharge: Discharge, *, by: User | None) -> None:
+    """Delete a discharge recorded in error; its history keeps what it was and who removed it.
+
+    Rules: only one who may see the person's special category data removes it.
+    """
+    person = lock_unmerged_person(discharge.client_id)
+    _may_change_discharges(by, person)
+    discharge = Discharge.objects.select_for_update().get(pk=discharge.pk)
+    note_change(discharge, by=by, reason="Removed")
+    discharge.delete()
 
 
 # Information-sharing consent (clients.consent)

@@ -15,16 +15,21 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from clients import services
+from clients import countries, services
 from clients.access import (
     HELD,
     SENSITIVE_NOTE_HELD,
+    can_fix_nationalities,
     can_merge_clients,
     can_see_people,
     get_client,
     history_mask,
     may_break_glass,
+    may_change_discharge,
+    may_remove_discharge,
     may_see_special_category,
+    nationalities_to_fix,
+    people_whose_special_category_is_seen,
     visible_clients,
     with_need_seen_by,
 )
@@ -35,6 +40,7 @@ from clients.forms import (
     ClientForm,
     ClientSearchForm,
     ConfirmDistinctForm,
+    DischargeForm,
     GoalFormSet,
     HealthAccessForm,
     LawfulBasisFields,
@@ -49,6 +55,7 @@ from clients.models import (
     BreakGlass,
     Client,
     ClientAlias,
+    Discharge,
     HealthAccess,
     Referral,
     SupportGoal,
@@ -94,6 +101,10 @@ def client_list(request: HtmxHttpRequest) -> HttpResponse:
             people = with_need_seen_by(request.user, people, form.cleaned_data["need"])
         if form.cleaned_data["consent"]:
             people = with_consent_filter(people, form.cleaned_data["consent"], timezone.localdate())
+        if form.cleaned_data["public_funds"]:
+            people = people_whose_special_category_is_seen(
+                request.user, people.filter(public_funds=form.cleaned_data["public_funds"])
+            )
     page = page_of(request, people.order_by("last_name", "first_name", "id"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -107,6 +118,9 @@ def client_list(request: HtmxHttpRequest) -> HttpResponse:
         ],
         "query": query.urlencode(),
         "can_add": access.can_add_for(request.user, Client),
+        "nationalities_to_fix": nationalities_to_fix(request.user).count()
+        if can_fix_nationalities(request.user) and not request.htmx
+        else 0,
     }
     template = "clients/_client_results.html" if request.htmx else "clients/client_list.html"
     return render(request, template, context)
@@ -174,8 +188,10 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         mask=history_mask(user, client),
     )
     health_access = access.visible(user, client.health_access.all())
+    discharges = access.visible(user, client.discharges.all())
     context = {
         "client": client,
+        "nationality_name": countries.name_of(client.nationality),
         "sees_special": sees_special,
         "can_break_glass": may_break_glass(user, client),
         "held": HELD,
@@ -188,6 +204,11 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "referrals": access.visible(user, client.referrals.select_related("agency")),
         "health_access": health_access if sees_special else [],
+        # Discharges likewise: how many are held, not what or when.
+        "discharges": discharges if sees_special else [],
+        "discharges_held": 0 if sees_special else discharges.count(),
+        "can_see_discharges": access.can(user, access.perm(Discharge, "view")),
+        "can_add_discharge": access.can_add_for(user, Discharge),
         "can_see_plans": access.can(user, access.perm(SupportPlan, "view")),
         "can_see_referrals": access.can(user, access.perm(Referral, "view")),
         "can_see_health": access.can(user, access.perm(HealthAccess, "view")),
@@ -204,6 +225,11 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_add_health": access.can_add_for(user, HealthAccess),
     }
     return render(request, "clients/client_detail.html", context)
+
+
+# The nationalities-to-fix list sends people to the form with ?from=nationalities: saving returns
+# there, to the next one.
+FROM_NATIONALITIES = "nationalities"
 
 
 @login_required
@@ -226,6 +252,8 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             messages.success(request, "Changes saved.")
+            if request.GET.get("from") == FROM_NATIONALITIES:
+                return redirect("clients:nationalities_to_fix")
             return redirect(client)
     return render(
         request,
@@ -314,7 +342,12 @@ def _record_page(
 
 
 def _url_name(model: type[models.Model]) -> str:
-    return {SupportPlan: "support_plan", Referral: "referral", HealthAccess: "health_access"}[model]
+    return {
+        SupportPlan: "support_plan",
+        Referral: "referral",
+        HealthAccess: "health_access",
+        Discharge: "discharge",
+    }[model]
 
 
 def _form_page(
@@ -527,6 +560,124 @@ def health_access_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "break_glass_url": _break_glass_url(request, h.client),
         },
     )
+
+
+# Discharges from institutions: special category, like health access.
+
+
+def _discharge_form(
+    request: HttpRequest, discharge: Discharge, client: Client, title: str
+) -> HttpResponse:
+    form = DischargeForm(request.POST or None, instance=discharge)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if discharge.pk is None:
+                discharge = services.record_discharge(
+                    client, **form.fields_for_service(), by=request.user
+                )
+            else:
+                discharge = services.change_discharge(
+                    discharge, form.fields_for_service(), by=request.user
+                )
+        except services.ClientError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, f"{discharge} saved.")
+            return redirect(discharge)
+    return _form_page(request, form, client, title)
+
+
+@login_required
+def discharge_create(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _person_for_new_record(request, pk, Discharge)
+    if isinstance(found, HttpResponse):
+        return found
+    return _discharge_form(request, Discharge(client=found), found, "Record leaving an institution")
+
+
+def _discharge_to_change(request: HttpRequest, pk: int, verb: str) -> Discharge:
+    discharge = access.get_visible(request.user, Discharge, pk)
+    access.require(request.user, access.perm(Discharge, verb))
+    if not may_see_special_category(request.user, discharge.client):
+        # Nobody changes what they may not read (break glass reads; it does not write).
+        raise PermissionDenied
+    return discharge
+
+
+@login_required
+def discharge_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    discharge = _discharge_to_change(request, pk, "change")
+    return _discharge_form(request, discharge, discharge.client, "Change leaving an institution")
+
+
+@login_required
+def discharge_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask, then delete a discharge recorded in error (its history stays)."""
+    discharge = _discharge_to_change(request, pk, "delete")
+    if request.method == "POST":
+        try:
+            services.remove_discharge(discharge, by=request.user)
+        except services.ClientError as error:
+            messages.error(request, str(error))
+            return redirect(discharge)
+        messages.success(request, f"{discharge} deleted.")
+        return redirect(discharge.client)
+    return render(
+        request,
+        "clients/discharge_delete.html",
+        {"discharge": discharge, "client": discharge.client},
+    )
+
+
+@login_required
+def discharge_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    d = access.get_visible(request.user, Discharge, pk)
+    if may_see_special_category(request.user, d.client):
+        rows = [
+            ("Person", d.client),
+            ("Left", d.get_kind_display()),
+            ("Date they left", d.date),
+            ("How it is known", d.get_evidence_display()),
+            ("Notes", d.notes),
+        ]
+        actions = (
+            [("Delete", reverse("clients:discharge_delete", args=[d.pk]))]
+            if may_remove_discharge(request.user, d)
+            else []
+        )
+        return _record_page(
+            request,
+            d,
+            rows,
+            {"can_change": may_change_discharge(request.user, d), "actions": actions},
+        )
+    # Need to know: that a discharge is held, never from what or when.
+    rows = [("Person", d.client), ("Leaving an institution", HELD)]
+    return _record_page(
+        request,
+        d,
+        rows,
+        {
+            "title": "Leaving an institution",
+            "can_change": False,
+            "break_glass_url": _break_glass_url(request, d.client),
+        },
+    )
+
+
+# Nationalities recorded as text no country was found for (clients/migrations/0013).
+
+
+@login_required
+def nationalities_to_fix_list(request: HttpRequest) -> HttpResponse:
+    """The people whose nationality is still the text first written, with a link to set each."""
+    if not can_fix_nationalities(request.user):
+        raise PermissionDenied
+    people = nationalities_to_fix(request.user).order_by(
+        "nationality_as_recorded", "last_name", "id"
+    )
+    page = page_of(request, people)
+    return render(request, "clients/nationalities_to_fix.html", {"page": page})
 
 
 # Break glass: an urgent reading of restricted information, with a reason.

@@ -57,6 +57,7 @@ PEOPLE_READ = _each(
     "supportgoal",
     "referral",
     "healthaccess",
+    "discharge",
     "consent",
     "sharingwithoutconsent",
 )
@@ -66,8 +67,8 @@ CONSENT_WORK = _each("clients", ADD_CHANGE, "consent")
 EVERYONE = frozenset({"clients.view_every_client"})
 PEOPLE_WORK = _each("clients", ADD_CHANGE, "client", "clientalias") | {"clients.delete_clientalias"}
 CASE_RECORDS = _each(
-    "clients", ADD_CHANGE, "supportplan", "supportgoal", "referral", "healthaccess"
-) | {"clients.delete_supportgoal"}
+    "clients", ADD_CHANGE, "supportplan", "supportgoal", "referral", "healthaccess", "discharge"
+) | {"clients.delete_supportgoal", "clients.delete_discharge"}
 AGENCIES = _each("clients", ["view", "add", "change"], "agency")
 # The urgent "see restricted information" reading of one person's special category data
 # (clients.access.may_see_special_category): for staff who read people's records.
@@ -168,6 +169,8 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         BREAK_GLASS,
         "clients.add_referral",
         "clients.add_healthaccess",
+        # Someone met on the street says they left prison or hospital: recorded there and then.
+        "clients.add_discharge",
         OUTREACH_READ,
         STREET_WORK,
         _each("outreach", ADD_CHANGE, "outreachsession", "hotspot", "countedperson"),

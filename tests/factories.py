@@ -15,6 +15,8 @@ from clients.models import (
     BreakGlass,
     Client,
     ClientAlias,
+    Discharge,
+    DischargeKind,
     HealthAccess,
     Referral,
     SupportPlan,
@@ -114,6 +116,17 @@ class HealthAccessFactory(factory.django.DjangoModelFactory):
     client = factory.SubFactory(ClientFactory)
     kind = "gp_registration"
     date = dt.date(2026, 10, 20)
+
+
+class DischargeFactory(factory.django.DjangoModelFactory):
+    """Leaving prison, self-reported, on a day in October 2026."""
+
+    class Meta:
+        model = Discharge
+
+    client = factory.SubFactory(ClientFactory)
+    kind = DischargeKind.PRISON
+    date = dt.date(2026, 10, 12)
 
 
 class ConsentFactory(factory.django.DjangoModelFactory):

@@ -82,6 +82,7 @@ def build_data_set() -> dict[str, Any]:
     d["supportplan"] = f.SupportPlanFactory(client=person)
     d["referral"] = f.ReferralFactory(client=person, agency=d["agency"])
     d["healthaccess"] = f.HealthAccessFactory(client=person)
+    d["discharge"] = f.DischargeFactory(client=person)
     d["consent"] = f.ConsentFactory(client=person)
     d["sharingwithoutconsent"] = f.SharingWithoutConsentFactory(
         client=person, agency=d["agency"], referral=d["referral"]

@@ -57,7 +57,7 @@ SAMPLED_AS = [ANONYMOUS, Role.COORDINATOR.value]
 KINDS: list[tuple[str, str]] = [
     (
         r"^clients:(detail|edit|merge|break_glass|support_plan_create|referral_create"
-        r"|health_access_create)$",
+        r"|health_access_create|discharge_create)$",
         "client",
     ),
     (r"^clients:consent_(create|refuse)$", "client"),
@@ -66,6 +66,7 @@ KINDS: list[tuple[str, str]] = [
     (r"^clients:support_plan_", "supportplan"),
     (r"^clients:referral_", "referral"),
     (r"^clients:health_access_", "healthaccess"),
+    (r"^clients:discharge_", "discharge"),
     (r"^clients:agency_", "agency"),
     (r"^outreach:session_", "outreachsession"),
     (r"^outreach:contact_", "contact"),
@@ -145,6 +146,14 @@ TABLE: dict[str, str] = {
     "clients:referral_edit": "200: sup coo | 403: out dir | 404: pan res com adm | 302: anon",
     "clients:health_access_create": "200: out sup coo | 403: pan dir | 404: res com adm | 302: anon",
     "clients:health_access_detail": "200: out sup coo dir | 404: pan res com adm | 302: anon",
+    # Discharges are special category like health access: only the coordinator (the data set's
+    # support worker is not the person's key worker) changes or deletes one; others read it is held.
+    "clients:discharge_create": "200: out sup coo | 403: pan dir | 404: res com adm | 302: anon",
+    "clients:discharge_detail": "200: out sup coo dir | 404: pan res com adm | 302: anon",
+    "clients:discharge_edit": "200: coo | 403: out sup dir | 404: pan res com adm | 302: anon",
+    "clients:discharge_delete": "200: coo | 403: out sup dir | 404: pan res com adm | 302: anon",
+    # Whoever may change anyone's details fixes a nationality left as text.
+    "clients:nationalities_to_fix": "200: out sup coo | 403: pan dir res com adm | 302: anon",
     "clients:consent_create": "200: out sup coo | 403: pan dir | 404: res com adm | 302: anon",
     "clients:consent_refuse": "200: out sup coo | 403: pan dir | 404: res com adm | 302: anon",
     "clients:consent_detail": "200: out sup coo dir | 404: pan res com adm | 302: anon",
@@ -376,6 +385,8 @@ TABLE: dict[str, str] = {
     "referral-detail": "200: out sup coo dir | 403: anon | 404: pan res com adm",
     "healthaccess-list": "200: out sup coo dir | 403: pan res com adm anon",
     "healthaccess-detail": "200: out sup coo dir | 403: anon | 404: pan res com adm",
+    "discharge-list": "200: out sup coo dir | 403: pan res com adm anon",
+    "discharge-detail": "200: out sup coo dir | 403: anon | 404: pan res com adm",
     "consent-list": "200: out sup coo dir | 403: pan res com adm anon",
     "consent-detail": "200: out sup coo dir | 403: anon | 404: pan res com adm",
     "consent-withdraw": "403: anon | 405: out sup coo pan dir res com adm",

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import migrations, models
 
+from audit.triggers import RELEASE_SETTING
 from clients.countries import match, name_of
 
 NO_RECOURSE_NEED = "no_recourse_to_public_funds"
@@ -21,10 +22,27 @@ def _to_countries(model: Any) -> None:
         )
 
 
+def _release_history(apps: Any, schema_editor: Any, reason: str) -> None:
+    """The change history is kept by the database (audit.triggers): its versions are rewritten
+    here, in the migration's transaction, under a recorded release, as audit.retention does."""
+    release = apps.get_model("audit", "HistoryRelease").objects.create(reason=reason)
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT set_config(%s, %s, true)", [RELEASE_SETTING, str(release.pk)])
+
+
+def _end_release(schema_editor: Any) -> None:
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT set_config(%s, '', true)", [RELEASE_SETTING])
+
+
 def forwards(apps: Any, schema_editor: Any) -> None:
     Client = apps.get_model("clients", "Client")
     _to_countries(Client)
+    # Past versions read as countries too, so they compare with the new ones (and fit 0014's
+    # two-letter column).
+    _release_history(apps, schema_editor, "Nationality becomes a country code (clients 0013)")
     _to_countries(apps.get_model("clients", "HistoricalClient"))
+    _end_release(schema_editor)
     for client in Client.objects.filter(support_needs__contains=[NO_RECOURSE_NEED]):
         client.support_needs = [n for n in client.support_needs if n != NO_RECOURSE_NEED]
         client.public_funds = "no_recourse"
@@ -42,13 +60,18 @@ def _to_text(model: Any) -> None:
 def backwards(apps: Any, schema_editor: Any) -> None:
     Client = apps.get_model("clients", "Client")
     _to_text(Client)
+    _release_history(apps, schema_editor, "Nationality back to free text (clients 0013 undone)")
     _to_text(apps.get_model("clients", "HistoricalClient"))
+    _end_release(schema_editor)
     for client in Client.objects.filter(public_funds="no_recourse"):
         client.support_needs = [*client.support_needs, NO_RECOURSE_NEED]
         client.save(update_fields=["support_needs"])
 
 
 class Migration(migrations.Migration):
-    dependencies = [("clients", "0012_nationality_as_recorded_public_funds")]
+    dependencies = [
+        ("clients", "0012_nationality_as_recorded_public_funds"),
+        ("audit", "0005_release_by_the_system_and_access_log_removal"),
+    ]
 
     operations = [migrations.RunPython(forwards, backwards)]

@@ -27,6 +27,7 @@ from tests.factories import (
     ClientFactory,
     ConsentFactory,
     ContactFactory,
+    DischargeFactory,
     FundFactory,
     HouseIssueFactory,
     MarsHouseReferralFactory,
@@ -75,6 +76,10 @@ def caseload() -> dict[str, Any]:
         support_needs=["drugs", "care_leaver"],
     )
     ContactFactory(client=sam, worker=outreach)
+    # A leaving of prison (special category: the support worker reads that one is held), and a
+    # nationality left as text for the coordinator to fix.
+    discharge = DischargeFactory(client=sam, notes="Probation confirmed the date")
+    ClientFactory(first_name="Azad", nationality="", nationality_as_recorded="Kurdish")
     ContactFactory(client=ClientFactory(first_name="Michael", last_name="O'Brien"), worker=outreach)
     report = PublicReportFactory()
     referral = A2AReferralFactory(client=ClientFactory(first_name="Robyn"), referred_by=outreach)
@@ -112,6 +117,12 @@ def caseload() -> dict[str, Any]:
         "person before the panel": f"/people/{referral.client_id}/",
         "A2A referral": referral.get_absolute_url(),
         "add a person": "/people/new/",
+        "change a person": f"/people/{sam.pk}/edit/",
+        "nationalities to fix": "/people/nationalities-to-fix/",
+        "record leaving an institution": f"/people/{sam.pk}/discharges/new/",
+        "leaving an institution": discharge.get_absolute_url(),
+        "change leaving an institution": f"/people/discharges/{discharge.pk}/edit/",
+        "delete leaving an institution": f"/people/discharges/{discharge.pk}/delete/",
         "log a contact": "/outreach/contacts/new/",
         "public report": report.get_absolute_url(),
         "MARS House": "/accommodation/mars-house/",
@@ -143,7 +154,15 @@ def caseload() -> dict[str, Any]:
 
 # Beyond the navigation's own links: the pages a role goes on to from them.
 FURTHER = {
-    Role.OUTREACH: ["person", "add a person", "log a contact", "public report", "MARS House"],
+    Role.OUTREACH: [
+        "person",
+        "add a person",
+        "log a contact",
+        "public report",
+        "MARS House",
+        "nationalities to fix",
+        "record leaving an institution",
+    ],
     Role.SUPPORT: [
         "person",
         "add a person",
@@ -152,11 +171,19 @@ FURTHER = {
         "record consent",
         "consent",
         "see restricted information",
+        "change a person",
+        "leaving an institution",
     ],
     Role.PANEL: ["person before the panel", "A2A referral"],
     Role.COORDINATOR: [
         "person",
         "add a person",
+        "change a person",
+        "nationalities to fix",
+        "record leaving an institution",
+        "leaving an institution",
+        "change leaving an institution",
+        "delete leaving an institution",
         "MARS House",
         "payment request",
         "funds",

@@ -127,7 +127,7 @@ def test_the_api_leaves_out_what_the_reader_may_not_see(client: Any, jo: Client)
     assert person["ethnicity"] is None and person["support_needs"] == ["care_leaver"]
     assert person["special_category"] == {
         "visible": False,
-        "held": {"ethnicity": True, "special_needs": True},
+        "held": {"ethnicity": True, "public_funds": False, "special_needs": True},
     }
     record = client.get(f"/api/health-access/?client={jo.pk}").json()["results"][0]
     assert record["restricted"] is True

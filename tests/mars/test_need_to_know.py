@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from pypdf import PdfReader
 
-from clients.models import HealthAccess, SupportGoal, SupportPlan
+from clients.models import Discharge, HealthAccess, SupportGoal, SupportPlan
 from funds import services as funds
 from funds.models import PaymentRequest
 from mars.api import router
@@ -57,7 +57,12 @@ ETHNICITY_PAGE = "Gypsy or Irish Traveller</dd>"
 CONTACT_NOTE = "CANARY-SENSITIVE-CONTACT-1"
 GOAL_NOTE = "CANARY-SENSITIVE-GOAL-1"
 RISK_NOTE = "CANARY-SENSITIVE-RISK-1"
+# Issue 20: leaving an institution, and access to public funds (as the API gives it).
+DISCHARGE_NOTE = "CANARY-DISCHARGE-1"
+PUBLIC_FUNDS_API = '"public_funds":"no_recourse"'
 SPECIAL = [
+    DISCHARGE_NOTE,
+    PUBLIC_FUNDS_API,
     HEALTH,
     HEALTH_OUTCOME,
     ETHNICITY_API,
@@ -105,6 +110,10 @@ def canary(coordinator: User) -> dict[str, Any]:
         key_worker=keyworker,
         ethnicity=ETHNICITY,
         support_needs=["offending_history", "care_leaver"],
+        public_funds="no_recourse",
+    )
+    Discharge.objects.create(
+        client=person, kind="prison", date=date(2026, 9, 20), notes=DISCHARGE_NOTE
     )
     A2AReferralFactory(client=person, needs=REFERRAL_TEXT, reasons="REFERRAL-REASONS")
     plan_in_force(
