@@ -228,10 +228,10 @@ def _rsdf_cases(data: dict[str, Any], today: date) -> None:
                 "status": "rough_sleeping",
             }
         )
-        # Spread over the year: every month for the most, fewer and further apart for the rest.
-        step = 12 / months_out
+        # Back from the month before: every month for the most, further apart for the rest.
+        step = 11 / months_out
         for index in range(months_out):
-            month = add_months(period, -12 + int(index * step))
+            month = add_months(period, -1 - int(index * step))
             data["contacts"].append(_bedded_down(ref, month + timedelta(days=4 + number * 3)))
         data["contacts"].append(_bedded_down(ref, e + timedelta(days=number)))
         if today.day > 1:
@@ -465,9 +465,10 @@ def load(today: date, users: dict[str, User]) -> dict[str, int]:
                     by=coordinator,
                 )
     if not LongTermTarget.objects.exists():
-        # Halve last month's long-term rough sleeping by the end of the next contract year.
+        # Set three months ago: halve long-term rough sleeping by the end of the next contract
+        # year, from the count of the month before it was set.
         services.set_long_term_target(
-            baseline_month=previous_month(today),
+            baseline_month=add_months(previous_month(today), -3),
             target_date=date(financial_year(today) + 2, 3, 31),
             by=coordinator,
         )
