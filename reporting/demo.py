@@ -257,7 +257,7 @@ def _rsdf_cases(data: dict[str, Any], today: date) -> None:
             "nationality": "IE",
             "public_funds": "eligible",
             "local_connection": "yes",
-            "status": "rough_sleeping",
+            # No status: the import gives her the one her evicted tenancy leaves her with.
         },
         {
             "ref": "GAP-001",
