@@ -141,6 +141,8 @@ SET_UP_FUNDS = _each("funds", ADD_CHANGE, "fund")
 
 # reporting: targets, report runs, the dashboard and bundles.
 TARGETS = _each("reporting", ["view", "add", "change"], "target")
+# The target for long-term rough sleeping (the national plan's), set against the dashboard's trend.
+LONG_TERM_TARGET = _each("reporting", ["view", "add", "change"], "longtermtarget")
 PUBLISHED_REPORTS = frozenset({"reporting.view_published_reportrun"})
 
 # rights: subject access and the other data protection requests (the coordinator answers them).
@@ -248,6 +250,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         _each("reporting", ["view", "add", "change"], "reportrun"),
         "reporting.publish_reportrun",
         "reporting.view_dashboard",
+        LONG_TERM_TARGET,
         "reporting.import_bundle",
         "accounts.reset_second_factor",  # never their own: accounts.rules.may_manage
         STAFF_ACCOUNTS,  # case-worker accounts (only roles within the coordinator's own rights)

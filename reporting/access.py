@@ -52,3 +52,12 @@ def can_read_published_only(user: AnyUser) -> bool:
         and not can(user, "reporting.view_reportrun")
         and not can_see_dashboard(user)
     )
+
+
+def can_see_long_term(user: AnyUser) -> bool:
+    """The long-term list names people: for those who see the dashboard's people."""
+    return can_see_dashboard(user)
+
+
+def can_set_long_term_target(user: AnyUser) -> bool:
+    return can(user, "reporting.change_longtermtarget")

@@ -22,13 +22,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from mars import access
+from mars import access, reads
 from mars.api import AccessPermission, ServiceSerializer, refusals_as_validation_errors
-from mars.dates import MonthError, parse_month
+from mars.dates import MonthError, first_of_month, parse_month
 from mars.openapi import OneObjectSchema
 from mars.text import COMMENTARY
-from reporting import documents, kpis, services
-from reporting.access import visible_report_runs
+from reporting import documents, kpis, longterm, services
+from reporting.access import can_see_long_term, visible_report_runs
 from reporting.models import FileKind, ReportRun, Target
 
 REFUSALS = (services.ReportError,)
@@ -285,7 +285,68 @@ class TargetViewSet(
         return access.visible(self.request.user, Target.objects.all())
 
 
+class LongTermQuerySerializer(serializers.Serializer):
+    period = PeriodField(required=False, help_text="The month, YYYY-MM. Default: this month.")
+
+
+class LongTermPersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="client.pk")
+    reference = serializers.CharField(source="client.reference")
+    name = serializers.CharField(source="client.display_name")
+    months_out = serializers.IntegerField(help_text="Months seen of the 12 before the period.")
+    months = serializers.SerializerMethodField(help_text="Those months, YYYY-MM, oldest first.")
+    key_worker: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        source="client.key_worker", slug_field="username", read_only=True, allow_null=True
+    )
+    support_plan_in_force = serializers.BooleanField(source="plan_in_force")
+    accommodation = serializers.CharField(
+        help_text="Today: the current placement's property and type, else the person's status."
+    )
+    placement = serializers.IntegerField(source="placement.pk", allow_null=True, default=None)
+
+    def get_months(self, row: longterm.LongTermPerson) -> list[str]:
+        return [f"{month.day:%Y-%m}" for month in row.months if month.seen]
+
+
+class LongTermSerializer(serializers.Serializer):
+    period = PeriodField()
+    count = serializers.IntegerField()
+    people = LongTermPersonSerializer(many=True)
+
+
+class CanSeeLongTerm(permissions.BasePermission):
+    def has_permission(self, request: Any, view: Any) -> bool:
+        return can_see_long_term(request.user)
+
+
+class LongTermViewSet(viewsets.ViewSet):
+    """Everyone long-term in a month (RSDF B1: seen in it and in at least 3 of the 12 months
+    before), most months out first, with their key worker, plan and accommodation today."""
+
+    permission_classes = [CanSeeLongTerm]
+    schema = OneObjectSchema()
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("period", str, description="The month, YYYY-MM. Default: this month.")
+        ],
+        responses=LongTermSerializer,
+    )
+    def list(self, request: Request) -> Response:
+        checked = LongTermQuerySerializer(data=request.query_params)
+        checked.is_valid(raise_exception=True)
+        today = timezone.localdate()
+        period = checked.validated_data.get("period") or first_of_month(today)
+        rows = longterm.people(period, request.user, today)
+        reads.note([row.client.pk for row in rows], "api: long-term list")
+        return Response(
+            LongTermSerializer({"period": period, "count": len(rows), "people": rows}).data
+        )
+
+
 def register(router: DefaultRouter) -> None:
+    # Before any "rsdf" viewset: its detail route would otherwise take "long-term" for an id.
+    router.register("rsdf/long-term", LongTermViewSet, basename="rsdf-long-term")
     router.register("kpis", FiguresViewSet, basename="kpis")
     router.register("report-runs", ReportRunViewSet)
     router.register("targets", TargetViewSet)

@@ -32,14 +32,17 @@ def _number(value: float, unit: str) -> str:
     return f"{value:.0f}{unit}"
 
 
-def trend_chart(
-    months: list[dict[str, Any]], key: str, target: float | None, link: Link | None = None
+def _bars(
+    key: str,
+    title: str,
+    unit: str,
+    top: float,
+    months: list[dict[str, Any]],
+    values: list[float | None],
+    link: Callable[[str], str | None] | None,
+    percent: bool = False,
 ) -> dict[str, Any]:
-    """Twelve bars for one measure, each with its value, on a scale from 0 to 100 for a percentage
-    or to a round number above the largest value, with the target as a labelled line."""
-    measure = BY_KEY[key]
-    values = [month["values"].get(key) for month in months]
-    top = 100.0 if measure.percent else scale_top(max([v or 0 for v in values] + [target or 0]))
+    """A bar for each month on a scale from 0 to `top`, with the scale's marks."""
     bars = []
     for index, (month, value) in enumerate(zip(months, values, strict=True)):
         height = 0 if value is None else round(HEIGHT * value / top, 1)
@@ -53,17 +56,17 @@ def trend_chart(
                 "value_y": round(HEIGHT - height - 3, 1),
                 "label": month["label"],
                 "short": month["label"][:1],
-                "shown": "no data" if value is None else f"{value:g}{measure.unit}",
-                "value": "\N{EN DASH}" if value is None else _number(value, measure.unit),
+                "shown": "no data" if value is None else f"{value:g}{unit}",
+                "value": "\N{EN DASH}" if value is None else _number(value, unit),
                 "period": month["period"],
-                "url": link(key, month["period"]) if link else None,
+                "url": link(month["period"]) if link else None,
             }
         )
-    marks = [0.0, top / 2, top] if measure.percent or (top / 2).is_integer() else [0.0, top]
+    marks = [0.0, top / 2, top] if percent or (top / 2).is_integer() else [0.0, top]
     plot_end = LEFT + len(months) * (BAR + GAP)
     return {
         "key": key,
-        "title": measure.label,
+        "title": title,
         "width": plot_end + RIGHT,
         "left": LEFT,
         "plot_end": plot_end,
@@ -72,16 +75,81 @@ def trend_chart(
         "bars": bars,
         "scale": [
             {
-                "y": round(HEIGHT - HEIGHT * mark / top, 1),
-                "label_y": round(HEIGHT - HEIGHT * mark / top + 3, 1),
-                "label": _number(mark, measure.unit),
+                "y": _y(mark, top),
+                "label_y": round(_y(mark, top) + 3, 1),
+                "label": _number(mark, unit),
             }
             for mark in marks
         ],
-        "target_y": None if target is None else round(HEIGHT - HEIGHT * target / top, 1),
-        "target_label_y": None if target is None else round(HEIGHT - HEIGHT * target / top - 1, 1),
-        "target": None if target is None else f"{target:g}{measure.unit}",
+        "target_y": None,
+        "target": None,
+        "course": None,
+        "course_values": False,
+        "note": None,
     }
+
+
+def _y(value: float, top: float) -> float:
+    return round(HEIGHT - HEIGHT * value / top, 1)
+
+
+def trend_chart(
+    months: list[dict[str, Any]], key: str, target: float | None, link: Link | None = None
+) -> dict[str, Any]:
+    """Twelve bars for one measure, each with its value, on a scale from 0 to 100 for a percentage
+    or to a round number above the largest value, with the target as a labelled line."""
+    measure = BY_KEY[key]
+    values = [month["values"].get(key) for month in months]
+    top = 100.0 if measure.percent else scale_top(max([v or 0 for v in values] + [target or 0]))
+    chart = _bars(
+        key,
+        measure.label,
+        measure.unit,
+        top,
+        months,
+        values,
+        (lambda period: link(key, period)) if link else None,
+        percent=measure.percent,
+    )
+    if target is not None:
+        chart["target_y"] = _y(target, top)
+        chart["target_label_y"] = round(_y(target, top) - 1, 1)
+        chart["target"] = f"{target:g}{measure.unit}"
+    return chart
+
+
+def course_chart(
+    key: str,
+    title: str,
+    months: list[dict[str, Any]],
+    course: list[float | None],
+    link: Callable[[str], str | None] | None = None,
+) -> dict[str, Any]:
+    """Twelve bars of a count, with a straight course towards a target drawn as a dashed line
+    through the months it covers (`course`: the course's value in each month, or None)."""
+    values: list[float | None] = [month["value"] for month in months]
+    top = scale_top(max([v or 0 for v in values] + [c or 0 for c in course] + [1]))
+    chart = _bars(key, title, "", top, months, values, link)
+    points = [
+        (bar["middle"], _y(value, top), value)
+        for bar, value in zip(chart["bars"], course, strict=True)
+        if value is not None
+    ]
+    for bar, value in zip(chart["bars"], course, strict=True):
+        bar["course"] = None if value is None else f"{value:.1f}"
+    chart["course_values"] = bool(points)
+    if points:
+        last_x, last_y, last_value = points[-1]
+        chart["course"] = {
+            "points": " ".join(f"{x:g},{y:g}" for x, y, _ in points),
+            "single": len(points) == 1,
+            "x": last_x,
+            "y": last_y,
+            "label_x": chart["plot_end"] + 3,
+            "label_y": round(last_y - 1, 1),
+            "value": _number(last_value, ""),
+        }
+    return chart
 
 
 def trend_charts(

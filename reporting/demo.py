@@ -1,6 +1,8 @@
 """Demo reporting: a year of people coming onto the streets and leaving them, so the dashboard,
 its trend charts and the monthly reports show real figures; targets for this contract year and
-the last; and the last two months' reports made and published.
+the last; and the last two months' reports made and published. Last month's RSDF return has
+people long-term (and a target to halve them), an institution leaver, a returner from settled
+accommodation and a gap to fix.
 
 The year's history is written as a mars-bundle/1 and loaded by the bundle import, as a team
 arriving with another system's records would load theirs: the same import, the same rules.
@@ -16,9 +18,11 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from mars.dates import add_months, day_start, financial_year, first_of_month
+from clients.models import Client
+from clients.services import update_client
+from mars.dates import add_months, day_start, financial_year, first_of_month, previous_month
 from reporting import bundle, services
-from reporting.models import ReportRun, RunTrigger, Target
+from reporting.models import LongTermTarget, ReportRun, RunTrigger, Target
 
 REF = "HIST-{:03d}"
 FIRST = [
@@ -94,6 +98,12 @@ HISTORY_PROPERTIES: list[dict[str, Any]] = [
         "name": "Nightstop rooms",
         "type": "temporary",
         "units": [f"Room {n}" for n in range(1, 7)],
+    },
+    {
+        "key": "private-lets",
+        "name": "Private lets (rent deposit scheme)",
+        "type": "private_rented",
+        "units": ["Mutley flat", "Stoke flat"],
     },
 ]
 TARGETS = [
@@ -171,7 +181,133 @@ def history(today: date, seed: int = 2025) -> dict[str, Any]:
                     "location": rng.choice(PLACES),
                 }
             )
+    _rsdf_cases(data, today)
     return data
+
+
+# People long-term in last month's RSDF return: (ref, first name, last name, how many of the
+# twelve months before it they were seen in, whether a support plan is in force).
+LONG_TERM = [
+    ("LONG-001", "Gary", "Tonkin", 10, True),
+    ("LONG-002", "Michelle", "Rowe", 7, False),
+    ("LONG-003", "Kevin", "Jago", 5, True),
+    ("LONG-004", "Darren", "Oates", 4, False),
+    ("LONG-005", "Paul", "Sleeman", 3, False),
+]
+
+
+def _bedded_down(ref: str, day: date, minutes: int = 30) -> dict[str, Any]:
+    moment = day_start(day) + timedelta(hours=6, minutes=minutes)
+    return {
+        "client": ref,
+        "at": timezone.localtime(moment).isoformat(),
+        "kind": "street_outreach",
+        "bedded_down": True,
+        "location": PLACES[minutes % len(PLACES)],
+    }
+
+
+def _rsdf_cases(data: dict[str, Any], today: date) -> None:
+    """Last month's (the latest complete month's) RSDF return, made real-looking: people out in
+    many of the months before (long-term, seen this month too when it has begun), someone who
+    left prison a few weeks before they were first seen, someone back on the streets after a
+    private let ended over half a year ago, and a person whose nationality nobody has asked."""
+    period = previous_month(today)
+    e = period + timedelta(days=9)  # each one's first night out in the month
+    for number, (ref, first, last, months_out, _planned) in enumerate(LONG_TERM):
+        data["clients"].append(
+            {
+                "ref": ref,
+                "first_name": first,
+                "last_name": last,
+                "date_of_birth": date(1968 + 4 * number, 3 + number, 11).isoformat(),
+                "gender": "female" if first == "Michelle" else "male",
+                "nationality": "GB",
+                "public_funds": "eligible",
+                "local_connection": "yes",
+                "status": "rough_sleeping",
+            }
+        )
+        # Back from the month before: every month for the most, further apart for the rest.
+        step = 11 / months_out
+        for index in range(months_out):
+            month = add_months(period, -1 - int(index * step))
+            data["contacts"].append(_bedded_down(ref, month + timedelta(days=4 + number * 3)))
+        data["contacts"].append(_bedded_down(ref, e + timedelta(days=number)))
+        if today.day > 1:
+            data["contacts"].append(_bedded_down(ref, today - timedelta(days=1), 10 + number))
+    data["clients"] += [
+        {
+            "ref": "LEFT-001",
+            "first_name": "Lee",
+            "last_name": "Hocking",
+            "date_of_birth": "1991-07-19",
+            "gender": "male",
+            "nationality": "GB",
+            "public_funds": "eligible",
+            "local_connection": "yes",
+            "status": "rough_sleeping",
+        },
+        {
+            "ref": "BACK-001",
+            "first_name": "Sharon",
+            "last_name": "Penrose",
+            "date_of_birth": "1979-02-02",
+            "gender": "female",
+            "nationality": "IE",
+            "public_funds": "eligible",
+            "local_connection": "yes",
+            # No status: the import gives her the one her evicted tenancy leaves her with.
+        },
+        {
+            "ref": "GAP-001",
+            "first_name": "Tomek",
+            "last_name": "Nowicki",
+            "date_of_birth": "1986-10-30",
+            "gender": "male",
+            "nationality": "not_known",
+            "public_funds": "not_known",
+            "local_connection": "unknown",
+            "status": "rough_sleeping",
+        },
+    ]
+    data["contacts"] += [
+        _bedded_down("LEFT-001", e),
+        _bedded_down("LEFT-001", e + timedelta(days=6)),
+        # Seen once before moving into a private let, which ended seven months ago.
+        _bedded_down("BACK-001", e - timedelta(days=300)),
+        _bedded_down("BACK-001", e),
+        _bedded_down("GAP-001", e + timedelta(days=2), 50),
+    ]
+    data["discharges"] = [
+        {
+            "client": "LEFT-001",
+            "kind": "prison",
+            "date": (e - timedelta(days=20)).isoformat(),
+            "evidence": "verified",
+            "notes": "Released from HMP Exeter with no fixed abode.",
+        }
+    ]
+    data["placements"].append(
+        {
+            "client": "BACK-001",
+            "property": "private-lets",
+            "unit": "Mutley flat",
+            "start": (e - timedelta(days=290)).isoformat(),
+            "end": (e - timedelta(days=210)).isoformat(),
+            "end_reason": "eviction",
+        }
+    )
+    for ref, _first, _last, _months, planned in LONG_TERM:
+        if planned:
+            data["support_plans"].append(
+                {
+                    "client": ref,
+                    "start": (e - timedelta(days=40)).isoformat(),
+                    "end": None,
+                    "agencies": ["harbour", "livewell"],
+                }
+            )
 
 
 def _person(
@@ -300,11 +436,21 @@ def _person(
         )
 
 
+def _long_term_work(today: date, users: dict[str, User]) -> None:
+    """The long-term people's key workers, shared between the outreach and support workers."""
+    refs = [ref for ref, *_ in LONG_TERM]
+    workers = [users["outreach"], users["support"]]
+    people = Client.objects.filter(external_ref__in=refs).order_by("external_ref")
+    for index, person in enumerate(people):
+        update_client(person, {"key_worker": workers[index % 2]}, by=users["coordinator"])
+
+
 def load(today: date, users: dict[str, User]) -> dict[str, int]:
     """Load the year's history, targets and published reports, unless they are there already."""
     if ReportRun.objects.exists():
         return {}
     summary = bundle.import_bundle(history(today), by=users["outreach"])
+    _long_term_work(today, users)
     coordinator = users["coordinator"]
     for year in (financial_year(today) - 1, financial_year(today)):
         for measure, value, margin in TARGETS:
@@ -318,6 +464,14 @@ def load(today: date, users: dict[str, User]) -> dict[str, int]:
                     ),
                     by=coordinator,
                 )
+    if not LongTermTarget.objects.exists():
+        # Set three months ago: halve long-term rough sleeping by the end of the next contract
+        # year, from the count of the month before it was set.
+        services.set_long_term_target(
+            baseline_month=add_months(previous_month(today), -3),
+            target_date=date(financial_year(today) + 2, 3, 31),
+            by=coordinator,
+        )
     published = 0
     for back in (2, 1):
         period = add_months(first_of_month(today), -back)

@@ -1,4 +1,5 @@
-"""Forms for reporting: starting a run, publishing one, targets, a bundle to import."""
+"""Forms for reporting: starting a run, publishing one, targets (the long-term one too), a
+bundle to import."""
 
 from __future__ import annotations
 
@@ -53,6 +54,31 @@ class TargetForm(forms.ModelForm):
             # A target belongs to one figure and year; a different one is a new target.
             for name in ("measure", "year"):
                 self.fields[name].disabled = True
+
+
+class LongTermTargetForm(forms.Form):
+    baseline_month = forms.CharField(
+        label="Baseline month",
+        widget=MonthInput,
+        help_text="A month that has ended: its long-term count is worked out when you save.",
+    )
+    target_count = forms.IntegerField(
+        label="Target (people)",
+        required=False,
+        min_value=0,
+        help_text="Long-term people at most by the date. Leave empty for half the baseline, "
+        "rounded down.",
+    )
+    target_date = forms.DateField(
+        label="By",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def clean_baseline_month(self) -> date:
+        try:
+            return parse_month(self.cleaned_data["baseline_month"])
+        except MonthError as error:
+            raise forms.ValidationError(str(error)) from error
 
 
 class BundleForm(forms.Form):

@@ -278,3 +278,72 @@ class ReportRun(models.Model):
     def download_name(self, kind: str) -> str:
         version = f"-v{self.version}" if self.version else "-draft"
         return f"mars-report-{self.period:%Y-%m}{version}.{kind}"
+
+
+class LongTermTarget(models.Model):
+    """The team's target for long-term rough sleeping (the national plan's: halve it by a date):
+    from the long-term count of a baseline month, worked out when the target was set, to a
+    target count by a target date. One for the team; each change is kept in its history."""
+
+    # One row: the team has one such target at a time (see set_long_term_target).
+    ONLY = 1
+
+    baseline_month = models.DateField(
+        help_text="The first day of the month whose long-term count the target starts from."
+    )
+    baseline_count = models.PositiveIntegerField(
+        help_text="People long-term in the baseline month, as counted when the target was set."
+    )
+    target_count = models.PositiveIntegerField(
+        help_text="How many long-term people at most by the target date."
+    )
+    target_date = models.DateField("by")
+    set_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    set_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="long_term_target_one_row"),
+            models.CheckConstraint(
+                condition=Q(baseline_month__day=1), name="long_term_target_baseline_is_a_month"
+            ),
+            models.CheckConstraint(
+                condition=Q(target_count__lte=models.F("baseline_count")),
+                name="long_term_target_not_above_baseline",
+                violation_error_message="The target is a fall: at most the baseline's count.",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_date__gt=models.F("baseline_month")),
+                name="long_term_target_after_baseline",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Long-term rough sleeping: {self.target_count} by {self.target_date:%d/%m/%Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reporting:long_term_target")
+
+    @property
+    def baseline_label(self) -> str:
+        return f"{self.baseline_month:%B %Y}"
+
+    @property
+    def months_to_target(self) -> int:
+        """Whole months from the baseline month to the target date's month (at least one)."""
+        target = self.target_date
+        months = (target.year - self.baseline_month.year) * 12 + target.month
+        return max(months - self.baseline_month.month, 1)
+
+    def course_on(self, month: date) -> float | None:
+        """Where a straight course from the baseline to the target stands in a month: None
+        before the baseline month; the target itself from the target date's month on."""
+        passed = (month.year - self.baseline_month.year) * 12 + month.month
+        passed -= self.baseline_month.month
+        if passed < 0:
+            return None
+        share = min(passed / self.months_to_target, 1.0)
+        return self.baseline_count + (self.target_count - self.baseline_count) * share

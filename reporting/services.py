@@ -16,10 +16,10 @@ from django.utils import timezone
 
 from mars import outbox
 from mars.access import AnyUser
-from mars.dates import first_of_month, previous_month, uk_date
+from mars.dates import add_months, first_of_month, previous_month, uk_date
 from mars.records import Refusal, acting, note_change, save_record
-from reporting import documents, report
-from reporting.models import FileKind, ReportRun, RunState, RunTrigger, Target
+from reporting import documents, longterm, report
+from reporting.models import FileKind, LongTermTarget, ReportRun, RunState, RunTrigger, Target
 
 logger = logging.getLogger(__name__)
 
@@ -251,3 +251,48 @@ def publish_run(run: ReportRun, *, commentary: str, by: AnyUser) -> ReportRun:
 def save_target(target: Target, *, by: AnyUser | None) -> Target:
     """Set a figure's target for a contract year (one a figure a year; percentages at most 100)."""
     return save_record(target, by=by)
+
+
+# Further than this, a straight course from the baseline says little about any month.
+LONG_TERM_HORIZON_YEARS = 10
+
+
+@transaction.atomic
+def set_long_term_target(
+    *, baseline_month: date, target_date: date, target_count: int | None = None, by: AnyUser
+) -> LongTermTarget:
+    """Set, or change, the team's target for long-term rough sleeping.
+
+    Rules: the baseline is a month that has ended, and its long-term count is worked out now
+    and kept; the target count is at most that count (half of it, rounded down, when not
+    given); the target date is still to come (so after the baseline month) and within
+    LONG_TERM_HORIZON_YEARS years.
+    """
+    today = timezone.localdate()
+    baseline_month = first_of_month(baseline_month)
+    if baseline_month >= first_of_month(today):
+        raise ReportError(
+            "Choose a month that has ended: its count is the baseline.", field="baseline_month"
+        )
+    if target_date < today:
+        raise ReportError("That date has passed: choose one still to come.", field="target_date")
+    if target_date > add_months(today, 12 * LONG_TERM_HORIZON_YEARS):
+        raise ReportError(
+            f"Choose a date within {LONG_TERM_HORIZON_YEARS} years.", field="target_date"
+        )
+    baseline_count = longterm.count(baseline_month)
+    if target_count is None:
+        target_count = baseline_count // 2
+    if target_count < 0 or target_count > baseline_count:
+        raise ReportError(
+            f"The target is a fall from the baseline: from 0 to {baseline_count} people.",
+            field="target_count",
+        )
+    # Two coordinators setting it at once take turns on the one row (its primary key the backstop).
+    target = LongTermTarget.objects.select_for_update().filter(pk=LongTermTarget.ONLY).first()
+    changing = target is not None
+    target = target or LongTermTarget(pk=LongTermTarget.ONLY)
+    target.baseline_month, target.baseline_count = baseline_month, baseline_count
+    target.target_count, target.target_date = target_count, target_date
+    target.set_by, target.set_at = acting(by), timezone.now()
+    return save_record(target, by=by, reason="Changed" if changing else "Set")

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from reporting.views import bundles, dashboard, runs, targets
+from reporting.views import bundles, dashboard, longterm, runs, targets
 
 app_name = "reporting"
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("people/", dashboard.people_behind, name="people"),
+    path("long-term/", longterm.long_term_list, name="long_term"),
+    path("long-term/target/", longterm.long_term_target, name="long_term_target"),
     path("runs/", runs.run_list, name="run_list"),
     path("runs/<int:pk>/", runs.run_detail, name="run_detail"),
     path("runs/<int:pk>/retry/", runs.run_retry, name="run_retry"),

@@ -300,6 +300,8 @@ TABLE: dict[str, str] = {
     # Reporting
     "reporting:dashboard": "200: coo | 403: out sup pan dir res com adm | 302: anon",
     "reporting:people": "200: coo | 403: out sup pan dir res com adm | 302: anon",
+    "reporting:long_term": "200: coo | 403: out sup pan dir res com adm | 302: anon",
+    "reporting:long_term_target": "200: coo | 403: out sup pan dir res com adm | 302: anon",
     "reporting:run_list": "200: coo dir | 403: out sup pan res adm | 302: com anon",
     "reporting:run_detail": "200: coo dir | 404: out sup pan res com adm | 302: anon",
     "reporting:run_retry": "302: anon | 405: out sup coo pan dir res com adm",
@@ -477,6 +479,7 @@ TABLE: dict[str, str] = {
     "receipt-detail": "200: out sup coo dir | 403: anon | 404: pan res com adm",
     "receipt-download": "200: out sup coo dir | 403: anon | 404: pan res com adm",
     "kpis-list": "200: coo dir | 403: out sup pan res com adm anon",
+    "rsdf-long-term-list": "200: coo | 403: out sup pan dir res com adm anon",
     "reportrun-list": "200: coo dir com | 403: out sup pan res adm anon",
     "reportrun-detail": "200: coo dir | 403: out sup pan res adm anon | 404: com",
     "reportrun-download": "200: coo dir | 403: out sup pan res adm anon | 404: com",

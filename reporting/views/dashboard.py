@@ -28,11 +28,12 @@ from mars.dates import (
     previous_month,
 )
 from outreach.figures import active_swep
-from reporting import kpis, report
-from reporting.access import can_see_dashboard
-from reporting.charts import trend_charts
+from reporting import kpis, longterm, report
+from reporting.access import can_see_dashboard, can_set_long_term_target
+from reporting.charts import course_chart, trend_charts
 from reporting.measures import BY_KEY
-from reporting.models import Target
+from reporting.models import LongTermTarget, Target
+from reporting.views.longterm import target_form
 from risk.alerts import with_alerts
 from risk.models import PlanStatus, RiskAssessment, RiskPlan
 
@@ -63,6 +64,31 @@ def _figure_rows(months: list[dict[str, Any]], today: date) -> list[dict[str, An
                 row["denominator_url"] = people_url(row["key"], month, "denominator", today)
         both.append(rows)
     return [{"now": now, "last": last} for now, last in zip(*both, strict=True)]
+
+
+def long_term_section(user: Any, this_month: date, today: date) -> dict[str, Any]:
+    """The long-term count's twelve months, against the target's straight course if one is set."""
+    months = longterm.trend(this_month)
+    target = LongTermTarget.objects.select_related("set_by").first()
+    course = [target.course_on(month["month"]) if target else None for month in months]
+    chart = course_chart(
+        "rsdf.long_term",
+        "Long-term rough sleepers",
+        months,
+        course,
+        lambda period: f"{reverse('reporting:long_term')}?{urlencode({'period': period})}",
+    )
+    if target is not None:
+        chart["note"] = (
+            f"dashed: a straight course from {target.baseline_count} in {target.baseline_label} "
+            f"to {target.target_count} by {target.target_date:%d/%m/%Y}"
+        )
+    return {
+        "chart": chart,
+        "target": target,
+        "course": longterm.on_course(target, months, today) if target else None,
+        "form": target_form(target) if can_set_long_term_target(user) else None,
+    }
 
 
 @login_required
@@ -107,6 +133,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "funds": [(fund, burn(fund, today)) for fund in funds],
             "funds_year": financial_year_label(year),
             "watch": [(w, people[w.client_id]) for w in watched if w.client_id in people],
+            "long_term": long_term_section(user, this_month, today),
         },
     )
 

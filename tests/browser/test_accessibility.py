@@ -13,6 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from mars import notifications
+from mars.dates import add_months, day_start
 from mars.roles import Role
 from privacy import services as retention
 from privacy.models import RunTrigger as RetentionTrigger
@@ -108,6 +109,17 @@ def caseload() -> dict[str, Any]:
         ),
         by=coordinator,
     )
+    # Long-term (seen this month and in three months before it), and a target for the count.
+    gary = ClientFactory(first_name="Gary", last_name="Tonkin")
+    ContactFactory(client=gary, worker=outreach)
+    for back in (1, 2, 3):
+        day = add_months(timezone.localdate().replace(day=5), -back)
+        ContactFactory(client=gary, worker=outreach, at=day_start(day) + dt.timedelta(hours=6))
+    reporting.set_long_term_target(
+        baseline_month=add_months(timezone.localdate().replace(day=1), -1),
+        target_date=timezone.localdate() + dt.timedelta(days=365),
+        by=coordinator,
+    )
     hold = retention.place_hold(referral.client, by=coordinator, reason="Inquest")
     retention_run = retention.run_retention(
         by=coordinator, trigger=RetentionTrigger.PAGE, dry_run=True
@@ -149,6 +161,8 @@ def caseload() -> dict[str, Any]:
         "anonymise a person": f"/privacy/retention/people/{sam.pk}/anonymise/",
         "legal hold": hold.get_absolute_url(),
         "retention run": retention_run.get_absolute_url(),
+        "long-term list": "/reports/long-term/",
+        "long-term target": "/reports/long-term/target/",
     }
 
 
@@ -203,6 +217,8 @@ FURTHER = {
         "anonymise a person",
         "legal hold",
         "retention run",
+        "long-term list",
+        "long-term target",
     ],
     Role.DIRECTOR: ["person", "MARS House", "payment request", "report run"],
     Role.RESETTLEMENT_MANAGER: ["funds"],
