@@ -112,12 +112,13 @@ def count(period: date) -> int:
 def trend(this_month: date) -> list[dict[str, Any]]:
     """The long-term count of each of the twelve months ending with this one, oldest first."""
     months = [add_months(this_month, -back) for back in range(TREND_MONTHS - 1, -1, -1)]
+    counts = rsdf.long_term_counts(months)
     return [
         {
             "period": f"{month:%Y-%m}",
             "label": f"{month:%b %Y}",
             "month": month,
-            "value": count(month),
+            "value": counts[month.replace(day=1)],
         }
         for month in months
     ]

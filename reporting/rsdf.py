@@ -32,6 +32,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from accommodation.models import Placement, PropertyType
@@ -39,7 +40,7 @@ from clients.countries import NationalityGroup, group_of
 from clients.models import Client, Discharge, DischargeKind, Gender, SupportNeed
 from mars.dates import add_months, day_bounds, month_bounds, uk_date
 from outreach.models import Contact
-from reporting.kpis import local_day, period_label
+from reporting.kpis import LONDON, local_day, period_label
 
 DEFINITIONS = "rsdf-v1"
 
@@ -398,6 +399,38 @@ def long_term_months(period: date) -> dict[int, list[date]]:
         if len(months) >= LONG_TERM_AT_LEAST:
             found[client_id] = months
     return found
+
+
+def long_term_counts(months: list[date]) -> dict[date, int]:
+    """How many people are long-term in each of the months (first days), read together: one
+    query of the months each person was seen in, from 12 months before the earliest to the
+    latest, however many months are asked for (the dashboard's trend)."""
+    if not months:
+        return {}
+    firsts = sorted({month.replace(day=1) for month in months})
+    since, _ = day_bounds(add_months(firsts[0], -LONG_TERM_MONTHS), firsts[0])
+    _, until = day_bounds(firsts[-1], month_bounds(firsts[-1])[1])
+    seen: dict[int, set[date]] = defaultdict(set)
+    for client_id, month in (
+        Contact.objects.bedded_down()
+        .identified()
+        .filter(at__gte=since, at__lt=until)
+        .annotate(month=TruncMonth("at", tzinfo=LONDON))
+        .order_by()
+        .values_list("client_id", "month")
+        .distinct()
+    ):
+        seen[client_id].add(month.date() if isinstance(month, datetime) else month)
+    counts = {}
+    for first in firsts:
+        earliest = add_months(first, -LONG_TERM_MONTHS)
+        counts[first] = sum(
+            1
+            for months_seen in seen.values()
+            if first in months_seen
+            and sum(1 for m in months_seen if earliest <= m < first) >= LONG_TERM_AT_LEAST
+        )
+    return counts
 
 
 def _bedded_down_days(first: date, last: date, *, since: date) -> dict[int, set[date]]:

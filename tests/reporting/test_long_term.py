@@ -3,7 +3,8 @@ coordinator's target."""
 
 from __future__ import annotations
 
-from datetime import date
+import random
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -13,8 +14,9 @@ from django.urls import reverse
 
 from audit.models import AccessEvent
 from clients.models import Client, ClientStatus
+from mars.dates import add_months
 from mars.roles import Role
-from reporting import services
+from reporting import longterm, rsdf, services
 from reporting.models import LongTermTarget
 from tests.clock import ORDINARY_DAY, london
 from tests.factories import (
@@ -314,3 +316,31 @@ def test_the_course_runs_straight_from_the_baseline_to_the_target() -> None:
     assert target.course_on(date(2027, 6, 1)) == 7.5
     assert target.course_on(date(2027, 11, 1)) == 5
     assert target.course_on(date(2028, 3, 1)) == 5
+
+
+def test_the_trend_counts_each_month_as_the_return_does_in_one_query(
+    django_assert_num_queries: Any,
+) -> None:
+    rng = random.Random(20)
+    for n in range(25):
+        person = ClientFactory(first_name=f"P{n}")
+        # Each person seen on random nights over two years, some at 23:30 UTC on a month's last
+        # day: the next month in London in summer time (00:30 BST).
+        for _ in range(rng.randint(1, 14)):
+            month = add_months(date(2025, 6, 1), rng.randint(0, 24))
+            if rng.random() < 0.2:
+                last = add_months(month, 1) - timedelta(days=1)
+                ContactFactory(
+                    client=person, at=datetime(*last.timetuple()[:3], 23, 30, tzinfo=UTC)
+                )
+            else:
+                seen(person, month.replace(day=rng.randint(1, 28)))
+    months = [add_months(JUNE, -back) for back in range(11, -1, -1)]
+    expected = {month: len(rsdf.long_term_months(month)) for month in months}
+    assert sum(expected.values()) > 0
+
+    with django_assert_num_queries(1):
+        counts = rsdf.long_term_counts(months)
+
+    assert counts == expected
+    assert [entry["value"] for entry in longterm.trend(JUNE)] == [expected[m] for m in months]
