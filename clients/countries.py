@@ -342,17 +342,25 @@ def name_of(code: str) -> str:
     return country.name if country else "Not known"
 
 
+NOT_CODES = frozenset({"NO", "NA", "NI", "NK", "IT", "ME", "IN", "AM", "BE", "IS", "TO", "GO"})
+
+
 def match(text: str) -> str | None:
     """The ISO code for a nationality as people write it ("Polish", "poland", "PL", "UK"), or None
     when the text names no one country."""
     folded = fold(text)
     if not folded:
         return None
-    if len(folded) in (2, 3) and folded.upper() in by_code():
-        return folded.upper()
-    alpha_3 = pycountry.countries.get(alpha_3=folded.upper()) if len(folded) == 3 else None
-    if alpha_3 is not None:
-        return str(alpha_3.alpha_2)
+    written = text.strip()
+    # A code only as a code is written: "PL" or "POL", never "no", "Can" or "Br", and never a
+    # code that is also a word or an abbreviation staff use ("NO", "NA" for not applicable, "NI"
+    # for Northern Ireland).
+    if written.isalpha() and written.isupper() and written not in NOT_CODES:
+        if len(written) == 2 and written in by_code():
+            return written
+        alpha_3 = pycountry.countries.get(alpha_3=written) if len(written) == 3 else None
+        if alpha_3 is not None:
+            return str(alpha_3.alpha_2)
     return _by_folded_name().get(folded)
 
 

@@ -12,13 +12,14 @@ from clients.countries import match, name_of
 NO_RECOURSE_NEED = "no_recourse_to_public_funds"
 
 
-def _to_countries(model: Any) -> None:
-    # One update for each distinct text, however many people share it.
+def _to_countries(model: Any, *, keep_text: bool = False) -> None:
+    # One update for each distinct text, however many people share it. Past versions keep the
+    # text as it was written beside its country (keep_text), so history loses nothing.
     texts = model.objects.exclude(nationality="").values_list("nationality", flat=True).distinct()
     for text in list(texts.order_by()):
         code = match(text)
         model.objects.filter(nationality=text).update(
-            nationality=code or "", nationality_as_recorded="" if code else text
+            nationality=code or "", nationality_as_recorded=text if keep_text or not code else ""
         )
 
 
@@ -41,7 +42,7 @@ def forwards(apps: Any, schema_editor: Any) -> None:
     # Past versions read as countries too, so they compare with the new ones (and fit 0014's
     # two-letter column).
     _release_history(apps, schema_editor, "Nationality becomes a country code (clients 0013)")
-    _to_countries(apps.get_model("clients", "HistoricalClient"))
+    _to_countries(apps.get_model("clients", "HistoricalClient"), keep_text=True)
     _end_release(schema_editor)
     for client in Client.objects.filter(support_needs__contains=[NO_RECOURSE_NEED]):
         client.support_needs = [n for n in client.support_needs if n != NO_RECOURSE_NEED]

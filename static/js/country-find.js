@@ -1,7 +1,8 @@
 // A box to find a country in a long list (clients.forms.CountrySelect) by its name or by what
 // people call its nationals: "Polish" finds Poland, "UK", "British" or "Scottish" the United
-// Kingdom. The list stays an ordinary <select>: the box only narrows its options and chooses the
-// best match, so the form sends the same field with or without this script.
+// Kingdom. The list stays an ordinary <select>: the box only narrows its options (the country
+// already chosen always stays among them) and Enter chooses the best match; typing alone never
+// changes what the form will save, and the form sends the same field with or without this script.
 (function () {
   "use strict";
 
@@ -61,16 +62,25 @@
     box.appendChild(status);
     select.parentNode.insertBefore(box, select);
 
+    var best = null;
+
     function show(entries) {
       var chosen = select.value;
+      var current = countries.filter(function (entry) { return entry.option.value === chosen; });
+      var shown = entries.indexOf(current[0]) === -1 ? current.concat(entries) : entries;
       while (select.options.length) select.remove(0);
-      blank.concat(entries).forEach(function (entry) { select.add(entry.option); });
+      blank.concat(shown).forEach(function (entry) { select.add(entry.option); });
       select.value = chosen;
-      if (select.value !== chosen) select.value = "";
+    }
+
+    function choose(entry) {
+      select.value = entry.option.value;
+      status.textContent = entry.option.text + " chosen.";
     }
 
     input.addEventListener("input", function () {
       var query = fold(input.value);
+      best = null;
       if (!query) {
         show(countries);
         status.textContent = "";
@@ -89,15 +99,17 @@
       found.sort(function (a, b) { return a.score - b.score || a.entry.order - b.entry.order; });
       var entries = found.map(function (item) { return item.entry; });
       show(entries);
-      select.value = entries[0].option.value;
-      status.textContent = entries[0].option.text + " chosen" +
-        (entries.length > 1 ? "; " + (entries.length - 1) + " more in the list below." : ".");
+      best = entries[0];
+      status.textContent = "Best match: " + best.option.text +
+        (entries.length > 1 ? " (" + entries.length + " in the list below)" : "") +
+        ". Press Enter to choose it, or choose from the list.";
     });
 
-    // Enter in the box chooses, it does not send the form half filled.
+    // Enter in the box chooses the best match; it does not send the form half filled.
     input.addEventListener("keydown", function (event) {
       if (event.key === "Enter") {
         event.preventDefault();
+        if (best) choose(best);
         select.focus();
       }
     });

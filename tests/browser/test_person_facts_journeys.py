@@ -37,10 +37,16 @@ def test_coordinator_fixes_a_nationality_and_records_a_prison_release(open_page,
     find = page.get_by_label("Find a country by its name or nationality")
     nationality = page.get_by_label("Nationality", exact=True)
     # What people call a country's nationals finds it; the list itself stays a plain select.
+    # Typing only narrows the list: what is saved changes when Enter or the list chooses.
     find.fill("Scottish")
+    expect(page.get_by_text("Best match: United Kingdom")).to_be_visible()
+    expect(nationality).to_have_value("")
+    find.press("Enter")
     expect(nationality).to_have_value("GB")
     expect(page.get_by_text("United Kingdom chosen")).to_be_visible()
     find.fill("Iraqi")
+    expect(nationality).to_have_value("GB")
+    find.press("Enter")
     expect(nationality).to_have_value("IQ")
     find.fill("Kurdish")
     expect(page.get_by_text("No country found for “Kurdish”")).to_be_visible()

@@ -59,6 +59,16 @@ def test_text_that_names_no_one_country_finds_none(written: str) -> None:
     assert countries.match(written) is None
 
 
+@pytest.mark.parametrize("written", ["No", "no", "NO", "NA", "n/a", "NI", "Br", "Can", "pl"])
+def test_words_and_abbreviations_are_not_read_as_country_codes(written: str) -> None:
+    assert countries.match(written) is None
+
+
+@pytest.mark.parametrize(("written", "code"), [("PL", "PL"), ("POL", "PL"), ("GBR", "GB")])
+def test_a_code_written_as_a_code_finds_the_country(written: str, code: str) -> None:
+    assert countries.match(written) == code
+
+
 def test_most_countries_have_a_demonym_or_another_name() -> None:
     named = [c for c in countries.countries() if countries.OTHER_NAMES.get(c.code)]
     assert len(named) >= 190

@@ -34,6 +34,10 @@ WRITTEN = {
     "Kurdish": ("", "Kurdish"),
     "British/Irish": ("", "British/Irish"),
     "Roma": ("", "Roma"),
+    # Words and abbreviations are not read as codes: "No" is not Norway, "NI" not Nicaragua.
+    "No": ("", "No"),
+    "NI": ("", "NI"),
+    "Can": ("", "Can"),
     "": ("", ""),
 }
 
@@ -81,8 +85,10 @@ def test_free_text_nationalities_become_countries_or_are_kept_to_fix_and_go_back
         nadia = Client.objects.get(pk=no_recourse.pk)
         assert (nadia.public_funds, nadia.support_needs) == ("no_recourse", ["mental_health"])
         assert Client.objects.get(pk=people["Polish"]).public_funds == "not_known"
-        # The history reads as countries too, so old versions compare with the new ones.
-        assert Client.history.get(id=people["Polish"]).nationality == "PL"
+        # The history reads as countries too, so old versions compare with the new ones, and
+        # keeps the text as it was written.
+        past = Client.history.get(id=people["Polish"])
+        assert (past.nationality, past.nationality_as_recorded) == ("PL", "Polish")
 
         executor = _migrate(BEFORE)
         old = executor.loader.project_state(BEFORE).apps.get_model("clients", "Client")
@@ -91,6 +97,8 @@ def test_free_text_nationalities_become_countries_or_are_kept_to_fix_and_go_back
         assert back[people["  BRITISH "]] == "United Kingdom"
         assert back[people["Kurdish"]] == "Kurdish"
         assert back[people[""]] == ""
+        past = executor.loader.project_state(BEFORE).apps.get_model("clients", "HistoricalClient")
+        assert past.objects.get(id=people["Polish"]).nationality == "Polish"
         assert "no_recourse_to_public_funds" in old.objects.get(pk=no_recourse.pk).support_needs
     finally:
         executor = MigrationExecutor(connection)
