@@ -416,7 +416,7 @@ class RsdfFiguresViewSet(viewsets.ViewSet):
         checked = RsdfQuerySerializer(data=request.query_params)
         checked.is_valid(raise_exception=True)
         data = checked.validated_data
-        night, population = rsdf.defaults_for(data["period"])
+        night, population = returns.night_and_population(data["period"])
         return Response(
             rsdf.figures(
                 data["period"],

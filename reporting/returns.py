@@ -141,6 +141,13 @@ def figures_of(record: RsdfReturn) -> dict[str, Any]:
     return compute(record).figures()
 
 
+def night_and_population(period: date) -> tuple[date | None, int | None]:
+    """The single night and population a month's figures are computed with when none are
+    given: the month's return's when one is open, else reporting.rsdf's defaults."""
+    found = RsdfReturn.objects.night_and_population(period)
+    return found if found is not None else rsdf.defaults_for(period)
+
+
 def return_for(period: date) -> RsdfReturn | None:
     """The month's return, if one has been opened."""
     return RsdfReturn.objects.filter(period=first_of_month(period)).first()
