@@ -419,6 +419,11 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 MARS_SERVICE_NAME = env.str("MARS_SERVICE_NAME", default="Multi-Agency Rough Sleeper team (MARS)")
 REPORT_RUN_STALE_MINUTES = env.int("REPORT_RUN_STALE_MINUTES", default=30)
 REPORT_RUN_MAX_ATTEMPTS = env.int("REPORT_RUN_MAX_ATTEMPTS", default=3)
+# England's rough sleeping return (RSDF): the area's resident population, for the figures per
+# 100,000 residents when a month's return does not give one. Unset: no rate.
+MARS_POPULATION: int | None = env.int("MARS_POPULATION", default=None)
+if MARS_POPULATION is not None and MARS_POPULATION < 0:
+    raise ImproperlyConfigured("MARS_POPULATION must be a whole number of residents, 0 or more.")
 
 # Bundle import: a date before this in a person's records (contacts, placements, plans, health
 # access, interventions, consents) is refused as implausible, unless a team migrating older

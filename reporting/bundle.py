@@ -30,6 +30,7 @@ from accommodation.services import (
     follow_status,
     unit_kind_for,
 )
+from clients import countries
 from clients import services as client_services
 from clients.consent import (
     Consent,
@@ -45,11 +46,15 @@ from clients.models import (
     Client,
     ClientAlias,
     ClientStatus,
+    Discharge,
+    DischargeEvidence,
+    DischargeKind,
     Ethnicity,
     Gender,
     HealthAccess,
     HealthAccessKind,
     PolicyApplies,
+    PublicFunds,
     SupportNeed,
     SupportPlan,
     YesNoUnknown,
@@ -80,7 +85,10 @@ SECTIONS = [
     "interventions",
     "support_plans",
     "health_access",
+    "discharges",
 ]
+# A nationality the file says is not known (stored as no code).
+NOT_KNOWN = "not_known"
 REASON = "Imported from a bundle"
 IMPORT_ACCOUNT = "mars-import"
 # Any constant: a key for the advisory lock that makes two imports take turns.
@@ -205,6 +213,26 @@ class _Item:
             return ""
         return str(value)
 
+    def country(self, name: str) -> str | None:
+        """An ISO 3166-1 alpha-2 code ("GB", "PL"), or "not_known" (stored as no code)."""
+        value = self.raw(name, required=False)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            self.problem(name, "must be text")
+            return None
+        value = value.strip()
+        if value in ("", NOT_KNOWN):
+            return ""
+        if value.upper() not in countries.by_code():
+            self.problem(
+                name,
+                f'unknown country code "{value}" (an ISO 3166-1 alpha-2 code such as GB or PL, '
+                f'or "{NOT_KNOWN}")',
+            )
+            return None
+        return value.upper()
+
     def boolean(self, name: str) -> bool | None:
         value = self.data.get(name)
         if value is None:
@@ -287,7 +315,15 @@ FIELDS: dict[str, set[str]] = {
     # A person's own fields (their key worker is a user here, not something a bundle carries).
     # consent_given_on / consent_withdrawn_on: the shape before consent was a record of its own
     # (read as a consent covering every kind of agency, as the old one was); "consents" now.
-    "clients": {"ref", "aliases", "consent_given_on", "consent_withdrawn_on", *PERSON_FIELDS}
+    # care_leaver is the support need of that name, given on its own as the RSDF return reads it.
+    "clients": {
+        "ref",
+        "aliases",
+        "care_leaver",
+        "consent_given_on",
+        "consent_withdrawn_on",
+        *PERSON_FIELDS,
+    }
     - {"key_worker"},
     "consents": {
         "client",
@@ -340,6 +376,7 @@ FIELDS: dict[str, set[str]] = {
     },
     "support_plans": {"client", "start", "end", "review_date", "summary", "agencies"},
     "health_access": {"client", "kind", "date", "outcome", "notes"},
+    "discharges": {"client", "kind", "date", "evidence", "notes"},
 }
 
 
@@ -561,7 +598,8 @@ class _Import:
                 "date_of_birth": item.day("date_of_birth", unbounded=True),
                 "date_of_birth_approximate": item.boolean("date_of_birth_approximate"),
                 "gender": item.choice("gender", Gender),
-                "nationality": item.text("nationality", max_length=100),
+                "nationality": item.country("nationality"),
+                "public_funds": item.choice("public_funds", PublicFunds),
                 "ethnicity": item.choice("ethnicity", Ethnicity),
                 "phone": item.text("phone", max_length=40),
                 "status": item.choice("status", ClientStatus),
@@ -575,6 +613,9 @@ class _Import:
             },
         )
         old_given, old_withdrawn = item.day("consent_given_on"), item.day("consent_withdrawn_on")
+        care_leaver = item.boolean("care_leaver")
+        if care_leaver is False and SupportNeed.CARE_LEAVER in (needs or []):
+            item.problem("care_leaver", 'false, but support_needs lists "care_leaver"')
         if ref is None:
             return None
         self.clients[ref] = None  # known to the file, so its records do not report it unknown
@@ -586,6 +627,11 @@ class _Import:
             known: set[str] = set()
         else:
             known = {name.upper() for name in person.aliases.values_list("name", flat=True)}
+        if values.get("nationality"):
+            # The free text kept until a country was set has done its job.
+            values["nationality_as_recorded"] = ""
+        if care_leaver is not None or "support_needs" in values:
+            values["support_needs"] = _needs(person, values.get("support_needs"), care_leaver)
         new_aliases = [
             name for name in dict.fromkeys(aliases or []) if name and name.upper() not in known
         ]
@@ -845,6 +891,37 @@ class _Import:
             client_services.follow_health_access(person, by=self.by)
         return (person.pk, kind, day)
 
+    def _discharges(self, item: _Item) -> Any:
+        person = self._client(item)
+        kind = item.choice("kind", DischargeKind, required=True)
+        day = item.day("date", required=True)
+        values = self._given(
+            item,
+            {
+                "evidence": item.choice("evidence", DischargeEvidence) or None,
+                "notes": item.text("notes", max_length=5000),
+            },
+        )
+        if person is None or not kind or day is None:
+            return None
+        record = Discharge.objects.filter(client=person, kind=kind, date=day).first() or Discharge(
+            client=person, kind=kind, date=day, created_by=self.by
+        )
+        self._save("discharges", item, record, values)
+        return (person.pk, kind, day)
+
+
+def _needs(person: Client, given: list[str] | None, care_leaver: bool | None) -> list[str]:
+    """The person's support needs after an import: the list the file gives (else theirs), with
+    "care leaver" as the file's care_leaver says; in the order they hold them when the same, so
+    a file that changes nothing saves nothing."""
+    needs = list(dict.fromkeys(given if given is not None else person.support_needs))
+    if care_leaver is not None:
+        needs = [need for need in needs if need != SupportNeed.CARE_LEAVER]
+        if care_leaver:
+            needs.append(SupportNeed.CARE_LEAVER)
+    return list(person.support_needs) if set(needs) == set(person.support_needs) else needs
+
 
 def _find_person(ref: str) -> Client | None:
     """The person a ref names: one imported under it, or one whose MARS reference it is."""
@@ -918,7 +995,8 @@ def export_bundle() -> dict[str, Any]:
                 "date_of_birth": _day(c.date_of_birth),
                 "date_of_birth_approximate": c.date_of_birth_approximate,
                 "gender": c.gender,
-                "nationality": c.nationality,
+                "nationality": c.nationality or NOT_KNOWN,
+                "public_funds": c.public_funds,
                 "ethnicity": c.ethnicity,
                 "phone": c.phone,
                 "status": c.status,
@@ -926,7 +1004,9 @@ def export_bundle() -> dict[str, Any]:
                 "reconnection_policy_applies": c.reconnection_policy_applies,
                 "primary_care_relevant": c.primary_care_relevant,
                 "gp_registered": c.gp_registered,
-                "support_needs": list(c.support_needs),
+                # Care leaver goes out once, as care_leaver, the way the return reads it.
+                "support_needs": [n for n in c.support_needs if n != SupportNeed.CARE_LEAVER],
+                "care_leaver": SupportNeed.CARE_LEAVER in c.support_needs,
                 "aliases": c.alias_names,
             }
             for c in people
@@ -1015,5 +1095,15 @@ def export_bundle() -> dict[str, Any]:
                 "notes": h.notes,
             }
             for h in HealthAccess.objects.order_by("date", "pk")
+        ],
+        "discharges": [
+            {
+                "client": refs[d.client_id],
+                "kind": d.kind,
+                "date": _day(d.date),
+                "evidence": d.evidence,
+                "notes": d.notes,
+            }
+            for d in Discharge.objects.filter(client_id__in=refs).order_by("date", "pk")
         ],
     }
