@@ -292,7 +292,7 @@ class RsdfReturnQuerySet(models.QuerySet["RsdfReturn"]):
 
     def night_and_population(self, period: date) -> tuple[date | None, int | None] | None:
         """The single night and population the month's return holds; None with no return
-        (reporting.rsdf.defaults_for reads it, for the return's page, API and command alike)."""
+        (reporting.returns.night_and_population: for the return's page, API, PDF and command)."""
         return self.filter(period=period.replace(day=1)).values_list("night", "population").first()
 
 

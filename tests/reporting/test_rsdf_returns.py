@@ -5,20 +5,25 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import date, timedelta
+from io import StringIO
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.test import Client as HttpClient
 
 from audit.models import AccessEvent
 from clients.models import Discharge, Gender, PublicFunds
 from mars.roles import Role
 from reporting import report, returns
+from reporting.bundle import import_bundle
 from reporting.models import ReturnStatus, RsdfReturn
 from tests import factories as f
 from tests.clock import ORDINARY_DAY, london
 from tests.concurrency import at_once
+from tests.reporting.conftest import DATA, expected
 
 pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(ORDINARY_DAY)]
 
@@ -426,3 +431,66 @@ def test_commissioners_read_submitted_returns_only_through_the_api(
     assert created.status_code == 403
     client.force_login(make_user(Role.DIRECTOR))
     assert client.post(f"/api/rsdf-returns/{draft.pk}/check/").status_code == 403
+
+
+# The public example, and the return's night and population as the defaults everywhere
+
+EXAMPLE_DAY = london(2026, 12, 1, 9, 0)  # after the example's last record
+
+
+@pytest.fixture
+def example(db: None) -> None:
+    import_bundle(json.loads((DATA / "rsdf-example-2026-10.json").read_text()))
+
+
+@pytest.mark.time_machine(EXAMPLE_DAY)
+@pytest.mark.parametrize("key", list(expected("rsdf-example-2026-10.expected.json")))
+def test_the_public_example_comes_out_of_the_api_exactly(
+    client: HttpClient, coordinator: Any, example: None, key: str
+) -> None:
+    period, night, population = key.split("@")
+    client.force_login(coordinator)
+    response = client.get(
+        "/api/rsdf/", {"period": period, "single_night": night, "population": population}
+    )
+    assert response.status_code == 200
+    assert response.json() == expected("rsdf-example-2026-10.expected.json")[key]
+
+
+@pytest.mark.time_machine(EXAMPLE_DAY)
+def test_a_submitted_example_return_keeps_the_expected_figures(
+    client: HttpClient, coordinator: Any, example: None
+) -> None:
+    client.force_login(coordinator)
+    pk = client.post(
+        "/api/rsdf-returns/",
+        {"period": "2026-10", "night": "2026-10-21", "population": 266900},
+        content_type="application/json",
+    ).json()["id"]
+    client.post(f"/api/rsdf-returns/{pk}/check/")
+    sent = client.post(
+        f"/api/rsdf-returns/{pk}/submit/", {"reason": "Example"}, content_type="application/json"
+    )
+    assert sent.status_code == 200, sent.json()
+    wanted = expected("rsdf-example-2026-10.expected.json")["2026-10@2026-10-21@266900"]
+    assert sent.json()["figures"] == wanted
+    rows = list(
+        csv.reader(io.StringIO(client.get(f"/reports/rsdf/{pk}/csv/").content.decode("utf-8-sig")))
+    )
+    values = {row[0]: row[2] for row in rows[1:]}
+    assert values["R1"] == str(wanted["over_month"]["total"])
+    assert values["P1"] == str(wanted["over_month"]["new"])
+
+
+def test_the_command_takes_the_returns_night_and_population(
+    coordinator: Any, october: dict[str, Any]
+) -> None:
+    record = opened(coordinator, night=date(2026, 10, 21))
+    returns.change_return(
+        record, night=date(2026, 10, 21), population=100000, notes="", by=coordinator
+    )
+    out = StringIO()
+    call_command("rsdf", "--period", "2026-10", "--format", "json", stdout=out)
+    printed = json.loads(out.getvalue())
+    assert (printed["night"], printed["population"]) == ("2026-10-21", 100000)
+    assert printed["over_month"]["per_100k"] == 3.0

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from mars.dates import MonthError, parse_month
-from reporting import rsdf
+from reporting import returns, rsdf
 
 
 class Command(BaseCommand):
@@ -35,7 +35,8 @@ class Command(BaseCommand):
             period = parse_month(options["period"])
         except MonthError as error:
             raise CommandError(str(error)) from error
-        night, population = rsdf.defaults_for(period)
+        # The month's return's night and population when it is open, else rsdf's defaults.
+        night, population = returns.night_and_population(period)
         if options["single_night"]:
             try:
                 night = date.fromisoformat(options["single_night"].strip())
