@@ -469,6 +469,14 @@ class RsdfReturnSerializer(serializers.ModelSerializer):
             "created_at",
         ]
 
+    def to_representation(self, instance: RsdfReturn) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if not can_see_rsdf_figures(self.context["request"].user):
+            # Commissioners read counts only: the team's own words may name someone.
+            data.pop("notes", None)
+            data.pop("gaps_reason", None)
+        return data
+
     def create(self, validated_data: dict[str, Any]) -> RsdfReturn:
         by = self.context["request"].user
         with refusals_by_field(returns.ReturnError):

@@ -32,6 +32,8 @@ from reporting.access import (
 from reporting.forms import OpenReturnForm, ReturnForm, SubmitReturnForm
 from reporting.models import FileKind, ReturnStatus, RsdfReturn
 
+# The team's own words, which may name someone: not for those who read counts only.
+TEAM_WORDS = ("notes", "gaps_reason")
 # Figures that are not a count of people: nothing to list behind them.
 NO_PEOPLE = ("per_100k", "unidentified_sightings")
 
@@ -97,6 +99,21 @@ class Gap:
     count: int
 
 
+# What each gap's link does, for its words.
+FIXES = {
+    "gender": "gender",
+    "age": "date of birth",
+    "nationality": "nationality",
+    "public_funds": "access to public funds",
+}
+
+
+def _fix_label(kind: str, person: Any) -> str:
+    if kind == returns.DISCHARGE:
+        return f"Record {person.display_name}'s discharge"
+    return f"Set {person.display_name}'s {FIXES[kind]}"
+
+
 def _fix_url(kind: str, person: Any) -> str:
     if kind == returns.DISCHARGE:
         try:
@@ -119,7 +136,11 @@ def _gaps(request: HttpRequest, checks: returns.Checks) -> list[Gap]:
         Gap(
             kind,
             labels[kind],
-            [(person, _fix_url(kind, person)) for pk in found if (person := people.get(pk))],
+            [
+                (person, _fix_url(kind, person), _fix_label(kind, person))
+                for pk in found
+                if (person := people.get(pk))
+            ],
             len(found),
         )
         for kind, found in checks.people.items()
@@ -161,10 +182,14 @@ def _context(request: HttpRequest, record: RsdfReturn) -> dict[str, Any]:
         "checks": checks,
         "gaps": _gaps(request, checks) if checks else [],
         "sees_people": sees_people,
+        # Commissioners read counts only: the team's notes and reasons may name someone.
+        "sees_notes": can_see_rsdf_figures(user),
         "changeable": changeable,
         "can_check": changeable and record.status == ReturnStatus.DRAFT,
         "can_submit": changeable and record.status == ReturnStatus.CHECKED,
-        "history": history_of(record),
+        "history": history_of(
+            record, mask=None if can_see_rsdf_figures(user) else lambda _: TEAM_WORDS
+        ),
     }
 
 
@@ -207,16 +232,16 @@ def rsdf_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, "Choose what to do: save, mark checked or submit.")
                 return redirect(record)
         except returns.ReturnError as error:
-            target = submit_form if action == "submit" else form
-            if action == "check":
+            record.refresh_from_db()
+            if action == "check" or record.is_submitted:
+                # No form on the page to show it beside: it is said above the page.
                 messages.error(request, str(error))
                 return redirect(record)
-            refusal_into_form(target, error)
+            refusal_into_form(submit_form if action == "submit" else form, error)
         record.refresh_from_db()
     context = _context(request, record)
     context.update(form=form, submit_form=submit_form)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "reporting/rsdf_detail.html", context, status=status)
+    return render(request, "reporting/rsdf_detail.html", context)
 
 
 @login_required

@@ -293,19 +293,20 @@ def test_the_coordinator_opens_checks_and_submits_a_return_through_the_page(
     refused = client.post(
         url, {"action": "save", "night": "2026-10-31", "population": "266900", "notes": "Mine"}
     )
-    assert refused.status_code == 400
+    assert refused.status_code == 200
     assert "last day of October 2026" in refused.content.decode()
     assert "Mine</textarea>" in refused.content.decode()
     for bad_input in ({"night": "31/31/2026"}, {"population": "-3"}, {"population": "many"}):
         response = client.post(url, {"action": "save", "population": "1", **bad_input})
-        assert response.status_code == 400
+        assert response.status_code == 200
+        assert "errorlist" in response.content.decode()
     saved = client.post(
         url, {"action": "save", "night": "2026-10-21", "population": "266900", "notes": ""}
     )
     assert saved.status_code == 302
     assert client.post(url, {"action": "check"}).status_code == 302
     no_reason = client.post(url, {"action": "submit", "reason": ""})
-    assert no_reason.status_code == 400
+    assert no_reason.status_code == 200
     assert "say why the return is sent with them" in no_reason.content.decode()
     sent = client.post(url, {"action": "submit", "reason": "Waiting on probation."})
     assert sent.status_code == 302
@@ -314,7 +315,8 @@ def test_the_coordinator_opens_checks_and_submits_a_return_through_the_page(
     page = client.get(url).content.decode()
     assert "Waiting on probation." in page
     assert "Submitted" in page
-    assert client.post(url, {"action": "save", "population": "1"}).status_code == 400
+    after = client.post(url, {"action": "save", "population": "1"}, follow=True)
+    assert "a sent return never changes" in after.content.decode()
     assert client.post(url, {"action": "nonsense"}).status_code == 302
 
 
@@ -494,3 +496,23 @@ def test_the_command_takes_the_returns_night_and_population(
     printed = json.loads(out.getvalue())
     assert (printed["night"], printed["population"]) == ("2026-10-21", 100000)
     assert printed["over_month"]["per_100k"] == 3.0
+
+
+def test_commissioners_do_not_read_the_teams_notes_or_reasons(
+    client: HttpClient, commissioner: Any, coordinator: Any, october: dict[str, Any]
+) -> None:
+    record = returns.mark_checked(opened(coordinator), by=coordinator)
+    returns.change_return(
+        record, night=record.night, population=1, notes="Nat Unknown moved on", by=coordinator
+    )
+    record = returns.mark_checked(record, by=coordinator)
+    returns.submit_return(record, reason="Rob Released has no ID yet", by=coordinator)
+    client.force_login(commissioner)
+    page = client.get(record.get_absolute_url()).content.decode()
+    assert "Nat Unknown" not in page and "Rob Released" not in page
+    assert "Submitted" in page
+    (listed,) = client.get("/api/rsdf-returns/").json()["results"]
+    assert "notes" not in listed and "gaps_reason" not in listed
+    client.force_login(coordinator)
+    page = client.get(record.get_absolute_url()).content.decode()
+    assert "Nat Unknown moved on" in page and "Rob Released has no ID yet" in page
