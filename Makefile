@@ -52,6 +52,7 @@ bench: install
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py migrate --noinput -v0
 	$(PY) bench/search.py
 	$(PY) bench/kpis.py
+	$(PY) bench/rsdf.py
 	$(PY) bench/bundle.py
 	$(PY) bench/access_log.py
 	$(PY) bench/subject_access.py

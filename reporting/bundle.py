@@ -320,6 +320,7 @@ FIELDS: dict[str, set[str]] = {
         "ref",
         "aliases",
         "care_leaver",
+        "nationality_as_recorded",
         "consent_given_on",
         "consent_withdrawn_on",
         *PERSON_FIELDS,
@@ -599,6 +600,7 @@ class _Import:
                 "date_of_birth_approximate": item.boolean("date_of_birth_approximate"),
                 "gender": item.choice("gender", Gender),
                 "nationality": item.country("nationality"),
+                "nationality_as_recorded": item.text("nationality_as_recorded", max_length=100),
                 "public_funds": item.choice("public_funds", PublicFunds),
                 "ethnicity": item.choice("ethnicity", Ethnicity),
                 "phone": item.text("phone", max_length=40),
@@ -627,7 +629,7 @@ class _Import:
             known: set[str] = set()
         else:
             known = {name.upper() for name in person.aliases.values_list("name", flat=True)}
-        if values.get("nationality"):
+        if values.get("nationality") and "nationality_as_recorded" not in values:
             # The free text kept until a country was set has done its job.
             values["nationality_as_recorded"] = ""
         if care_leaver is not None or "support_needs" in values:
@@ -996,6 +998,7 @@ def export_bundle() -> dict[str, Any]:
                 "date_of_birth_approximate": c.date_of_birth_approximate,
                 "gender": c.gender,
                 "nationality": c.nationality or NOT_KNOWN,
+                "nationality_as_recorded": c.nationality_as_recorded,
                 "public_funds": c.public_funds,
                 "ethnicity": c.ethnicity,
                 "phone": c.phone,

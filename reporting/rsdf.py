@@ -350,6 +350,12 @@ INDICATORS: list[Indicator] = [
 ]
 
 
+def rows(figures: dict[str, Any]) -> list[tuple[str, str, Any]]:
+    """The return's figures as spreadsheet rows: (code, label, value), one per indicator, in the
+    order of INDICATORS (a null figure's value is None)."""
+    return [(i.code, i.label, i.value(figures)) for i in INDICATORS]
+
+
 def compute(
     period: date, *, night: date | None = None, population: int | None = None
 ) -> RsdfPeople:

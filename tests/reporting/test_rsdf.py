@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+import subprocess
+import sys
 from datetime import date
 from io import StringIO
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -107,6 +111,17 @@ def test_every_figure_has_one_indicator_row_with_a_unique_code(example: Any) -> 
     assert next(i for i in rsdf.INDICATORS if i.code == "P1").key == "over_month.new"
 
 
+def test_rows_give_code_label_and_value_in_indicator_order(example: Any) -> None:
+    figures = rsdf.figures(date(2026, 10, 1), night=date(2026, 10, 21), population=266900)
+    table = rsdf.rows(figures)
+    assert [code for code, _, _ in table] == [i.code for i in rsdf.INDICATORS]
+    assert table[0] == ("R1", "People sleeping rough over the month", 21)
+    assert dict((code, value) for code, _, value in table)["R1-N-100K"] == 1.5
+    no_night = dict((code, value) for code, _, value in rsdf.rows(rsdf.figures(date(2026, 10, 1))))
+    assert no_night["R1-N"] is None
+    assert no_night["P1"] == 13
+
+
 def test_the_table_lists_each_indicator_with_its_value(example: Any) -> None:
     printed = run_rsdf("--period", "2026-10", "--single-night", "2026-10-21", "--format", "table")
     assert "single night: 2026-10-21; population: not set" in printed
@@ -133,6 +148,31 @@ def test_the_table_lists_each_indicator_with_its_value(example: Any) -> None:
 def test_bad_input_is_a_clear_error(args: list[str], message: str) -> None:
     with pytest.raises(CommandError, match=message):
         run_rsdf(*args)
+
+
+@pytest.mark.parametrize(
+    "args", [["--period", "2026-1"], ["--period", "2026-10", "--single-night", "2026-10-31"]]
+)
+def test_from_the_shell_bad_input_exits_non_zero_without_a_traceback(args: list[str]) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    # The input is refused before the database is asked anything.
+    env.update(
+        DJANGO_SETTINGS_MODULE="mars.settings",
+        DJANGO_DEBUG="1",
+        DATABASE_URL="postgres://check@127.0.0.1:5432/none",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "rsdf", *args],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("CommandError: ")
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
 
 
 def test_the_last_day_but_one_is_a_single_night_the_first_day_too(example: Any) -> None:
@@ -326,3 +366,18 @@ def test_return_facts_cleared_here_come_back_from_the_export_with_the_same_retur
     assert changed.created["discharges"] == 4
     after = rsdf.figures(date(2026, 10, 1), night=date(2026, 10, 21), population=266900)
     assert after == before
+
+
+def test_a_nationality_not_yet_mapped_goes_out_and_comes_back_with_its_text(example: Any) -> None:
+    p06 = Client.objects.get(external_ref="P06")
+    Client.objects.filter(pk=p06.pk).update(nationality_as_recorded="Scouse")
+    exported = export_bundle()
+    by_ref = {c["ref"]: c for c in exported["clients"]}
+    assert by_ref["P06"]["nationality"] == "not_known"
+    assert by_ref["P06"]["nationality_as_recorded"] == "Scouse"
+    assert not import_bundle(copy.deepcopy(exported)).changed_anything
+    data = rsdf_example()
+    data["clients"][5]["nationality"] = "GB"  # the team has found out: the text has done its job
+    import_bundle(data)
+    p06.refresh_from_db()
+    assert (p06.nationality, p06.nationality_as_recorded) == ("GB", "")
