@@ -23,7 +23,7 @@ from mars.spreadsheets import (
     xlsx_book,
     xlsx_response,
 )
-from reporting import returns
+from reporting import rsdf
 from reporting.charts import trend_charts
 from reporting.models import FileKind, ReportRun, RsdfReturn
 
@@ -170,8 +170,7 @@ RSDF_HEADER = ["Indicator", "Figure", "Value"]
 
 def _rsdf_rows(figures: dict[str, Any]) -> list[list[Any]]:
     return [
-        [row.code, row.label, "" if row.value is None else row.value]
-        for row in returns.rows_of(figures)
+        [code, label, "" if value is None else value] for code, label, value in rsdf.rows(figures)
     ]
 
 
