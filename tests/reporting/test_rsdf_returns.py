@@ -12,7 +12,9 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client as HttpClient
+from django.test.utils import CaptureQueriesContext
 
 from audit.models import AccessEvent
 from clients.models import Discharge, Gender, PublicFunds
@@ -516,3 +518,21 @@ def test_commissioners_do_not_read_the_teams_notes_or_reasons(
     client.force_login(coordinator)
     page = client.get(record.get_absolute_url()).content.decode()
     assert "Nat Unknown moved on" in page and "Rob Released has no ID yet" in page
+
+
+def test_the_return_page_costs_the_same_queries_for_many_people(
+    client: HttpClient, coordinator: Any, october: dict[str, Any]
+) -> None:
+    record = opened(coordinator)
+    client.force_login(coordinator)
+    client.get(record.get_absolute_url())  # the session and permissions, once
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(record.get_absolute_url()).status_code == 200
+        return len(captured)
+
+    few = queries()
+    for day in range(1, 13):
+        seen(f.ClientFactory(nationality="", gender=Gender.NOT_KNOWN), day)
+    assert queries() == few
