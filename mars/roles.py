@@ -249,6 +249,10 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         PUBLISHED_REPORTS,
         _each("reporting", ["view", "add", "change"], "reportrun"),
         "reporting.publish_reportrun",
+        # England's monthly return (RSDF): making, checking and sending it, and the people
+        # behind its figures.
+        _each("reporting", ["view", "add", "change"], "rsdfreturn"),
+        "reporting.view_rsdf_people",
         "reporting.view_dashboard",
         LONG_TERM_TARGET,
         "reporting.import_bundle",
@@ -287,6 +291,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         PUBLISHED_REPORTS,
         "reporting.view_target",
         "reporting.view_reportrun",
+        "reporting.view_rsdfreturn",  # the return's figures, not the people behind them
     ),
     # Signs off MARS House property spend with the coordinator; which requests they see is
     # narrowed to property spend by the access rules, not here.

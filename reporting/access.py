@@ -1,4 +1,5 @@
-"""Who may see which report runs, the dashboard and bundles (mars.access holds the machinery)."""
+"""Who may see which report runs, RSDF returns, the dashboard and bundles (mars.access holds the
+machinery)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 
 from mars.access import AnyUser, can, perm, require
-from reporting.models import ReportRun, ReportRunQuerySet
+from reporting.models import ReportRun, ReportRunQuerySet, RsdfReturn, RsdfReturnQuerySet
 
 
 def can_see_dashboard(user: AnyUser) -> bool:
@@ -61,3 +62,45 @@ def can_see_long_term(user: AnyUser) -> bool:
 
 def can_set_long_term_target(user: AnyUser) -> bool:
     return can(user, "reporting.change_longtermtarget")
+
+
+def visible_rsdf_returns(user: AnyUser) -> RsdfReturnQuerySet:
+    """RSDF returns: all of them for those who make or read returns; only submitted ones for
+    those who read published reports (commissioners); none for anyone else."""
+    returns = RsdfReturn.objects.all()
+    if can(user, perm(RsdfReturn, "view")):
+        return returns
+    if can(user, "reporting.view_published_reportrun"):
+        return returns.submitted()
+    return returns.none()
+
+
+def get_rsdf_return(user: AnyUser, pk: int | str, *, write: bool = False) -> RsdfReturn:
+    """One return: 404 if the user may not see it; 403 if write is asked and they may not
+    change it."""
+    try:
+        found = visible_rsdf_returns(user).get(pk=pk)
+    except (ValueError, TypeError, ObjectDoesNotExist) as error:
+        raise Http404 from error
+    if write:
+        require(user, "reporting.change_rsdfreturn")
+    return found
+
+
+def can_see_rsdf_returns(user: AnyUser) -> bool:
+    """The list of returns: every return, or the submitted ones (commissioners)."""
+    return can(user, perm(RsdfReturn, "view")) or can(user, "reporting.view_published_reportrun")
+
+
+def can_see_rsdf_figures(user: AnyUser) -> bool:
+    """Any month's return figures computed now, drafts included (not commissioners)."""
+    return can(user, perm(RsdfReturn, "view"))
+
+
+def can_see_rsdf_people(user: AnyUser) -> bool:
+    """The people behind each figure of a return, and the people it lists to check."""
+    return can(user, "reporting.view_rsdf_people") and can(user, perm(RsdfReturn, "view"))
+
+
+def can_change_rsdf_returns(user: AnyUser) -> bool:
+    return can(user, "reporting.change_rsdfreturn")

@@ -1,8 +1,12 @@
 """REST API for reporting: the contract figures for a month, report runs (start, retry,
-publish, download) and targets, under the same services and access rules as the pages."""
+publish, download), targets, and England's monthly return (RSDF: its figures for any month, and
+the month's return records, checked and submitted), under the same services and access rules as
+the pages."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -26,10 +30,15 @@ from mars import access, reads
 from mars.api import AccessPermission, ServiceSerializer, refusals_as_validation_errors
 from mars.dates import MonthError, first_of_month, parse_month
 from mars.openapi import OneObjectSchema
-from mars.text import COMMENTARY
-from reporting import documents, kpis, longterm, services
-from reporting.access import can_see_long_term, visible_report_runs
-from reporting.models import FileKind, ReportRun, Target
+from mars.text import COMMENTARY, NOTE
+from reporting import documents, kpis, longterm, returns, rsdf, services
+from reporting.access import (
+    can_see_long_term,
+    can_see_rsdf_figures,
+    visible_report_runs,
+    visible_rsdf_returns,
+)
+from reporting.models import FileKind, ReportRun, RsdfReturn, Target
 
 REFUSALS = (services.ReportError,)
 
@@ -285,6 +294,295 @@ class TargetViewSet(
         return access.visible(self.request.user, Target.objects.all())
 
 
+# DESIGN.md's example of the return's JSON: the shape the API documents and answers in.
+RSDF_EXAMPLE: dict[str, Any] = {
+    "period": "2026-10",
+    "definitions": "rsdf-v1",
+    "night": "2026-10-21",
+    "population": 266900,
+    "over_month": {
+        "total": 40,
+        "per_100k": 15.0,
+        "new": 10,
+        "institution_leavers": 3,
+        "long_term": 12,
+        "returners": 4,
+        "returners_from_settled": 1,
+        "nights_bedded_down": {"1": 5, "2": 3, "3_5": 8, "6_10": 10, "over_10": 14},
+        "gender": {"male": 30, "female": 8, "other": 1, "not_known": 1},
+        "age": {"under_18": 0, "18_25": 6, "26_plus": 31, "not_known": 3, "under_25": 5},
+        "nationality": {"uk": 33, "eea": 5, "outside_eea": 1, "not_known": 1},
+        "public_funds": {"eligible": 35, "no_recourse": 4, "not_known": 1},
+    },
+    "single_night": {"total": 12, "per_100k": 4.5, "new": 2, "unidentified_sightings": 1},
+    "accommodated": {"total": 9, "emergency": 4, "supported": 3, "settled": 2},
+}
+# Figures that may be null: per 100,000 without a population, the single night without a night.
+NULLABLE = {"per_100k", "night", "population"}
+
+
+def _schema_of(example: Any, name: str = "") -> dict[str, Any]:
+    """An OpenAPI schema for a JSON value shaped like the example."""
+    if isinstance(example, dict):
+        schema: dict[str, Any] = {
+            "type": "object",
+            "properties": {key: _schema_of(value, key) for key, value in example.items()},
+            "required": list(example),
+        }
+    elif isinstance(example, bool):
+        schema = {"type": "boolean"}
+    elif isinstance(example, int):
+        schema = {"type": "integer"}
+    elif isinstance(example, float):
+        schema = {"type": "number"}
+    else:
+        schema = {"type": "string"}
+    if name in NULLABLE:
+        schema["nullable"] = True
+    return schema
+
+
+def _rsdf_schema() -> dict[str, Any]:
+    schema = _schema_of(RSDF_EXAMPLE)
+    for key in ("total", "new", "unidentified_sightings"):
+        schema["properties"]["single_night"]["properties"][key]["nullable"] = True
+    schema["example"] = RSDF_EXAMPLE
+    return schema
+
+
+RSDF_SCHEMA = _rsdf_schema()
+
+
+@contextmanager
+def refusals_by_field(*domain_errors: type[Exception]) -> Iterator[None]:
+    """A service's refusal as a 400 whose message is under the field it names (else detail)."""
+    try:
+        yield
+    except domain_errors as error:
+        raise serializers.ValidationError(
+            {getattr(error, "field", None) or "detail": str(error)}
+        ) from error
+
+
+class RsdfQuerySerializer(serializers.Serializer):
+    period = PeriodField(help_text="The month, YYYY-MM.")
+    single_night = serializers.DateField(
+        required=False,
+        help_text="A day in the month, not its last. Default: the month's return's, else none "
+        "(the single-night figures are null).",
+    )
+    population = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        help_text="Residents, for the figures per 100,000. Default: the month's return's, else "
+        "the MARS_POPULATION setting.",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        night = attrs.get("single_night")
+        if night is not None:
+            try:
+                rsdf.check_night(attrs["period"], night)
+            except ValueError as error:
+                raise serializers.ValidationError({"single_night": str(error)}) from error
+        return attrs
+
+
+class CanSeeRsdfFigures(permissions.BasePermission):
+    def has_permission(self, request: Any, view: Any) -> bool:
+        return can_see_rsdf_figures(request.user)
+
+
+class RsdfFiguresViewSet(viewsets.ViewSet):
+    """England's monthly return (RSDF) for any month, computed now, in DESIGN.md's shape
+    (coordinator and director; commissioners read submitted returns at /api/rsdf-returns/)."""
+
+    permission_classes = [CanSeeRsdfFigures]
+    schema = OneObjectSchema()
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("period", str, required=True, description="The month, YYYY-MM."),
+            OpenApiParameter(
+                "single_night",
+                OpenApiTypes.DATE,
+                description="A day in the month, not its last. Default: the month's return's.",
+            ),
+            OpenApiParameter(
+                "population",
+                int,
+                description="Residents, for the rates. Default: the month's return's, else "
+                "the MARS_POPULATION setting.",
+            ),
+        ],
+        responses={200: RSDF_SCHEMA},
+    )
+    def list(self, request: Request) -> Response:
+        checked = RsdfQuerySerializer(data=request.query_params)
+        checked.is_valid(raise_exception=True)
+        data = checked.validated_data
+        night, population = returns.night_and_population(data["period"])
+        return Response(
+            rsdf.figures(
+                data["period"],
+                night=data.get("single_night", night),
+                population=data.get("population", population),
+            )
+        )
+
+
+class RsdfReturnSerializer(serializers.ModelSerializer):
+    period = PeriodField()
+    checked_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    submitted_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    figures = serializers.JSONField(
+        read_only=True,
+        help_text="The figures as submitted (DESIGN.md's shape); empty until then: a draft's "
+        "are at /api/rsdf/?period=.",
+    )
+
+    class Meta:
+        model = RsdfReturn
+        fields = [
+            "id",
+            "period",
+            "night",
+            "population",
+            "definitions",
+            "status",
+            "notes",
+            "checked_at",
+            "checked_by",
+            "submitted_at",
+            "submitted_by",
+            "gaps_reason",
+            "gaps",
+            "figures",
+            "created_at",
+        ]
+        read_only_fields = [
+            "definitions",
+            "status",
+            "checked_at",
+            "submitted_at",
+            "gaps_reason",
+            "gaps",
+            "created_at",
+        ]
+
+    def to_representation(self, instance: RsdfReturn) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if not can_see_rsdf_figures(self.context["request"].user):
+            # Commissioners read counts only: the team's own words may name someone.
+            data.pop("notes", None)
+            data.pop("gaps_reason", None)
+        return data
+
+    def create(self, validated_data: dict[str, Any]) -> RsdfReturn:
+        by = self.context["request"].user
+        with refusals_by_field(returns.ReturnError):
+            record = returns.open_return(validated_data["period"], by=by)
+            if {"night", "population", "notes"} & validated_data.keys():
+                record = self._change(record, validated_data)
+        return record
+
+    def update(self, instance: RsdfReturn, validated_data: dict[str, Any]) -> RsdfReturn:
+        if "period" in validated_data and validated_data["period"] != instance.period:
+            raise serializers.ValidationError(
+                {"period": "A return's month stays as it is: open the other month's return."}
+            )
+        with refusals_by_field(returns.ReturnError):
+            return self._change(instance, validated_data)
+
+    def _change(self, record: RsdfReturn, data: dict[str, Any]) -> RsdfReturn:
+        return returns.change_return(
+            record,
+            night=data.get("night", record.night),
+            population=data.get("population", record.population),
+            notes=data.get("notes", record.notes),
+            by=self.context["request"].user,
+        )
+
+
+class SubmitReturnSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=NOTE,
+        allow_blank=True,
+        required=False,
+        default="",
+        help_text="Why it is sent with gaps: needed when people counted have facts not known.",
+    )
+
+
+class RsdfReturnPermission(permissions.BasePermission):
+    """Reading needs a sight of returns (commissioners: submitted ones); opening one, adding
+    returns; changing, checking and submitting one, changing them."""
+
+    needs = {
+        "create": "reporting.add_rsdfreturn",
+        "update": "reporting.change_rsdfreturn",
+        "partial_update": "reporting.change_rsdfreturn",
+        "check": "reporting.change_rsdfreturn",
+        "submit": "reporting.change_rsdfreturn",
+    }
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        user = request.user
+        if not user.is_authenticated:
+            return False
+        if view.action in self.needs:
+            return access.can(user, self.needs[view.action])
+        return access.can(user, "reporting.view_rsdfreturn") or access.can(
+            user, "reporting.view_published_reportrun"
+        )
+
+
+class RsdfReturnViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The months' RSDF returns. Creating one opens the month's (or gives the one open); its
+    single night, population and notes change until it is submitted; `check` then `submit`
+    send it, keeping its figures. Commissioners see submitted returns only."""
+
+    serializer_class = RsdfReturnSerializer
+    permission_classes = [RsdfReturnPermission]
+    queryset = RsdfReturn.objects.all()
+    filterset_fields = ["status"]
+
+    def get_queryset(self) -> models.QuerySet[RsdfReturn]:
+        return visible_rsdf_returns(self.request.user).select_related("checked_by", "submitted_by")
+
+    @extend_schema(request=None, responses=RsdfReturnSerializer)
+    @action(detail=True, methods=["post"])
+    def check(self, request: Request, pk: str | None = None) -> Response:
+        """Mark the return checked (its single night must be chosen)."""
+        record = self.get_object()
+        with refusals_by_field(returns.ReturnError):
+            record = returns.mark_checked(record, by=request.user)
+        return Response(self.get_serializer(record).data)
+
+    @extend_schema(request=SubmitReturnSerializer, responses=RsdfReturnSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str | None = None) -> Response:
+        """Submit a checked return, keeping its figures; with gaps, a reason is needed."""
+        record = self.get_object()
+        checked = SubmitReturnSerializer(data=request.data)
+        checked.is_valid(raise_exception=True)
+        with refusals_by_field(returns.ReturnError):
+            record = returns.submit_return(
+                record, reason=checked.validated_data["reason"], by=request.user
+            )
+        return Response(self.get_serializer(record).data)
+
+
 class LongTermQuerySerializer(serializers.Serializer):
     period = PeriodField(required=False, help_text="The month, YYYY-MM. Default: this month.")
 
@@ -348,5 +646,7 @@ def register(router: DefaultRouter) -> None:
     # Before any "rsdf" viewset: its detail route would otherwise take "long-term" for an id.
     router.register("rsdf/long-term", LongTermViewSet, basename="rsdf-long-term")
     router.register("kpis", FiguresViewSet, basename="kpis")
+    router.register("rsdf", RsdfFiguresViewSet, basename="rsdf")
+    router.register("rsdf-returns", RsdfReturnViewSet)
     router.register("report-runs", ReportRunViewSet)
     router.register("targets", TargetViewSet)

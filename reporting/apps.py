@@ -30,4 +30,8 @@ class ReportingConfig(AppConfig):
             ),
             order=60,
         )
+        navigation.links.add(
+            navigation.NavLink("RSDF returns", "reporting:rsdf_list", access.can_see_rsdf_returns),
+            order=61,
+        )
         home.parts.add(runs.home_part, order=50)

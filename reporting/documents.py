@@ -1,21 +1,31 @@
 """A report run's files: the PDF (WeasyPrint, A4), the CSV and the XLSX, all from the run's
-kept report, so every file of a run says the same."""
+kept report, so every file of a run says the same. And the RSDF return's CSV and XLSX, one row
+per figure, in the government form's order."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.conf import settings
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from mars import reads
 from mars.dates import uk_datetime
 from mars.downloads import private_download
-from mars.spreadsheets import CSV_TYPE, XLSX_TYPE, Sheet, csv_bytes, xlsx_book
+from mars.spreadsheets import (
+    CSV_TYPE,
+    XLSX_TYPE,
+    Sheet,
+    csv_bytes,
+    csv_response,
+    xlsx_book,
+    xlsx_response,
+)
+from reporting import rsdf
 from reporting.charts import trend_charts
-from reporting.models import FileKind, ReportRun
+from reporting.models import FileKind, ReportRun, RsdfReturn
 
 KPI_HEADER = ["Figure", "Target", "Actual", "Numerator", "Denominator", "Status"]
 CONTENT_TYPES = {
@@ -153,3 +163,43 @@ def xlsx_file(run: ReportRun) -> bytes:
             ),
         ]
     )
+
+
+RSDF_HEADER = ["Indicator", "Figure", "Value"]
+
+
+def _rsdf_rows(figures: dict[str, Any]) -> list[list[Any]]:
+    return [
+        [code, label, "" if value is None else value] for code, label, value in rsdf.rows(figures)
+    ]
+
+
+def _rsdf_status(record: RsdfReturn) -> str:
+    if record.is_submitted and record.submitted_at:
+        return f"Submitted {uk_datetime(record.submitted_at)}"
+    made = uk_datetime(timezone.now())
+    return f"{record.get_status_display()}: not submitted (figures as of {made})"
+
+
+def rsdf_download(record: RsdfReturn, figures: dict[str, Any], kind: str) -> HttpResponse:
+    """The return as CSV or XLSX, one row per figure (indicator code, label, value), ready to
+    key into the government's form; 404 for another kind of file."""
+    # The figures only, no one's name or reference: logged, naming no one.
+    reads.note([], "rsdf return file")
+    rows = _rsdf_rows(figures)
+    name = record.download_name(kind)
+    if kind == FileKind.CSV:
+        return csv_response(name, RSDF_HEADER, rows)
+    if kind == FileKind.XLSX:
+        about: list[list[Any]] = [
+            ["Return", f"Rough Sleeping Data Framework, {record.period_label}"],
+            ["Single night", record.night.isoformat() if record.night else "not chosen"],
+            ["Population", "" if record.population is None else record.population],
+            ["Definitions", figures.get("definitions", record.definitions)],
+            ["Status", _rsdf_status(record)],
+        ]
+        return xlsx_response(
+            name,
+            xlsx_book([Sheet("RSDF", RSDF_HEADER, rows), Sheet("About", ["", ""], about)]),
+        )
+    raise Http404

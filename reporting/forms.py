@@ -1,5 +1,6 @@
 """Forms for reporting: starting a run, publishing one, targets (the long-term one too), a
-bundle to import."""
+bundle to import, the RSDF return's month, night and population, and the reason it is sent with
+gaps."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from typing import Any
 from django import forms
 
 from mars.dates import MonthError, parse_month
-from reporting.models import ReportRun, Target
+from mars.text import NOTE
+from reporting.models import ReportRun, RsdfReturn, Target
 
 
 class MonthInput(forms.TextInput):
@@ -33,6 +35,40 @@ class StartRunForm(forms.Form):
             return parse_month(self.cleaned_data["period"])
         except MonthError as error:
             raise forms.ValidationError(str(error)) from error
+
+
+class OpenReturnForm(forms.Form):
+    period = forms.CharField(
+        label="Month", widget=MonthInput, help_text="The calendar month the return is about."
+    )
+
+    def clean_period(self) -> date:
+        try:
+            return parse_month(self.cleaned_data["period"])
+        except MonthError as error:
+            raise forms.ValidationError(str(error)) from error
+
+
+class ReturnForm(forms.ModelForm):
+    """The single night, the population and notes of a month's return."""
+
+    class Meta:
+        model = RsdfReturn
+        fields = ["night", "population", "notes"]
+        widgets = {
+            "night": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class SubmitReturnForm(forms.Form):
+    reason = forms.CharField(
+        label="Why it is sent with gaps",
+        required=False,
+        max_length=NOTE,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed only when people counted still have facts not known.",
+    )
 
 
 class CommentaryForm(forms.ModelForm):

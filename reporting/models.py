@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import Storage, storages
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils import timezone
@@ -278,6 +278,111 @@ class ReportRun(models.Model):
     def download_name(self, kind: str) -> str:
         version = f"-v{self.version}" if self.version else "-draft"
         return f"mars-report-{self.period:%Y-%m}{version}.{kind}"
+
+
+class ReturnStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    CHECKED = "checked", "Checked"
+    SUBMITTED = "submitted", "Submitted"
+
+
+class RsdfReturnQuerySet(models.QuerySet["RsdfReturn"]):
+    def submitted(self) -> RsdfReturnQuerySet:
+        return self.filter(status=ReturnStatus.SUBMITTED)
+
+    def night_and_population(self, period: date) -> tuple[date | None, int | None] | None:
+        """The single night and population the month's return holds; None with no return
+        (reporting.returns.night_and_population: for the return's page, API, PDF and command)."""
+        return self.filter(period=period.replace(day=1)).values_list("night", "population").first()
+
+
+class RsdfReturn(models.Model):
+    """England's monthly rough sleeping return (RSDF) for one month: the single night and the
+    population it is counted with, whether it has been checked and sent, and, once sent, the
+    figures as they were sent (reporting.rsdf computes them; reporting.returns changes this)."""
+
+    period = models.DateField(unique=True, help_text="The first day of the month returned.")
+    night = models.DateField(
+        "single night",
+        null=True,
+        blank=True,
+        help_text="The night counted for the single-night figures: a day in the month, not its "
+        "last (the count runs from 18:00 that evening to 10:00 the next morning).",
+    )
+    population = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Residents of the area, for the figures per 100,000. Empty: none given.",
+    )
+    definitions = models.CharField("definitions version", max_length=20)
+    # As sent: the figures (DESIGN.md's shape) and the gaps left when it was sent. A draft's
+    # figures are computed afresh each time they are shown.
+    figures = models.JSONField(default=dict, blank=True)
+    gaps = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        max_length=10, choices=ReturnStatus.choices, default=ReturnStatus.DRAFT
+    )
+    checked_at = models.DateTimeField(null=True, blank=True)
+    checked_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    notes = limited_text(blank=True)
+    gaps_reason = limited_text(
+        "why it was sent with gaps",
+        blank=True,
+        help_text="Asked for when the return is sent while some people counted have facts not "
+        "known.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # The figures and gaps as sent are shown whole on the page; the history keeps who opened,
+    # changed, checked and sent the return, and why it went with gaps.
+    history = HistoricalRecords(excluded_fields=["created_at", "figures", "gaps"])
+
+    objects = RsdfReturnQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period"]
+        verbose_name = "RSDF return"
+        permissions = [
+            ("view_rsdf_people", "Can see the people behind the RSDF return's figures"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period__day=1), name="rsdf_return_period_is_a_month"
+            ),
+            models.CheckConstraint(
+                condition=Q(night__isnull=True) | Q(night__gte=F("period")),
+                name="rsdf_return_night_in_month",
+                violation_error_message="The single night must be a day in the month.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="submitted")
+                | Q(submitted_at__isnull=False, submitted_by__isnull=False, night__isnull=False),
+                name="rsdf_return_submitted_says_who_and_when",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"RSDF return for {self.period_label}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reporting:rsdf_detail", args=[self.pk])
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.period:%B %Y}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == ReturnStatus.SUBMITTED
+
+    def download_name(self, kind: str) -> str:
+        state = "submitted" if self.is_submitted else "draft"
+        return f"rsdf-{self.period:%Y-%m}-{state}.{kind}"
 
 
 class LongTermTarget(models.Model):

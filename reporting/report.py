@@ -29,7 +29,7 @@ from outreach.models import (
     RoughSleepingCount,
     SevereWeatherActivation,
 )
-from reporting import kpis
+from reporting import kpis, returns, rsdf
 from reporting.kpis import LONDON
 from reporting.measures import MEASURES, Status
 from reporting.models import Target
@@ -285,6 +285,58 @@ def count_section(period: date) -> dict[str, Any] | None:
     }
 
 
+# The return's breakdowns of people, published with small numbers suppressed like the others.
+RSDF_BREAKDOWNS = {
+    "over_month.nights_bedded_down": "Nights bedded down in the last 180 days",
+    "over_month.gender": "Gender",
+    "over_month.age": "Age",
+    "over_month.nationality": "Nationality",
+    "over_month.public_funds": "Access to public funds",
+}
+
+
+def _small(value: Any) -> str:
+    if value is None:
+        return "n/a"
+    return SMALL if isinstance(value, int) and 1 <= value <= 4 else str(value)
+
+
+def rsdf_section(period: date) -> dict[str, Any]:
+    """England's monthly return (RSDF) for the month: as submitted when it has been, else as the
+    records stand (with the return's night and population); breakdowns suppressed."""
+    record = returns.return_for(period)
+    if record is not None and record.is_submitted:
+        figures = record.figures
+        sent = record.submitted_at
+        status = f"Submitted on {sent.astimezone(LONDON):%d/%m/%Y}" if sent else "Submitted"
+    else:
+        night, population = returns.night_and_population(period)
+        figures = rsdf.figures(period, night=night, population=population)
+        status = "Not yet submitted: the figures as the records stand"
+    headline: list[dict[str, Any]] = []
+    groups: dict[str, list[tuple[str, int]]] = {key: [] for key in RSDF_BREAKDOWNS}
+    for row in returns.rows_of(figures):
+        group = row.key.rsplit(".", 1)[0]
+        if group in groups and row.key != "over_month.age.under_25":
+            groups[group].append((row.label.split(": ", 1)[-1], row.value or 0))
+        elif row.key == "over_month.age.under_25":
+            headline.append({"code": row.code, "label": row.label, "value": _small(row.value)})
+        else:
+            headline.append({"code": row.code, "label": row.label, "value": _value(row.value)})
+    return {
+        "status": status,
+        "night": figures.get("night"),
+        "population": figures.get("population"),
+        "definitions": figures.get("definitions"),
+        "figures": headline,
+        "breakdowns": {RSDF_BREAKDOWNS[key]: suppress(cells) for key, cells in groups.items()},
+    }
+
+
+def _value(value: Any) -> str:
+    return "n/a" if value is None else str(value)
+
+
 def build(period: date, as_of: date, progress: Progress | None = None) -> dict[str, Any]:
     """Every section of the report for a month, as of a date (JSON, kept with the run)."""
     step = progress or (lambda percent, text: None)
@@ -315,6 +367,7 @@ def build(period: date, as_of: date, progress: Progress | None = None) -> dict[s
         "risk": risk_section(as_of),
         "swep": swep_section(period),
         "count": count_section(period),
+        "rsdf": rsdf_section(period),
         "definitions": [{"label": m.label, "definition": m.definition} for m in MEASURES],
     }
     step(70, "Figures ready")

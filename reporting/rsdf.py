@@ -105,12 +105,9 @@ def check_population(population: int | None) -> None:
 
 
 def defaults_for(period: date) -> tuple[date | None, int | None]:
-    """The single night and population a month's return uses when none are given.
-
-    INTEGRATION HOOK: once the month's return record (reporting.RsdfReturn) exists, this should
-    return its single_night and population when one is recorded for `period`; until then, no
-    night and the MARS_POPULATION setting.
-    """
+    """The single night and population for a month with no return opened: no night, and the
+    MARS_POPULATION setting (reporting.returns.night_and_population reads the month's return
+    first)."""
     return None, settings.MARS_POPULATION
 
 

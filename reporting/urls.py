@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting.views import bundles, dashboard, longterm, runs, targets
+from reporting.views import bundles, dashboard, longterm, rsdf, runs, targets
 
 app_name = "reporting"
 
@@ -14,6 +14,11 @@ urlpatterns = [
     path("runs/<int:pk>/retry/", runs.run_retry, name="run_retry"),
     path("runs/<int:pk>/<str:kind>/", runs.run_download, name="run_download"),
     path("published/", runs.published, name="published"),
+    path("rsdf/", rsdf.rsdf_list, name="rsdf_list"),
+    path("rsdf/<int:pk>/", rsdf.rsdf_detail, name="rsdf_detail"),
+    path("rsdf/<int:pk>/people/", rsdf.rsdf_people, name="rsdf_people"),
+    path("rsdf/<int:pk>/csv/", rsdf.rsdf_csv, name="rsdf_csv"),
+    path("rsdf/<int:pk>/xlsx/", rsdf.rsdf_xlsx, name="rsdf_xlsx"),
     path("targets/", targets.target_list, name="target_list"),
     path("targets/new/", targets.target_create, name="target_create"),
     path("targets/<int:pk>/", targets.target_detail, name="target_detail"),

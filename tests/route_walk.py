@@ -68,6 +68,7 @@ def build_data_set() -> dict[str, Any]:
     from outreach.models import CountedPerson, SwepOffer
     from privacy import services as privacy
     from privacy.models import RunTrigger as RetentionTrigger
+    from reporting import returns
     from reporting.models import ReportRun, RunTrigger, Target
     from rights.models import AccessStatus, RightsKind, RightsRequest, SubjectAccessRequest
     from risk.models import PlanAction, SafeguardingConcern
@@ -150,6 +151,8 @@ def build_data_set() -> dict[str, Any]:
     )
     # A run with its PDF, so a download route answers with the file to those who may have it.
     d["reportrun"].pdf.save("route-table.pdf", ContentFile(pdf()))
+    # Last month's return, a draft: commissioners see submitted returns only.
+    d["rsdfreturn"] = returns.open_return(d["reportrun"].period, by=coordinator)
     d["target"] = Target.objects.create(
         measure="rough_sleepers.new", year=timezone.localdate().year, value=1
     )

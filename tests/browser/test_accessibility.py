@@ -17,6 +17,7 @@ from mars.dates import add_months, day_start
 from mars.roles import Role
 from privacy import services as retention
 from privacy.models import RunTrigger as RetentionTrigger
+from reporting import returns as rsdf_returns
 from reporting import services as reporting
 from rights import services as rights
 from rights.models import RightsRequest, SubjectAccessRequest
@@ -100,6 +101,20 @@ def caseload() -> dict[str, Any]:
     reporting.make_report(run.pk)
     run.refresh_from_db()
     reporting.publish_run(run, commentary="Fewer people sleeping out this month.", by=coordinator)
+    # RSDF returns: last month's a draft with its night chosen (the coordinator's forms and what
+    # to check), the month before submitted (what commissioners see).
+    last_month = run.period
+    draft = rsdf_returns.open_return(last_month, by=coordinator)
+    rsdf_returns.change_return(
+        draft, night=last_month.replace(day=10), population=266900, notes="", by=coordinator
+    )
+    sent = rsdf_returns.open_return(add_months(last_month, -1), by=coordinator)
+    sent = rsdf_returns.change_return(
+        sent, night=sent.period.replace(day=10), population=266900, notes="", by=coordinator
+    )
+    sent = rsdf_returns.submit_return(
+        rsdf_returns.mark_checked(sent, by=coordinator), reason="Gaps known", by=coordinator
+    )
     access_request = rights.record_access_request(
         SubjectAccessRequest(client=sam, received_on=timezone.localdate()), by=coordinator
     )
@@ -142,6 +157,9 @@ def caseload() -> dict[str, Any]:
         "funds": "/funds/",
         "report runs": "/reports/runs/",
         "report run": f"/reports/runs/{run.pk}/",
+        "rsdf return": draft.get_absolute_url(),
+        "people behind an rsdf figure": f"/reports/rsdf/{draft.pk}/people/?key=over_month.total",
+        "submitted rsdf return": sent.get_absolute_url(),
         "notifications": "/notifications/",
         "two-factor sign-in": "/accounts/two-factor/",
         "my account": "/accounts/me/",
@@ -203,6 +221,8 @@ FURTHER = {
         "funds",
         "report runs",
         "report run",
+        "rsdf return",
+        "people behind an rsdf figure",
         "add a staff account",
         "staff account",
         "change a staff account",
@@ -220,9 +240,9 @@ FURTHER = {
         "long-term list",
         "long-term target",
     ],
-    Role.DIRECTOR: ["person", "MARS House", "payment request", "report run"],
+    Role.DIRECTOR: ["person", "MARS House", "payment request", "report run", "rsdf return"],
     Role.RESETTLEMENT_MANAGER: ["funds"],
-    Role.COMMISSIONER: ["report run"],
+    Role.COMMISSIONER: ["report run", "submitted rsdf return"],
     Role.ADMINISTRATOR: ["add a staff account", "staff account"],
 }
 USERNAMES = {

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from mars.dates import MonthError, parse_month
-from reporting import rsdf
+from reporting import returns, rsdf
 
 
 class Command(BaseCommand):
@@ -35,7 +35,8 @@ class Command(BaseCommand):
             period = parse_month(options["period"])
         except MonthError as error:
             raise CommandError(str(error)) from error
-        night, population = rsdf.defaults_for(period)
+        night: date | None = None
+        population: int | None = None
         if options["single_night"]:
             try:
                 night = date.fromisoformat(options["single_night"].strip())
@@ -52,6 +53,13 @@ class Command(BaseCommand):
                 )
             population = int(text)
         try:
+            if night is not None:
+                rsdf.check_night(period, night)  # refused before the database is asked
+            if not options["single_night"] or options["population"] is None:
+                # The month's return's night and population when it is open, else rsdf's.
+                held_night, held_population = returns.night_and_population(period)
+                night = night if options["single_night"] else held_night
+                population = population if options["population"] is not None else held_population
             figures = rsdf.figures(period, night=night, population=population)
         except rsdf.RsdfError as error:
             raise CommandError(str(error)) from error
