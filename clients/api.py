@@ -261,7 +261,7 @@ class ClientFilter(django_filters.FilterSet):
         "reader may see.",
     )
     nationality = django_filters.CharFilter(
-        method="with_nationality", help_text='A country code ("PL"); "" is not known.'
+        method="with_nationality", help_text='A country code ("PL"), or "not_known".'
     )
 
     class Meta:
@@ -283,7 +283,33 @@ class ClientFilter(django_filters.FilterSet):
         )
 
     def with_nationality(self, queryset: Any, name: str, value: str) -> Any:
-        return queryset.filter(nationality=value.strip().upper())
+        # "not_known" as the bundle writes it: an empty value is no filter at all.
+        code = value.strip()
+        return queryset.filter(nationality="" if code.lower() == "not_known" else code.upper())
+
+
+class SpecialKindFilter(django_filters.FilterSet):
+    """By person and by kind, for a special category record (a discharge, a health access): by
+    kind only among the people whose special category data the reader may see, so a filter
+    tells no one else what kind of record a person has."""
+
+    kind = django_filters.CharFilter(method="of_kind", help_text="The kind of record.")
+
+    def of_kind(self, queryset: Any, name: str, value: str) -> Any:
+        seen = people_whose_special_category_is_seen(self.request.user, Client.objects.all())
+        return queryset.filter(kind=value, client__in=seen)
+
+
+class DischargeFilter(SpecialKindFilter):
+    class Meta:
+        model = Discharge
+        fields = ["client"]
+
+
+class HealthAccessFilter(SpecialKindFilter):
+    class Meta:
+        model = HealthAccess
+        fields = ["client"]
 
 
 class ClientViewSet(ScopedViewSet):
@@ -551,7 +577,7 @@ class DischargeViewSet(ScopedViewSet, mixins.DestroyModelMixin):
 
     queryset = Discharge.objects.select_related("client")
     serializer_class = DischargeSerializer
-    filterset_fields = ["client", "kind"]
+    filterset_class = DischargeFilter
 
     def _check_may_change(self, discharge: Discharge) -> None:
         if not may_see_special_category(self.request.user, discharge.client):
@@ -623,7 +649,7 @@ class ReferralViewSet(ScopedViewSet):
 class HealthAccessViewSet(ScopedViewSet):
     queryset = HealthAccess.objects.all()
     serializer_class = HealthAccessSerializer
-    filterset_fields = ["client", "kind"]
+    filterset_class = HealthAccessFilter
 
 
 class ConsentSerializer(ScopedClientMixin, serializers.ModelSerializer):

@@ -285,6 +285,18 @@ def merge_clients(duplicate: Client, survivor: Client, *, by: User | None) -> Me
         ):
             note_change(alias, by=by, reason=reason)
             alias.delete()
+    # The same leaving recorded on both records is one leaving: the survivor's stays (one a day
+    # of a kind, the constraint says), with the duplicate's notes added to it if they differ.
+    for twin in Discharge.objects.select_for_update().filter(client=duplicate):
+        kept = Discharge.objects.filter(client=survivor, kind=twin.kind, date=twin.date).first()
+        if kept is None:
+            continue
+        if twin.notes and twin.notes not in kept.notes:
+            kept.notes = "\n\n".join(n for n in (kept.notes, twin.notes) if n)
+            note_change(kept, by=by, reason=reason)
+            kept.save(update_fields=["notes"])
+        note_change(twin, by=by, reason=f"The same as one of {survivor.reference}'s: {reason}")
+        twin.delete()
 
     for relation in Client._meta.related_objects:
         model = relation.related_model
@@ -553,10 +565,18 @@ def record_discharge(
     """Record that a person left an institution (prison, hospital, the armed forces...).
 
     Rules: a merged person's record takes nothing new; the date is not in the future; one leaving
-    of one kind of institution a day (a second is refused beside the date); the person's row is
-    locked, so two workers recording the same leaving at once take turns.
+    of one kind of institution a day (a second is refused beside the date, except for one who
+    may not see the person's special category data: they get the record already there, so a
+    refusal tells them nothing); the person's row is locked, so two workers recording the same
+    leaving at once take turns.
     """
     person = lock_unmerged_person(client.pk)
+    if by is not None and not may_see_special_category(by, person):
+        # One who may add but not read (an outreach worker) is never told what is recorded:
+        # the same leaving sent again is taken as already done, not refused by its kind and date.
+        same = Discharge.objects.filter(client=person, kind=kind, date=date).first()
+        if same is not None:
+            return same
     discharge = Discharge(
         client=person,
         kind=kind,

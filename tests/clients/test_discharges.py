@@ -292,6 +292,47 @@ def test_the_outreach_worker_records_one_but_does_not_change_it(
     assert browser.delete(f"/api/discharges/{released.pk}/").status_code == 403
 
 
+def test_one_who_may_not_see_them_learns_nothing_from_sending_one_again(
+    released: Discharge, as_role: Any
+) -> None:
+    outreach = as_role(Role.OUTREACH)
+    # The same leaving again is taken as done, as a new one would be: neither says what is held.
+    for day in ("2026-10-12", "2026-10-13"):
+        answer = outreach.post(
+            "/api/discharges/",
+            {"client": released.client_id, "kind": "prison", "date": day},
+            content_type="application/json",
+        )
+        assert answer.status_code == 201, answer.content
+        assert answer.json()["kind"] is None
+    assert released.client.discharges.count() == 2
+
+
+def test_a_filter_by_kind_tells_no_one_who_may_not_see_them_who_left_prison(
+    released: Discharge, as_role: Any
+) -> None:
+    for role, count in ((Role.OUTREACH, 0), (Role.COORDINATOR, 1)):
+        found = as_role(role).get("/api/discharges/", {"kind": "prison"}).json()
+        assert found["count"] == count, role
+    assert as_role(Role.OUTREACH).get("/api/discharges/").json()["count"] == 1
+
+
+def test_merging_two_records_of_the_same_leaving_keeps_one_with_both_notes(
+    released: Discharge, coordinator: User
+) -> None:
+    twin = ClientFactory(first_name="Lee", last_name="Harris")
+    services.record_discharge(
+        twin, kind="prison", date=LEFT, notes="Told us at the day centre", by=coordinator
+    )
+    services.record_discharge(twin, kind="hospital_general", date=LEFT, by=coordinator)
+
+    services.merge_clients(twin, released.client, by=coordinator)
+
+    kept = released.client.discharges.order_by("kind")
+    assert [(d.kind, d.date) for d in kept] == [("hospital_general", LEFT), ("prison", LEFT)]
+    assert kept.get(kind="prison").notes == "HMP Exeter\n\nTold us at the day centre"
+
+
 def test_the_schema_has_the_discharges(as_role: Any) -> None:
     schema = as_role(Role.COORDINATOR).get("/api/schema/").text
     assert "/api/discharges/" in schema and "/api/discharges/{id}/" in schema

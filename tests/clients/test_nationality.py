@@ -231,6 +231,9 @@ def test_the_api_shows_the_code_and_the_name_and_sets_the_country(as_role: Any) 
     assert after["nationality_as_recorded"] == ""
     listed = browser.get("/api/clients/", {"nationality": "IQ"}).json()["results"]
     assert [p["id"] for p in listed] == [azad.pk]
+    rosa = ClientFactory(first_name="Rosa", nationality="")
+    unknown = browser.get("/api/clients/", {"nationality": "not_known"}).json()["results"]
+    assert [p["id"] for p in unknown] == [rosa.pk]
 
 
 def test_the_api_creates_a_person_with_a_country(as_role: Any) -> None:
