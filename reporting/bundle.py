@@ -89,6 +89,8 @@ SECTIONS = [
 ]
 # A nationality the file says is not known (stored as no code).
 NOT_KNOWN = "not_known"
+# The support need older bundles held for what is now the person's access to public funds.
+OLD_NO_RECOURSE_NEED = "no_recourse_to_public_funds"
 REASON = "Imported from a bundle"
 IMPORT_ACCOUNT = "mars-import"
 # Any constant: a key for the advisory lock that makes two imports take turns.
@@ -158,6 +160,8 @@ class _Item:
 
     def __init__(self, data: Any, path: str, known: set[str], problems: list[str]) -> None:
         self.path, self.problems = path, problems
+        # A nationality in an older bundle's free text that names no one country (see country).
+        self.free_text_nationality = ""
         self.ok = isinstance(data, dict)
         self.data: dict[str, Any] = data if self.ok else {}
         if not self.ok:
@@ -214,7 +218,10 @@ class _Item:
         return str(value)
 
     def country(self, name: str) -> str | None:
-        """An ISO 3166-1 alpha-2 code ("GB", "PL"), or "not_known" (stored as no code)."""
+        """An ISO 3166-1 alpha-2 code ("GB", "PL"), or "not_known" (stored as no code). A bundle
+        written before nationalities were countries holds free text ("Polish"): it is read as
+        the country it names, else kept as written (`free_text_nationality`) for the
+        coordinator to fix, as the data migration did."""
         value = self.raw(name, required=False)
         if value is None:
             return None
@@ -224,6 +231,11 @@ class _Item:
         value = value.strip()
         if value in ("", NOT_KNOWN):
             return ""
+        if len(value) > 3 or not value.isalpha():
+            code = countries.match(value)
+            if code is None:
+                self.free_text_nationality = value[:100]
+            return code or ""
         if value.upper() not in countries.by_code():
             self.problem(
                 name,
@@ -586,6 +598,9 @@ class _Import:
     def _clients(self, item: _Item) -> Any:
         ref = item.text("ref", required=True, max_length=40)
         needs = item.strings("support_needs")
+        old_no_recourse = needs is not None and OLD_NO_RECOURSE_NEED in needs
+        if needs is not None:
+            needs = [need for need in needs if need != OLD_NO_RECOURSE_NEED]
         for need in needs or []:
             if need not in SupportNeed.values:
                 item.problem("support_needs", f'unknown value "{need}"')
@@ -632,6 +647,10 @@ class _Import:
         if values.get("nationality") and "nationality_as_recorded" not in values:
             # The free text kept until a country was set has done its job.
             values["nationality_as_recorded"] = ""
+        if item.free_text_nationality and "nationality_as_recorded" not in values:
+            values["nationality_as_recorded"] = item.free_text_nationality
+        if old_no_recourse and "public_funds" not in values:
+            values["public_funds"] = PublicFunds.NO_RECOURSE
         if care_leaver is not None or "support_needs" in values:
             values["support_needs"] = _needs(person, values.get("support_needs"), care_leaver)
         new_aliases = [

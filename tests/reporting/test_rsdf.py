@@ -259,7 +259,7 @@ def test_the_return_fields_are_stored_as_the_app_holds_them(example: Any) -> Non
 def test_an_unknown_country_or_value_is_a_problem_and_nothing_is_written() -> None:
     data = rsdf_example()
     data["clients"][0]["nationality"] = "XX"
-    data["clients"][1]["nationality"] = "British"
+    data["clients"][1]["nationality"] = "GBX"
     data["clients"][2]["public_funds"] = "maybe"
     data["clients"][3]["care_leaver"] = "yes"
     data["discharges"][0]["kind"] = "borstal"
@@ -271,9 +271,7 @@ def test_an_unknown_country_or_value_is_a_problem_and_nothing_is_written() -> No
         import_bundle(data)
     problems = refused.value.problems
     assert any(p.startswith('clients[0].nationality: unknown country code "XX"') for p in problems)
-    assert any(
-        p.startswith('clients[1].nationality: unknown country code "British"') for p in problems
-    )
+    assert any(p.startswith('clients[1].nationality: unknown country code "GBX"') for p in problems)
     assert any(p.startswith('clients[2].public_funds: unknown value "maybe"') for p in problems)
     assert "clients[3].care_leaver: must be true or false" in problems
     assert any(p.startswith('discharges[0].kind: unknown value "borstal"') for p in problems)
@@ -284,6 +282,19 @@ def test_an_unknown_country_or_value_is_a_problem_and_nothing_is_written() -> No
     assert "discharges[5].date: required" in problems
     assert not Client.objects.exists()
     assert not Discharge.objects.exists()
+
+
+def test_a_bundle_from_before_countries_reads_its_free_text_and_no_recourse_need() -> None:
+    data = rsdf_example()
+    data["clients"][0].update(nationality="British", support_needs=["alcohol"])
+    data["clients"][1].update(nationality="Kurdish", public_funds=None)
+    del data["clients"][1]["public_funds"]
+    data["clients"][1]["support_needs"] = ["no_recourse_to_public_funds", "mental_health"]
+    import_bundle(data)
+    p01, p02 = Client.objects.get(external_ref="P01"), Client.objects.get(external_ref="P02")
+    assert (p01.nationality, p01.nationality_as_recorded) == ("GB", "")
+    assert (p02.nationality, p02.nationality_as_recorded) == ("", "Kurdish")
+    assert (p02.public_funds, p02.support_needs) == ("no_recourse", ["mental_health"])
 
 
 def test_a_discharge_in_the_future_is_refused() -> None:
