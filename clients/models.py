@@ -18,7 +18,7 @@ from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from clients import countries, names
-from mars.dates import not_in_future
+from mars.dates import age_on, not_in_future
 from mars.text import ADDRESS, limited_text
 
 if TYPE_CHECKING:
@@ -356,8 +356,7 @@ class Client(models.Model):
     def age_on(self, day: date) -> int | None:
         if self.date_of_birth is None:
             return None
-        born = self.date_of_birth
-        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        return age_on(self.date_of_birth, day)
 
     def support_need_labels(self) -> list[str]:
         return [

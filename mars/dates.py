@@ -128,6 +128,11 @@ def uk_datetime(instant: datetime) -> str:
     return f"{timezone.localtime(instant):%d/%m/%Y %H:%M}"
 
 
+def age_on(born: date, day: date) -> int:
+    """Completed years on a day (a 29 February birthday falls on 1 March in other years)."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
 def add_months(day: date, months: int) -> date:
     """The same day of the month `months` later (the month's last day when it is shorter)."""
     index = day.month - 1 + months

@@ -11,6 +11,7 @@ arriving with another system's records would load theirs: the same import, the s
 from __future__ import annotations
 
 import random
+from collections import Counter
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -20,8 +21,17 @@ from django.utils import timezone
 
 from clients.models import Client
 from clients.services import update_client
-from mars.dates import add_months, day_start, financial_year, first_of_month, previous_month
-from reporting import bundle, services
+from mars.dates import (
+    add_months,
+    day_start,
+    financial_year,
+    first_of_month,
+    month_bounds,
+    previous_month,
+)
+from outreach.models import Contact
+from reporting import bundle, returns, services
+from reporting.kpis import local_day
 from reporting.models import LongTermTarget, ReportRun, RunTrigger, Target
 
 REF = "HIST-{:03d}"
@@ -445,6 +455,40 @@ def _long_term_work(today: date, users: dict[str, User]) -> None:
         update_client(person, {"key_worker": workers[index % 2]}, by=users["coordinator"])
 
 
+# The population DESIGN.md's example return uses, for the demo return's figures per 100,000.
+DEMO_POPULATION = 266_900
+
+
+def _open_last_months_return(today: date, coordinator: User) -> None:
+    """Last month's RSDF return, open as a draft for the coordinator to check and send: its
+    single night the one on which most people were seen bedded down the next morning."""
+    period = previous_month(today)
+    first, last = month_bounds(period)
+    mornings = Counter(
+        day
+        for _, day in Contact.objects.bedded_down()
+        .identified()
+        .filter(at__gte=day_start(first + timedelta(days=1)), at__lt=day_start(last))
+        .annotate(day=local_day("at"))
+        .order_by()
+        .values_list("client_id", "day")
+        .distinct()
+    )
+    night = (
+        min(mornings, key=lambda day: (-mornings[day], day)) - timedelta(days=1)
+        if mornings
+        else first
+    )
+    record = returns.open_return(period, by=coordinator)
+    returns.change_return(
+        record,
+        night=night,
+        population=record.population or DEMO_POPULATION,
+        notes="",
+        by=coordinator,
+    )
+
+
 def load(today: date, users: dict[str, User]) -> dict[str, int]:
     """Load the year's history, targets and published reports, unless they are there already."""
     if ReportRun.objects.exists():
@@ -472,6 +516,7 @@ def load(today: date, users: dict[str, User]) -> dict[str, int]:
             target_date=date(financial_year(today) + 2, 3, 31),
             by=coordinator,
         )
+    _open_last_months_return(today, coordinator)
     published = 0
     for back in (2, 1):
         period = add_months(first_of_month(today), -back)

@@ -38,7 +38,7 @@ from django.utils import timezone
 from accommodation.models import Placement, PropertyType
 from clients.countries import NationalityGroup, group_of
 from clients.models import Client, Discharge, DischargeKind, Gender, SupportNeed
-from mars.dates import add_months, day_bounds, month_bounds, uk_date
+from mars.dates import add_months, age_on, day_bounds, month_bounds, uk_date
 from outreach.models import Contact
 from reporting.kpis import LONDON, local_day, period_label
 
@@ -117,11 +117,6 @@ def per_100k(count: int, population: int | None) -> float | None:
         return None
     value = Decimal(count * 100_000) / Decimal(population)
     return float(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
-
-
-def age_on(born: date, day: date) -> int:
-    """Completed years on a day (a 29 February birthday falls on 1 March in other years)."""
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 def _groups(names: list[str]) -> dict[str, set[int]]:

@@ -17,7 +17,7 @@ from clients.models import Client
 from mars.dates import add_months, previous_month
 from mars.roles import Role
 from reporting import rsdf
-from reporting.models import LongTermTarget
+from reporting.models import LongTermTarget, ReturnStatus, RsdfReturn
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +55,10 @@ def test_demo_data_gives_last_months_return_its_cases(settings: Any, client: Any
     # The dashboard can say how last month went against the course to the target.
     dashboard = client.get(reverse("reporting:dashboard"))
     assert dashboard.context["long_term"]["course"]["known"] is True
+
+    # Last month's return is open for the coordinator, with a night on which people were out.
+    record = RsdfReturn.objects.get(period=period)
+    assert record.status == ReturnStatus.DRAFT and record.population
+    assert record.night is not None and record.night.month == period.month
+    on_the_night = rsdf.compute(period, night=record.night, population=record.population)
+    assert on_the_night.figures()["single_night"]["total"] > 0
