@@ -20,6 +20,8 @@ from rest_framework.routers import DefaultRouter
 from clients import countries, services
 from clients.access import (
     SENSITIVE_NOTE_HELD,
+    may_change_discharge,
+    may_remove_discharge,
     may_see_special_category,
     people_whose_special_category_is_seen,
     visible_clients,
@@ -579,8 +581,9 @@ class DischargeViewSet(ScopedViewSet, mixins.DestroyModelMixin):
     serializer_class = DischargeSerializer
     filterset_class = DischargeFilter
 
-    def _check_may_change(self, discharge: Discharge) -> None:
-        if not may_see_special_category(self.request.user, discharge.client):
+    def _check_may_change(self, discharge: Discharge, *, remove: bool = False) -> None:
+        allowed = may_remove_discharge if remove else may_change_discharge
+        if not allowed(self.request.user, discharge):
             # Nobody changes what they may not read (break glass reads; it does not write).
             raise PermissionDenied("You may not change a record you cannot see.")
 
@@ -590,7 +593,7 @@ class DischargeViewSet(ScopedViewSet, mixins.DestroyModelMixin):
         return super().update(request, *args, **kwargs)
 
     def perform_destroy(self, instance: Discharge) -> None:
-        self._check_may_change(instance)
+        self._check_may_change(instance, remove=True)
         with refusals_as_validation_errors(services.ClientError):
             services.remove_discharge(instance, by=self.request.user)
 
