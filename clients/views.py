@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from clients import countries, services
 from clients.access import (
@@ -227,6 +228,17 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "clients/client_detail.html", context)
 
 
+def _back_to(request: HttpRequest) -> str | None:
+    """The page that sent someone to fix a record (?next=, as the RSDF return's checks do), to go
+    back to once it is saved: a path on this site only, never another site's address."""
+    back = request.GET.get("next", "")
+    if back.startswith("/") and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return back
+    return None
+
+
 # The nationalities-to-fix list sends people to the form with ?from=nationalities: saving returns
 # there, to the next one.
 FROM_NATIONALITIES = "nationalities"
@@ -254,7 +266,7 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Changes saved.")
             if request.GET.get("from") == FROM_NATIONALITIES:
                 return redirect("clients:nationalities_to_fix")
-            return redirect(client)
+            return redirect(_back_to(request) or client.get_absolute_url())
     return render(
         request,
         "clients/client_form.html",
@@ -583,7 +595,7 @@ def _discharge_form(
             form_error(form, error)
         else:
             messages.success(request, f"{discharge} saved.")
-            return redirect(discharge)
+            return redirect(_back_to(request) or discharge.get_absolute_url())
     return _form_page(request, form, client, title)
 
 

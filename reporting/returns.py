@@ -210,10 +210,16 @@ def change_return(
     by: AnyUser,
 ) -> RsdfReturn:
     """Choose the single night and population, or write notes. Rules: only before it is sent;
-    the night is a day in the month, not its last; a checked return whose night or population
-    changes must be checked again."""
+    the night is a day in the month, not its last, and has passed; a checked return whose night
+    or population changes must be checked again."""
     record = _unsent(record)
     _check_night(record.period, night)
+    if night is not None and night >= timezone.localdate():
+        # The night runs to 10:00 the next morning: it can be counted once that has come.
+        raise ReturnError(
+            f"The night of {uk_date(night)} has not ended yet: choose a night that has passed.",
+            field="night",
+        )
     if population is not None and population < 0:
         raise ReturnError("A population cannot be negative.", field="population")
     moved = (night, population) != (record.night, record.population)
@@ -242,10 +248,16 @@ def mark_checked(record: RsdfReturn, *, by: AnyUser) -> RsdfReturn:
 def submit_return(record: RsdfReturn, *, reason: str = "", by: AnyUser) -> RsdfReturn:
     """Send the return: its figures and its gaps are kept as they are now and never change.
 
-    Rules: only a checked return, once; with people counted whose facts are not known, only
-    with the reason it is sent with them.
+    Rules: only a checked return, once, for a month that has ended; with people counted whose
+    facts are not known, only with the reason it is sent with them.
     """
     record = _unsent(record)
+    _, last = month_bounds(record.period)
+    if last >= timezone.localdate():
+        raise ReturnError(
+            f"{record.period_label} has not ended yet: the return can be sent from "
+            f"{uk_date(last + timedelta(days=1))}."
+        )
     if record.status != ReturnStatus.CHECKED:
         raise ReturnError("Mark the return checked before sending it.")
     if record.night is None:

@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from clients.access import visible_clients
 from mars import access, reads
@@ -114,14 +114,10 @@ def _fix_label(kind: str, person: Any) -> str:
     return f"Set {person.display_name}'s {FIXES[kind]}"
 
 
-def _fix_url(kind: str, person: Any) -> str:
-    if kind == returns.DISCHARGE:
-        try:
-            # The discharge form, where the person's page has one.
-            return reverse("clients:discharge_create", args=[person.pk])
-        except NoReverseMatch:
-            return str(person.get_absolute_url())
-    return reverse("clients:edit", args=[person.pk])
+def _fix_url(kind: str, person: Any, back: str) -> str:
+    """The form that fixes the gap; saving it comes back to the return (?next=)."""
+    name = "clients:discharge_create" if kind == returns.DISCHARGE else "clients:edit"
+    return f"{reverse(name, args=[person.pk])}?{urlencode({'next': back})}"
 
 
 def _gaps(request: HttpRequest, checks: returns.Checks) -> list[Gap]:
@@ -137,7 +133,7 @@ def _gaps(request: HttpRequest, checks: returns.Checks) -> list[Gap]:
             kind,
             labels[kind],
             [
-                (person, _fix_url(kind, person), _fix_label(kind, person))
+                (person, _fix_url(kind, person, request.get_full_path()), _fix_label(kind, person))
                 for pk in found
                 if (person := people.get(pk))
             ],

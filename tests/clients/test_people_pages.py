@@ -152,6 +152,25 @@ def test_a_person_can_be_changed_and_aliases_follow(as_role, sam):
 
 
 @pytest.mark.parametrize(
+    ("back", "lands"),
+    [
+        ("/reports/rsdf/1/", "/reports/rsdf/1/"),
+        ("https://elsewhere.example/", None),
+        ("//elsewhere.example/", None),
+    ],
+)
+def test_saving_a_change_goes_back_to_the_page_that_asked_for_it_on_this_site_only(
+    as_role, sam, back, lands
+):
+    response = as_role(Role.COORDINATOR).post(
+        reverse("clients:edit", args=[sam.pk]) + f"?next={back}",
+        {**VALID_PERSON, "first_name": "Sam", "last_name": "Example"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == (lands or sam.get_absolute_url())
+
+
+@pytest.mark.parametrize(
     "query",
     ["sam", "EXAM", "Sam Ex", "Sammy", "01/02/1985", "1985-02-01", "MARS-{pk:06d}", "{pk}"],
 )

@@ -197,6 +197,27 @@ def test_a_return_without_gaps_is_submitted_without_a_reason(coordinator: Any) -
     assert (sent.status, sent.gaps_reason, sent.gaps["people"]) == ("submitted", "", 0)
 
 
+@pytest.mark.time_machine(london(2026, 10, 20, 9, 0))
+def test_a_month_not_yet_over_cannot_be_sent_nor_a_night_not_yet_passed_chosen(
+    coordinator: Any,
+) -> None:
+    record = returns.open_return(OCTOBER, by=coordinator)
+    with pytest.raises(returns.ReturnError) as refused:
+        returns.change_return(
+            record, night=date(2026, 10, 20), population=1, notes="", by=coordinator
+        )
+    assert refused.value.field == "night" and "has not ended yet" in str(refused.value)
+    record = returns.change_return(
+        record, night=date(2026, 10, 19), population=1, notes="", by=coordinator
+    )
+    record = returns.mark_checked(record, by=coordinator)
+    with pytest.raises(returns.ReturnError) as refused:
+        returns.submit_return(record, reason="Early", by=coordinator)
+    assert "October 2026 has not ended yet" in str(refused.value)
+    assert "01/11/2026" in str(refused.value)
+    assert RsdfReturn.objects.get().status == ReturnStatus.CHECKED
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_submits_at_once_send_the_return_once(roles: None, coordinator: Any) -> None:
     record = returns.mark_checked(opened(coordinator), by=coordinator)
