@@ -208,6 +208,14 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # Discharges likewise: how many are held, not what or when.
         "discharges": discharges if sees_special else [],
         "discharges_held": 0 if sees_special else discharges.count(),
+        # A deleted one's last version, with who deleted it and when: its page has gone with it.
+        "discharges_removed": (
+            Discharge.history.filter(client_id=client.pk, history_type="-")
+            .select_related("history_user")
+            .order_by("-history_date")
+            if sees_special
+            else []
+        ),
         "can_see_discharges": access.can(user, access.perm(Discharge, "view")),
         "can_add_discharge": access.can_add_for(user, Discharge),
         "can_see_plans": access.can(user, access.perm(SupportPlan, "view")),

@@ -333,6 +333,20 @@ def test_merging_two_records_of_the_same_leaving_keeps_one_with_both_notes(
     assert kept.get(kind="prison").notes == "HMP Exeter\n\nTold us at the day centre"
 
 
+def test_a_deleted_one_stays_on_the_person_page_with_who_deleted_it(
+    released: Discharge, keyworker: User, as_role: Any, client: Any
+) -> None:
+    keyworker.first_name, keyworker.last_name = "Kit", "Worker"
+    keyworker.save()
+    services.remove_discharge(released, by=keyworker)
+    client.force_login(keyworker)
+    text = strip_tags(client.get(released.client.get_absolute_url()).content.decode())
+    assert "Deleted" in text and "Left prison" in text and "by Kit Worker" in text
+    # Those who may not see the person's special category data see nothing of it.
+    other = strip_tags(as_role(Role.SUPPORT).get(released.client.get_absolute_url()).text)
+    assert "Left prison" not in other and "HMP Exeter" not in other
+
+
 def test_the_schema_has_the_discharges(as_role: Any) -> None:
     schema = as_role(Role.COORDINATOR).get("/api/schema/").text
     assert "/api/discharges/" in schema and "/api/discharges/{id}/" in schema
