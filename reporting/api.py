@@ -593,8 +593,12 @@ class LongTermPersonSerializer(serializers.Serializer):
     name = serializers.CharField(source="client.display_name")
     months_out = serializers.IntegerField(help_text="Months seen of the 12 before the period.")
     months = serializers.SerializerMethodField(help_text="Those months, YYYY-MM, oldest first.")
-    key_worker: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        source="client.key_worker", slug_field="username", read_only=True, allow_null=True
+    key_worker = serializers.CharField(
+        source="client.key_worker.username",
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="The key worker's username, or null.",
     )
     support_plan_in_force = serializers.BooleanField(source="plan_in_force")
     accommodation = serializers.CharField(

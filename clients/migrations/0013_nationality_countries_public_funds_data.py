@@ -40,10 +40,12 @@ def forwards(apps: Any, schema_editor: Any) -> None:
     Client = apps.get_model("clients", "Client")
     _to_countries(Client)
     # Past versions read as countries too, so they compare with the new ones (and fit 0014's
-    # two-letter column).
-    _release_history(apps, schema_editor, "Nationality becomes a country code (clients 0013)")
-    _to_countries(apps.get_model("clients", "HistoricalClient"), keep_text=True)
-    _end_release(schema_editor)
+    # two-letter column); a release is recorded only when there is history to rewrite.
+    history = apps.get_model("clients", "HistoricalClient")
+    if history.objects.exclude(nationality="").exists():
+        _release_history(apps, schema_editor, "Nationality becomes a country code (clients 0013)")
+        _to_countries(history, keep_text=True)
+        _end_release(schema_editor)
     for client in Client.objects.filter(support_needs__contains=[NO_RECOURSE_NEED]):
         client.support_needs = [n for n in client.support_needs if n != NO_RECOURSE_NEED]
         client.public_funds = "no_recourse"
@@ -61,9 +63,11 @@ def _to_text(model: Any) -> None:
 def backwards(apps: Any, schema_editor: Any) -> None:
     Client = apps.get_model("clients", "Client")
     _to_text(Client)
-    _release_history(apps, schema_editor, "Nationality back to free text (clients 0013 undone)")
-    _to_text(apps.get_model("clients", "HistoricalClient"))
-    _end_release(schema_editor)
+    history = apps.get_model("clients", "HistoricalClient")
+    if history.objects.exclude(nationality="", nationality_as_recorded="").exists():
+        _release_history(apps, schema_editor, "Nationality back to free text (clients 0013 undone)")
+        _to_text(history)
+        _end_release(schema_editor)
     for client in Client.objects.filter(public_funds="no_recourse"):
         client.support_needs = [*client.support_needs, NO_RECOURSE_NEED]
         client.save(update_fields=["support_needs"])

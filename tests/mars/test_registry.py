@@ -37,6 +37,7 @@ def test_every_app_has_registered_what_it_shows_elsewhere():
         "Dashboard",
         "Contract reports",
         "Contract reports",
+        "RSDF returns",
         "Subject access",
         "Sharing without consent",
         "Agencies",
