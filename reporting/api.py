@@ -182,7 +182,23 @@ class PublishSerializer(serializers.Serializer):
     )
 
 
-class ReportRunPermission(permissions.BasePermission):
+class ActionPermission(permissions.BasePermission):
+    """An action named in `needs` asks for its permission; any other (reading) asks for one of
+    `readers`."""
+
+    needs: dict[str, str] = {}
+    readers: tuple[str, ...] = ()
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        user = request.user
+        if not user.is_authenticated:
+            return False
+        if view.action in self.needs:
+            return access.can(user, self.needs[view.action])
+        return any(access.can(user, name) for name in self.readers)
+
+
+class ReportRunPermission(ActionPermission):
     """Reading needs a sight of runs (commissioners: published ones); starting one, adding
     runs; retrying, changing them; publishing, the publish right."""
 
@@ -191,16 +207,7 @@ class ReportRunPermission(permissions.BasePermission):
         "retry": "reporting.change_reportrun",
         "publish": "reporting.publish_reportrun",
     }
-
-    def has_permission(self, request: Any, view: Any) -> bool:
-        user = request.user
-        if not user.is_authenticated:
-            return False
-        if view.action in self.needs:
-            return access.can(user, self.needs[view.action])
-        return access.can(user, "reporting.view_reportrun") or access.can(
-            user, "reporting.view_published_reportrun"
-        )
+    readers = ("reporting.view_reportrun", "reporting.view_published_reportrun")
 
 
 class ReportRunViewSet(
@@ -518,7 +525,7 @@ class SubmitReturnSerializer(serializers.Serializer):
     )
 
 
-class RsdfReturnPermission(permissions.BasePermission):
+class RsdfReturnPermission(ActionPermission):
     """Reading needs a sight of returns (commissioners: submitted ones); opening one, adding
     returns; changing, checking and submitting one, changing them."""
 
@@ -529,16 +536,7 @@ class RsdfReturnPermission(permissions.BasePermission):
         "check": "reporting.change_rsdfreturn",
         "submit": "reporting.change_rsdfreturn",
     }
-
-    def has_permission(self, request: Any, view: Any) -> bool:
-        user = request.user
-        if not user.is_authenticated:
-            return False
-        if view.action in self.needs:
-            return access.can(user, self.needs[view.action])
-        return access.can(user, "reporting.view_rsdfreturn") or access.can(
-            user, "reporting.view_published_reportrun"
-        )
+    readers = ("reporting.view_rsdfreturn", "reporting.view_published_reportrun")
 
 
 class RsdfReturnViewSet(

@@ -69,6 +69,8 @@ def _figure_rows(months: list[dict[str, Any]], today: date) -> list[dict[str, An
 def long_term_section(user: Any, this_month: date, today: date) -> dict[str, Any]:
     """The long-term count's twelve months, against the target's straight course if one is set."""
     months = longterm.trend(this_month)
+    # This month has only begun: its bar says so, so a low count is not read as a fall.
+    months[-1]["label"] = f"{months[-1]['label']} so far"
     target = LongTermTarget.objects.select_related("set_by").first()
     course = [target.course_on(month["month"]) if target else None for month in months]
     chart = course_chart(

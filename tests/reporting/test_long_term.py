@@ -249,6 +249,10 @@ def test_the_coordinator_sets_the_target_on_the_dashboard_and_sees_its_course_an
     chart = dashboard.context["long_term"]["chart"]
     assert [bar["period"] for bar in chart["bars"]][-2:] == ["2027-05", "2027-06"]
     assert chart["bars"][-2]["shown"] == "4" and chart["bars"][-1]["shown"] == "0"
+    assert (chart["bars"][-2]["label"], chart["bars"][-1]["label"]) == (
+        "May 2027",
+        "Jun 2027 so far",
+    )
     assert chart["course"] is None
 
     saved = client.post(
