@@ -538,18 +538,10 @@ def _refuse_same_discharge(discharge: Discharge) -> None:
 
 
 def _save_discharge(discharge: Discharge, *, by: User | None) -> Discharge:
-    discharge.full_clean(exclude=["client", "created_by"], validate_constraints=False)
+    # The person's row is locked (record_discharge, change_discharge), so the check for the same
+    # leaving cannot be overtaken before the save.
     _refuse_same_discharge(discharge)
-    note_change(discharge, by=by)
-    try:
-        with transaction.atomic():
-            discharge.save()
-    except IntegrityError as error:
-        # Only the unique (client, kind, date) can fail here, and the person's row is locked.
-        raise ClientError(
-            "That leaving is already recorded for this person.", field="date"
-        ) from error
-    return discharge
+    return save_record(discharge, by=by, exclude=["client", "created_by"])
 
 
 @transaction.atomic
