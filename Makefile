@@ -54,6 +54,7 @@ bench: install
 	$(PY) bench/kpis.py
 	$(PY) bench/rsdf.py
 	$(PY) bench/long_term.py
+	$(PY) bench/phone_list.py
 	$(PY) bench/bundle.py
 	$(PY) bench/access_log.py
 	$(PY) bench/subject_access.py

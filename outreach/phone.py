@@ -8,10 +8,10 @@ that protect staff (risk.models.STAFF_SAFETY), by their label.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime, timedelta
-from typing import Any, TypedDict
+from typing import TypedDict
 
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from clients.access import visible_clients
@@ -19,8 +19,7 @@ from clients.models import ClientAlias, ClientStatus
 from mars import reads
 from mars.access import AnyUser
 from outreach.models import Contact
-from risk.alerts import alerts_of, with_alerts
-from risk.models import STAFF_SAFETY
+from risk.models import STAFF_SAFETY, AlertKind, RiskAlert, RiskPlan
 
 # "The people the team has seen in the last 28 days" (issue 21), today included.
 SEEN_DAYS = 28
@@ -46,38 +45,51 @@ class PhoneList(TypedDict):
 
 def people_for_phone(user: AnyUser, *, now: datetime | None = None) -> PhoneList:
     """The people the user may see whom anyone in the team has had a contact with in the last
-    SEEN_DAYS days (the dead left out), by last name, noted as read by the user."""
+    SEEN_DAYS days (the dead left out), by last name, noted as read by the user.
+
+    Three statements, each reading only the columns sent: a list the phone fetches at 6 a.m. on
+    a weak signal is made in the time it takes to read it."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     seen = Contact.objects.identified().on_days(today - timedelta(days=SEEN_DAYS - 1), today)
-    people = with_alerts(
+    people = (
         visible_clients(user)
         .filter(pk__in=seen.values("client_id"))
         .exclude(status=ClientStatus.DECEASED)
-        .only("id", "reference", "first_name", "last_name", "known_as")
-        .prefetch_related(
-            Prefetch("aliases", queryset=ClientAlias.objects.only("client_id", "name"))
-        )
-        .order_by("last_name", "first_name", "id")
     )
-    listed = [_person(client) for client in people]
+    aliases: dict[int, list[str]] = defaultdict(list)
+    named = ClientAlias.objects.filter(client__in=people).order_by("name")
+    for client_id, name in named.values_list("client_id", "name"):
+        aliases[client_id].append(name)
+    alerts: dict[int, list[str]] = defaultdict(list)
+    labels = dict(AlertKind.choices)
+    for client_id, kind in (
+        RiskAlert.objects.filter(
+            plan__in=RiskPlan.objects.in_force().filter(client__in=people), kind__in=STAFF_SAFETY
+        )
+        .order_by("plan__client_id", "id")
+        .values_list("plan__client_id", "kind")
+    ):
+        if labels[kind] not in alerts[client_id]:
+            alerts[client_id].append(labels[kind])
+    listed: list[PhonePerson] = [
+        {
+            "id": pk,
+            "reference": reference,
+            "first_name": first_name,
+            "last_name": last_name,
+            "known_as": known_as,
+            "aliases": aliases.get(pk, []),
+            "alerts": alerts.get(pk, []),
+        }
+        for pk, reference, first_name, last_name, known_as in people.order_by(
+            "last_name", "first_name", "id"
+        ).values_list("id", "reference", "first_name", "last_name", "known_as")
+    ]
     reads.note([p["id"] for p in listed], "outreach phone list")
     return {
         "fetched_at": now,
         "keep_until": now + timedelta(hours=KEEP_HOURS),
         "days": SEEN_DAYS,
         "people": listed,
-    }
-
-
-def _person(client: Any) -> PhonePerson:
-    alerts = [a.get_kind_display() for a in alerts_of(client) if a.kind in STAFF_SAFETY]
-    return {
-        "id": client.pk,
-        "reference": client.reference,
-        "first_name": client.first_name,
-        "last_name": client.last_name,
-        "known_as": client.known_as,
-        "aliases": sorted(alias.name for alias in client.aliases.all()),
-        "alerts": list(dict.fromkeys(alerts)),
     }

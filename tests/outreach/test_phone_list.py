@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import json
 
 import pytest
 from django.urls import reverse
@@ -115,6 +117,17 @@ def test_the_list_is_ordered_by_name_and_costs_the_same_for_many_people(
         people = browser.get(URL).json()["people"]
     assert [p["last_name"] for p in people][:3] == ["Adams", "Extra00", "Extra01"]
     assert len(people) == 18
+
+
+def test_the_list_goes_compressed_to_a_phone_that_takes_it(as_role):
+    for number in range(40):
+        seen(ClientFactory(last_name=f"Person{number}"), 1)
+    browser = as_role(Role.OUTREACH)
+    plain = browser.get(URL)
+    packed = browser.get(URL, headers={"accept-encoding": "gzip"})
+    assert "Content-Encoding" not in plain
+    assert packed["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(packed.content)) == plain.json()
 
 
 def test_reading_the_list_is_in_the_access_log(as_role):
