@@ -1,6 +1,6 @@
 from django.urls import path
 
-from outreach.views import reports, street, swep
+from outreach.views import phone, reports, street, swep
 
 app_name = "outreach"
 
@@ -8,9 +8,11 @@ urlpatterns = [
     path("", street.outreach_home, name="home"),
     path("sessions/", street.session_list, name="session_list"),
     path("sessions/today/", street.session_today, name="session_today"),
+    path("sessions/start/", phone.session_start, name="session_start"),
     path("sessions/new/", street.session_form, name="session_create"),
     path("sessions/<int:pk>/", street.session_detail, name="session_detail"),
     path("sessions/<int:pk>/edit/", street.session_form, name="session_edit"),
+    path("log/", phone.log, name="log"),
     path("contacts/new/", street.contact_create, name="contact_create"),
     path("contacts/<int:pk>/", street.contact_detail, name="contact_detail"),
     path("contacts/<int:pk>/edit/", street.contact_edit, name="contact_edit"),
