@@ -1,11 +1,15 @@
 from django.urls import path
 
-from outreach.views import phone, reports, street, swep
+from outreach.views import app, phone, reports, street, swep
 
 app_name = "outreach"
 
 urlpatterns = [
     path("", street.outreach_home, name="home"),
+    # The installable app: its worker's scope is /outreach/, so it is served from here.
+    path("sw.js", app.service_worker, name="service_worker"),
+    path("manifest.webmanifest", app.manifest, name="manifest"),
+    path("offline/", app.offline, name="offline"),
     path("sessions/", street.session_list, name="session_list"),
     path("sessions/today/", street.session_today, name="session_today"),
     path("sessions/start/", phone.session_start, name="session_start"),
