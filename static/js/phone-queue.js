@@ -54,11 +54,15 @@
   // Keep an entry (new, or corrected with its key) as waiting, then try to send everything.
   function save(entry) {
     entry.key = entry.key || newKey();
-    entry.order = entry.order || Date.now();
     entry.state = "waiting";
     entry.errors = null;
     entry.problem = "";
-    return store.put("queue", entry).then(function () {
+    return entries().then(function (list) {
+      // After everything already saved, whatever the phone's clock says.
+      var last = list.length ? list[list.length - 1].order : 0;
+      entry.order = entry.order || Math.max(Date.now(), last + 1);
+      return store.put("queue", entry);
+    }).then(function () {
       notify();
       return entry;
     });
@@ -194,7 +198,11 @@
     };
     sending = (navigator.locks ? navigator.locks.request("mars-phone-send", run) : run())
       .catch(function () { return { sent: 0, stopped: "offline" }; })
-      .finally(function () { sending = null; });
+      .finally(function () {
+        sending = null;
+        notify();
+      });
+    notify();
     return sending;
   }
 
@@ -217,5 +225,6 @@
     discard: discard,
     send: send,
     signInNeeded: function () { return signInNeeded; },
+    isSending: function () { return Boolean(sending); },
   };
 })();

@@ -33,7 +33,7 @@
   start.addEventListener("input", function () { touched.start_time = true; });
 
   function body() {
-    var ids = function (name) { return f.read(form, name).map(Number); };
+    var ids = function (name) { return (f.read(form, name) || []).map(Number); };
     return {
       date: date.value,
       start_time: start.value,

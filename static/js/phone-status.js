@@ -50,7 +50,10 @@
       var text = parts.length ? "Saved on this phone: " + parts.join(", ") : "";
       if (count.textContent !== text) count.textContent = text;
       box.classList.toggle("has-entries", parts.length > 0);
+      if (phone.queue.isSending()) box.setAttribute("aria-busy", "true");
+      else box.removeAttribute("aria-busy");
       sendButton.hidden = !c.waiting.length;
+      sendButton.disabled = phone.queue.isSending();
       signIn.hidden = !(c.waiting.length && phone.queue.signInNeeded());
       waitingList.textContent = "";
       c.waiting.forEach(function (entry) {
@@ -69,19 +72,13 @@
 
   function sendNow() {
     if (!navigator.onLine) return render();
-    sendButton.disabled = true;
     return phone.queue.send().then(function (result) {
-      sendButton.disabled = false;
       if (!result.sent && result.stopped !== "offline") phone.people.refresh();
-      return render();
     });
   }
 
   document.addEventListener("mars-phone-queue", render);
-  sendButton.addEventListener("click", function () {
-    sendButton.disabled = true;
-    phone.queue.send().then(function () { sendButton.disabled = false; });
-  });
+  sendButton.addEventListener("click", function () { phone.queue.send(); });
   window.addEventListener("online", sendNow);
   render().then(sendNow);
 })();
