@@ -106,7 +106,7 @@
         note.textContent = "The list of people is not on this phone: open this page once with a signal to fetch it. You can still log an unidentified sighting.";
       } else {
         note.textContent = "First name, last name, known-as, alias or reference: " + people.length +
-          " people seen in the last " + list.about.days + " days, fetched " +
+          (people.length === 1 ? " person" : " people") + " seen in the last " + list.about.days + " days, fetched " +
           new Date(list.about.fetched_at).toLocaleString("en-GB", { hour: "2-digit", minute: "2-digit", day: "numeric", month: "short" }) + ".";
       }
       if (search.value) showResults();

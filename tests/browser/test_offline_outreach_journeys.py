@@ -269,3 +269,63 @@ def test_a_session_that_expired_offline_keeps_the_queue_until_the_worker_signs_i
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/accounts/login/**")
     assert page.evaluate(PHONE_STORE_GONE)
+
+
+def test_a_session_started_offline_goes_first_and_its_contacts_wait_for_it(open_page):
+    owen = UserFactory(username="outreach", role=Role.OUTREACH, first_name="Owen", last_name="Hale")
+    mick = ClientFactory(first_name="Michael", last_name="O'Brien", known_as="Mick")
+    ContactFactory(client=mick, worker=owen)
+    before = set(Contact.objects.values_list("pk", flat=True))
+    page = open_page(PHONE)
+    stand_in_for_the_people_list(page.context)
+    sign_in(page, "outreach")
+    ready_for_the_street(page)
+
+    # With no signal the session is kept on the phone, with an end before its start (a slip).
+    page.context.set_offline(True)
+    page.get_by_role("link", name="Start today's session").click()
+    page.get_by_label("Area or route").fill("Royal Parade")
+    page.get_by_label("Start").fill("06:00")
+    page.get_by_text("End time, other partners and notes").click()
+    page.get_by_label("End").fill("05:00")
+    page.get_by_role("button", name="Start session").click()
+    expect(page.get_by_role("link", name="Today's session: Royal Parade (waiting to send)")).to_be_visible()
+
+    # A contact logged meanwhile carries that session.
+    page.get_by_role("link", name="Log a contact").click()
+    expect(page.get_by_label("Session")).to_have_value(re.compile("^queued:"))
+    expect(page.get_by_label("Session").locator("option:checked")).to_have_text(
+        "Today's session (waiting to send)"
+    )
+    pick(page, "mick", "Michael O'Brien")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(status(page)).to_have_text("Saved on this phone: 2 waiting to send")
+
+    # The session is refused; the contact waits for it and says why.
+    page.context.set_offline(False)
+    expect(status(page)).to_have_text(
+        "Saved on this phone: 1 waiting to send, 1 not sent, needing correction"
+    )
+    expect(page.locator("[data-phone-waiting-list]")).to_contain_text(
+        "Contact: Mick O'Brien: Waits for today's session, which was not accepted"
+    )
+    assert not OutreachSession.objects.exists()
+    assert set(Contact.objects.values_list("pk", flat=True)) == before
+
+    # Corrected, the session goes first and the contact follows with its new id.
+    page.locator("[data-phone-refused]").get_by_role("link", name="Session: Royal Parade").click()
+    expect(page.get_by_role("heading", name="Correct and send again")).to_be_visible()
+    beside = page.locator(".field:has(#id_end_time) .errorlist")
+    expect(beside).to_be_visible()
+    print(f"\nA session ending before it starts, as the phone shows it: {beside.inner_text()}")
+    page.get_by_label("End").fill("09:00")
+    page.get_by_role("button", name="Start session").click()
+    page.wait_for_url("**/outreach/")
+    expect(status(page)).to_have_text("")
+    session = OutreachSession.objects.get()
+    assert (session.area, str(session.start_time), str(session.end_time)) == (
+        "Royal Parade",
+        "06:00:00",
+        "09:00:00",
+    )
+    assert Contact.objects.exclude(pk__in=before).get().session == session
