@@ -289,7 +289,8 @@ def test_a_session_started_offline_goes_first_and_its_contacts_wait_for_it(open_
     page.get_by_text("End time, other partners and notes").click()
     page.get_by_label("End").fill("05:00")
     page.get_by_role("button", name="Start session").click()
-    expect(page.get_by_role("link", name="Today's session: Royal Parade (waiting to send)")).to_be_visible()
+    waiting = page.get_by_role("link", name="Today's session: Royal Parade (waiting to send)")
+    expect(waiting).to_be_visible()
 
     # A contact logged meanwhile carries that session.
     page.get_by_role("link", name="Log a contact").click()
