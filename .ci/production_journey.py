@@ -31,8 +31,9 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from html.parser import HTMLParser
 from http.cookies import SimpleCookie
 from io import BytesIO
@@ -469,6 +470,39 @@ def log_contact(browser: Browser, person: int) -> None:
     say(f"contact logged (contact {listed.json()['results'][0]['id']})")
 
 
+def phone_sends_twice(browser: Browser, person: int) -> None:
+    """What an outreach phone does with a queued contact: picks the person from its list, then
+    sends the contact as JSON with the key it made, twice (the first answer lost on the way)."""
+    listed = browser.get("/api/outreach/people-for-phone/")
+    check(
+        listed.status == 200 and person in [p["id"] for p in listed.json()["people"]],
+        f"the phone's list: {listed.status} {listed.text[:300]}",
+    )
+    body = json.dumps(
+        {"client": person, "kind": "street_outreach", "at": datetime.now(UTC).isoformat()}
+    ).encode()
+    key = uuid.uuid4().hex
+    answers = [
+        browser.request(
+            "POST",
+            "/api/contacts/",
+            body,
+            Content_Type="application/json",
+            Idempotency_Key=key,
+            X_CSRFToken=browser.cookies.get("csrftoken", ""),
+        )
+        for _ in range(2)
+    ]
+    check(
+        [a.status for a in answers] == [201, 201]
+        and answers[1].headers.get("Idempotent-Replayed") == "true",
+        f"the phone's contact: {[(a.status, a.text[:200]) for a in answers]}",
+    )
+    contacts = browser.get(f"/api/contacts/?client={person}").json()["count"]
+    check(contacts == 2, f"sent twice with one key, {contacts - 1} contacts made")
+    say("a phone's queued contact sent twice with its key: saved once")
+
+
 def ask_for_payment(browser: Browser, person: int, fund: int) -> None:
     page = browser.get(f"/funds/people/{person}/requests/new/")
     check(page.status == 200, f"payment form: {page.status}")
@@ -654,6 +688,7 @@ def journey(tmp: Path, processes: Processes) -> None:
     say(f"/healthz: {health.text}")
     sign_in(browser, password, key_hex)
     log_contact(browser, made["person"])
+    phone_sends_twice(browser, made["person"])
     ask_for_payment(browser, made["person"], made["fund"])
     report_pdf(browser, processes)
     password_reset_mail(port, processes)

@@ -66,6 +66,11 @@ class ScopedClientMixin:
         request = self.context.get("request")  # type: ignore[attr-defined]
         if request is not None and "client" in fields and not fields["client"].read_only:
             fields["client"].queryset = access.visible_people(request.user)
+            # A phone that kept a record for hours may name someone merged meanwhile.
+            fields["client"].error_messages["does_not_exist"] = (
+                "This person's record is not open to new records: it may have been merged "
+                "into another. Find the person again."
+            )
         return fields
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import models
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers
+from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
@@ -19,8 +19,9 @@ from clients.models import SPECIAL_NEEDS, Agency, Client, SupportNeed, key_worke
 from mars import access
 from mars.api import RecordActionsMixin, ScopedViewSet, refusals_as_validation_errors
 from mars.api import ServiceSerializer as BaseServiceSerializer
+from mars.openapi import OneObjectSchema
 from mars.text import NOTE
-from outreach import figures, services
+from outreach import figures, phone, services
 from outreach.models import (
     Contact,
     CountedPerson,
@@ -471,7 +472,45 @@ class CountedPersonViewSet(mixins.DestroyModelMixin, ScopedViewSet):
         services.remove_counted_person(instance, by=self.request.user)
 
 
+class PhonePersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    known_as = serializers.CharField()
+    aliases = serializers.ListField(child=serializers.CharField())
+    alerts = serializers.ListField(
+        child=serializers.CharField(), help_text="Only the alerts that keep staff safe, by label."
+    )
+
+
+class PhoneListSerializer(serializers.Serializer):
+    fetched_at = serializers.DateTimeField()
+    keep_until = serializers.DateTimeField(help_text="The phone drops the list after this.")
+    days = serializers.IntegerField(help_text="The people seen in this many days, today's too.")
+    people = PhonePersonSerializer(many=True)
+
+
+class MayLogContacts(permissions.BasePermission):
+    def has_permission(self, request: Any, view: Any) -> bool:
+        return access.can_add_for(request.user, Contact)
+
+
+class PhonePeopleViewSet(viewsets.ViewSet):
+    """The list an outreach phone keeps to pick people with no signal (outreach.phone): those
+    the team has seen in the last 28 days, with names, aliases and the alerts that keep staff
+    safe, and nothing else. For those who log contacts."""
+
+    permission_classes = [permissions.IsAuthenticated, MayLogContacts]
+    schema = OneObjectSchema()
+
+    @extend_schema(responses={200: PhoneListSerializer})
+    def list(self, request: Request) -> Response:
+        return Response(PhoneListSerializer(phone.people_for_phone(request.user)).data)
+
+
 def register(router: DefaultRouter) -> None:
+    router.register("outreach/people-for-phone", PhonePeopleViewSet, basename="phone-people")
     router.register("hotspots", HotspotViewSet)
     router.register("outreach-sessions", SessionViewSet)
     router.register("contacts", ContactViewSet)

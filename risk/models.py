@@ -310,6 +310,18 @@ class AlertKind(models.TextChoices):
 # need to know (risk.access.may_read_restricted).
 RESTRICTED = {AlertKind.DO_NOT_DISCLOSE_ADDRESS}
 
+# The alerts that keep staff safe when they meet the person: the ones an outreach phone keeps
+# offline (outreach.phone). A medical alert is health information and stays off the phone; so does
+# "other", whose words could say anything.
+STAFF_SAFETY = (
+    AlertKind.VISIT_IN_PAIRS,
+    AlertKind.VIOLENCE_TO_STAFF,
+    AlertKind.DOG,
+    AlertKind.WEAPONS,
+    AlertKind.SEXUAL_RISK,
+    AlertKind.FIRE,
+)
+
 
 class RiskAlert(models.Model):
     """A short flag of a plan, shown wherever the person appears once the plan is in force."""

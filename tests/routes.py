@@ -413,6 +413,7 @@ TABLE: dict[str, str] = {
     "breakglass-detail": "200: coo | 403: anon | 404: out sup pan dir res com adm",
     "hotspot-list": "200: out sup coo dir adm | 403: pan res com anon",
     "hotspot-detail": "200: out sup coo dir adm | 403: anon | 404: pan res com",
+    "phone-people-list": "200: out sup coo | 403: pan dir res com adm anon",
     "outreachsession-list": "200: out sup coo dir | 403: pan res com adm anon",
     "outreachsession-detail": "200: out sup coo dir | 403: anon | 404: pan res com adm",
     "contact-list": "200: out sup coo dir | 403: pan res com adm anon",

@@ -5,10 +5,11 @@ from __future__ import annotations
 from io import StringIO
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from clients.models import Client
-from outreach import figures
+from outreach import figures, phone
 from outreach.models import (
     Contact,
     CountedPerson,
@@ -36,6 +37,9 @@ def test_demo_data_shows_outreach(settings):
     assert Intervention.objects.reconnections().exclude(outcome="").count() >= 3
     assert figures.active_swep() is not None and SwepOffer.objects.filter(accepted=False).exists()
     assert RoughSleepingCount.objects.count() == 2 and CountedPerson.objects.exists()
+    # The outreach worker's phone has people to pick offline, some with an alert to heed.
+    listed = phone.people_for_phone(User.objects.get(username="outreach"))["people"]
+    assert len(listed) >= 10 and any(person["alerts"] for person in listed)
 
     sessions, contacts = OutreachSession.objects.count(), Contact.objects.count()
     out = StringIO()
