@@ -118,15 +118,7 @@ class ContactSerializer(ServiceSerializer):
         ]
         read_only_fields = ["worker"]
         extra_kwargs = {
-            "client": {
-                "required": False,
-                "allow_null": True,
-                "error_messages": {
-                    # Also what a phone hears when the person was merged while it was offline.
-                    "does_not_exist": "This person cannot be found as they were: their record "
-                    "may have been merged into another. Choose them again from the list."
-                },
-            },
+            "client": {"required": False, "allow_null": True},
             "notes": {
                 "help_text": "A sensitive note reads as held to those who may not see the "
                 "person's special category data; so do health, offending and immigration needs "

@@ -10,15 +10,13 @@ from typing import Any
 
 import pytest
 from django.contrib.sessions.models import Session
-from django.urls import NoReverseMatch, reverse
 from playwright.sync_api import expect
 
-from clients.models import Client
 from clients.services import merge_clients
 from mars.roles import Role
 from outreach.models import Contact, OutreachSession
 from tests.browser.conftest import PHONE, sign_in
-from tests.factories import PASSWORD, ClientFactory, ContactFactory, UserFactory
+from tests.factories import PASSWORD, ClientFactory, ContactFactory, UserFactory, plan_in_force
 from tests.twofactor import code_for, give_authenticator
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,41 +25,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # test would create it without its stores.
 PEOPLE_KEPT = "() => window.MarsPhone.store.get('meta', 'people').then((m) => Boolean(m))"
 PHONE_STORE_GONE = "() => indexedDB.databases().then((l) => !l.some((d) => d.name == 'mars-phone'))"
-
-
-def stand_in_for_the_people_list(context: Any) -> None:
-    """Until GET /api/outreach/people-for-phone/ (the lead's, on main) is merged here, answer it in
-    its agreed shape from the database. FOR THE LEAD: remove once `phone-people-list` exists."""
-    try:
-        reverse("phone-people-list")
-        return
-    except NoReverseMatch:
-        pass
-
-    def answer(route: Any) -> None:
-        people = Client.objects.filter(merged_into__isnull=True, contacts__isnull=False).distinct()
-        fetched = dt.datetime.now(dt.UTC)
-        route.fulfill(
-            json={
-                "fetched_at": fetched.isoformat(),
-                "keep_until": (fetched + dt.timedelta(hours=24)).isoformat(),
-                "days": 28,
-                "people": [
-                    {
-                        "id": p.pk,
-                        "reference": p.reference,
-                        "first_name": p.first_name,
-                        "last_name": p.last_name,
-                        "known_as": p.known_as,
-                        "aliases": [],
-                        "alerts": ["Dog on site"] if p.known_as == "Mick" else [],
-                    }
-                    for p in people
-                ],
-            }
-        )
-
-    context.route("**/api/outreach/people-for-phone/", answer)
 
 
 def ready_for_the_street(page: Any) -> None:
@@ -93,9 +56,9 @@ def test_an_outreach_worker_logs_with_no_signal_and_everything_arrives_once(open
     dee_again = ClientFactory(first_name="Dee", last_name="Walsh", known_as="DJ")
     for person in (mick, robyn, dee, dee_again):
         ContactFactory(client=person, worker=owen)  # seen lately: on the phone's list
+    plan_in_force(mick, alerts=[("dog_on_site", "Staffie"), ("medical", "Seizures")])
     before = set(Contact.objects.values_list("pk", flat=True))
     page = open_page(PHONE)
-    stand_in_for_the_people_list(page.context)
     sign_in(page, "outreach")
     ready_for_the_street(page)
 
@@ -118,6 +81,7 @@ def test_an_outreach_worker_logs_with_no_signal_and_everything_arrives_once(open
     expect(page.get_by_role("heading", name="Log a contact")).to_be_visible()
     taps += pick(page, "mick", "Michael O'Brien")
     expect(page.locator("[data-who-chosen]")).to_contain_text("Dog on site")
+    expect(page.locator("[data-who-chosen]")).not_to_contain_text("Medical")
     page.get_by_role("button", name="Save", exact=True).click()
     taps += 1
     print(f"\nTaps from the outreach home to a contact with Mick, offline: {taps}")
@@ -214,7 +178,6 @@ def test_a_session_that_expired_offline_keeps_the_queue_until_the_worker_signs_i
         ContactFactory(client=person, worker=owen)
     before = set(Contact.objects.values_list("pk", flat=True))
     page = open_page(PHONE)
-    stand_in_for_the_people_list(page.context)
     sign_in(page, "outreach")
     ready_for_the_street(page)
 
@@ -277,7 +240,6 @@ def test_a_session_started_offline_goes_first_and_its_contacts_wait_for_it(open_
     ContactFactory(client=mick, worker=owen)
     before = set(Contact.objects.values_list("pk", flat=True))
     page = open_page(PHONE)
-    stand_in_for_the_people_list(page.context)
     sign_in(page, "outreach")
     ready_for_the_street(page)
 
