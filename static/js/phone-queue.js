@@ -9,7 +9,8 @@
 //   409, 5xx, no network     kept, waiting; sent again later.
 // It sends by itself on the `online` event and when a phone page opens, and on "Send now".
 // A contact logged while today's session is still waiting names that entry (session_entry); the
-// session goes first and its new id is put in the contact.
+// session goes first and its new id is put in the contact. An entry is sent only by the worker
+// who saved it.
 (function () {
   "use strict";
   var phone = window.MarsPhone;
@@ -47,6 +48,13 @@
     });
   }
 
+  // Who is signed in on this page: an entry goes only with the session of the worker who saved
+  // it (after an expired session, someone else may sign in on the same phone).
+  function signedIn() {
+    var meta = document.querySelector('meta[name="mars-user"]');
+    return meta ? meta.content : "";
+  }
+
   function notify() {
     document.dispatchEvent(new CustomEvent("mars-phone-queue"));
   }
@@ -54,6 +62,7 @@
   // Keep an entry (new, or corrected with its key) as waiting, then try to send everything.
   function save(entry) {
     entry.key = entry.key || newKey();
+    entry.user = entry.user || signedIn();
     entry.state = "waiting";
     entry.errors = null;
     entry.problem = "";
@@ -75,6 +84,10 @@
   // Whether an entry can go now: a contact waits for the session it was logged in while that
   // session is still on the phone.
   function ready(entry) {
+    if (entry.user && entry.user !== signedIn()) {
+      entry.problem = "Saved by another worker on this phone: it is sent when they sign in here.";
+      return store.put("queue", entry).then(function () { return false; });
+    }
     if (!entry.session_entry) return Promise.resolve(true);
     return Promise.all([
       store.get("queue", entry.session_entry),

@@ -35,6 +35,18 @@ def ready_for_the_street(page: Any) -> None:
     page.wait_for_function(PEOPLE_KEPT)
 
 
+def sign_in_again(page: Any, user: Any) -> None:
+    """From the sign-in page the phone's link opened (next: /outreach/log/), with both factors."""
+    device = give_authenticator(user)
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/accounts/two-factor/verify/**")
+    page.get_by_label("Enter the code from your authenticator app").fill(code_for(device))
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/outreach/log/")
+
+
 def status(page: Any) -> Any:
     return page.locator("[data-phone-count]")
 
@@ -170,6 +182,7 @@ def test_a_session_that_expired_offline_keeps_the_queue_until_the_worker_signs_i
     open_page,
 ):
     owen = UserFactory(username="outreach", role=Role.OUTREACH)
+    mary = UserFactory(username="mary", role=Role.OUTREACH)
     coordinator = UserFactory(username="coordinator", role=Role.COORDINATOR)
     mick = ClientFactory(first_name="Michael", last_name="O'Brien", known_as="Mick")
     dee = ClientFactory(first_name="Dee", last_name="Walsh")
@@ -194,17 +207,19 @@ def test_a_session_that_expired_offline_keeps_the_queue_until_the_worker_signs_i
     expect(status(page)).to_have_text("Saved on this phone: 1 waiting to send")
     assert set(Contact.objects.values_list("pk", flat=True)) == before
 
-    # Signing in again, second factor and all, brings the worker back to the page, which sends.
+    # A colleague signing in on this phone does not send it as theirs.
     page.get_by_role("link", name="sign in").click()
-    page.get_by_label("Username").fill("outreach")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/accounts/two-factor/verify/**")
-    page.get_by_label("Enter the code from your authenticator app").fill(
-        code_for(give_authenticator(owen))
+    sign_in_again(page, mary)
+    expect(page.locator("[data-phone-waiting-list]")).to_contain_text(
+        "Contact: Mick O'Brien: Saved by another worker on this phone"
     )
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_url("**/outreach/log/")
+    expect(status(page)).to_have_text("Saved on this phone: 1 waiting to send")
+    assert set(Contact.objects.values_list("pk", flat=True)) == before
+    page.context.clear_cookies()
+
+    # Signing in again, second factor and all, brings the worker back to the page, which sends.
+    page.goto("/accounts/login/?next=/outreach/log/")
+    sign_in_again(page, owen)
     expect(status(page)).to_have_text("")
     assert Contact.objects.exclude(pk__in=before).get().client == mick
 
