@@ -74,6 +74,11 @@ def test_an_outreach_worker_logs_with_no_signal_and_everything_arrives_once(open
     sign_in(page, "outreach")
     ready_for_the_street(page)
 
+    # The first screen of the outreach home holds the three main actions.
+    for name in ("Start today's session", "Log a contact", "Log a sighting"):
+        box = page.get_by_role("link", name=name, exact=True).bounding_box()
+        assert box is not None and box["y"] + box["height"] <= PHONE["height"], name
+
     # Today's session, started with a signal.
     page.get_by_role("link", name="Start today's session").click()
     page.get_by_label("Area or route").fill("Hoe and Barbican")
@@ -307,3 +312,21 @@ def test_a_session_started_offline_goes_first_and_its_contacts_wait_for_it(open_
         "09:00:00",
     )
     assert Contact.objects.exclude(pk__in=before).get().session == session
+
+
+def test_the_phone_drops_its_list_of_people_after_a_day_on_any_page(open_page):
+    owen = UserFactory(username="outreach", role=Role.OUTREACH)
+    ContactFactory(client=ClientFactory(first_name="Michael", last_name="O'Brien"), worker=owen)
+    page = open_page(PHONE)
+    sign_in(page, "outreach")
+    ready_for_the_street(page)
+    people = "() => window.MarsPhone.store.all('people').then((p) => p.length)"
+    assert page.evaluate(people) == 1
+    # The list's keep_until passes (24 hours after it was fetched).
+    page.evaluate(
+        """() => window.MarsPhone.store.get('meta', 'people').then((m) =>
+            window.MarsPhone.store.put('meta', {...m, keep_until: '2000-01-01T00:00:00Z'}))"""
+    )
+    page.goto("/people/")
+    page.wait_for_function(f"() => ({people})().then((n) => n === 0)")
+    assert page.evaluate("() => window.MarsPhone.store.get('meta', 'people')") is None

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -26,7 +27,8 @@ class Fields(HTMLParser):
 
     def __init__(self, marker: str) -> None:
         super().__init__()
-        self.marker, self.inside, self.fields = marker, False, {}
+        self.marker, self.inside = marker, False
+        self.fields: dict[str, list[dict[str, str | None]]] = {}
         self.option_of: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -63,7 +65,13 @@ def _writable(serializer: type) -> set[str]:
 def test_those_who_log_contacts_open_the_phone_log_page(as_role, role):
     response = as_role(role).get(LOG)
     assert response.status_code == 200
-    assert b"This page needs JavaScript" in response.content
+    page = response.content.decode()
+    # Without JavaScript: no form that would save nothing, and the way to the ordinary forms.
+    noscript = re.search(r"<noscript>(.*?)</noscript>", page, re.S)
+    assert noscript and "This page needs JavaScript" in noscript[1]
+    assert f'href="{reverse("clients:list")}"' in noscript[1]
+    assert f'href="{reverse("outreach:contact_create")}"' in noscript[1]
+    assert re.search(r"<form [^>]*data-phone-log hidden", page)
 
 
 @pytest.mark.parametrize(
