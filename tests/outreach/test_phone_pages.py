@@ -35,9 +35,10 @@ class Fields(HTMLParser):
         found = dict(attrs)
         if tag == "form" and self.marker in found:
             self.inside = True
-        elif self.inside and "name" in found:
-            self.fields.setdefault(found["name"], []).append(found)
-            self.option_of = found["name"] if tag == "select" else self.option_of
+        elif self.inside and found.get("name"):
+            name = str(found["name"])
+            self.fields.setdefault(name, []).append(found)
+            self.option_of = name if tag == "select" else self.option_of
         elif self.inside and tag == "option" and self.option_of:
             self.fields.setdefault(f"{self.option_of}:option", []).append(found)
 
