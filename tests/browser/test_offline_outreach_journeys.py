@@ -228,29 +228,58 @@ def test_a_session_that_expired_offline_keeps_the_queue_until_the_worker_signs_i
     expect(status(page)).to_have_text("")
     assert Contact.objects.exclude(pk__in=before).get().client == mick
 
-    # An entry still unsent at sign-out is dropped only if the worker says so.
+    # Entries still unsent at sign-out are dropped only if the worker says so.
     page.context.set_offline(True)
-    page.get_by_label("Find the person on this phone's list").fill("walsh")
-    page.get_by_role("button", name=re.compile(dee.reference)).click()
-    page.get_by_role("button", name="Save", exact=True).click()
+    for description in ("Dee by the bins", "Dee again, later"):
+        pick(page, "walsh", dee.reference)
+        page.get_by_text("Time, kind, place on the map, needs and notes").click()
+        page.get_by_label("Notes").fill(description)
+        page.get_by_role("button", name="Save", exact=True).click()
     merge_clients(dee, dee_again, by=coordinator)
     page.context.set_offline(False)
-    expect(status(page)).to_have_text("Saved on this phone: 1 not sent, needing correction")
-    asked = []
-    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    expect(status(page)).to_have_text("Saved on this phone: 2 not sent, needing correction")
+    asked: list[str] = []
+
+    def answer(accept: bool) -> None:
+        def dialog(d: Any) -> None:
+            asked.append(d.message)
+            d.accept() if accept else d.dismiss()
+
+        page.once("dialog", dialog)
+
+    def until_asked(count: int) -> None:
+        for _ in range(100):
+            if len(asked) == count:
+                return
+            page.wait_for_timeout(100)
+
+    answer(accept=False)
     page.locator("#main-menu > summary").click()
     page.get_by_role("button", name="Sign out").click()
-    for _ in range(100):
-        if asked:
-            break
-        page.wait_for_timeout(100)
+    until_asked(1)
     expect(page.get_by_role("button", name="Sign out")).to_be_enabled()
-    expect(status(page)).to_have_text("Saved on this phone: 1 not sent, needing correction")
     assert page.url.endswith("/outreach/log/")
-    assert asked == ["1 entry saved on this phone has not been sent. Sign out and delete them?"]
-    page.once("dialog", lambda dialog: dialog.accept())
+    assert asked[-1] == (
+        "2 entries saved on this phone have not been sent. Sign out and delete them?"
+    )
+
+    # One is discarded (after a question), the other left for the sign-out to drop.
+    page.locator("#main-menu > summary").click()
+    page.locator("[data-phone-refused]").get_by_role("link").first.click()
+    expect(page.get_by_label("Notes")).to_have_value(re.compile("Dee"))
+    answer(accept=False)
+    page.get_by_role("button", name="Discard this entry").click()
+    until_asked(2)
+    expect(status(page)).to_have_text("Saved on this phone: 2 not sent, needing correction")
+    answer(accept=True)
+    page.get_by_role("button", name="Discard this entry").click()
+    expect(status(page)).to_have_text("Saved on this phone: 1 not sent, needing correction")
+    assert asked[-1].startswith("Discard “Contact: Dee Walsh”?")
+    answer(accept=True)
+    page.locator("#main-menu > summary").click()
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/accounts/login/**")
+    assert asked[-1] == "1 entry saved on this phone has not been sent. Sign out and delete them?"
     assert page.evaluate(PHONE_STORE_GONE)
 
 
