@@ -190,3 +190,24 @@ def test_the_outreach_app_keeps_only_its_shell_opens_offline_and_replaces_itself
     page.goto("/outreach/")
     expect(page.get_by_text("Stonehouse Creek")).to_be_visible()
     go_online(context)
+
+
+def test_a_shell_page_the_worker_may_not_have_is_not_kept_and_does_not_stop_the_app(
+    open_page, fresh_version: None
+) -> None:
+    # Signed out, the outreach home redirects to sign in: the worker keeps the rest.
+    page = open_page(PHONE)
+    page.goto("/outreach/offline/")
+    assert page.evaluate(WORKER_READY)[1:] == ["activated", True]
+    name = f"{app_shell.CACHE_PREFIX}{app_shell.version()}"
+    held = page.evaluate(CACHE_STORAGE)
+    assert list(held) == [name]
+    assert "/outreach/" not in held[name]
+    assert sorted(held[name]) == sorted(["/outreach/offline/", *app_shell.asset_urls()])
+    assert page.evaluate(REFRESH_SHELL)["type"] == "shell-refreshed"
+    assert "/outreach/" not in page.evaluate(CACHE_STORAGE)[name]
+
+    go_offline(page.context)
+    page.goto("/outreach/")
+    expect(page.get_by_role("heading", name="You are offline")).to_be_visible()
+    go_online(page.context)
