@@ -102,6 +102,12 @@ def test_the_outreach_app_keeps_only_its_shell_opens_offline_and_replaces_itself
     assert page.evaluate(WORKER_READY)[1:] == ["activated", True]
     assert page.evaluate(WORKER_READY)[0].endswith("/outreach/")
     assert page.console_errors == []  # the manifest, the icons and the worker pass the CSP
+    # Chromium reads the manifest without complaint and would offer to install the app, but for
+    # Playwright's private window.
+    cdp = context.new_cdp_session(page)
+    assert cdp.send("Page.getAppManifest")["errors"] == []
+    installability = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    assert [error["errorId"] for error in installability] == ["in-incognito"]
     # Pages read online, in and out of outreach, and the API, are not written to the cache.
     for path in [
         f"/people/{sam.pk}/",
@@ -113,7 +119,8 @@ def test_the_outreach_app_keeps_only_its_shell_opens_offline_and_replaces_itself
     ]:
         assert page.goto(path).status == 200, path  # type: ignore[union-attr]
 
-    first = f"{app_shell.CACHE_PREFIX}{app_shell.version()}"
+    version = app_shell.version()
+    first = f"{app_shell.CACHE_PREFIX}{version}"
     held = page.evaluate(CACHE_STORAGE)
     assert list(held) == [first]
     assert sorted(held[first]) == sorted(app_shell.page_urls() + app_shell.asset_urls())
@@ -152,7 +159,7 @@ def test_the_outreach_app_keeps_only_its_shell_opens_offline_and_replaces_itself
     # Offline means offline for the worker too: refreshing the shell gets nothing new.
     OutreachSessionFactory(area="Devonport Park", date=tomorrow)
     page.goto("/outreach/")
-    assert page.evaluate(REFRESH_SHELL) == {"type": "shell-refreshed", "version": first[14:]}
+    assert page.evaluate(REFRESH_SHELL) == {"type": "shell-refreshed", "version": version}
     assert "Devonport Park" not in page.evaluate(KEPT_PAGE, [first, "/outreach/"])
     go_online(context)
     page.evaluate(REFRESH_SHELL)
