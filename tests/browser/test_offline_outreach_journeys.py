@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from clients.services import merge_clients
 from mars.roles import Role
 from outreach.models import Contact, OutreachSession
-from tests.browser.conftest import PHONE, sign_in
+from tests.browser.conftest import PHONE, go_offline, go_online, sign_in
 from tests.factories import PASSWORD, ClientFactory, ContactFactory, UserFactory, plan_in_force
 from tests.twofactor import code_for, give_authenticator
 
@@ -88,7 +88,7 @@ def test_an_outreach_worker_logs_with_no_signal_and_everything_arrives_once(open
     assert list(session.staff.all()) == [owen]
 
     # No signal. What is saved is kept with the moment Save was pressed, not when it is sent.
-    page.context.set_offline(True)
+    go_offline(page.context)
     pressed = page.evaluate("Math.floor(Date.now() / 1000) - 300")
     page.clock.set_fixed_time(dt.datetime.fromtimestamp(pressed, dt.UTC))
     page.goto("/outreach/")
@@ -136,7 +136,7 @@ def test_an_outreach_worker_logs_with_no_signal_and_everything_arrives_once(open
             route.continue_()
 
     page.context.route("**/api/contacts/", cut_off_first_answer)
-    page.context.set_offline(False)
+    go_online(page.context)
     for _ in range(100):
         if cut:
             break
@@ -199,7 +199,7 @@ def test_a_session_that_expired_offline_keeps_the_queue_until_the_worker_signs_i
     sign_in(page, "outreach")
     ready_for_the_street(page)
 
-    page.context.set_offline(True)
+    go_offline(page.context)
     page.goto(f"/outreach/log/?client={mick.pk}")
     expect(page.locator("[data-who-chosen]")).to_contain_text("Michael O'Brien")
     page.get_by_role("button", name="Save", exact=True).click()
@@ -207,7 +207,7 @@ def test_a_session_that_expired_offline_keeps_the_queue_until_the_worker_signs_i
 
     # Out of signal longer than the session lasts.
     Session.objects.all().delete()
-    page.context.set_offline(False)
+    go_online(page.context)
     expect(page.get_by_text("Sign in again to send them")).to_be_visible()
     expect(status(page)).to_have_text("Saved on this phone: 1 waiting to send")
     assert set(Contact.objects.values_list("pk", flat=True)) == before
@@ -229,14 +229,14 @@ def test_a_session_that_expired_offline_keeps_the_queue_until_the_worker_signs_i
     assert Contact.objects.exclude(pk__in=before).get().client == mick
 
     # Entries still unsent at sign-out are dropped only if the worker says so.
-    page.context.set_offline(True)
+    go_offline(page.context)
     for description in ("Dee by the bins", "Dee again, later"):
         pick(page, "walsh", dee.reference)
         page.get_by_text("Time, kind, place on the map, needs and notes").click()
         page.get_by_label("Notes").fill(description)
         page.get_by_role("button", name="Save", exact=True).click()
     merge_clients(dee, dee_again, by=coordinator)
-    page.context.set_offline(False)
+    go_online(page.context)
     expect(status(page)).to_have_text("Saved on this phone: 2 not sent, needing correction")
     asked: list[str] = []
 
@@ -293,7 +293,7 @@ def test_a_session_started_offline_goes_first_and_its_contacts_wait_for_it(open_
     ready_for_the_street(page)
 
     # With no signal the session is kept on the phone, with an end before its start (a slip).
-    page.context.set_offline(True)
+    go_offline(page.context)
     page.get_by_role("link", name="Start today's session").click()
     page.get_by_label("Area or route").fill("Royal Parade")
     page.get_by_label("Start").fill("06:00")
@@ -314,7 +314,7 @@ def test_a_session_started_offline_goes_first_and_its_contacts_wait_for_it(open_
     expect(status(page)).to_have_text("Saved on this phone: 2 waiting to send")
 
     # The session is refused; the contact waits for it and says why.
-    page.context.set_offline(False)
+    go_online(page.context)
     expect(status(page)).to_have_text(
         "Saved on this phone: 1 waiting to send, 1 not sent, needing correction"
     )

@@ -133,7 +133,9 @@ def test_the_version_changes_with_a_shell_pages_template() -> None:
 
     def home_changed(path: Path) -> bytes:
         content = original(path)
-        return content + b"<p>New</p>" if path.as_posix().endswith("outreach/home.html") else content
+        return (
+            content + b"<p>New</p>" if path.as_posix().endswith("outreach/home.html") else content
+        )
 
     with mock.patch.object(app_shell, "read", home_changed):
         assert app_shell.compute_version() != before
