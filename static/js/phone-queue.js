@@ -17,6 +17,7 @@
   var store = phone.store;
   var TIMEOUT_MS = 20000;
   var sending = null;
+  var again = null;
   var signInNeeded = false;
 
   function newKey() {
@@ -199,9 +200,18 @@
     });
   }
 
-  // Send what is waiting; one sending at a time (across the phone's tabs too, where it can).
+  // Send what is waiting; one sending at a time (across the phone's tabs too, where it can). Asked
+  // while a sending is under way (the network came back during one that began without it), it
+  // sends again once that one is over.
   function send() {
-    if (sending) return sending;
+    if (!navigator.onLine) return Promise.resolve({ sent: 0, stopped: "offline" });
+    if (sending) {
+      again = again || sending.then(function () {
+        again = null;
+        return send();
+      });
+      return again;
+    }
     var run = function () {
       return sendAll().then(function (result) {
         signInNeeded = result.stopped === "sign-in";
