@@ -38,3 +38,19 @@ def _unread(user: Any) -> Any:
         return notifications.mine(user).unread().count()
 
     return count
+
+
+# The URL namespaces whose pages belong to the installable app (its manifest and service worker).
+APP_NAMESPACES = frozenset({"outreach"})
+
+
+def app_shell(request: HttpRequest) -> dict[str, Any]:
+    """`installable_app`: the page is part of the outreach app, so base.html links its manifest
+    and registers its service worker. `shell_request`: the service worker is fetching the page to
+    keep it for offline use (header `X-MARS-Shell: 1`), so base.html shows no flash messages and
+    leaves them, unread, for the next page the person opens."""
+    match = getattr(request, "resolver_match", None)
+    return {
+        "installable_app": match is not None and match.namespace in APP_NAMESPACES,
+        "shell_request": request.headers.get("X-MARS-Shell") == "1",
+    }

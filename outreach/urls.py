@@ -1,16 +1,22 @@
 from django.urls import path
 
-from outreach.views import reports, street, swep
+from outreach.views import app, phone, reports, street, swep
 
 app_name = "outreach"
 
 urlpatterns = [
     path("", street.outreach_home, name="home"),
+    # The installable app: its worker's scope is /outreach/, so it is served from here.
+    path("sw.js", app.service_worker, name="service_worker"),
+    path("manifest.webmanifest", app.manifest, name="manifest"),
+    path("offline/", app.offline, name="offline"),
     path("sessions/", street.session_list, name="session_list"),
     path("sessions/today/", street.session_today, name="session_today"),
+    path("sessions/start/", phone.session_start, name="session_start"),
     path("sessions/new/", street.session_form, name="session_create"),
     path("sessions/<int:pk>/", street.session_detail, name="session_detail"),
     path("sessions/<int:pk>/edit/", street.session_form, name="session_edit"),
+    path("log/", phone.log, name="log"),
     path("contacts/new/", street.contact_create, name="contact_create"),
     path("contacts/<int:pk>/", street.contact_detail, name="contact_detail"),
     path("contacts/<int:pk>/edit/", street.contact_edit, name="contact_edit"),

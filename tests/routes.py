@@ -175,11 +175,17 @@ TABLE: dict[str, str] = {
     "clients:agency_edit": "200: coo adm | 403: out sup pan dir | 404: res com | 302: anon",
     # Outreach
     "outreach:home": "200: out sup coo dir | 403: pan res com adm | 302: anon",
+    # The installable app's worker, manifest and offline page hold no data: open to everyone.
+    "outreach:service_worker": "200: out sup coo pan dir res com adm anon",
+    "outreach:manifest": "200: out sup coo pan dir res com adm anon",
+    "outreach:offline": "200: out sup coo pan dir res com adm anon",
     "outreach:session_list": "200: out sup coo dir | 403: pan res com adm | 302: anon",
     "outreach:session_today": "403: pan res com adm | 302: out sup coo dir anon",
+    "outreach:session_start": "200: out coo | 403: sup pan dir res com adm | 302: anon",
     "outreach:session_create": "200: out coo | 403: sup pan dir res com adm | 302: anon",
     "outreach:session_detail": "200: out sup coo dir | 404: pan res com adm | 302: anon",
     "outreach:session_edit": "200: out coo | 403: sup dir | 404: pan res com adm | 302: anon",
+    "outreach:log": "200: out sup coo | 403: pan dir res com adm | 302: anon",
     "outreach:contact_create": "200: out sup coo | 403: pan dir res com adm | 302: anon",
     "outreach:contact_detail": "200: out sup coo dir | 404: pan res com adm | 302: anon",
     "outreach:contact_edit": "200: out sup coo | 403: dir | 404: pan res com adm | 302: anon",

@@ -112,3 +112,17 @@ def axe_violations(page, script: Path) -> list[dict[str, object]]:  # type: igno
             (v) => ({id: v.id, impact: v.impact, help: v.help,
                      targets: v.nodes.map((n) => n.target.join(" "))}))"""
     )
+
+
+def go_offline(context) -> None:  # type: ignore[no-untyped-def]
+    """Cut the browser context off the network: its pages and its service workers' own fetches.
+
+    Early Playwright let a service worker's fetches through while "offline" in Chromium
+    (microsoft/playwright#2311). Playwright 1.65 fails them too, so `set_offline` is enough;
+    test_service_worker_journeys checks that it stays so (a worker refreshing its pages offline
+    gets nothing from the server)."""
+    context.set_offline(True)
+
+
+def go_online(context) -> None:  # type: ignore[no-untyped-def]
+    context.set_offline(False)

@@ -1,0 +1,135 @@
+// Reading and filling the phone pages' forms (their field names are the API's), and showing the
+// server's reasons for a refused entry beside the fields they name (else above the form).
+(function () {
+  "use strict";
+  var phone = window.MarsPhone;
+
+  function inputs(form, name) {
+    return Array.prototype.filter.call(form.elements, function (el) { return el.name === name; });
+  }
+
+  function read(form, name) {
+    var els = inputs(form, name);
+    if (!els.length) return undefined;
+    var first = els[0];
+    if (first.type === "radio") {
+      var checked = els.filter(function (el) { return el.checked; })[0];
+      return checked ? checked.value : "";
+    }
+    if (first.type === "checkbox") {
+      if (els.length === 1 && first.value === "on") return first.checked;
+      return els.filter(function (el) { return el.checked; }).map(function (el) { return el.value; });
+    }
+    return first.value;
+  }
+
+  function write(form, name, value) {
+    var els = inputs(form, name);
+    if (!els.length) return;
+    var first = els[0];
+    if (first.type === "radio") {
+      els.forEach(function (el) { el.checked = el.value === String(value); });
+    } else if (first.type === "checkbox") {
+      if (els.length === 1 && first.value === "on") first.checked = Boolean(value);
+      else {
+        var wanted = (value || []).map(String);
+        els.forEach(function (el) { el.checked = wanted.indexOf(el.value) !== -1; });
+      }
+    } else {
+      first.value = value === null || value === undefined ? "" : value;
+    }
+  }
+
+  // The server's messages as lines: ["Enter a valid date."], or nested (a list's items).
+  function lines(value) {
+    if (value === null || value === undefined) return [];
+    if (Array.isArray(value)) return value.reduce(function (all, v) { return all.concat(lines(v)); }, []);
+    if (typeof value === "object") {
+      return Object.keys(value).reduce(function (all, k) { return all.concat(lines(value[k])); }, []);
+    }
+    return [String(value)];
+  }
+
+  function list(messages, id) {
+    var ul = document.createElement("ul");
+    ul.className = "errorlist phone-error";
+    if (id) ul.id = id;
+    messages.forEach(function (text) {
+      var li = document.createElement("li");
+      li.textContent = text;
+      ul.appendChild(li);
+    });
+    return ul;
+  }
+
+  function clearErrors(form, top) {
+    Array.prototype.forEach.call(form.querySelectorAll(".phone-error"), function (el) { el.remove(); });
+    Array.prototype.forEach.call(form.querySelectorAll(".has-error"), function (el) { el.classList.remove("has-error"); });
+    Array.prototype.forEach.call(form.querySelectorAll("[aria-invalid]"), function (el) { el.removeAttribute("aria-invalid"); });
+    top.textContent = "";
+    top.hidden = true;
+  }
+
+  // Each message beside its field; the rest above the form. The first one shown gets the focus.
+  function showErrors(form, top, errors, labels) {
+    clearErrors(form, top);
+    var above = [];
+    Object.keys(errors || {}).forEach(function (name) {
+      var messages = lines(errors[name]);
+      if (!messages.length) return;
+      var place = form.querySelector('[data-errors-for="' + name + '"]');
+      var els = inputs(form, name);
+      var field = els.length ? els[0].closest(".field") : null;
+      if (!place && field) {
+        place = field.querySelector("legend, label") || field.firstChild;
+        field.classList.add("has-error");
+        var ul = list(messages, "error-" + name);
+        place.insertAdjacentElement("afterend", ul);
+        els.forEach(function (el) {
+          el.setAttribute("aria-invalid", "true");
+          el.setAttribute("aria-describedby", ((el.getAttribute("aria-describedby") || "").replace(/\s*error-\S+/g, "") + " error-" + name).trim());
+        });
+        var details = field.closest("details");
+        if (details) details.open = true;
+      } else if (place) {
+        place.appendChild(list(messages, "error-" + name));
+      } else {
+        var label = name === "detail" || name === "non_field_errors" ? "" : ((labels && labels[name]) || name.replace(/_/g, " ")) + ": ";
+        messages.forEach(function (text) { above.push(label + text); });
+      }
+    });
+    if (above.length) {
+      top.appendChild(list(above));
+      top.hidden = false;
+    } else if (Object.keys(errors || {}).length) {
+      var p = document.createElement("p");
+      p.textContent = "Please correct the errors shown beside the fields below.";
+      top.appendChild(p);
+      top.hidden = false;
+    }
+  }
+
+  // "2026-12-01T06:12" for the phone's picker, from an ISO instant, in the phone's time.
+  function localInput(iso) {
+    var d = new Date(iso);
+    if (isNaN(d)) return "";
+    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + "T" + pad(d.getHours()) + ":" + pad(d.getMinutes());
+  }
+
+  // The entry ?entry= names, if it is still on the phone.
+  function wanted() {
+    var key = new URLSearchParams(location.search).get("entry");
+    if (!key) return Promise.resolve(null);
+    return phone.store.get("queue", key).then(function (entry) { return entry || false; });
+  }
+
+  phone.form = {
+    read: read,
+    write: write,
+    showErrors: showErrors,
+    clearErrors: clearErrors,
+    localInput: localInput,
+    wanted: wanted,
+  };
+})();
