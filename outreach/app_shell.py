@@ -15,13 +15,12 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.templatetags.static import static
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 # The worker's cache names start with this; it deletes only its own older caches.
 CACHE_PREFIX = "mars-outreach-"
 
-# Shell pages by URL name. A name that does not resolve is left out, so a page can be listed
-# before its view lands (`outreach:log` and `outreach:session_start` are built on another branch).
+# Shell pages by URL name (a name that does not resolve is an error).
 PAGES = ["outreach:home", "outreach:log", "outreach:session_start", "outreach:offline"]
 
 # The static files the shell pages load (base.html's and their own), plus the app's icons.
@@ -59,13 +58,7 @@ TEMPLATE_DIRS = ["templates", "outreach/templates"]
 
 def page_urls() -> list[str]:
     """The shell pages' paths (all under /outreach/)."""
-    urls = []
-    for name in PAGES:
-        try:
-            urls.append(reverse(name))
-        except NoReverseMatch:
-            continue
-    return urls
+    return [reverse(name) for name in PAGES]
 
 
 def asset_urls() -> list[str]:

@@ -11,10 +11,10 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
+from mars.context_processors import APP_THEME_COLOUR
 from outreach import app_shell
 
-# From static/css/mars.css: --brand (the header) and --bg (the page).
-THEME_COLOUR = "#0b4f6c"
+# From static/css/mars.css: --bg (the page).
 BACKGROUND_COLOUR = "#f6f8fa"
 
 
@@ -62,7 +62,7 @@ def manifest(request: HttpRequest) -> HttpResponse:
             "start_url": home,
             "scope": home,
             "display": "standalone",
-            "theme_color": THEME_COLOUR,
+            "theme_color": APP_THEME_COLOUR,
             "background_color": BACKGROUND_COLOUR,
             "icons": icons,
         },

@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from mars import access
+from mars.context_processors import is_shell_request
 from outreach import services
 from outreach.forms import ContactForm, SessionForm
 from outreach.models import Contact, ContactKind, Engagement, OutreachSession, Verification
@@ -40,25 +41,31 @@ class PhoneContactForm(ContactForm):
 @require_GET
 @login_required
 def log(request: HttpRequest) -> HttpResponse:
-    """Log a contact with someone on the phone's list, or an unidentified sighting."""
+    """Log a contact with someone on the phone's list, or an unidentified sighting.
+
+    Online, today's session of the person signed in is chosen; the copy the service worker keeps
+    (a shell request) chooses none, as it may open for someone else."""
     access.require(request.user, access.perm(Contact, "add"))
-    form = PhoneContactForm(
-        initial={
-            "kind": ContactKind.STREET_OUTREACH,
-            "engagement": Engagement.ENGAGED,
-            "verification": Verification.SEEN_BY_WORKER,
-            "session": services.todays_session(request.user),
-        }
-    )
+    initial = {
+        "kind": ContactKind.STREET_OUTREACH,
+        "engagement": Engagement.ENGAGED,
+        "verification": Verification.SEEN_BY_WORKER,
+    }
+    if not is_shell_request(request):
+        initial["session"] = services.todays_session(request.user)
+    form = PhoneContactForm(initial=initial)
     return render(request, "outreach/phone_log.html", {"form": form})
 
 
 @require_GET
 @login_required
 def session_start(request: HttpRequest) -> HttpResponse:
-    """Start today's session from the phone; the date and time are the phone's at Save."""
+    """Start today's session from the phone; the date and time are the phone's at Save.
+
+    Online the person signed in is on the team; the copy the service worker keeps (a shell
+    request) names no one, as it may open for someone else."""
     access.require(request.user, access.perm(OutreachSession, "add"))
-    form = SessionForm(initial={"staff": [request.user]})
+    form = SessionForm(initial={} if is_shell_request(request) else {"staff": [request.user]})
     form.fields["date"].help_text = "Today, unless you change it."
     form.fields["start_time"].help_text = "Now, unless you change it."
     return render(request, "outreach/phone_session_start.html", {"form": form})

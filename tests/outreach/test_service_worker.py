@@ -12,10 +12,13 @@ import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.test import Client as HttpClient
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
+from mars import notifications
 from mars.roles import Role
 from outreach import app_shell
+from tests.clock import ORDINARY_DAY
+from tests.factories import OutreachSessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -86,10 +89,13 @@ def test_the_offline_page_needs_no_sign_in_and_links_what_works_offline(
         assert f'href="{link}"' in page
 
 
-def test_the_shell_holds_outreach_pages_and_static_files_only() -> None:
-    pages = app_shell.page_urls()
-    assert pages[0] == "/outreach/" and "/outreach/offline/" in pages
-    assert all(page.startswith("/outreach/") for page in pages)
+def test_the_shell_holds_the_four_outreach_pages_and_static_files_only() -> None:
+    assert app_shell.page_urls() == [
+        "/outreach/",
+        "/outreach/log/",
+        "/outreach/sessions/start/",
+        "/outreach/offline/",
+    ]
     assert all(url.startswith("/static/") for url in app_shell.asset_urls())
 
 
@@ -108,6 +114,51 @@ def test_every_file_a_shell_page_loads_is_kept_with_it(as_role, role: Role) -> N
         loaded = set(re.findall(r'(?:src|href)="(/static/[^"]+)"', html))
         assert loaded, page
         assert loaded <= kept, f"{page} loads {loaded - kept}: add them to app_shell.ASSETS"
+
+
+def test_a_shell_page_that_does_not_exist_is_an_error_not_left_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(app_shell, "PAGES", [*app_shell.PAGES, "outreach:no_such_page"])
+    with pytest.raises(NoReverseMatch):
+        app_shell.page_urls()
+
+
+@pytest.mark.parametrize("path", ["/outreach/", "/outreach/log/", "/outreach/sessions/start/"])
+def test_a_shell_page_names_no_one(client: HttpClient, make_user, path: str) -> None:  # type: ignore[no-untyped-def]
+    owen = make_user(Role.OUTREACH, first_name="Owenna", last_name="Trevithick")
+    notifications.notify([owen], key="test-shell", subject="A report for you")
+    browser = client
+    browser.force_login(owen)
+    online = browser.get(path).content.decode()
+    assert f'<meta name="mars-user" content="{owen.pk}">' in online
+    assert '<span class="who">Owenna Trevithick</span>' in online
+    assert 'class="notice-count"' in online
+    kept = browser.get(path, **SHELL).content.decode()
+    assert "mars-user" not in kept
+    assert 'class="who"' not in kept and "Owenna Trevithick</span>" not in kept
+    assert 'class="notice-count"' not in kept
+
+
+@pytest.mark.time_machine(ORDINARY_DAY)
+def test_the_log_page_chooses_todays_session_online_but_not_in_the_shell(as_role) -> None:  # type: ignore[no-untyped-def]
+    browser = as_role(Role.OUTREACH)
+    owen = browser.get("/outreach/").wsgi_request.user
+    session = OutreachSessionFactory(area="Hoe and Barbican", staff=[owen])
+    online = browser.get("/outreach/log/").context["form"]
+    assert online.initial["session"] == session
+    kept = browser.get("/outreach/log/", **SHELL)
+    assert kept.context["form"].initial.get("session") is None
+    assert f'<option value="{session.pk}" selected>' not in kept.content.decode()
+
+
+def test_the_session_page_puts_the_worker_on_the_team_online_but_not_in_the_shell(as_role) -> None:  # type: ignore[no-untyped-def]
+    browser = as_role(Role.OUTREACH)
+    owen = browser.get("/outreach/").wsgi_request.user
+    online = browser.get("/outreach/sessions/start/").context["form"]
+    assert online.initial["staff"] == [owen]
+    kept = browser.get("/outreach/sessions/start/", **SHELL).context["form"]
+    assert not kept.initial.get("staff")
 
 
 def test_the_version_is_stable_while_nothing_changes() -> None:
