@@ -8,20 +8,25 @@ import re
 from pathlib import Path
 
 import pytest
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from mars.roles import Role
 from outreach import app_shell
 from tests.browser.conftest import PHONE, go_offline, go_online, sign_in
+from tests.clock import ORDINARY_DAY
 from tests.factories import ClientFactory, ContactFactory, OutreachSessionFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+# Each script below gives up after 15 s with an error, so a worker that never answers fails the
+# test instead of hanging it.
+WITHIN = """const within = (promise, what) => Promise.race([promise, new Promise((_, reject) =>
+    setTimeout(() => reject(new Error("Timed out: " + what)), 15000))]);"""
+
 WORKER_READY = """async () => {
-    const registration = await navigator.serviceWorker.ready;
+    WITHIN
+    const registration = await within(navigator.serviceWorker.ready, "the worker");
     for (let i = 0; i < 100 && !navigator.serviceWorker.controller; i++) {
         await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -50,12 +55,14 @@ REFRESH_SHELL = """async () => {
         channel.port1.onmessage = (event) => resolve(event.data);
     });
     navigator.serviceWorker.controller.postMessage({type: "refresh-shell"}, [channel.port2]);
-    return await answered;
+    WITHIN
+    return await within(answered, "the shell refreshed");
 }"""
 
 UPDATE = """async (expected) => {
     const registration = await navigator.serviceWorker.getRegistration("/outreach/");
-    await registration.update();
+    WITHIN
+    await within(registration.update(), "the update");
     for (let i = 0; i < 100; i++) {
         const names = await caches.keys();
         if (names.length === 1 && names[0] === expected && registration.active
@@ -69,12 +76,30 @@ UPDATE = """async (expected) => {
 }"""
 
 
-def _resolves(name: str) -> bool:
-    try:
-        reverse(name)
-    except NoReverseMatch:
-        return False
-    return True
+DELETE_CACHES = """async () => {
+    for (const name of await caches.keys()) {
+        await caches.delete(name);
+    }
+}"""
+
+# Wait (15 s at most) until the cache holds every one of the paths; answer what it holds.
+CACHE_HOLDS = """async ([name, paths]) => {
+    for (let i = 0; i < 150; i++) {
+        const cache = await caches.open(name);
+        const held = (await cache.keys()).map((request) => new URL(request.url).pathname);
+        if (paths.every((path) => held.includes(path)) || i === 149) {
+            return held;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+}"""
+
+WORKER_READY, REFRESH_SHELL, UPDATE = (
+    script.replace("WITHIN", WITHIN) for script in (WORKER_READY, REFRESH_SHELL, UPDATE)
+)
+
+# A day after the real one (Chromium keeps its own clock and drops cookies from the past).
+DAY = ORDINARY_DAY
 
 
 @pytest.fixture
@@ -86,13 +111,14 @@ def fresh_version():  # type: ignore[no-untyped-def]
 
 
 def test_the_outreach_app_keeps_only_its_shell_opens_offline_and_replaces_itself_on_upgrade(
-    open_page, fresh_version: None, monkeypatch: pytest.MonkeyPatch
+    open_page, fresh_version: None, monkeypatch: pytest.MonkeyPatch, time_machine
 ) -> None:
+    time_machine.move_to(DAY, tick=True)
     owen = UserFactory(username="outreach", role=Role.OUTREACH, first_name="Owen")
     sam = ClientFactory(first_name="Sam", last_name="Trelawny")
-    contact = ContactFactory(client=sam, worker=owen)
-    session = OutreachSessionFactory(area="Hoe and Barbican")
-    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    contact = ContactFactory(client=sam, worker=owen, at=DAY - dt.timedelta(hours=2))
+    session = OutreachSessionFactory(area="Hoe and Barbican", date=DAY.date())
+    tomorrow = DAY.date() + dt.timedelta(days=1)
     page = open_page(PHONE)
     context = page.context
     sign_in(page, "outreach")
@@ -132,20 +158,14 @@ def test_the_outreach_app_keeps_only_its_shell_opens_offline_and_replaces_itself
     go_offline(context)
     page.goto("/outreach/")
     expect(page.get_by_role("heading", name="Outreach", exact=True)).to_be_visible()
-    # TODO(lead): /outreach/log/ and /outreach/sessions/start/ come from the "queue" branch. Once
-    # merged, both resolve and must open here offline as themselves; until then they are not in
-    # the shell and a phone shows the offline page for them.
-    for name, path in [
-        ("outreach:log", "/outreach/log/?sighting=1"),
-        ("outreach:session_start", "/outreach/sessions/start/"),
+    for path, title in [
+        ("/outreach/log/", "Log a contact"),
+        ("/outreach/log/?sighting=1", "Log an unidentified sighting"),
+        ("/outreach/sessions/start/", "Start today's session"),
     ]:
         page.goto(path)
-        offline_page = page.get_by_role("heading", name="You are offline")
-        if _resolves(name):
-            expect(offline_page).to_have_count(0)
-            expect(page.locator("main h1")).to_be_visible()
-        else:
-            expect(offline_page).to_be_visible()
+        expect(page.locator("main h1")).to_have_text(title)
+        expect(page.get_by_role("heading", name="You are offline")).to_have_count(0)
     page.goto("/outreach/sightings/")
     expect(page.get_by_role("heading", name="You are offline")).to_be_visible()
     expect(page.get_by_text("The page you asked for needs the network.")).to_be_visible()
@@ -218,3 +238,108 @@ def test_a_shell_page_the_worker_may_not_have_is_not_kept_and_does_not_stop_the_
     page.goto("/outreach/")
     expect(page.get_by_role("heading", name="You are offline")).to_be_visible()
     go_online(page.context)
+
+
+def _signed_in_with_the_shell(open_page):  # type: ignore[no-untyped-def]
+    UserFactory(username="outreach", role=Role.OUTREACH)
+    page = open_page(PHONE)
+    sign_in(page, "outreach")
+    page.goto("/outreach/")
+    assert page.evaluate(WORKER_READY)[1:] == ["activated", True]
+    name = f"{app_shell.CACHE_PREFIX}{app_shell.version()}"
+    shell = app_shell.page_urls() + app_shell.asset_urls()
+    assert sorted(page.evaluate(CACHE_HOLDS, [name, shell])) == sorted(shell)
+    return page, name
+
+
+def test_an_upgrade_while_signed_out_keeps_the_working_shell(
+    open_page, fresh_version: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page, _ = _signed_in_with_the_shell(open_page)
+    page.context.clear_cookies()  # the session ends; the phone keeps its caches
+
+    original = app_shell.read
+    monkeypatch.setattr(
+        app_shell,
+        "read",
+        lambda path: original(path) + (b"/* 2.0 */" if path.name == "mars.css" else b""),
+    )
+    app_shell.version.cache_clear()
+    second = f"{app_shell.CACHE_PREFIX}{app_shell.version()}"
+    assert page.evaluate(UPDATE, second) == [second]
+    # The pages redirect to sign in now: the new version carries the old ones over.
+    held = page.evaluate(CACHE_STORAGE)[second]
+    assert sorted(held) == sorted(app_shell.page_urls() + app_shell.asset_urls())
+    assert "Log a contact" in page.evaluate(KEPT_PAGE, [second, "/outreach/log/"])
+
+    go_offline(page.context)
+    page.goto("/outreach/log/")
+    expect(page.locator("main h1")).to_have_text("Log a contact")
+    go_online(page.context)
+
+
+def test_an_upgrade_that_cannot_fetch_a_file_leaves_the_old_worker(
+    open_page, fresh_version: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page, first = _signed_in_with_the_shell(open_page)
+    # The old cache lacks the file too, so no copy of it is to be had.
+    page.evaluate(
+        "async ([name, path]) => (await caches.open(name)).delete(path)",
+        [first, "/static/js/locate.js"],
+    )
+    page.context.route("**/static/js/locate.js", lambda route: route.abort())
+    original = app_shell.read
+    monkeypatch.setattr(
+        app_shell,
+        "read",
+        lambda path: original(path) + (b"/* 2.0 */" if path.name == "mars.css" else b""),
+    )
+    app_shell.version.cache_clear()
+    # The install fails: its cache is dropped, the old worker and cache stay.
+    assert page.evaluate(UPDATE, "no such cache") == [first]
+    script = page.evaluate(
+        "async () => (await navigator.serviceWorker.getRegistration('/outreach/')).active.scriptURL"
+    )
+    assert script.endswith("/outreach/sw.js")
+    assert page.evaluate(
+        "async () => !(await navigator.serviceWorker.getRegistration('/outreach/')).waiting"
+    )
+    page.context.unroute_all(behavior="ignoreErrors")
+
+
+def test_a_page_opened_online_brings_back_a_deleted_shell(open_page, fresh_version: None) -> None:
+    page, name = _signed_in_with_the_shell(open_page)
+    page.evaluate(DELETE_CACHES)  # as sign-out does
+    assert page.evaluate(CACHE_STORAGE) == {}
+    page.goto("/outreach/sightings/")
+    shell = app_shell.page_urls() + app_shell.asset_urls()
+    assert sorted(page.evaluate(CACHE_HOLDS, [name, shell])) == sorted(shell)
+    go_offline(page.context)
+    page.goto("/outreach/sessions/start/")
+    expect(page.locator("main h1")).to_have_text("Start today's session")
+    go_online(page.context)
+
+
+def test_a_shell_page_opens_from_the_phone_on_a_weak_signal_or_a_server_error(
+    open_page, fresh_version: None
+) -> None:
+    page, _ = _signed_in_with_the_shell(open_page)
+    context = page.context
+    # The server answers "try later": the kept page opens instead.
+    context.route(
+        "**/outreach/sessions/start/",
+        lambda route: route.fulfill(status=503, body="Service unavailable"),
+    )
+    page.goto("/outreach/sessions/start/")
+    expect(page.locator("main h1")).to_have_text("Start today's session")
+    # The network does not answer at all: after a few seconds the kept page opens.
+    stalled = []
+    context.route("**/outreach/log/", lambda route: stalled.append(route))
+    page.goto("/outreach/log/")
+    expect(page.locator("main h1")).to_have_text("Log a contact")
+    assert stalled
+    # Another page waits for the network as long as it takes (here: an error at once).
+    context.route("**/outreach/sightings/", lambda route: route.fulfill(status=503, body="Down"))
+    page.goto("/outreach/sightings/")
+    expect(page.locator("body")).to_have_text("Down")
+    context.unroute_all(behavior="ignoreErrors")
