@@ -46,7 +46,7 @@ def log(request: HttpRequest) -> HttpResponse:
     Online, today's session of the person signed in is chosen; the copy the service worker keeps
     (a shell request) chooses none, as it may open for someone else."""
     access.require(request.user, access.perm(Contact, "add"))
-    initial = {
+    initial: dict[str, object] = {
         "kind": ContactKind.STREET_OUTREACH,
         "engagement": Engagement.ENGAGED,
         "verification": Verification.SEEN_BY_WORKER,
