@@ -60,12 +60,9 @@ def log(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def session_start(request: HttpRequest) -> HttpResponse:
-    """Start today's session from the phone; the date and time are the phone's at Save.
-
-    Online the person signed in is on the team; the copy the service worker keeps (a shell
-    request) names no one, as it may open for someone else."""
+    """Start today's session from the phone; the date and time are the phone's at Save."""
     access.require(request.user, access.perm(OutreachSession, "add"))
-    form = SessionForm(initial={} if is_shell_request(request) else {"staff": [request.user]})
+    form = SessionForm(initial={"staff": [request.user]})
     form.fields["date"].help_text = "Today, unless you change it."
     form.fields["start_time"].help_text = "Now, unless you change it."
     return render(request, "outreach/phone_session_start.html", {"form": form})

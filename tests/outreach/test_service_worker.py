@@ -152,15 +152,6 @@ def test_the_log_page_chooses_todays_session_online_but_not_in_the_shell(as_role
     assert f'<option value="{session.pk}" selected>' not in kept.content.decode()
 
 
-def test_the_session_page_puts_the_worker_on_the_team_online_but_not_in_the_shell(as_role) -> None:  # type: ignore[no-untyped-def]
-    browser = as_role(Role.OUTREACH)
-    owen = browser.get("/outreach/").wsgi_request.user
-    online = browser.get("/outreach/sessions/start/").context["form"]
-    assert online.initial["staff"] == [owen]
-    kept = browser.get("/outreach/sessions/start/", **SHELL).context["form"]
-    assert not kept.initial.get("staff")
-
-
 def test_the_version_is_stable_while_nothing_changes() -> None:
     assert app_shell.compute_version() == app_shell.compute_version()
     assert app_shell.version() == app_shell.version() == app_shell.compute_version()
