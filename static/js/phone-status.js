@@ -40,7 +40,7 @@
       if (c.waiting.length) parts.push(c.waiting.length + " waiting to send");
       if (c.refused.length) parts.push(c.refused.length + " not sent, needing correction");
       var text = parts.length ? "Saved on this phone: " + parts.join(", ") : "";
-      if (lastWord) text = text ? lastWord + ". " + text : lastWord;
+      if (lastWord) text = text ? lastWord + (/\.$/.test(lastWord) ? " " : ". ") + text : lastWord;
       if (count.textContent !== text) count.textContent = text;
       box.classList.toggle("has-entries", parts.length > 0);
       if (phone.queue.isSending()) box.setAttribute("aria-busy", "true");
@@ -80,7 +80,8 @@
   document.addEventListener("mars-phone-queue", function (event) {
     var detail = event.detail || {};
     if (detail.saved) lastWord = "";
-    if (detail.sent) lastWord = detail.sent + " sent to MARS";
+    // A sending has finished: what it sent, or nothing to say.
+    if (typeof detail.sent === "number") lastWord = detail.sent ? detail.sent + " sent to MARS" : "";
     render();
   });
   sendButton.addEventListener("click", function () {

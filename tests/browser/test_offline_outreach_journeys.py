@@ -417,3 +417,206 @@ def test_the_phone_drops_its_list_of_people_after_a_day_on_any_page(open_page):
     page.goto("/people/")
     page.wait_for_function(f"() => ({people})().then((n) => n === 0)")
     assert page.evaluate("() => window.MarsPhone.store.get('meta', 'people')") is None
+
+
+def log_sighting(page: Any, description: str) -> None:
+    page.get_by_role("button", name="Not on the list: log an unidentified sighting").click()
+    page.get_by_label("Description").fill(description)
+    page.get_by_role("button", name="Save", exact=True).click()
+
+
+def test_a_kept_page_saves_for_the_worker_the_phone_knows_and_refuses_with_no_one(open_page):
+    owen = UserFactory(username="outreach", role=Role.OUTREACH)
+    page = open_page(PHONE)
+    sign_in(page, "outreach")
+    ready_for_the_street(page)
+    go_offline(page.context)
+    page.goto("/outreach/log/")
+    # The page kept by the service worker names no one: the entry is the stored worker's.
+    page.evaluate("() => document.querySelector('meta[name=\"mars-user\"]').remove()")
+    log_sighting(page, "Man in a green coat")
+    expect(status(page)).to_have_text("Saved on this phone: 1 waiting to send")
+    assert [e["user"] for e in page.evaluate(QUEUED)] == [str(owen.pk)]
+
+    # With no one known on the phone (signed out), nothing is saved, and the page says why.
+    page.evaluate("() => window.MarsPhone.store.remove('meta', 'user')")
+    log_sighting(page, "Woman with a pram")
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Signed out: sign in (with a signal) to log contacts on this phone"
+    )
+    expect(page.get_by_label("Description")).to_have_value("Woman with a pram")
+    assert len(page.evaluate(QUEUED)) == 1
+
+
+def test_signing_out_needs_a_signal_and_keeps_a_colleagues_entries(open_page):
+    UserFactory(username="outreach", role=Role.OUTREACH)
+    mary = UserFactory(username="mary", role=Role.OUTREACH)
+    ContactFactory(client=ClientFactory(first_name="Michael", last_name="O'Brien"))
+    page = open_page(PHONE)
+    sign_in(page, "outreach")
+    ready_for_the_street(page)
+    page.goto("/outreach/log/")
+    # An entry Mary saved on this phone before her session expired.
+    page.evaluate(
+        """(mary) => window.MarsPhone.store.put('queue', {key: 'marys', user: mary,
+            state: 'waiting', kind: 'contact', url: '/api/contacts/', page: '/outreach/log/',
+            label: 'Sighting: by the bins', order: 1, body: {client: null, description: 'x'}})""",
+        str(mary.pk),
+    )
+    go_offline(page.context)
+    log_sighting(page, "Man in a green coat")
+
+    # No signal: nothing is deleted, and the worker is still signed in.
+    page.locator("#main-menu > summary").click()
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.locator("[data-sign-out-note]")).to_have_text(
+        "Signing out needs a signal. Nothing has been deleted."
+    )
+    assert page.url.endswith("/outreach/log/")
+    assert len(page.evaluate(QUEUED)) == 2
+    assert page.evaluate(PEOPLE_KEPT)
+
+    # With a signal the worker's own entry is sent; MARS does not answer the sign-out: nothing
+    # is deleted either.
+    go_online(page.context)
+    expect(status(page)).to_have_text(re.compile("1 sent to MARS"))
+    page.context.route("**/accounts/logout/", lambda route: route.fulfill(status=502))
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.locator("[data-sign-out-note]")).to_have_text(
+        "Sign-out did not reach MARS: nothing has been deleted. Try again."
+    )
+    assert page.evaluate(PEOPLE_KEPT)
+    assert not page.evaluate(SHELL_GONE)
+
+    # Signed out: what was the worker's goes (the list of people, the kept pages); Mary's entry
+    # stays for her.
+    page.context.unroute("**/accounts/logout/")
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/accounts/login/**")
+    assert page.evaluate(SHELL_GONE)
+    assert not page.evaluate(PHONE_STORE_GONE)
+    kept = page.evaluate(
+        """() => new Promise((resolve) => {
+            const open = indexedDB.open('mars-phone');
+            open.onsuccess = () => {
+                const tx = open.result.transaction(['queue', 'people', 'meta']);
+                const all = (name) => new Promise((r) => {
+                    const q = tx.objectStore(name).getAll();
+                    q.onsuccess = () => r(q.result);
+                });
+                Promise.all([all('queue'), all('people'), all('meta')]).then(resolve);
+            };
+        })"""
+    )
+    assert [[e["key"] for e in kept[0]], kept[1], kept[2]] == [["marys"], [], []]
+
+
+def test_a_double_tap_on_save_keeps_one_entry_and_a_failed_write_keeps_the_form(open_page):
+    UserFactory(username="outreach", role=Role.OUTREACH)
+    page = open_page(PHONE)
+    sign_in(page, "outreach")
+    ready_for_the_street(page)
+    go_offline(page.context)
+    page.goto("/outreach/log/?sighting=1")
+    page.get_by_label("Description").fill("Man in a green coat")
+    page.get_by_role("button", name="Save", exact=True).dblclick()
+    expect(status(page)).to_have_text("Saved on this phone: 1 waiting to send")
+    expect(page.get_by_label("Description")).to_have_value("")
+    assert len(page.evaluate(QUEUED)) == 1
+
+    # The phone's storage refuses the write (full): the worker is told, and nothing is lost.
+    page.evaluate(
+        """() => {
+            const store = window.MarsPhone.store;
+            const put = store.put;
+            store.put = (name, value) => name === 'queue'
+                ? Promise.reject(new DOMException('The quota has been exceeded.', 'QuotaExceededError'))
+                : put(name, value);
+        }"""
+    )
+    page.get_by_label("Description").fill("Woman with a pram")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Not saved on this phone: The quota has been exceeded."
+    )
+    expect(page.get_by_label("Description")).to_have_value("Woman with a pram")
+    expect(page.get_by_role("button", name="Save", exact=True)).to_be_enabled()
+    assert len(page.evaluate(QUEUED)) == 1
+
+
+def test_what_the_server_answers_decides_whether_an_entry_waits_or_is_refused(open_page):
+    UserFactory(username="outreach", role=Role.OUTREACH)
+    page = open_page(PHONE)
+    sign_in(page, "outreach")
+    ready_for_the_street(page)
+    answers: list[tuple[int, dict[str, str]]] = [(503, {})]
+
+    def answer(route: Any) -> None:
+        code, body = answers[-1]
+        route.fulfill(status=code, json=body)
+
+    page.context.route("**/api/contacts/", answer)
+    page.goto("/outreach/log/")
+    log_sighting(page, "Man in a green coat")
+    waiting = page.locator("[data-phone-waiting-list]")
+    expect(waiting).to_contain_text("The server could not take it just now (503)")
+    expect(status(page)).to_have_text("Saved on this phone: 1 waiting to send")
+
+    answers.append((429, {"detail": "Request was throttled."}))
+    page.get_by_role("button", name="Send now").click()
+    expect(waiting).to_contain_text("(429)")
+
+    # A 403 about signing in keeps it, and says so.
+    answers.append((403, {"detail": "Authentication credentials were not provided."}))
+    page.get_by_role("button", name="Send now").click()
+    expect(status(page)).to_contain_text("MARS needs you to sign in again")
+    expect(page.get_by_text("Sign in again to send them")).to_be_visible()
+
+    # No signal: "Send now" says what will happen.
+    go_offline(page.context)
+    page.get_by_role("button", name="Send now").click()
+    expect(status(page)).to_have_text(
+        "No signal: they will be sent when there is one. Saved on this phone: 1 waiting to send"
+    )
+
+    # Any other refusal is the entry's: it comes back with the server's reason (sent when the
+    # signal comes back).
+    answers.append((403, {"detail": "You may not log contacts for this team."}))
+    go_online(page.context)
+    expect(status(page)).to_have_text("Saved on this phone: 1 not sent, needing correction")
+    expect(page.locator("[data-phone-refused]")).to_contain_text(
+        "You may not log contacts for this team."
+    )
+
+
+def test_the_list_of_people_is_not_fetched_on_every_page(open_page):
+    owen = UserFactory(username="outreach", role=Role.OUTREACH)
+    ContactFactory(client=ClientFactory(first_name="Michael", last_name="O'Brien"), worker=owen)
+    page = open_page(PHONE)
+    fetched: list[str] = []
+    page.context.on(
+        "request",
+        lambda r: fetched.append(r.url) if "/api/outreach/people-for-phone/" in r.url else None,
+    )
+    sign_in(page, "outreach")
+    ready_for_the_street(page)
+    expect(page.locator("[data-phone-status]")).not_to_have_attribute("aria-busy", "true")
+    assert len(fetched) == 1
+    for path in ("/outreach/log/", "/outreach/", "/outreach/sessions/start/", "/outreach/log/"):
+        page.goto(path)
+        expect(page.locator("[data-phone-status]")).to_be_attached()
+    page.evaluate("() => window.MarsPhone.people.refreshIfOld()")
+    assert len(fetched) == 1
+
+    # More than an hour old: fetched again.
+    page.evaluate(
+        """() => window.MarsPhone.store.get('meta', 'people').then((m) =>
+            window.MarsPhone.store.put('meta', {...m, fetched_at: '2000-01-01T00:00:00Z',
+                                                keep_until: '2999-01-01T00:00:00Z'}))"""
+    )
+    with page.context.expect_event("request", lambda r: "/people-for-phone/" in r.url):
+        page.goto("/outreach/log/")
+    page.wait_for_function(
+        "() => window.MarsPhone.store.get('meta', 'people').then((m) => m.fetched_at > '2001')"
+    )
+    assert len(fetched) == 2
