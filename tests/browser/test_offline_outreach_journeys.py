@@ -25,8 +25,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # test would create it without its stores.
 PEOPLE_KEPT = "() => window.MarsPhone.store.get('meta', 'people').then((m) => Boolean(m))"
 PHONE_STORE_GONE = "() => indexedDB.databases().then((l) => !l.some((d) => d.name == 'mars-phone'))"
-SHELL_GONE = "() => caches.keys().then((names) => !names.some((n) => n.startsWith('mars-outreach-')))"
+SHELL_GONE = (
+    "() => caches.keys().then((names) => !names.some((n) => n.startsWith('mars-outreach-')))"
+)
 QUEUED = "() => window.MarsPhone.store.all('queue')"
+USER_KEPT = "() => window.MarsPhone.store.get('meta', 'user').then((m) => Boolean(m))"
 
 # Every tap (a click event anywhere, on every page the tab opens), kept in the tab's
 # sessionStorage so that it survives the navigations of the journey.
@@ -48,7 +51,8 @@ SHELL_KEPT = """async () => {
   const page = await cache.match('/outreach/log/', {ignoreVary: true});
   if (!page) return false;
   const html = await page.text();
-  const wanted = [...html.matchAll(/<(?:script|link)[^>]+(?:src|href)="(\\/static\\/[^"]+)"/g)].map((m) => m[1]);
+  const files = /<(?:script|link)[^>]+(?:src|href)="(\\/static\\/[^"]+)"/g;
+  const wanted = [...html.matchAll(files)].map((m) => m[1]);
   for (const path of ['/outreach/', '/outreach/sessions/start/', ...wanted]) {
     if (!(await cache.match(path, {ignoreVary: true}))) return false;
   }
@@ -63,7 +67,7 @@ def ready_for_the_street(page: Any) -> None:
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     page.wait_for_function(SHELL_KEPT)
     page.wait_for_function(PEOPLE_KEPT)
-    page.wait_for_function("() => window.MarsPhone.store.get('meta', 'user').then((m) => Boolean(m))")
+    page.wait_for_function(USER_KEPT)
 
 
 def sign_in_again(page: Any, user: Any) -> None:
@@ -529,9 +533,8 @@ def test_a_double_tap_on_save_keeps_one_entry_and_a_failed_write_keeps_the_form(
         """() => {
             const store = window.MarsPhone.store;
             const put = store.put;
-            store.put = (name, value) => name === 'queue'
-                ? Promise.reject(new DOMException('The quota has been exceeded.', 'QuotaExceededError'))
-                : put(name, value);
+            const full = new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+            store.put = (name, value) => name === 'queue' ? Promise.reject(full) : put(name, value);
         }"""
     )
     page.get_by_label("Description").fill("Woman with a pram")
@@ -620,3 +623,30 @@ def test_the_list_of_people_is_not_fetched_on_every_page(open_page):
         "() => window.MarsPhone.store.get('meta', 'people').then((m) => m.fetched_at > '2001')"
     )
     assert len(fetched) == 2
+
+
+def test_entries_waiting_on_the_server_are_tried_again_every_30_seconds(open_page):
+    UserFactory(username="outreach", role=Role.OUTREACH)
+    page = open_page(PHONE)
+    sign_in(page, "outreach")
+    ready_for_the_street(page)
+    down = [True]
+
+    def answer(route: Any) -> None:
+        if down[0]:
+            route.fulfill(status=503, json={})
+        else:
+            route.continue_()
+
+    page.context.route("**/api/contacts/", answer)
+    page.clock.install(time=PRESSED)
+    page.goto("/outreach/log/")
+    log_sighting(page, "Man in a green coat")
+    expect(page.locator("[data-phone-waiting-list]")).to_contain_text("(503)")
+    down[0] = False
+    page.clock.run_for(29_000)
+    expect(status(page)).to_have_text("Saved on this phone: 1 waiting to send")
+    assert not Contact.objects.exists()
+    page.clock.run_for(2_000)
+    expect(status(page)).to_have_text("1 sent to MARS")
+    assert Contact.objects.get().description == "Man in a green coat"
