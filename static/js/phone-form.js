@@ -70,16 +70,32 @@
     top.hidden = true;
   }
 
-  // Each message beside its field; the rest above the form. The first one shown gets the focus.
+  function summaryItem(text, href) {
+    var li = document.createElement("li");
+    if (href) {
+      var a = document.createElement("a");
+      a.href = href;
+      a.textContent = text;
+      li.appendChild(a);
+    } else {
+      li.textContent = text;
+    }
+    return li;
+  }
+
+  // Each message beside its field, and all of them in the summary above the form, each linking
+  // to its field; the summary gets the focus.
   function showErrors(form, top, errors, labels) {
     clearErrors(form, top);
-    var above = [];
+    var summary = [];
     Object.keys(errors || {}).forEach(function (name) {
       var messages = lines(errors[name]);
       if (!messages.length) return;
+      var label = phone.queue.labelFor(name, labels);
       var place = form.querySelector('[data-errors-for="' + name + '"]');
       var els = inputs(form, name);
       var field = els.length ? els[0].closest(".field") : null;
+      var target = "";
       if (!place && field) {
         place = field.querySelector("legend, label") || field.firstChild;
         field.classList.add("has-error");
@@ -91,22 +107,24 @@
         });
         var details = field.closest("details");
         if (details) details.open = true;
+        target = els[0].id ? "#" + els[0].id : "";
       } else if (place) {
         place.appendChild(list(messages, "error-" + name));
-      } else {
-        var label = name === "detail" || name === "non_field_errors" ? "" : ((labels && labels[name]) || name.replace(/_/g, " ")) + ": ";
-        messages.forEach(function (text) { above.push(label + text); });
+        if (!place.id) place.id = "errors-for-" + name;
+        target = "#" + place.id;
       }
+      messages.forEach(function (text) {
+        summary.push(summaryItem((label ? label + ": " : "") + text, target));
+      });
     });
-    if (above.length) {
-      top.appendChild(list(above));
-      top.hidden = false;
-    } else if (Object.keys(errors || {}).length) {
-      var p = document.createElement("p");
-      p.textContent = "Please correct the errors shown beside the fields below.";
-      top.appendChild(p);
-      top.hidden = false;
-    }
+    if (!summary.length) return;
+    var ul = document.createElement("ul");
+    ul.className = "errorlist phone-summary";
+    summary.forEach(function (li) { ul.appendChild(li); });
+    top.appendChild(ul);
+    top.hidden = false;
+    top.setAttribute("tabindex", "-1");
+    top.focus();
   }
 
   // "2026-12-01T06:12" for the phone's picker, from an ISO instant, in the phone's time.
@@ -128,6 +146,7 @@
     read: read,
     write: write,
     showErrors: showErrors,
+    LABELS: phone.queue.LABELS,
     clearErrors: clearErrors,
     localInput: localInput,
     wanted: wanted,

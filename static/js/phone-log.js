@@ -20,13 +20,16 @@
   var chosenBox = form.querySelector("[data-who-chosen]");
   var sightingBox = form.querySelector("[data-who-sighting]");
   var discardButton = form.querySelector("[data-discard]");
+  var allPeople = form.querySelector("[data-all-people]");
   var session = form.elements.session;
   var at = form.elements.at;
   var people = [];
   var chosen = null;
   var editing = null;
   var mode = params.get("sighting") ? "sighting" : "person";
-  var LABELS = { client: "Who", at: "When" };
+  var LABELS = phone.form.LABELS.contact;
+  var saveButton = form.querySelector("button[type=submit]");
+  var saving = false;
 
   form.hidden = false;
 
@@ -159,7 +162,12 @@
       var waiting = found[0].filter(function (e) { return e.kind === "session" && e.body.date === today(); });
       var sent = found[1].filter(function (m) { return m.name.indexOf("session:") === 0; });
       sent.forEach(function (m) {
-        if (m.date < today()) return phone.store.remove("meta", m.name);
+        if (m.date < today()) {
+          // Kept while a contact still waits to learn this session's id.
+          var needed = found[0].some(function (e) { return "session:" + e.session_entry === m.name; });
+          if (!needed) phone.store.remove("meta", m.name);
+          return;
+        }
         var sentOption = option(m.id, m.area + " (" + m.date.split("-").reverse().join("/") + ")");
         if (!editing && !session.value) sentOption.selected = true;
       });
@@ -171,7 +179,8 @@
   }
 
   function resetForm() {
-    var keep = { session: session.value, location: form.elements.location.value, hotspot: form.elements.hotspot.value };
+    // The session carries over; the place does not (the next one may be somewhere else).
+    var keep = { session: session.value };
     form.reset();
     Object.keys(keep).forEach(function (name) { f.write(form, name, keep[name]); });
     f.clearErrors(form, top);
@@ -223,6 +232,7 @@
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
+    if (saving) return;  // a second tap while the first is being saved
     var pressed = new Date();
     var problems = check();
     if (problems) {
@@ -239,12 +249,29 @@
     entry.label = mode === "person"
       ? "Contact: " + (chosen ? phone.people.shortName(chosen) : "person " + entry.body.client)
       : "Sighting: " + (description.length > 40 ? description.slice(0, 39) + "…" : description);
+    saving = true;
+    saveButton.disabled = true;
     phone.queue.save(entry).then(function () {
       saved.textContent = "Saved on this phone: " + entry.label + ".";
       saved.hidden = false;
       resetForm();
       window.scrollTo(0, 0);
-      return phone.queue.send();
+      saving = false;
+      saveButton.disabled = false;
+      return phone.queue.send().then(function (result) {
+        // Said only once MARS has it.
+        if (result && result.sentKeys && result.sentKeys.indexOf(entry.key) !== -1 &&
+            saved.textContent === "Saved on this phone: " + entry.label + ".") {
+          saved.textContent = "Sent to MARS: " + entry.label + ".";
+        }
+      });
+    }, function (error) {
+      saving = false;
+      saveButton.disabled = false;
+      var text = error && error.signedOut ? phone.queue.SIGNED_OUT + "."
+        : "Not saved on this phone: " + ((error && (error.message || error.name)) || "the phone's storage refused it") +
+          ". What you typed is still here: try Save again.";
+      f.showErrors(form, top, { detail: [text] });
     });
   });
 
@@ -303,6 +330,20 @@
     }
     f.showErrors(form, top, entry.errors || {}, LABELS);
   }
+
+  // ?q= (the outreach home's search box) starts the search; with a signal, the whole list of
+  // people is a link away.
+  function offerAllPeople() {
+    if (!allPeople) return;
+    allPeople.hidden = !navigator.onLine;
+    allPeople.href = "/people/" + (search.value.trim() ? "?q=" + encodeURIComponent(search.value.trim()) : "");
+  }
+
+  if (params.get("q")) search.value = params.get("q");
+  search.addEventListener("input", offerAllPeople);
+  window.addEventListener("online", offerAllPeople);
+  window.addEventListener("offline", offerAllPeople);
+  offerAllPeople();
 
   setMode(mode);
   loadPeople()

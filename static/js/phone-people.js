@@ -1,6 +1,7 @@
 // The phone's list of people (GET /api/outreach/people-for-phone/): reference, names, known-as,
 // aliases and the alerts that protect staff, for the people the team has seen lately. Fetched
-// when a phone page opens online and after each sync, kept until its keep_until (24 hours) and
+// when a phone page opens online and the list is missing or over an hour old, and after a sync
+// that sent something (a session started, a contact logged), kept until its keep_until (24 hours) and
 // dropped on any page load after that. Also the search over it: the start of a first name, last
 // name, known-as, alias or the reference.
 (function () {
@@ -9,11 +10,19 @@
   var store = phone.store;
   var URL = "/api/outreach/people-for-phone/";
 
+  // Each fetch is written to the access log with everyone on the list: fetched again only when
+  // it is worth it (refreshIfOld), and given up after TIMEOUT_MS.
+  var TIMEOUT_MS = 15000;
+  var OLD_MS = 60 * 60 * 1000;
+
   function refresh() {
+    var controller = new AbortController();
+    var timer = setTimeout(function () { controller.abort(); }, TIMEOUT_MS);
     return fetch(URL, {
       credentials: "same-origin",
       headers: { Accept: "application/json" },
       redirect: "manual",
+      signal: controller.signal,
     }).then(function (response) {
       if (!response.ok || response.type === "opaqueredirect") return false;
       return response.json().then(function (list) {
@@ -26,7 +35,15 @@
           return true;
         });
       });
-    }).catch(function () { return false; });
+    }).catch(function () { return false; }).finally(function () { clearTimeout(timer); });
+  }
+
+  // Fetched again only when there is none, or it is more than an hour old.
+  function refreshIfOld() {
+    return store.get("meta", "people").then(function (about) {
+      if (about && Date.now() - Date.parse(about.fetched_at) < OLD_MS) return false;
+      return refresh();
+    });
   }
 
   function drop() {
@@ -94,6 +111,7 @@
 
   phone.people = {
     refresh: refresh,
+    refreshIfOld: refreshIfOld,
     current: current,
     search: search,
     name: name,

@@ -4,9 +4,10 @@
 // entry a JSON POST with its Idempotency-Key (the same on every retry, so a repeat never makes a
 // second record) and the CSRF token read from the cookie at send time:
 //   2xx (a replay too)       sent: the entry goes;
-//   400 (422)                refused: kept, with the server's reasons, for the worker to correct;
-//   401, 403, a redirect     kept; "Sign in again to send them";
-//   409, 5xx, no network     kept, waiting; sent again later.
+//   401, a redirect, a 403 about signing in      kept; "Sign in again to send them";
+//   408, 409, 429, 5xx, no network                kept, waiting; sent again later;
+//   any other 4xx                                 refused: kept, with the server's reasons, for
+//                                                 the worker to correct or discard.
 // It sends by itself on the `online` event and when a phone page opens, and on "Send now".
 // A contact logged while today's session is still waiting names that entry (session_entry); the
 // session goes first and its new id is put in the contact. An entry is sent only by the worker
@@ -49,31 +50,70 @@
     });
   }
 
-  // Who is signed in on this page: an entry goes only with the session of the worker who saved
-  // it (after an expired session, someone else may sign in on the same phone).
-  function signedIn() {
+  // Who is signed in: the page's <meta name="mars-user"> (pages rendered for the worker), else
+  // the one last stored (the kept shell pages carry no user). "" when signed out (the store is
+  // deleted at sign-out). An entry goes only with the session of the worker who saved it (after
+  // an expired session, someone else may sign in on the same phone).
+  function pageUser() {
     var meta = document.querySelector('meta[name="mars-user"]');
     return meta ? meta.content : "";
   }
 
-  function notify() {
-    document.dispatchEvent(new CustomEvent("mars-phone-queue"));
+  function signedIn() {
+    var mine = pageUser();
+    if (mine) return Promise.resolve(mine);
+    return store.exists().then(function (yes) {
+      return yes ? store.get("meta", "user").then(function (m) { return m ? m.id : ""; }) : "";
+    }).catch(function () { return ""; });
+  }
+
+  // A page rendered for the worker says who it is: kept for the shell pages, on the phone pages,
+  // and on any page once the phone keeps something.
+  function rememberUser() {
+    var mine = pageUser();
+    if (!mine) return Promise.resolve();
+    var phonePage = Boolean(document.querySelector("[data-phone-status]"));
+    return (phonePage ? Promise.resolve(true) : store.exists()).then(function (yes) {
+      if (!yes) return;
+      return store.get("meta", "user").then(function (m) {
+        if (!m || m.id !== mine) return store.put("meta", { name: "user", id: mine });
+      });
+    }).catch(function () {});
+  }
+
+  var SIGNED_OUT = "Signed out: sign in (with a signal) to log contacts on this phone";
+  var persistAsked = false;
+
+  function notify(detail) {
+    document.dispatchEvent(new CustomEvent("mars-phone-queue", { detail: detail || {} }));
   }
 
   // Keep an entry (new, or corrected with its key) as waiting, then try to send everything.
+  // Refused (rejected, nothing kept) when no one is signed in on this phone.
   function save(entry) {
-    entry.key = entry.key || newKey();
-    entry.user = entry.user || signedIn();
-    entry.state = "waiting";
-    entry.errors = null;
-    entry.problem = "";
-    return entries().then(function (list) {
+    if (!persistAsked && navigator.storage && navigator.storage.persist) {
+      persistAsked = true;
+      navigator.storage.persist().catch(function () {});
+    }
+    return signedIn().then(function (user) {
+      if (!user) {
+        var error = new Error(SIGNED_OUT);
+        error.signedOut = true;
+        throw error;
+      }
+      entry.key = entry.key || newKey();
+      entry.user = entry.user || user;
+      entry.state = "waiting";
+      entry.errors = null;
+      entry.problem = "";
+      return entries();
+    }).then(function (list) {
       // After everything already saved, whatever the phone's clock says.
       var last = list.length ? list[list.length - 1].order : 0;
       entry.order = entry.order || Math.max(Date.now(), last + 1);
       return store.put("queue", entry);
     }).then(function () {
-      notify();
+      notify({ saved: entry.key });
       return entry;
     });
   }
@@ -84,8 +124,8 @@
 
   // Whether an entry can go now: a contact waits for the session it was logged in while that
   // session is still on the phone.
-  function ready(entry) {
-    if (entry.user && entry.user !== signedIn()) {
+  function ready(entry, user) {
+    if (entry.user && entry.user !== user) {
       entry.problem = "Saved by another worker on this phone: it is sent when they sign in here.";
       return store.put("queue", entry).then(function () { return false; });
     }
@@ -132,35 +172,57 @@
     return response.json().catch(function () { return {}; });
   }
 
+  // A 403 that is about signing in (no session, the second factor, the CSRF check), not about
+  // the entry itself.
+  var SIGN_IN_WORDS = /credentials|authenticat|second factor|two-factor|two factor|csrf|sign in|log in|signed in|logged in/i;
+
+  function refuse(entry, errors) {
+    entry.state = "refused";
+    entry.errors = errors;
+    entry.problem = "";
+    return store.put("queue", entry).then(function () { return "refused"; });
+  }
+
   // One entry: "sent", "refused", "waiting", "sign-in" or "offline".
+  //   401, an opaque redirect, a 403 about signing in   "sign-in" (kept);
+  //   408, 409, 429, 5xx                                "waiting" (sent again later);
+  //   any other 4xx                                     "refused" with the server's reasons.
   function sendOne(entry) {
     return post(entry).then(function (response) {
-      if (response.type === "opaqueredirect" || response.status === 401 || response.status === 403) {
-        return "sign-in";
-      }
+      var status = response.status;
+      if (response.type === "opaqueredirect" || status === 401) return "sign-in";
       if (response.ok) {
         return answer(response).then(function (saved) {
-          var done = [store.remove("queue", entry.key)];
-          if (entry.kind === "session") {
-            done.push(store.put("meta", {
+          if (entry.kind !== "session") return store.remove("queue", entry.key).then(function () { return "sent"; });
+          // The session leaves the queue and its id is kept in one step: a contact waiting for
+          // it never finds neither.
+          return store.transact(["queue", "meta"], "readwrite", function (s) {
+            s.queue.delete(entry.key);
+            s.meta.put({
               name: "session:" + entry.key,
               id: saved.id,
               area: saved.area || entry.body.area,
               date: saved.date || entry.body.date,
-            }));
-          }
-          return Promise.all(done).then(function () { return "sent"; });
+            });
+          }).then(function () { return "sent"; });
         });
       }
-      if (response.status === 400 || response.status === 422) {
+      if (status === 403) {
         return answer(response).then(function (errors) {
-          entry.state = "refused";
-          entry.errors = errors;
-          entry.problem = "";
-          return store.put("queue", entry).then(function () { return "refused"; });
+          var detail = errors && typeof errors.detail === "string" ? errors.detail : "";
+          if (!detail || SIGN_IN_WORDS.test(detail)) return "sign-in";
+          return refuse(entry, errors);
         });
       }
-      entry.problem = "The server could not take it just now (" + response.status + "): it will be sent again.";
+      if (status >= 400 && status < 500 && [408, 409, 429].indexOf(status) === -1) {
+        return answer(response).then(function (errors) {
+          if (!errors || !Object.keys(errors).length) {
+            errors = { detail: "MARS did not accept it (" + status + ")." };
+          }
+          return refuse(entry, errors);
+        });
+      }
+      entry.problem = "The server could not take it just now (" + status + "): it will be sent again.";
       return store.put("queue", entry).then(function () { return "waiting"; });
     }, function () {
       return "offline";
@@ -168,17 +230,22 @@
   }
 
   function sendAll() {
-    return entries().then(function (list) {
-      var result = { sent: 0, stopped: "" };
+    return Promise.all([entries(), signedIn()]).then(function (found) {
+      var list = found[0];
+      var user = found[1];
+      var result = { sent: 0, stopped: "", sentKeys: [] };
       var i = 0;
       function next() {
         if (i >= list.length) return result;
         var entry = list[i++];
         if (entry.state !== "waiting") return next();
-        return ready(entry).then(function (go) {
+        return ready(entry, user).then(function (go) {
           if (!go) return next();
           return sendOne(entry).then(function (outcome) {
-            if (outcome === "sent") result.sent++;
+            if (outcome === "sent") {
+              result.sent++;
+              result.sentKeys.push(entry.key);
+            }
             if (outcome === "sign-in" || outcome === "offline") {
               result.stopped = outcome;
               return result;
@@ -191,6 +258,8 @@
     });
   }
 
+  // After a sync that sent something: the list of people again (who was seen has changed), and
+  // the kept shell pages.
   function afterSync() {
     var refreshed = phone.people ? phone.people.refresh() : Promise.resolve();
     return refreshed.then(function () {
@@ -202,31 +271,68 @@
 
   // Send what is waiting; one sending at a time (across the phone's tabs too, where it can). Asked
   // while a sending is under way (the network came back during one that began without it), it
-  // sends again once that one is over.
-  function send() {
-    if (!navigator.onLine) return Promise.resolve({ sent: 0, stopped: "offline" });
+  // sends again once that one is over. With {quick: true} (signing out) it does not wait for the
+  // list of people to be fetched again.
+  function send(options) {
+    var quick = Boolean(options && options.quick);
+    if (!navigator.onLine) return Promise.resolve({ sent: 0, stopped: "offline", sentKeys: [] });
     if (sending) {
       again = again || sending.then(function () {
         again = null;
-        return send();
+        return send(options);
       });
       return again;
     }
     var run = function () {
       return sendAll().then(function (result) {
         signInNeeded = result.stopped === "sign-in";
-        notify();
-        return (result.sent ? afterSync() : Promise.resolve()).then(function () { return result; });
+        notify({ sent: result.sent });
+        if (!result.sent) return result;
+        var after = afterSync();
+        return quick ? result : after.then(function () { return result; });
       });
     };
     sending = (navigator.locks ? navigator.locks.request("mars-phone-send", run) : run())
-      .catch(function () { return { sent: 0, stopped: "offline" }; })
+      .catch(function () { return { sent: 0, stopped: "offline", sentKeys: [] }; })
       .finally(function () {
         sending = null;
         notify();
       });
     notify();
     return sending;
+  }
+
+  // The fields as the worker sees them, for the server's reasons ("Person: ...", not "client: ...").
+  var LABELS = {
+    contact: {
+      client: "Person", at: "Time", kind: "Kind", bedded_down: "Bedded down", verification: "Verification",
+      engagement: "Engagement", location: "Location", hotspot: "Hotspot", latitude: "Latitude",
+      longitude: "Longitude", needs_observed: "Needs observed", notes: "Notes", sensitive: "Sensitive",
+      session: "Session", description: "Description",
+    },
+    session: {
+      date: "Date", start_time: "Start", end_time: "End", area: "Area or route", staff: "Staff",
+      partners: "Partners", other_partners: "Other partners", notes: "Notes",
+    },
+  };
+
+  function labelFor(name, labels) {
+    if (name === "detail" || name === "non_field_errors") return "";
+    return (labels && labels[name]) || name.charAt(0).toUpperCase() + name.slice(1).replace(/_/g, " ");
+  }
+
+  // The server's first reason for a refused entry, in a line, with the field's label.
+  function reason(entry) {
+    var errors = entry.errors;
+    if (!errors) return "";
+    var keys = Object.keys(errors);
+    for (var i = 0; i < keys.length; i++) {
+      var value = errors[keys[i]];
+      var text = Array.isArray(value) ? value.join(" ") : String(value);
+      var label = labelFor(keys[i], LABELS[entry.kind]);
+      if (text) return label ? label + ": " + text : text;
+    }
+    return "";
   }
 
   function counts() {
@@ -241,6 +347,11 @@
 
   phone.queue = {
     newKey: newKey,
+    signedIn: signedIn,
+    LABELS: LABELS,
+    labelFor: labelFor,
+    reason: reason,
+    SIGNED_OUT: SIGNED_OUT,
     isoWithOffset: isoWithOffset,
     entries: entries,
     counts: counts,
@@ -250,4 +361,6 @@
     signInNeeded: function () { return signInNeeded; },
     isSending: function () { return Boolean(sending); },
   };
+
+  rememberUser();
 })();

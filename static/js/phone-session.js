@@ -15,6 +15,8 @@
   var start = form.elements.start_time;
   var touched = { date: false, start_time: false };
   var editing = null;
+  var saveButton = form.querySelector("button[type=submit]");
+  var saving = false;
 
   form.hidden = false;
 
@@ -55,24 +57,33 @@
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
+    if (saving) return;  // a second tap while the first is being saved
     fillNow();
     var data = body();
     var problems = check(data);
     if (problems) {
-      f.showErrors(form, top, problems);
+      f.showErrors(form, top, problems, f.LABELS.session);
       return;
     }
     var entry = editing || { kind: "session", url: "/api/outreach-sessions/", page: "/outreach/sessions/start/" };
     entry.body = data;
     entry.saved_at = entry.saved_at || phone.queue.isoWithOffset(new Date());
     entry.label = "Session: " + data.area;
-    form.querySelector("button[type=submit]").disabled = true;
+    saving = true;
+    saveButton.disabled = true;
     phone.queue.save(entry).then(function () {
       saved.textContent = "Saved on this phone: " + entry.label + ". Sending…";
       saved.hidden = false;
-      return phone.queue.send();
-    }).then(function () {
-      location.assign("/outreach/");
+      return phone.queue.send().then(function () {
+        location.assign("/outreach/");
+      });
+    }, function (error) {
+      saving = false;
+      saveButton.disabled = false;
+      var text = error && error.signedOut ? phone.queue.SIGNED_OUT + "."
+        : "Not saved on this phone: " + ((error && (error.message || error.name)) || "the phone's storage refused it") +
+          ". What you typed is still here: try again.";
+      f.showErrors(form, top, { detail: [text] });
     });
   });
 
@@ -92,6 +103,6 @@
     Object.keys(entry.body).forEach(function (name) { f.write(form, name, entry.body[name]); });
     discardButton.hidden = false;
     document.querySelector("h1").textContent = "Correct and send again";
-    f.showErrors(form, top, entry.errors || {});
+    f.showErrors(form, top, entry.errors || {}, f.LABELS.session);
   });
 })();

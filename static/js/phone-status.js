@@ -1,8 +1,10 @@
 // The status line of the phone pages (outreach home, log a contact, start today's session):
 // "Saved on this phone: 2 waiting to send", a "Send now" button, "Sign in again to send them"
-// when the server asks, and the entries it refused, each opening its form to correct. On these
-// pages the queue sends by itself when the page opens and when the network comes back, and the
-// phone's list of people is fetched again.
+// when the server asks, "4 sent to MARS" after a sending, and the entries it refused, each
+// opening its form to correct. On these pages the queue sends by itself when the page opens, when
+// the network comes back, when the page comes back into view, and every 30 seconds while entries
+// wait. The phone's list of people is fetched again after a sending that sent something, or when
+// it is more than an hour old.
 (function () {
   "use strict";
   var phone = window.MarsPhone;
@@ -14,18 +16,8 @@
   var waitingList = box.querySelector("[data-phone-waiting-list]");
   var refused = box.querySelector("[data-phone-refused]");
   var refusedList = box.querySelector("[data-phone-refused-list]");
-
-  // The server's first reason, in a line.
-  function reason(errors) {
-    if (!errors) return "";
-    var keys = Object.keys(errors);
-    for (var i = 0; i < keys.length; i++) {
-      var value = errors[keys[i]];
-      var text = Array.isArray(value) ? value.join(" ") : String(value);
-      if (text) return keys[i] === "detail" || keys[i] === "non_field_errors" ? text : keys[i].replace(/_/g, " ") + ": " + text;
-    }
-    return "";
-  }
+  var RETRY_MS = 30000;
+  var lastWord = "";
 
   function item(entry, text) {
     var li = document.createElement("li");
@@ -48,6 +40,7 @@
       if (c.waiting.length) parts.push(c.waiting.length + " waiting to send");
       if (c.refused.length) parts.push(c.refused.length + " not sent, needing correction");
       var text = parts.length ? "Saved on this phone: " + parts.join(", ") : "";
+      if (lastWord) text = text ? lastWord + (/\.$/.test(lastWord) ? " " : ". ") + text : lastWord;
       if (count.textContent !== text) count.textContent = text;
       box.classList.toggle("has-entries", parts.length > 0);
       if (phone.queue.isSending()) box.setAttribute("aria-busy", "true");
@@ -65,20 +58,56 @@
       });
       waitingList.hidden = !waitingList.children.length;
       refusedList.textContent = "";
-      c.refused.forEach(function (entry) { refusedList.appendChild(item(entry, reason(entry.errors))); });
+      c.refused.forEach(function (entry) { refusedList.appendChild(item(entry, phone.queue.reason(entry))); });
       refused.hidden = !c.refused.length;
     });
+  }
+
+  // A word about the last sending: "4 sent to MARS", "No signal: ...". Cleared by a new save.
+  function say(text) {
+    lastWord = text;
+    return render();
   }
 
   function sendNow() {
     if (!navigator.onLine) return render();
     return phone.queue.send().then(function (result) {
-      if (!result.sent && result.stopped !== "offline") phone.people.refresh();
+      // A sync that sent something fetches the list itself; otherwise only a stale one.
+      if (!result.sent && result.stopped !== "offline") phone.people.refreshIfOld();
     });
   }
 
-  document.addEventListener("mars-phone-queue", render);
-  sendButton.addEventListener("click", function () { phone.queue.send(); });
+  document.addEventListener("mars-phone-queue", function (event) {
+    var detail = event.detail || {};
+    if (detail.saved) lastWord = "";
+    // A sending has finished: what it sent, or nothing to say.
+    if (typeof detail.sent === "number") lastWord = detail.sent ? detail.sent + " sent to MARS" : "";
+    render();
+  });
+  sendButton.addEventListener("click", function () {
+    if (!navigator.onLine) {
+      say("No signal: they will be sent when there is one.");
+      return;
+    }
+    phone.queue.send().then(function (result) {
+      if (result.stopped === "sign-in") say("MARS needs you to sign in again before they can be sent.");
+      else if (result.stopped === "offline") say("No signal: they will be sent when there is one.");
+    });
+  });
   window.addEventListener("online", sendNow);
+
+  // While entries wait and the page is in view: try again every 30 seconds, and when the page
+  // comes back into view.
+  function waitingOnes() {
+    return phone.queue.counts().then(function (c) { return c.waiting.length; });
+  }
+
+  setInterval(function () {
+    if (document.visibilityState !== "visible" || !navigator.onLine || phone.queue.isSending()) return;
+    waitingOnes().then(function (n) { if (n) phone.queue.send(); });
+  }, RETRY_MS);
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") sendNow();
+  });
   render().then(sendNow);
 })();
