@@ -19,8 +19,17 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = Path(os.environ.get("MARS_CHROMIUM", "/usr/bin/chromium"))
 # Fetched by `make install` (npm ci); see package.json.
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+# A journey stuck on a promise that never settles fails on its own after this many seconds
+# instead of holding the whole run (pytest-timeout; the longest journey takes about a minute).
+JOURNEY_SECONDS = 240
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("browser") and not item.get_closest_marker("timeout"):
+            item.add_marker(pytest.mark.timeout(JOURNEY_SECONDS))
 
 
 @pytest.fixture(scope="session")
