@@ -40,27 +40,19 @@ def _unread(user: Any) -> Any:
     return count
 
 
-# The URL namespaces whose pages belong to the installable app (its manifest and service worker).
-APP_NAMESPACES = frozenset({"outreach"})
-# The app's colour in the phone's title bar (base.html) and its manifest: static/css/mars.css's
-# --brand, the header's colour.
-APP_THEME_COLOUR = "#0b4f6c"
-
-
-def app_shell(request: HttpRequest) -> dict[str, Any]:
-    """`installable_app`: the page is part of the outreach app, so base.html links its manifest
-    and registers its service worker. `shell_request`: the service worker is fetching the page to
-    keep it for offline use (header `X-MARS-Shell: 1`), so base.html shows no flash messages and
-    leaves them, unread, for the next page the person opens, and names no one: the page is kept on
-    the phone for whoever signs in next."""
-    match = getattr(request, "resolver_match", None)
+def page_head(request: HttpRequest) -> dict[str, Any]:
+    """`head_parts`: what the apps add to the page's <head> (mars.navigation.heads).
+    `shell_request`: a service worker is fetching the page to keep it for offline use (header
+    `X-MARS-Shell: 1`), so base.html shows no flash messages and leaves them, unread, for the
+    next page the person opens, and names no one: the page is kept on the phone for whoever signs
+    in next."""
+    parts = (provider(request) for provider in navigation.heads)
     return {
-        "installable_app": match is not None and match.namespace in APP_NAMESPACES,
+        "head_parts": [part for part in parts if part is not None],
         "shell_request": is_shell_request(request),
-        "app_theme_colour": APP_THEME_COLOUR,
     }
 
 
 def is_shell_request(request: HttpRequest) -> bool:
-    """The outreach app's service worker is fetching the page to keep it on the phone."""
+    """A service worker is fetching the page to keep it on the phone (outreach's app shell)."""
     return request.headers.get("X-MARS-Shell") == "1"

@@ -104,7 +104,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "mars.context_processors.navigation_links",
-                "mars.context_processors.app_shell",
+                "mars.context_processors.page_head",
             ],
         },
     }

@@ -14,8 +14,15 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.http import HttpRequest
 from django.templatetags.static import static
 from django.urls import reverse
+
+from mars.registry import Part
+
+# The app's colour in the phone's title bar (its pages' <head>) and its manifest:
+# static/css/mars.css's --brand, the header's colour.
+THEME_COLOUR = "#0b4f6c"
 
 # The worker's cache names start with this; it deletes only its own older caches.
 CACHE_PREFIX = "mars-outreach-"
@@ -90,3 +97,14 @@ def compute_version() -> str:
 def version() -> str:
     """The shell's version, computed once per process: a deployment is a new process."""
     return compute_version()
+
+
+def head(request: HttpRequest) -> Part:
+    """What outreach adds to every page's <head> (mars.navigation.heads): for a signed-in user
+    the phone's store and queue scripts (signing out anywhere clears the phone); on an outreach
+    page the app's manifest and the worker's registration."""
+    match = getattr(request, "resolver_match", None)
+    installable = match is not None and match.namespace == "outreach"
+    return Part(
+        "outreach/_app_head.html", {"installable": installable, "theme_colour": THEME_COLOUR}
+    )

@@ -8,7 +8,7 @@ class OutreachConfig(AppConfig):
     def ready(self) -> None:
         from mars import home, navigation, people, person_page, timeline
         from mars.api import router
-        from outreach import api, figures, person
+        from outreach import api, app_shell, figures, person
         from outreach.access import can_see_contacts
         from outreach.timeline import entries_for
         from outreach.views import street
@@ -24,4 +24,5 @@ class OutreachConfig(AppConfig):
             navigation.NavLink("Public reports", "outreach:report_list", can_see_contacts), order=25
         )
         navigation.banners.add(figures.swep_banner)
+        navigation.heads.add(app_shell.head)
         home.parts.add(street.home_part, order=10)

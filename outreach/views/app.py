@@ -11,7 +11,6 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
-from mars.context_processors import APP_THEME_COLOUR
 from outreach import app_shell
 
 # From static/css/mars.css: --bg (the page).
@@ -62,7 +61,7 @@ def manifest(request: HttpRequest) -> HttpResponse:
             "start_url": home,
             "scope": home,
             "display": "standalone",
-            "theme_color": APP_THEME_COLOUR,
+            "theme_color": app_shell.THEME_COLOUR,
             "background_color": BACKGROUND_COLOUR,
             "icons": icons,
         },
