@@ -100,6 +100,9 @@ def test_a_contact_cannot_be_in_the_future(as_role, sam):
     response = browser.post(NEW_CONTACT + f"?client={sam.pk}", _form(at=later))
     assert response.context["form"].errors["at"]
     assert not Contact.objects.exists()
+    # The time is among the folded-away fields: they open to show its error.
+    assert '<details class="more" open>' in response.content.decode()
+    assert '<details class="more">' in browser.get(NEW_CONTACT).content.decode()
 
 
 def test_coordinates_come_in_pairs_and_in_range(as_role, sam):
