@@ -26,7 +26,9 @@ class PhoneContactForm(ContactForm):
     """The contact form with the person as a plain id the phone fills in (its field names are
     the API's); the time is left empty, meaning "when Save is pressed"."""
 
-    client = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    client = forms.IntegerField(
+        required=False, widget=forms.HiddenInput(attrs={"data-label": "Person"})
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, unidentified=True, **kwargs)  # type: ignore[arg-type]  # ModelForm's own

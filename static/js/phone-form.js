@@ -142,11 +142,30 @@
     return phone.store.get("queue", key).then(function (entry) { return entry || false; });
   }
 
+  // Each field's label as the form shows it ({at: "When", ...}): kept with an entry, so its
+  // refusal reads in the page's words wherever it is listed.
+  function labels(form) {
+    var found = {};
+    Array.prototype.forEach.call(form.querySelectorAll("label[for], legend"), function (label) {
+      var field = label.tagName === "LEGEND"
+        ? label.parentNode.querySelector("[name]")
+        : document.getElementById(label.getAttribute("for"));
+      if (field && field.name && !found[field.name]) {
+        found[field.name] = label.textContent.replace(/\s+/g, " ").replace(/[:*]\s*$/, "").trim();
+      }
+    });
+    // A field with no label of its own (the person, a hidden id) names itself.
+    Array.prototype.forEach.call(form.querySelectorAll("[name][data-label]"), function (field) {
+      found[field.name] = field.getAttribute("data-label");
+    });
+    return found;
+  }
+
   phone.form = {
     read: read,
     write: write,
     showErrors: showErrors,
-    LABELS: phone.queue.LABELS,
+    labels: labels,
     clearErrors: clearErrors,
     localInput: localInput,
     wanted: wanted,

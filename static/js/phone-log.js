@@ -27,7 +27,7 @@
   var chosen = null;
   var editing = null;
   var mode = params.get("sighting") ? "sighting" : "person";
-  var LABELS = phone.form.LABELS.contact;
+  var LABELS = f.labels(form);
   var saveButton = form.querySelector("button[type=submit]");
   var saving = false;
 
@@ -241,6 +241,7 @@
     }
     var entry = editing || { kind: "contact", url: "/api/contacts/", page: "/outreach/log/" };
     entry.body = body(pressed);
+    entry.labels = LABELS;
     entry.saved_at = entry.saved_at || phone.queue.isoWithOffset(pressed);
     delete entry.session_entry;
     if (session.value.indexOf("queued:") === 0) entry.session_entry = session.value.slice(7);

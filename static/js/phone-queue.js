@@ -303,19 +303,6 @@
   }
 
   // The fields as the worker sees them, for the server's reasons ("Person: ...", not "client: ...").
-  var LABELS = {
-    contact: {
-      client: "Person", at: "Time", kind: "Kind", bedded_down: "Bedded down", verification: "Verification",
-      engagement: "Engagement", location: "Location", hotspot: "Hotspot", latitude: "Latitude",
-      longitude: "Longitude", needs_observed: "Needs observed", notes: "Notes", sensitive: "Sensitive",
-      session: "Session", description: "Description",
-    },
-    session: {
-      date: "Date", start_time: "Start", end_time: "End", area: "Area or route", staff: "Staff",
-      partners: "Partners", other_partners: "Other partners", notes: "Notes",
-    },
-  };
-
   function labelFor(name, labels) {
     if (name === "detail" || name === "non_field_errors") return "";
     return (labels && labels[name]) || name.charAt(0).toUpperCase() + name.slice(1).replace(/_/g, " ");
@@ -329,7 +316,7 @@
     for (var i = 0; i < keys.length; i++) {
       var value = errors[keys[i]];
       var text = Array.isArray(value) ? value.join(" ") : String(value);
-      var label = labelFor(keys[i], LABELS[entry.kind]);
+      var label = labelFor(keys[i], entry.labels);
       if (text) return label ? label + ": " + text : text;
     }
     return "";
@@ -348,7 +335,7 @@
   phone.queue = {
     newKey: newKey,
     signedIn: signedIn,
-    LABELS: LABELS,
+    csrfToken: csrfToken,
     labelFor: labelFor,
     reason: reason,
     SIGNED_OUT: SIGNED_OUT,

@@ -62,11 +62,12 @@
     var data = body();
     var problems = check(data);
     if (problems) {
-      f.showErrors(form, top, problems, f.LABELS.session);
+      f.showErrors(form, top, problems, f.labels(form));
       return;
     }
     var entry = editing || { kind: "session", url: "/api/outreach-sessions/", page: "/outreach/sessions/start/" };
     entry.body = data;
+    entry.labels = f.labels(form);
     entry.saved_at = entry.saved_at || phone.queue.isoWithOffset(new Date());
     entry.label = "Session: " + data.area;
     saving = true;
@@ -103,6 +104,6 @@
     Object.keys(entry.body).forEach(function (name) { f.write(form, name, entry.body[name]); });
     discardButton.hidden = false;
     document.querySelector("h1").textContent = "Correct and send again";
-    f.showErrors(form, top, entry.errors || {}, f.LABELS.session);
+    f.showErrors(form, top, entry.errors || {}, f.labels(form));
   });
 })();

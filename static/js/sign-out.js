@@ -42,8 +42,8 @@
   // than the last sign-in, which changes the token).
   function logout(form) {
     var data = new FormData(form);
-    var cookie = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]*)/);
-    if (cookie) data.set("csrfmiddlewaretoken", decodeURIComponent(cookie[1]));
+    var token = phone.queue.csrfToken();
+    if (token) data.set("csrfmiddlewaretoken", token);
     return fetch(form.action, {
       method: "POST",
       body: data,
