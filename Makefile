@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # axe-core, which the browser tests inject into pages to check accessibility (package-lock.json pins it).
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: install run test journey lint format bench
+.PHONY: install run test journey lint format bench bench-load
 
 install: $(STAMP) $(AXE)
 
@@ -58,3 +58,9 @@ bench: install
 	$(PY) bench/bundle.py
 	$(PY) bench/access_log.py
 	$(PY) bench/subject_access.py
+	$(PY) bench/national.py
+
+# Thirty simulated users for two minutes against gunicorn with production settings, on the
+# national benchmark's data; p50 and p95 of each page against a bare signed-in view.
+bench-load: install
+	$(PY) bench/load.py

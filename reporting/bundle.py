@@ -9,10 +9,12 @@ again changes nothing. Two imports at once take turns.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -948,6 +950,45 @@ def _find_person(ref: str) -> Client | None:
     """The person a ref names: one imported under it, or one whose MARS reference it is."""
     people = Client.objects.active()
     return people.filter(external_ref=ref).first() or people.filter(reference=ref).first()
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far an import has gone: `stage` is "checking" (reading the file, writing nothing) or
+    "writing"; `total` is the records in the file once the first pass has counted them."""
+
+    stage: str
+    done: int
+    total: int | None
+    elapsed: float  # seconds since the import began
+
+    @property
+    def rate(self) -> float:
+        """Records a second so far."""
+        return self.done / self.elapsed if self.elapsed > 0 else 0.0
+
+    @property
+    def seconds_left(self) -> float | None:
+        """At the rate so far, the seconds this stage still needs; None while not known."""
+        if self.total is None or self.rate <= 0:
+            return None
+        return max(self.total - self.done, 0) / self.rate
+
+
+def import_bundle_file(
+    source: str | Path | IO[bytes],
+    *,
+    by: AnyUser | None = None,
+    progress: Callable[[Progress], None] | None = None,
+) -> ImportSummary:
+    """Load a bundle from a file (a path or a binary file object): all of it, or (raising
+    BundleError with every problem) none of it; `progress` is called as records are done."""
+    if isinstance(source, (str, Path)):
+        with open(source, "rb") as stream:
+            raw = stream.read()
+    else:
+        raw = source.read()
+    return import_bundle(parse(raw), by=by)
 
 
 def import_bundle(data: dict[str, Any], *, by: AnyUser | None = None) -> ImportSummary:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import zoneinfo
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -18,7 +19,7 @@ from django.db.models.functions import TruncDate
 
 from accommodation.models import Placement, PropertyType
 from clients.models import HealthAccess, HealthAccessKind, SupportPlan
-from mars.dates import day_bounds, day_start, month_bounds, previous_month
+from mars.dates import day_bounds, day_start, first_of_month, month_bounds, previous_month
 from mars.numbers import percent
 from outreach.models import Contact, Intervention, InterventionOutcome
 
@@ -132,6 +133,11 @@ def cohorts(period: date, as_of: date) -> Cohorts:
 def figures(period: date, as_of: date) -> dict[str, Any]:
     """Every contract figure for the month, as of the date, in DESIGN.md's JSON shape."""
     return cohorts(period, as_of).figures()
+
+
+def figures_for_months(months: Sequence[date], as_of: date) -> dict[date, dict[str, Any]]:
+    """Every contract figure of each month (first days), as of one date: `figures` for each."""
+    return {first_of_month(month): figures(month, as_of) for month in months}
 
 
 def _rough_sleepers(result: Cohorts, first: date, last: date) -> None:

@@ -7,7 +7,7 @@ people by gender, age, nationality or ethnicity show counts from 1 to 4 as "<5" 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -128,23 +128,31 @@ def kpi_rows(figures: dict[str, Any], targets: dict[str, Target]) -> list[dict[s
     return rows
 
 
-def trend(period: date, as_of: date, known: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+def trend(
+    period: date,
+    as_of: date,
+    known: dict[str, Any] | None = None,
+    *,
+    source: Callable[[Sequence[date], date], dict[date, dict[str, Any]]] = kpis.figures_for_months,
+) -> list[dict[str, Any]]:
     """The figures of the 12 months up to and including the period, as of the same date, each
     month with its full figures and the headline value of each measure. `known` is the
-    period's own figures when the caller has them already."""
-    months = []
-    for back in range(TREND_MONTHS - 1, -1, -1):
-        month = add_months(period, -back)
-        figures = known if back == 0 and known else kpis.figures(month, as_of)
-        months.append(
-            {
-                "period": kpis.period_label(month),
-                "label": f"{month:%b %y}",
-                "figures": figures,
-                "values": {m.key.value: _number(m.reading(figures).value) for m in MEASURES},
-            }
-        )
-    return months
+    period's own figures when the caller has them already; `source` computes the others (the
+    dashboard's reads the months it keeps)."""
+    months = [add_months(period, -back) for back in range(TREND_MONTHS - 1, -1, -1)]
+    wanted = months[:-1] if known else months
+    found = source(wanted, as_of)
+    if known:
+        found[months[-1]] = known
+    return [
+        {
+            "period": kpis.period_label(month),
+            "label": f"{month:%b %y}",
+            "figures": found[month],
+            "values": {m.key.value: _number(m.reading(found[month]).value) for m in MEASURES},
+        }
+        for month in months
+    ]
 
 
 def _number(value: Decimal | None) -> float | None:
