@@ -9,6 +9,8 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from mars import file_store
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("MARS_VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -336,23 +338,14 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Files: receipts and invoices (funds.views), report runs' PDF, CSV and XLSX, bundles uploaded for a
+# background import (read by whichever worker runs the job) and anything else stored. All private:
+# never under a public URL, served only through the app to those who may have them. STORAGE_URL
+# (s3://BUCKET/PREFIX?endpoint_url=...&region=...) puts them in an S3-compatible store shared by
+# every web and worker machine; unset, on this machine's disk under MEDIA_ROOT (mars.file_store).
+STORAGE_URL = env.str("STORAGE_URL", default="")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # Receipts and invoices: private files, never under a public URL (see funds.views).
-    "receipts": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": MEDIA_ROOT / "receipts", "base_url": "/no-public-url/"},
-    },
-    # Report runs' PDF, CSV and XLSX: served only through the app, to those who may have them.
-    "reports": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": MEDIA_ROOT / "reports", "base_url": "/no-public-url/"},
-    },
-    # Bundles uploaded for a background import, read by whichever worker runs the job.
-    "imports": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": MEDIA_ROOT / "imports", "base_url": "/no-public-url/"},
-    },
+    **file_store.storages_for(STORAGE_URL, MEDIA_ROOT),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

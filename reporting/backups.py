@@ -1,7 +1,8 @@
 """Backups that are proven: a dump, the uploaded files and a manifest; a restore that checks them.
 
-A backup is a folder: `database.dump` (pg_dump's custom format), `media.tar.gz` (everything under
-MEDIA_ROOT: receipts, report files) and `manifest.json`, written last, with each file's SHA-256 and
+A backup is a folder: `database.dump` (pg_dump's custom format), `media.tar.gz` (every stored
+file: receipts, report files, read through the storages, on disk or in an S3-compatible store alike)
+and `manifest.json`, written last, with each file's SHA-256 and
 size, every uploaded file's SHA-256, the source's row count per table, its applied migrations and
 one month's contract figures. The counts and figures are read in the very snapshot pg_dump dumps, so
 a restore must reproduce them exactly. The check restores into a scratch database on the same
@@ -30,6 +31,7 @@ from typing import Any
 
 import psycopg
 from django.conf import settings
+from django.core.files.storage import Storage, storages
 from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
@@ -44,6 +46,10 @@ DUMP = "database.dump"
 MEDIA = "media.tar.gz"
 MANIFEST = "manifest.json"
 SCRATCH_PREFIX = "mars_restore_check_"
+# The storages a backup keeps, each a folder of media.tar.gz (the layout of MEDIA_ROOT and of the
+# bucket's prefix alike). Bundles waiting to be imported are not kept: they hold nothing that is
+# not imported into the database (or refused) within minutes.
+BACKED_UP = ("receipts", "reports", "default")
 
 
 class BackupError(Exception):
@@ -191,6 +197,47 @@ def _media_files(root: Path) -> Iterator[tuple[str, Path]]:
                 yield path.relative_to(root).as_posix(), path
 
 
+def _stored_names(storage: Storage, folder: str = "") -> Iterator[str]:
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return  # a folder on disk that nothing was ever stored in
+    for name in sorted(files):
+        yield f"{folder}/{name}" if folder else name
+    for name in sorted(folders):
+        yield from _stored_names(storage, f"{folder}/{name}" if folder else name)
+
+
+class _Hashing:
+    """A stored file read once, into the archive, counting its bytes and SHA-256 on the way."""
+
+    def __init__(self, source: Any) -> None:
+        self.source, self.digest, self.bytes = source, hashlib.sha256(), 0
+
+    def read(self, size: int = -1) -> bytes:
+        block: bytes = self.source.read(size)
+        self.digest.update(block)
+        self.bytes += len(block)
+        return block
+
+
+def _archive_stored_files(archive: tarfile.TarFile) -> dict[str, dict[str, Any]]:
+    """Every file of the backed-up storages into the archive as `<storage>/<name>`; each one's
+    SHA-256 and size."""
+    media: dict[str, dict[str, Any]] = {}
+    for alias in BACKED_UP:
+        storage = storages[alias]
+        for name in _stored_names(storage):
+            info = tarfile.TarInfo(f"{alias}/{name}")
+            info.size, info.mode = storage.size(name), 0o600
+            info.mtime = int(timezone.now().timestamp())
+            with storage.open(name, "rb") as source:
+                reading = _Hashing(source)
+                archive.addfile(info, reading)
+            media[info.name] = {"sha256": reading.digest.hexdigest(), "bytes": reading.bytes}
+    return media
+
+
 # Making a backup
 
 
@@ -238,12 +285,9 @@ def make_backup(target: Path, *, period: date | None = None) -> dict[str, Any]:
             env=_pg_env(database),
             what="pg_dump",
         )
-    media: dict[str, dict[str, Any]] = {}
     # After the dump: every file a dumped row names was already there.
     with tarfile.open(target / MEDIA, "w:gz") as archive:
-        for name, path in _media_files(Path(settings.MEDIA_ROOT)):
-            media[name] = _file_entry(path)
-            archive.add(path, arcname=name, recursive=False)
+        media = _archive_stored_files(archive)
     manifest = {
         "format": FORMAT,
         "made_at": timezone.now().isoformat(),
