@@ -60,7 +60,9 @@ class Store:
 
     def keys(self) -> list[str]:
         listed = self.s3.list_objects_v2(Bucket=BUCKET, Prefix=f"{self.prefix}/")
-        return sorted(item["Key"].removeprefix(f"{self.prefix}/") for item in listed["Contents"])
+        return sorted(
+            item["Key"].removeprefix(f"{self.prefix}/") for item in listed.get("Contents", [])
+        )
 
 
 @pytest.fixture(scope="module")
@@ -238,3 +240,23 @@ def test_a_backup_holds_the_files_in_the_store_by_storage(
     with tarfile.open(tmp_path / "backup" / backups.MEDIA) as archive:
         packed = archive.extractfile(name)
         assert packed is not None and packed.read() == image()
+
+
+@pytest.mark.django_db
+def test_retention_deletes_an_anonymised_persons_receipt_from_the_store(
+    store: Store, make_user: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from funds.services import attach_receipt
+    from privacy.models import RunTrigger as RetentionTrigger
+    from privacy.services import run_retention
+    from tests.privacy.test_retention import OLD, TODAY, old_person
+
+    request = PaymentRequestFactory(client=old_person())
+    type(request).objects.filter(pk=request.pk).update(requested_at=OLD)
+    upload = ContentFile(image(), name="boots.png")
+    receipt = attach_receipt(request, upload, kind="receipt", by=make_user(Role.COORDINATOR))
+    assert store.keys() == [f"receipts/{receipt.file.name}"]
+    with django_capture_on_commit_callbacks(execute=True):
+        run = run_retention(by=None, trigger=RetentionTrigger.SCHEDULE, today=TODAY)
+    assert run.anonymised_count == 1
+    assert store.keys() == []
