@@ -644,6 +644,14 @@ class HealthAccess(models.Model):
     class Meta:
         ordering = ["-date", "-id"]
         verbose_name_plural = "health access"
+        indexes = [
+            # Primary care access: a person's first GP registration or appointment, one probe.
+            models.Index(
+                fields=["client", "date"],
+                condition=Q(kind__in=["gp_registration", "gp_appointment"]),
+                name="health_access_gp_client_date",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.date:%d/%m/%Y}"
