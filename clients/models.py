@@ -538,6 +538,9 @@ class SupportPlan(models.Model):
                 name="support_plan_ends_after_start",
             )
         ]
+        # Plans in force on a day (the KPIs' month ends): the open ones (end null) and those
+        # ending on or after it, without reading every plan ever made.
+        indexes = [models.Index(fields=["end"], name="support_plan_end")]
 
     def __str__(self) -> str:
         return f"Support plan from {self.start:%d/%m/%Y}"

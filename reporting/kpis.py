@@ -22,7 +22,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import TruncDate
 
 from accommodation.models import Placement, Property, PropertyType, Unit
@@ -36,7 +35,7 @@ from mars.dates import (
     previous_month,
 )
 from mars.numbers import percent
-from outreach.models import Contact, Intervention, InterventionOutcome
+from outreach.models import Contact, Intervention, InterventionKind, InterventionOutcome
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 WINDOW_DAYS = 14
@@ -59,6 +58,9 @@ HEALTH_ACCESS = HealthAccess._meta.db_table
 PLACEMENT = Placement._meta.db_table
 UNIT = Unit._meta.db_table
 PROPERTY = Property._meta.db_table
+INTERVENTION = Intervention._meta.db_table
+SUPPORT_PLAN = SupportPlan._meta.db_table
+PLAN_AGENCIES = SupportPlan.agencies.through._meta.db_table
 
 
 def period_label(period: date) -> str:
@@ -175,7 +177,8 @@ def _runs(months: list[date]) -> list[list[date]]:
 
 
 class _Run:
-    """The figures of sorted months close together, from one read of their contacts.
+    """The figures of sorted months close together, from one read of their contacts and one of
+    the other records dated in them.
 
     The window is every month from the one before the first to the last. Each month of it is a
     bucket (1 for the month before the first), found by the database from the instants the
@@ -185,87 +188,106 @@ class _Run:
     def __init__(self, months: list[date], as_of: date) -> None:
         self.months = months
         self.as_of = as_of
-        self.span: list[date] = []
+        span: list[date] = []
         month = previous_month(months[0])
         while month <= months[-1]:
-            self.span.append(month)
+            span.append(month)
             month = next_month(month)
-        self.bounds = [day_start(month) for month in [*self.span, next_month(months[-1])]]
-        self.result = {month: Cohorts(period=month, as_of=as_of) for month in months}
-
-    def bucket(self, month: date) -> int:
-        return self.span.index(month) + 1
+        self.bounds = [day_start(month) for month in [*span, next_month(months[-1])]]
+        self.result = {
+            span.index(month) + 1: Cohorts(period=month, as_of=as_of) for month in months
+        }
+        self.first = months[0]
+        self.last = month_bounds(months[-1])[1]
+        # Exits count up to 14 days after a first-seen day, and only once they have happened.
+        self.exits_until = min(self.last + timedelta(days=WINDOW_DAYS), as_of)
 
     def cohorts(self) -> dict[date, Cohorts]:
         self._contacts()
-        self._left_streets()
-        self._supported_accommodation()
-        self._reconnections()
-        self._support_plans()
-        return self.result
+        self._records()
+        return {result.period: result for result in self.result.values()}
 
     def _contacts(self) -> None:
-        # One pass over the window's contacts gives, per person and month, the first bedded-down
-        # instant (none: contacted, not seen) and, for no one, the unidentified sightings.
-        bedded_down: dict[int, dict[int, datetime]] = defaultdict(dict)
+        # One statement. One pass over the window's contacts gives, per person and month, the
+        # first bedded-down local day (none: contacted, not seen) and, for no one, the
+        # unidentified sightings. Then, per person, probes by index (scalar subqueries, which the
+        # planner keeps as probes; a join would read the whole people table): whether someone
+        # first seen in the window after its first month had a bedded-down contact before it
+        # ("new" in a month means none before it: within the window the buckets say so), their
+        # primary-care relevance and their first GP registration or appointment. Nobody's whole
+        # history is read.
+        bedded_down: dict[int, dict[int, date]] = defaultdict(dict)
         contacted: dict[int, set[int]] = defaultdict(set)
-        unidentified: dict[int, int] = defaultdict(int)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT client_id, width_bucket(at, %s::timestamptz[]),"
-                " min(at) FILTER (WHERE bedded_down), count(*) FILTER (WHERE bedded_down)"
-                f" FROM {CONTACT} WHERE at >= %s AND at < %s GROUP BY 1, 2",
-                [self.bounds, self.bounds[0], self.bounds[-1]],
-            )
-            for client_id, bucket, first_at, sightings in cursor.fetchall():
-                if client_id is None:
-                    unidentified[bucket] = sightings
-                    continue
-                contacted[bucket].add(client_id)
-                if first_at is not None:
-                    bedded_down[client_id][bucket] = first_at
-        # "New" in a month: no bedded-down contact before it. Within the window the buckets say
-        # so; before it, one probe of the bedded-down index per person first seen in the window
-        # after its first month (never a read of anyone's whole history).
-        earliest = {client_id: min(seen) for client_id, seen in bedded_down.items()}
-        probe = [client_id for client_id, bucket in earliest.items() if bucket > 1]
-        wanted = {self.bucket(month) for month in self.months}
-        asked = set(probe).union(*(contacted[bucket] for bucket in wanted))
         seen_before: set[int] = set()
         relevant: set[int] = set()
         first_gp: dict[int, date] = {}
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT c.id, c.primary_care_relevant,"
-                " CASE WHEN c.id = ANY(%s) THEN EXISTS (SELECT 1 FROM"
-                f" {CONTACT} e WHERE e.client_id = c.id AND e.bedded_down AND e.at < %s) END,"
-                " CASE WHEN c.primary_care_relevant THEN (SELECT min(h.date) FROM"
-                f" {HEALTH_ACCESS} h WHERE h.client_id = c.id AND h.kind = ANY(%s)) END"
-                f" FROM {CLIENT} c WHERE c.id = ANY(%s)",
-                [probe, self.bounds[0], GP_KINDS, list(asked)],
+                "WITH months AS MATERIALIZED ("
+                " SELECT client_id, width_bucket(at, %(bounds)s::timestamptz[]) AS bucket,"
+                " (min(at) FILTER (WHERE bedded_down) AT TIME ZONE %(zone)s)::date AS first_day,"
+                " count(*) FILTER (WHERE bedded_down) AS sightings"
+                f" FROM {CONTACT} WHERE at >= %(since)s AND at < %(until)s GROUP BY 1, 2"
+                "), people AS ("
+                " SELECT client_id, max(bucket) AS latest,"
+                " min(bucket) FILTER (WHERE first_day IS NOT NULL) AS earliest"
+                " FROM months WHERE client_id IS NOT NULL GROUP BY client_id)"
+                " SELECT client_id, bucket, first_day, sightings, NULL, NULL, NULL FROM months"
+                " UNION ALL"
+                " SELECT p.client_id, NULL, NULL, NULL,"
+                f" (SELECT c.primary_care_relevant FROM {CLIENT} c WHERE c.id = p.client_id),"
+                f" CASE WHEN p.earliest > 1 THEN EXISTS (SELECT 1 FROM {CONTACT} e"
+                " WHERE e.client_id = p.client_id AND e.bedded_down AND e.at < %(since)s) END,"
+                f" (SELECT min(h.date) FROM {HEALTH_ACCESS} h"
+                " WHERE h.client_id = p.client_id AND h.kind = ANY(%(gp)s))"
+                " FROM people p WHERE p.latest > 1",
+                {
+                    "bounds": self.bounds,
+                    "zone": LONDON.key,
+                    "since": self.bounds[0],
+                    "until": self.bounds[-1],
+                    "gp": GP_KINDS,
+                },
             )
-            for client_id, is_relevant, before, gp_on in cursor.fetchall():
-                if before:
-                    seen_before.add(client_id)
-                if is_relevant:
-                    relevant.add(client_id)
-                if gp_on is not None:
-                    first_gp[client_id] = gp_on
-        for month, result in self.result.items():
-            bucket = self.bucket(month)
-            last = month_bounds(month)[1]
-            result.unidentified_sightings = unidentified[bucket]
-            for client_id, seen in bedded_down.items():
-                if bucket not in seen:
+            for (
+                client_id,
+                bucket,
+                first_day,
+                sightings,
+                is_relevant,
+                before,
+                gp_on,
+            ) in cursor.fetchall():
+                if bucket is None:
+                    if before:
+                        seen_before.add(client_id)
+                    if is_relevant:
+                        relevant.add(client_id)
+                    if gp_on is not None:
+                        first_gp[client_id] = gp_on
+                elif client_id is None:
+                    if bucket in self.result:
+                        self.result[bucket].unidentified_sightings = sightings
+                else:
+                    contacted[bucket].add(client_id)
+                    if first_day is not None:
+                        bedded_down[client_id][bucket] = first_day
+        earliest = {client_id: min(seen) for client_id, seen in bedded_down.items()}
+        for client_id, seen in bedded_down.items():
+            for bucket, first_day in seen.items():
+                result = self.result.get(bucket)
+                if result is None:
                     continue
                 result.seen.add(client_id)
                 if earliest[client_id] == bucket and client_id not in seen_before:
                     result.new.add(client_id)
-                    result.first_seen[client_id] = _london_day(seen[bucket])
+                    result.first_seen[client_id] = first_day
                 elif bucket - 1 in seen:
                     result.stock.add(client_id)
                 else:
                     result.returners.add(client_id)
+        for bucket, result in self.result.items():
+            last = month_bounds(result.period)[1]
             result.primary_care_relevant_contacted = contacted[bucket] & relevant
             result.primary_care_accessed = {
                 client_id
@@ -273,18 +295,72 @@ class _Run:
                 if client_id in first_gp and first_gp[client_id] <= last
             }
 
-    def _left_streets(self) -> None:
+    def _records(self) -> None:
+        # The other records dated in the window, in one statement: placements starting in it
+        # (exits of any type; supported ones with whether the person has a bedded-down contact in
+        # the 365 days up to and including the start, start - 364 .. start, one index probe
+        # each), reconnections closed in it, and support plans with an agency in force on some
+        # month's last day.
+        until = max(self.last, self.exits_until)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT 'placement', p.client_id, p.start, NULL::date,"
+                " CASE WHEN p.start <= %(last)s AND t.type = ANY(%(supported)s) THEN EXISTS"
+                f" (SELECT 1 FROM {CONTACT} c WHERE c.client_id = p.client_id AND c.bedded_down"
+                " AND c.at >= (p.start - %(lookback)s)::timestamp AT TIME ZONE %(zone)s"
+                " AND c.at < (p.start + 1)::timestamp AT TIME ZONE %(zone)s) END"
+                f" FROM {PLACEMENT} p JOIN {UNIT} u ON u.id = p.unit_id"
+                f" JOIN {PROPERTY} t ON t.id = u.property_id"
+                " WHERE p.start >= %(first)s AND p.start <= %(until)s"
+                " UNION ALL"
+                " SELECT 'reconnection', i.client_id, i.closed, NULL, i.outcome = %(reconnected)s"
+                f" FROM {INTERVENTION} i WHERE i.kind = %(reconnection)s"
+                " AND i.outcome = ANY(%(counted)s) AND i.closed >= %(first)s"
+                " AND i.closed <= %(until)s"
+                " UNION ALL"
+                " SELECT 'plan', s.client_id, s.start, s.\"end\", NULL"
+                f" FROM {SUPPORT_PLAN} s WHERE s.start <= %(last)s"
+                ' AND (s."end" IS NULL OR s."end" >= %(first_end)s)'
+                f" AND EXISTS (SELECT 1 FROM {PLAN_AGENCIES} a WHERE a.supportplan_id = s.id)",
+                {
+                    "first": self.first,
+                    "last": self.last,
+                    "until": until,
+                    "first_end": month_bounds(self.first)[1],
+                    "supported": SUPPORTED_TYPES,
+                    "lookback": LOOKBACK_DAYS - 1,
+                    "zone": LONDON.key,
+                    "reconnected": InterventionOutcome.RECONNECTED.value,
+                    "reconnection": InterventionKind.RECONNECTION.value,
+                    "counted": RECONNECTION_COUNTED,
+                },
+            )
+            rows = cursor.fetchall()
+        exits: dict[int, list[date]] = defaultdict(list)
+        by_month = {result.period: result for result in self.result.values()}
+        month_ends = [(result, month_bounds(result.period)[1]) for result in self.result.values()]
+        for kind, client_id, day, end, flag in rows:
+            if kind == "plan":
+                for result, last in month_ends:
+                    if day <= last and (end is None or end >= last):
+                        result.support_plans.add(client_id)
+                continue
+            if day <= self.exits_until and (kind == "placement" or flag):
+                exits[client_id].append(day)
+            found = by_month.get(first_of_month(day)) if day <= self.last else None
+            if found is None:
+                continue
+            if kind == "placement":
+                if flag:
+                    found.supported_accommodation.add(client_id)
+            else:
+                found.reconnection_closed.add(client_id)
+                if flag:
+                    found.reconnected.add(client_id)
         # Left the streets: a placement of any type starts, or a reconnection closes as
-        # reconnected, on a day in [d, d + 14], d being the person's first-seen day.
-        # Only what had happened by the as-of date: a placement booked to start later has not
-        # yet taken anyone off the streets.
-        members: dict[int, date] = {}
-        for result in self.result.values():
-            members.update(result.first_seen)
-        if not members:
-            return
-        last = month_bounds(self.months[-1])[1]
-        exits = _exits(members, self.months[0], min(last + timedelta(days=WINDOW_DAYS), self.as_of))
+        # reconnected, on a day in [d, d + 14], d being the person's first-seen day, and only
+        # once it has happened (a placement booked to start after the as-of date has not yet
+        # taken anyone off the streets).
         for result in self.result.values():
             for client_id, seen_on in result.first_seen.items():
                 if _left_within_window(seen_on, exits[client_id]):
@@ -292,105 +368,32 @@ class _Run:
                 elif self.as_of < seen_on + timedelta(days=WINDOW_DAYS):
                     result.window_open.add(client_id)
 
-    def _supported_accommodation(self) -> None:
-        # A placement starting in P in supported accommodation, for someone with a bedded-down
-        # contact in the 365 days up to and including the start day (start - 364 .. start):
-        # one probe of the bedded-down index per placement.
-        last = month_bounds(self.months[-1])[1]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT p.client_id, p.start"
-                f" FROM {PLACEMENT} p JOIN {UNIT} u ON u.id = p.unit_id"
-                f" JOIN {PROPERTY} t ON t.id = u.property_id"
-                " WHERE p.start >= %s AND p.start <= %s AND t.type = ANY(%s)"
-                f" AND EXISTS (SELECT 1 FROM {CONTACT} c WHERE c.client_id = p.client_id"
-                " AND c.bedded_down"
-                " AND c.at >= (p.start - %s)::timestamp AT TIME ZONE %s"
-                " AND c.at < (p.start + 1)::timestamp AT TIME ZONE %s)",
-                [
-                    self.months[0],
-                    last,
-                    SUPPORTED_TYPES,
-                    LOOKBACK_DAYS - 1,
-                    LONDON.key,
-                    LONDON.key,
-                ],
-            )
-            for client_id, start in cursor.fetchall():
-                found = self.result.get(first_of_month(start))
-                if found is not None:
-                    found.supported_accommodation.add(client_id)
 
-    def _reconnections(self) -> None:
-        # Exempt outcomes are left out of both parts.
-        last = month_bounds(self.months[-1])[1]
-        for client_id, outcome, closed in (
-            Intervention.objects.reconnections()
-            .filter(closed__gte=self.months[0], closed__lte=last, outcome__in=RECONNECTION_COUNTED)
-            .values_list("client_id", "outcome", "closed")
-        ):
-            found = None if closed is None else self.result.get(first_of_month(closed))
-            if found is None:
-                continue
-            found.reconnection_closed.add(client_id)
-            if outcome == InterventionOutcome.RECONNECTED:
-                found.reconnected.add(client_id)
-
-    def _support_plans(self) -> None:
-        # In force on a month's last day, with at least one agency involved.
-        ends = {month: month_bounds(month)[1] for month in self.months}
-        agencies = SupportPlan.agencies.through.objects.filter(supportplan_id=OuterRef("pk"))
-        for client_id, start, end in (
-            SupportPlan.objects.filter(start__lte=ends[self.months[-1]])
-            .filter(Q(end__isnull=True) | Q(end__gte=ends[self.months[0]]))
-            .filter(Exists(agencies))
-            .order_by()
-            .values_list("client_id", "start", "end")
-        ):
-            for month, last in ends.items():
-                if start <= last and (end is None or end >= last):
-                    self.result[month].support_plans.add(client_id)
-
-
-def _exits(members: dict[int, date], first: date, last: date) -> dict[int, list[date]]:
-    """Days from first to last on which each member moved into a placement of any type or
-    closed a reconnection as reconnected: the ways off the streets the 14-day figure counts."""
+def _exits(first: date, last: date) -> dict[int, list[date]]:
+    """Days from first to last on which anyone moved into a placement of any type or closed a
+    reconnection as reconnected: the ways off the streets the 14-day figure counts."""
     exits: dict[int, list[date]] = defaultdict(list)
-    for client_id, day in Placement.objects.filter(
-        client_id__in=members, start__gte=first, start__lte=last
-    ).values_list("client_id", "start"):
-        exits[client_id].append(day)
-    for client_id, closed in (
-        Intervention.objects.reconnections()
-        .filter(
-            client_id__in=members,
-            outcome=InterventionOutcome.RECONNECTED,
-            closed__gte=first,
-            closed__lte=last,
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT client_id, start FROM {PLACEMENT} WHERE start >= %s AND start <= %s"
+            f" UNION ALL SELECT client_id, closed FROM {INTERVENTION} WHERE kind = %s"
+            " AND outcome = %s AND closed >= %s AND closed <= %s",
+            [
+                first,
+                last,
+                InterventionKind.RECONNECTION.value,
+                InterventionOutcome.RECONNECTED.value,
+                first,
+                last,
+            ],
         )
-        .values_list("client_id", "closed")
-    ):
-        if closed is not None:
-            exits[client_id].append(closed)
+        for client_id, day in cursor.fetchall():
+            exits[client_id].append(day)
     return exits
 
 
 def _left_within_window(seen_on: date, exits: list[date]) -> bool:
     return any(seen_on <= day <= seen_on + timedelta(days=WINDOW_DAYS) for day in exits)
-
-
-def _left_streets(result: Cohorts, first: date, last: date, as_of: date) -> None:
-    # Left the streets: a placement of any type starts, or a reconnection closes as reconnected,
-    # on a day in [d, d + 14], d being the person's first-seen day.
-    # Only what had happened by the as-of date: a placement booked to start later has not yet
-    # taken anyone off the streets.
-    members = result.first_seen
-    exits = _exits(members, first, min(last + timedelta(days=WINDOW_DAYS), as_of))
-    for client_id, seen_on in members.items():
-        if _left_within_window(seen_on, exits[client_id]):
-            result.left.add(client_id)
-        elif as_of < seen_on + timedelta(days=WINDOW_DAYS):
-            result.window_open.add(client_id)
 
 
 @dataclass(frozen=True)
@@ -416,7 +419,7 @@ def watch_list(today: date) -> list[Watched]:
             [day_start(since), day_start(since)],
         )
         members = {client_id: _london_day(first_at) for client_id, first_at in cursor.fetchall()}
-    exits = _exits(members, since, today)
+    exits = _exits(since, today)
     watched = [
         Watched(client_id, seen_on, (seen_on + timedelta(days=WINDOW_DAYS) - today).days)
         for client_id, seen_on in members.items()

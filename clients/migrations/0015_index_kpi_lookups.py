@@ -12,6 +12,10 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddIndex(
+            model_name="supportplan",
+            index=models.Index(fields=["end"], name="support_plan_end"),
+        ),
+        migrations.AddIndex(
             model_name="healthaccess",
             index=models.Index(
                 condition=models.Q(("kind__in", ["gp_registration", "gp_appointment"])),
