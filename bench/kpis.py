@@ -233,9 +233,9 @@ def _history(rng: random.Random, last_day: date) -> list[date]:
     some for a few months, a long tail about weekly for years."""
     span_days = (last_day - HISTORY_FROM).days
     roll = rng.random()
-    if roll < 0.70:
+    if roll < 0.68:
         count, gap = rng.randint(1, 4), 7
-    elif roll < 0.95:
+    elif roll < 0.92:
         count, gap = rng.randint(5, 20), 10
     else:
         count, gap = rng.randint(50, 150), 7
@@ -327,6 +327,8 @@ def seed(rng: random.Random) -> None:
             kind = rng.choice(["gp_registration", "gp_appointment", "dental"])
             on = min(seen + timedelta(days=rng.randint(0, 300)), last_day)
             health.append(HealthAccess(client_id=pk, kind=kind, date=on))
+    # In the order a team logging day by day writes them (a month's contacts lie together).
+    contacts.sort(key=lambda row: row[2])
     _copy(
         [
             (
@@ -424,7 +426,7 @@ def national_dates() -> tuple[date, date]:
     latest = Contact.objects.order_by("-at").values_list("at", flat=True).first()
     if latest is None:
         raise SystemExit("BENCH_NATIONAL=1 but the database holds no contacts")
-    as_of = kpis._london_day(latest)
+    as_of = latest.astimezone(kpis.LONDON).date()
     return add_months(as_of.replace(day=1), -1), as_of
 
 
@@ -445,7 +447,7 @@ def measure(period: date, as_of: date) -> None:
 
     # Measured in the same run, so that runs on a busy or a quiet machine compare.
     floor = timed("SQL floor: the month's figures", lambda: floor_figures(period, as_of), 9)
-    month = timed("one month's figures", lambda: kpis.figures(period, as_of), 9, floor=floor)
+    one_month = timed("one month's figures", lambda: kpis.figures(period, as_of), 9, floor=floor)
     trend_ms = timed(
         "12-month trend (figures_for_months)",
         lambda: kpis.figures_for_months(months, as_of),
@@ -467,9 +469,9 @@ def measure(period: date, as_of: date) -> None:
     early = timed("one month, one year of history", lambda: kpis.figures(period, as_of), 9)
     early_watch = timed("watch list, one year of history", lambda: kpis.watch_list(as_of), 9)
 
-    goal("kpi month / SQL floor", month / floor, 1.5, "x")
-    goal("12-month trend / one month", trend_ms / month, 3, "x")
-    goal("late month / early month", month / early, 1.3, "x")
+    goal("kpi month / SQL floor", one_month / floor, 1.5, "x")
+    goal("12-month trend / one month", trend_ms / one_month, 3, "x")
+    goal("late month / early month", one_month / early, 1.3, "x")
     goal("watch list late / early", watch / early_watch, 1.3, "x")
 
 
