@@ -538,6 +538,9 @@ class SupportPlan(models.Model):
                 name="support_plan_ends_after_start",
             )
         ]
+        # Plans in force on a day (the KPIs' month ends): the open ones (end null) and those
+        # ending on or after it, without reading every plan ever made.
+        indexes = [models.Index(fields=["end"], name="support_plan_end")]
 
     def __str__(self) -> str:
         return f"Support plan from {self.start:%d/%m/%Y}"
@@ -644,6 +647,14 @@ class HealthAccess(models.Model):
     class Meta:
         ordering = ["-date", "-id"]
         verbose_name_plural = "health access"
+        indexes = [
+            # Primary care access: a person's first GP registration or appointment, one probe.
+            models.Index(
+                fields=["client", "date"],
+                condition=Q(kind__in=["gp_registration", "gp_appointment"]),
+                name="health_access_gp_client_date",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.date:%d/%m/%Y}"

@@ -202,6 +202,13 @@ class Contact(models.Model):
             models.Index(
                 fields=["at"], condition=Q(client__isnull=True), name="contact_unidentified_at"
             ),
+            # The KPIs' look into a person's past ("seen before this month?", "a bedded-down
+            # contact in the year before a placement"): one probe, whatever their history.
+            models.Index(
+                fields=["client", "at"],
+                condition=Q(bedded_down=True),
+                name="contact_bedded_down_client_at",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
