@@ -197,7 +197,7 @@ def install_sql() -> str:
 
 
 def remove_sql() -> str:
-    parts = []
+    parts: list[str] = []
     for table, function, _, _, _, events in WATCHED:
         parts.extend(
             f'DROP TRIGGER IF EXISTS reporting_kept_{event.lower()} ON "{table}";'

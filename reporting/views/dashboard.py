@@ -49,7 +49,8 @@ def _require_dashboard(request: HttpRequest) -> None:
 def counts(**querysets: QuerySet[Any]) -> dict[str, int]:
     """How many rows each queryset has, in one query (the dashboard's tiles, whatever their
     number, cost one round trip)."""
-    columns, params = [], []
+    columns: list[str] = []
+    params: list[Any] = []
     for name, queryset in querysets.items():
         try:
             sql, values = queryset.order_by().values("pk").query.sql_with_params()
