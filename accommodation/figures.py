@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Max, Prefetch, QuerySet
+from django.db.models import Max, OuterRef, Prefetch, QuerySet, Subquery
 
 from accommodation.models import (
     EndReason,
@@ -185,23 +185,23 @@ class EmptyRoom:
 def empty_rooms(units: UnitQuerySet, today: date) -> list[EmptyRoom]:
     """Rooms empty and available today, and since when (the later of the last person leaving and
     the room coming back into use)."""
+    # One query: the dashboard shows the rooms on every view.
+    back_in_use = (
+        Unavailability.objects.filter(unit=OuterRef("pk"), end__lte=today)
+        .order_by()
+        .values("unit")
+        .annotate(last=Max("end"))
+        .values("last")
+    )
     free = (
         units.free_on(today)
         .select_related("property")
-        .annotate(
-            last_left=Max("placements__end"),
-        )
+        .annotate(last_left=Max("placements__end"), back_in_use=Subquery(back_in_use))
         .order_by("property__name", "name")
-    )
-    back_in_use = dict(
-        Unavailability.objects.filter(unit__in=units, end__lte=today)
-        .values("unit")
-        .annotate(last=Max("end"))
-        .values_list("unit", "last")
     )
     rooms = []
     for unit in free:
-        dates = [d for d in (unit.last_left, back_in_use.get(unit.pk)) if d]  # type: ignore[attr-defined]  # annotated above
+        dates = [d for d in (unit.last_left, unit.back_in_use) if d]  # type: ignore[attr-defined]  # annotated above
         rooms.append(EmptyRoom(unit=unit, since=max(dates) if dates else None))
     return sorted(rooms, key=lambda r: (r.since or date.min, str(r.unit)))
 

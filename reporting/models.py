@@ -452,3 +452,21 @@ class LongTermTarget(models.Model):
             return None
         share = min(passed / self.months_to_target, 1.0)
         return self.baseline_count + (self.target_count - self.baseline_count) * share
+
+
+class KeptMonth(models.Model):
+    """A past month's contract figures, kept once none of them can change with time (every 14-day
+    window of the month has closed), so the dashboard does not work them out again on each view.
+
+    The database forgets a kept month when a record it was worked out from changes (triggers
+    installed by migration 0007, see reporting.kept): whatever path the change took."""
+
+    month = models.DateField(unique=True, help_text="The month's first day.")
+    figures = models.JSONField()
+    kept_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["month"]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"

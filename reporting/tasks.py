@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.utils import timezone
 
-from reporting import services
+from mars.dates import first_of_month, parse_month
+from reporting import kept, services
 
 
 @shared_task
@@ -23,3 +25,14 @@ def start_monthly_report() -> int:
 def requeue_stalled_runs() -> list[int]:
     """Every minute: runs whose worker died go back in the queue (or fail after too many tries)."""
     return [run.pk for run in services.requeue_stalled_runs()]
+
+
+@shared_task
+def keep_past_months(months: list[str] | None = None) -> list[str]:
+    """Overnight (and whenever queued): work out and keep the settled months the dashboard's
+    trend will read that are missing (forgotten after a change), so the next view reads them
+    all; months as YYYY-MM, by default the trend's months before this one. A second run does
+    nothing."""
+    today = timezone.localdate()
+    wanted = [parse_month(month) for month in months] if months else None
+    return [f"{month:%Y-%m}" for month in kept.refill(first_of_month(today), today, wanted)]
