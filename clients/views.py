@@ -771,7 +771,7 @@ def agency_list(request: HttpRequest) -> HttpResponse:
         request,
         "clients/agency_list.html",
         {
-            "agencies": access.visible(request.user, Agency.objects.all()),
+            "agencies": page_of(request, access.visible(request.user, Agency.objects.all())),
             "can_add": access.can_add_for(request.user, Agency),
         },
     )

@@ -29,7 +29,7 @@ PAGE_SIZE = 50
 
 @dataclass(frozen=True, order=True)
 class Position:
-    """Where an entry stands: by time, then source, then id (the tie-breaks keep the order total)."""
+    """Where an entry stands: by time, then source, then id (tie-breaks: the order is total)."""
 
     when: datetime
     source: str

@@ -15,9 +15,7 @@ def entries_for(
 ) -> list[TimelineEntry]:
     entries = []
     contacts = older(
-        access.visible(user, Contact.objects.all())
-        .filter(client=client)
-        .select_related("hotspot"),
+        access.visible(user, Contact.objects.all()).filter(client=client).select_related("hotspot"),
         "at",
         "outreach.contact",
         before,

@@ -58,7 +58,7 @@ def test_the_person_page_shows_the_newest_fifty_entries_and_a_link_to_more(as_ro
     html = page.content.decode()
     assert html.count('<li><a href="/outreach/contacts/') == 50
     assert "Show more" in html
-    assert f'?before={page.context["timeline"].next}#timeline' in html
+    assert f"?before={page.context['timeline'].next}#timeline" in html
 
 
 def test_show_more_as_a_plain_link_renders_the_next_entries_on_the_whole_page(as_role, sam):
@@ -167,4 +167,7 @@ def test_each_show_more_page_is_noted_as_a_read_of_the_person(as_role, sam):
     cursor = browser.get(sam.get_absolute_url()).context["timeline"].next
     browser.get(sam.get_absolute_url(), {"before": cursor}, HTTP_HX_REQUEST="true")
     reads = AccessEvent.objects.about(sam.pk).newest_first()
-    assert [r.path for r in reads] == [f"{sam.get_absolute_url()}?before={cursor}", sam.get_absolute_url()]
+    assert [r.path for r in reads] == [
+        f"{sam.get_absolute_url()}?before={cursor}",
+        sam.get_absolute_url(),
+    ]
