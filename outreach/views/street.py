@@ -472,7 +472,9 @@ def seen_recently(request: HttpRequest) -> HttpResponse:
 def hotspot_list(request: HttpRequest) -> HttpResponse:
     access.require(request.user, access.perm(Hotspot, "view"))
     sightings = figures.hotspot_sightings(28)
-    hotspots = list(access.visible(request.user, Hotspot.objects.all()))
+    hotspots = page_of(
+        request, access.visible(request.user, Hotspot.objects.order_by("name", "pk"))
+    )
     for h in hotspots:
         h.recent = sightings.get(h.pk, 0)  # type: ignore[attr-defined]  # for the page
     return render(

@@ -18,8 +18,10 @@ from tests.factories import (
     AgencyFactory,
     ClientFactory,
     ContactFactory,
+    HotspotFactory,
     PlacementFactory,
     PropertyFactory,
+    ProviderFactory,
     SwepActivationFactory,
     UnitFactory,
 )
@@ -52,11 +54,29 @@ def tenancies(n: int, start: int) -> None:
         )
 
 
+def hotspots(n: int, start: int) -> None:
+    for i in range(start, start + n):
+        HotspotFactory(name=f"Doorway {i:03}")
+
+
+def providers(n: int, start: int) -> None:
+    for i in range(start, start + n):
+        ProviderFactory(name=f"Provider {i:03}")
+
+
+def properties(n: int, start: int) -> None:
+    for i in range(start, start + n):
+        UnitFactory(property=PropertyFactory(name=f"House {i:03}"))
+
+
 LISTS: list[tuple[str, str, Callable[[int, int], None], str]] = [
     ("clients:agency_list", Role.OUTREACH, agencies, "agencies"),
     ("outreach:swep_list", Role.OUTREACH, activations, "activations"),
     ("outreach:seen_recently", Role.OUTREACH, people_seen, "people"),
     ("accommodation:housing_first", Role.SUPPORT, tenancies, "tenancies"),
+    ("outreach:hotspot_list", Role.OUTREACH, hotspots, "hotspots"),
+    ("accommodation:provider_list", Role.OUTREACH, providers, "providers"),
+    ("accommodation:property_list", Role.OUTREACH, properties, "page"),
 ]
 
 
