@@ -456,7 +456,7 @@ def seen_recently(request: HttpRequest) -> HttpResponse:
         request,
         "outreach/seen_recently.html",
         {
-            "people": page,
+            "people": page.object_list,
             "page": page,
             "query": f"days={days}",
             "days": days,

@@ -72,7 +72,7 @@ def properties(n: int, start: int) -> None:
 LISTS: list[tuple[str, str, Callable[[int, int], None], str]] = [
     ("clients:agency_list", Role.OUTREACH, agencies, "agencies"),
     ("outreach:swep_list", Role.OUTREACH, activations, "activations"),
-    ("outreach:seen_recently", Role.OUTREACH, people_seen, "people"),
+    ("outreach:seen_recently", Role.OUTREACH, people_seen, "page"),
     ("accommodation:housing_first", Role.SUPPORT, tenancies, "tenancies"),
     ("outreach:hotspot_list", Role.OUTREACH, hotspots, "hotspots"),
     ("accommodation:provider_list", Role.OUTREACH, providers, "providers"),
