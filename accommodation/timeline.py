@@ -8,41 +8,49 @@ from accommodation.models import A2AReferral, MarsHouseReferral, Placement, Refe
 from clients.models import Client
 from mars import access
 from mars.dates import day_start
-from mars.timeline import TimelineEntry
+from mars.timeline import Position, TimelineEntry, older
 
 
-def entries_for(client: Client, user: access.AnyUser) -> list[TimelineEntry]:
+def entries_for(
+    client: Client, user: access.AnyUser, before: Position | None, limit: int
+) -> list[TimelineEntry]:
     entries = []
     placements = (
         access.visible(user, Placement.objects.all())
         .filter(client=client)
         .select_related("unit__property")
     )
-    for p in placements:
-        kind = p.unit.property.get_type_display()
+    # Moving in and leaving are two entries of one placement: two sources, each paged on its date.
+    for p in older(placements, "start", "accommodation.moved_in", before, limit):
         entries.append(
             TimelineEntry(
                 when=day_start(p.start),
                 kind="Moved in",
                 title=str(p.unit),
-                detail=kind,
+                detail=p.unit.property.get_type_display(),
                 url=p.get_absolute_url(),
                 all_day=True,
+                source="accommodation.moved_in",
+                pk=p.pk,
             )
         )
-        if p.end is not None:
-            where = f", to {p.move_on_destination}" if p.move_on_destination else ""
-            entries.append(
-                TimelineEntry(
-                    when=day_start(p.end),
-                    kind="Left",
-                    title=str(p.unit),
-                    detail=f"{p.get_end_reason_display()}{where}",
-                    url=p.get_absolute_url(),
-                    all_day=True,
-                )
+    for p in older(placements, "end", "accommodation.left", before, limit):
+        assert p.end is not None  # older() keeps placements that have ended
+        where = f", to {p.move_on_destination}" if p.move_on_destination else ""
+        entries.append(
+            TimelineEntry(
+                when=day_start(p.end),
+                kind="Left",
+                title=str(p.unit),
+                detail=f"{p.get_end_reason_display()}{where}",
+                url=p.get_absolute_url(),
+                all_day=True,
+                source="accommodation.left",
+                pk=p.pk,
             )
-    for r in access.visible(user, A2AReferral.objects.all()).filter(client=client):
+        )
+    referrals = access.visible(user, A2AReferral.objects.all()).filter(client=client)
+    for r in older(referrals, "referred_on", "accommodation.a2a", before, limit):
         entries.append(
             TimelineEntry(
                 when=day_start(r.referred_on),
@@ -51,19 +59,25 @@ def entries_for(client: Client, user: access.AnyUser) -> list[TimelineEntry]:
                 detail=r.get_status_display(),
                 url=r.get_absolute_url(),
                 all_day=True,
+                source="accommodation.a2a",
+                pk=r.pk,
             )
         )
-        if r.decided_at is not None:
-            entries.append(
-                TimelineEntry(
-                    when=timezone.localtime(r.decided_at),
-                    kind="A2A panel decision",
-                    title="Declined" if r.status == ReferralStatus.DECLINED else "Approved",
-                    detail=r.decision_reason[:120],
-                    url=r.get_absolute_url(),
-                )
+    for r in older(referrals, "decided_at", "accommodation.a2a_decision", before, limit):
+        assert r.decided_at is not None  # older() keeps decided referrals
+        entries.append(
+            TimelineEntry(
+                when=timezone.localtime(r.decided_at),
+                kind="A2A panel decision",
+                title="Declined" if r.status == ReferralStatus.DECLINED else "Approved",
+                detail=r.decision_reason[:120],
+                url=r.get_absolute_url(),
+                source="accommodation.a2a_decision",
+                pk=r.pk,
             )
-    for m in access.visible(user, MarsHouseReferral.objects.all()).filter(client=client):
+        )
+    houses = access.visible(user, MarsHouseReferral.objects.all()).filter(client=client)
+    for m in older(houses, "received_on", "accommodation.mars_house", before, limit):
         entries.append(
             TimelineEntry(
                 when=day_start(m.received_on),
@@ -72,6 +86,8 @@ def entries_for(client: Client, user: access.AnyUser) -> list[TimelineEntry]:
                 detail=m.reasons[:120],
                 url=m.get_absolute_url(),
                 all_day=True,
+                source="accommodation.mars_house",
+                pk=m.pk,
             )
         )
     return entries

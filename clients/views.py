@@ -10,10 +10,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from clients import countries, services
@@ -69,7 +70,7 @@ from mars.home import HomePart
 from mars.pages import HtmxHttpRequest, page_of
 from mars.people import last_seen, with_alerts
 from mars.person_page import actions_for, sections_for
-from mars.timeline import timeline_for
+from mars.timeline import BadCursor, decode_cursor, timeline_for
 
 
 def _client_or_redirect(
@@ -176,12 +177,26 @@ def client_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def client_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     found = _client_or_redirect(request, pk)
     if isinstance(found, HttpResponse):
         return found
     client = found
     user = request.user
+    try:
+        before = decode_cursor(request.GET["before"]) if request.GET.get("before") else None
+    except BadCursor as error:
+        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+    timeline = timeline_for(client, user, before=before)
+    if request.htmx and before is not None:
+        # "Show more": only the older entries, appended in place, and the next link.
+        response = render(
+            request,
+            "clients/_timeline_more.html",
+            {"client": client, "timeline": timeline, "more": True},
+        )
+        patch_vary_headers(response, ["HX-Request"])
+        return response
     sees_special = may_see_special_category(user, client)
     history = history_entries(
         ("", client.history.select_related("history_user")),
@@ -224,7 +239,8 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "merged_duplicates": client.merged_duplicates.all(),
         **consent_context(client, user),
         "history": history,
-        "timeline": timeline_for(client, user),
+        "timeline": timeline,
+        "timeline_older": before is not None,
         "sections": sections_for(client, user),
         "actions": actions_for(client, user),
         "can_change": access.can_change(user, Client),
@@ -233,7 +249,9 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_add_referral": access.can_add_for(user, Referral),
         "can_add_health": access.can_add_for(user, HealthAccess),
     }
-    return render(request, "clients/client_detail.html", context)
+    response = render(request, "clients/client_detail.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def _back_to(request: HttpRequest) -> str | None:
@@ -753,7 +771,7 @@ def agency_list(request: HttpRequest) -> HttpResponse:
         request,
         "clients/agency_list.html",
         {
-            "agencies": access.visible(request.user, Agency.objects.all()),
+            "agencies": page_of(request, access.visible(request.user, Agency.objects.all())),
             "can_add": access.can_add_for(request.user, Agency),
         },
     )

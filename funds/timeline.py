@@ -6,15 +6,13 @@ from clients.models import Client
 from funds.models import Payment, PaymentRequest
 from mars import access
 from mars.dates import day_start
-from mars.timeline import TimelineEntry
+from mars.timeline import Position, TimelineEntry, older
 
 
-def entries_for(client: Client, user: access.AnyUser) -> list[TimelineEntry]:
-    requests = (
-        access.visible(user, PaymentRequest.objects.all())
-        .filter(client=client)
-        .select_related("fund")
-    )
+def entries_for(
+    client: Client, user: access.AnyUser, before: Position | None, limit: int
+) -> list[TimelineEntry]:
+    requests = access.visible(user, PaymentRequest.objects.all()).filter(client=client)
     entries = [
         TimelineEntry(
             when=r.requested_at,
@@ -22,8 +20,12 @@ def entries_for(client: Client, user: access.AnyUser) -> list[TimelineEntry]:
             title=f"{r.amount_label} from {r.fund}",
             detail=f"{r.reference}, to {r.payee}: {r.get_status_display().lower()}",
             url=r.get_absolute_url(),
+            source="funds.request",
+            pk=r.pk,
         )
-        for r in requests
+        for r in older(
+            requests.select_related("fund"), "requested_at", "funds.request", before, limit
+        )
     ]
     payments = Payment.objects.filter(request__in=requests).select_related("request__fund")
     entries += [
@@ -34,7 +36,9 @@ def entries_for(client: Client, user: access.AnyUser) -> list[TimelineEntry]:
             detail=f"{p.request.reference}, {p.get_method_display().lower()}",
             url=p.get_absolute_url(),
             all_day=True,
+            source="funds.payment",
+            pk=p.pk,
         )
-        for p in payments
+        for p in older(payments, "paid_on", "funds.payment", before, limit)
     ]
     return entries

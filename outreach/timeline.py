@@ -6,14 +6,20 @@ from clients.access import may_see_special_category
 from clients.models import Client
 from mars import access
 from mars.dates import day_start
-from mars.timeline import TimelineEntry
+from mars.timeline import Position, TimelineEntry, older
 from outreach.models import Contact, Intervention, SwepOffer
 
 
-def entries_for(client: Client, user: access.AnyUser) -> list[TimelineEntry]:
+def entries_for(
+    client: Client, user: access.AnyUser, before: Position | None, limit: int
+) -> list[TimelineEntry]:
     entries = []
-    contacts = (
-        access.visible(user, Contact.objects.all()).filter(client=client).select_related("hotspot")
+    contacts = older(
+        access.visible(user, Contact.objects.all()).filter(client=client).select_related("hotspot"),
+        "at",
+        "outreach.contact",
+        before,
+        limit,
     )
     sees_special = may_see_special_category(user, client)
     for c in contacts:
@@ -26,9 +32,12 @@ def entries_for(client: Client, user: access.AnyUser) -> list[TimelineEntry]:
                 title=notes[:120] if notes else c.place,
                 detail=" · ".join(facts),
                 url=c.get_absolute_url(),
+                source="outreach.contact",
+                pk=c.pk,
             )
         )
-    for i in access.visible(user, Intervention.objects.all()).filter(client=client):
+    interventions = access.visible(user, Intervention.objects.all()).filter(client=client)
+    for i in older(interventions, "opened", "outreach.intervention", before, limit):
         state = f"closed {i.closed:%d/%m/%Y}: {i.get_outcome_display()}" if i.closed else "open"
         where = f" to {i.destination}" if i.destination else ""
         entries.append(
@@ -39,9 +48,12 @@ def entries_for(client: Client, user: access.AnyUser) -> list[TimelineEntry]:
                 detail=state,
                 url=i.get_absolute_url(),
                 all_day=True,
+                source="outreach.intervention",
+                pk=i.pk,
             )
         )
-    for o in access.visible(user, SwepOffer.objects.all()).filter(client=client):
+    offers = access.visible(user, SwepOffer.objects.all()).filter(client=client)
+    for o in older(offers, "offered_on", "outreach.swep_offer", before, limit):
         answer = "accepted" if o.accepted else f"declined ({o.declined_reason})"
         entries.append(
             TimelineEntry(
@@ -51,6 +63,8 @@ def entries_for(client: Client, user: access.AnyUser) -> list[TimelineEntry]:
                 detail=answer,
                 url=o.get_absolute_url(),
                 all_day=True,
+                source="outreach.swep_offer",
+                pk=o.pk,
             )
         )
     return entries

@@ -3,6 +3,8 @@ tenancies with their sustainment."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -249,7 +251,8 @@ def housing_first(request: HttpRequest) -> HttpResponse:
         request,
         "accommodation/housing_first.html",
         {
-            "tenancies": shown,
+            "tenancies": page_of(request, shown),
+            "query": urlencode({"q": request.GET["q"]}) if request.GET.get("q") else "",
             "rates": figures.sustainment_rates(tenancies),
             "points": figures.SUSTAINMENT_POINTS,
             "q": request.GET.get("q", ""),

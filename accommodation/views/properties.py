@@ -23,7 +23,7 @@ from accommodation.models import (
 )
 from clients.access import can_see_people
 from mars import access, reads
-from mars.pages import history_of, record_page, service_form
+from mars.pages import history_of, page_of, record_page, service_form
 
 REFUSALS = (services.AccommodationError,)
 
@@ -59,7 +59,12 @@ def board(request: HttpRequest) -> HttpResponse:
 @login_required
 def provider_list(request: HttpRequest) -> HttpResponse:
     access.require(request.user, access.perm(Provider, "view"))
-    providers = access.visible(request.user, Provider.objects.all()).prefetch_related("properties")
+    providers = page_of(
+        request,
+        access.visible(request.user, Provider.objects.order_by("name", "pk")).prefetch_related(
+            "properties"
+        ),
+    )
     return render(
         request,
         "accommodation/provider_list.html",
@@ -120,21 +125,26 @@ def property_list(request: HttpRequest) -> HttpResponse:
         access.visible(request.user, Property.objects.all())
         .select_related("provider")
         .prefetch_related("units")
-        .order_by("-active", "name")
+        .order_by("-active", "name", "pk")
     )
-    free = set(Unit.objects.free_on(today).values_list("pk", flat=True))
+    page = page_of(request, properties)
+    free = set(
+        Unit.objects.free_on(today)
+        .filter(property__in=page.object_list)
+        .values_list("pk", flat=True)
+    )
     rows = [
         (
             p,
             len([u for u in p.units.all() if u.active]),
             len([u for u in p.units.all() if u.pk in free]),
         )
-        for p in properties
+        for p in page
     ]
     return render(
         request,
         "accommodation/property_list.html",
-        {"rows": rows, "can_add": access.can_add_for(request.user, Property)},
+        {"rows": rows, "page": page, "can_add": access.can_add_for(request.user, Property)},
     )
 
 

@@ -441,20 +441,27 @@ def seen_recently(request: HttpRequest) -> HttpResponse:
     if days not in figures.RECENT_WINDOWS:
         days = 14
     today = timezone.localdate()
-    people = list(
+    reads.note([], "seen rough sleeping")
+    page = page_of(
+        request,
         with_alerts(
             figures.seen_rough_sleeping(
                 visible_clients(request.user), days=days, today=today
             ).select_related("key_worker")
-        )
+        ),
     )
-    reads.note_records(people, "seen rough sleeping")
-    for person in people:
+    for person in page:
         person.days_since_first_seen = figures.days_since(person.first_seen_at, today)  # type: ignore[attr-defined]  # for the page
     return render(
         request,
         "outreach/seen_recently.html",
-        {"people": people, "days": days, "windows": figures.RECENT_WINDOWS},
+        {
+            "people": page.object_list,
+            "page": page,
+            "query": f"days={days}",
+            "days": days,
+            "windows": figures.RECENT_WINDOWS,
+        },
     )
 
 
@@ -465,7 +472,9 @@ def seen_recently(request: HttpRequest) -> HttpResponse:
 def hotspot_list(request: HttpRequest) -> HttpResponse:
     access.require(request.user, access.perm(Hotspot, "view"))
     sightings = figures.hotspot_sightings(28)
-    hotspots = list(access.visible(request.user, Hotspot.objects.all()))
+    hotspots = page_of(
+        request, access.visible(request.user, Hotspot.objects.order_by("name", "pk"))
+    )
     for h in hotspots:
         h.recent = sightings.get(h.pk, 0)  # type: ignore[attr-defined]  # for the page
     return render(

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from clients.access import can_see_people, person_for_record, visible_clients
 from clients.models import normal_reference
 from mars import access, reads
-from mars.pages import form_page, history_of, record_page
+from mars.pages import form_page, history_of, page_of, record_page
 from mars.spreadsheets import csv_response
 from outreach import figures, services
 from outreach.forms import (
@@ -44,7 +44,7 @@ def swep_list(request: HttpRequest) -> HttpResponse:
         request,
         "outreach/swep_list.html",
         {
-            "activations": activations,
+            "activations": page_of(request, activations),
             "active": figures.active_swep(),
             "can_add": access.can_add_for(request.user, SevereWeatherActivation),
             "now": timezone.now(),

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from mars import access, reads
 from mars.dates import MonthError, first_of_month, parse_month, previous_month
-from mars.pages import history_of, service_form
+from mars.pages import history_of, page_of, service_form
 from reporting import longterm, services
 from reporting.access import can_see_long_term, can_set_long_term_target
 from reporting.forms import LongTermTargetForm
@@ -33,8 +33,8 @@ def long_term_list(request: HttpRequest) -> HttpResponse:
     except MonthError as error:
         raise BadRequest(str(error)) from error
     period = period or first_of_month(today)
-    rows = longterm.people(period, request.user, today)
-    reads.note([row.client.pk for row in rows], "long-term list")
+    page = page_of(request, longterm.people(period, request.user, today))
+    reads.note([row.client.pk for row in page], "long-term list")
     return render(
         request,
         "reporting/long_term.html",
@@ -43,7 +43,9 @@ def long_term_list(request: HttpRequest) -> HttpResponse:
             "period_value": f"{period:%Y-%m}",
             "is_this_month": period == first_of_month(today),
             "today": today,
-            "rows": rows,
+            "rows": page.object_list,
+            "page": page,
+            "query": f"period={period:%Y-%m}",
             "window": longterm.months_before(period),
         },
     )

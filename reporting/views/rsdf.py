@@ -254,19 +254,28 @@ def rsdf_people(request: HttpRequest, pk: int) -> HttpResponse:
         ids = returns.compute(record).people(key)
     except KeyError as error:  # a figure that is not a count of people
         raise Http404 from error
-    people = list(
+    reads.note([], "rsdf drill-down")
+    people = page_of(
+        request,
         visible_clients(request.user)
         .filter(pk__in=ids)
         .select_related("key_worker")
-        .order_by("last_name", "first_name")
+        .order_by("last_name", "first_name", "pk"),
     )
-    reads.note([person.pk for person in people], "rsdf drill-down")
     code, label = labels[key]
     sent = returns.value_at(record.figures, key) if record.is_submitted else None
     return render(
         request,
         "reporting/rsdf_people.html",
-        {"record": record, "code": code, "label": label, "people": people, "sent": sent},
+        {
+            "record": record,
+            "code": code,
+            "label": label,
+            "people": people,
+            "page": people,
+            "query": urlencode({"key": key}),
+            "sent": sent,
+        },
     )
 
 

@@ -256,7 +256,7 @@ def test_the_timeline_lists_contacts_and_interventions_newest_first(as_role, sam
         client=sam, at=timezone.now() - dt.timedelta(hours=2), location="New place"
     )
     work = InterventionFactory(client=sam, opened=timezone.localdate() - dt.timedelta(days=10))
-    timeline = browser.get(sam.get_absolute_url()).context["timeline"]
+    timeline = browser.get(sam.get_absolute_url()).context["timeline"].entries
     assert [e.url for e in timeline] == [
         new.get_absolute_url(),
         work.get_absolute_url(),

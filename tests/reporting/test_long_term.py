@@ -348,3 +348,18 @@ def test_the_trend_counts_each_month_as_the_return_does_in_one_query(
 
     assert counts == expected
     assert [entry["value"] for entry in longterm.trend(JUNE)] == [expected[m] for m in months]
+
+
+def test_a_long_list_shows_25_people_a_page_with_the_whole_count_and_the_month_kept(
+    client: Any, coordinator: Any
+) -> None:
+    for _ in range(30):
+        long_term_in_june(ClientFactory(), [(2026, 7), (2026, 9), (2027, 1)])
+    client.force_login(coordinator)
+    page = client.get(reverse("reporting:long_term"), {"period": "2027-06"})
+    html = page.content.decode()
+    assert len(page.context["rows"]) == 25
+    assert "30 people long-term in June 2027" in html
+    assert "?period=2027-06&amp;page=2" in html
+    rest = client.get(reverse("reporting:long_term"), {"period": "2027-06", "page": 2})
+    assert len(rest.context["rows"]) == 5

@@ -265,6 +265,23 @@ def test_the_people_behind_a_figure_are_listed_and_logged(
         assert client.get(f"/reports/rsdf/{record.pk}/people/", {"key": key}).status_code == 404
 
 
+def test_the_people_behind_a_large_figure_come_25_a_page_with_the_whole_count(
+    client: HttpClient, coordinator: Any
+) -> None:
+    for n in range(30):
+        seen(f.ClientFactory(last_name=f"Out{n:02}"), 3 + n % 20)
+    record = opened(coordinator)
+    client.force_login(coordinator)
+    url = f"/reports/rsdf/{record.pk}/people/"
+    page = client.get(url, {"key": "over_month.total"})
+    text = page.content.decode()
+    assert len(page.context["people"].object_list) == 25
+    assert "30 people counted" in text
+    assert "?key=over_month.total&amp;page=2" in text
+    rest = client.get(url, {"key": "over_month.total", "page": 2})
+    assert [p.last_name for p in rest.context["people"]] == [f"Out{n}" for n in range(25, 30)]
+
+
 def test_the_director_sees_counts_and_no_people(
     client: HttpClient, make_user: Any, coordinator: Any, october: dict[str, Any]
 ) -> None:
