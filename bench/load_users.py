@@ -56,11 +56,13 @@ def _write(**kwargs: Any) -> None:
 
 
 class Staff(HttpUser):
-    """One member of staff. A pause of 1 to 5 seconds between clicks: a person reads a list
-    or a page for a few seconds before the next click; shorter than a calm day's reading
-    (tens of seconds) so that 30 users make a busy office's peak on the server."""
+    """One member of staff. A pause of 5 to 15 seconds between clicks: a person reads a list of
+    results, a record or a form for that long before the next click (a calm day's reading is
+    longer, tens of seconds): 30 people at that pace are a busy team's peak, about 3 requests a
+    second. Much shorter pauses would make a load no team makes and saturate the 2 cores, and
+    then every page, the floor too, measures the queue instead of itself."""
 
-    wait_time = between(1, 5)
+    wait_time = between(5, 15)
 
     def on_start(self) -> None:
         self.plan = Plan.read(os.environ["BENCH_LOAD_PLAN"])
@@ -73,7 +75,7 @@ class Staff(HttpUser):
         self.client.cookies = http.cookiejar.CookieJar(
             http.cookiejar.DefaultCookiePolicy(allowed_domains=[])
         )  # type: ignore[assignment]
-        self.origin = "https://" + self.host.split("://", 1)[1].rstrip("/")
+        self.origin = "https://" + (self.host or "").split("://", 1)[-1].rstrip("/")
 
     def send(self, request: Request) -> str:
         headers = {
