@@ -13,6 +13,7 @@ handler500 = "mars.views.server_error"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("signed-in", views.signed_in, name="signed_in"),
     path("people/", include("clients.urls")),
     path("outreach/", include("outreach.urls")),
     path("accommodation/", include("accommodation.urls")),

@@ -65,6 +65,15 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
     return redirect("notifications")
 
 
+@never_cache
+@login_required
+def signed_in(request: HttpRequest) -> HttpResponse:
+    """Whether this session is signed in (with its second factor, as every page here needs): a
+    one-word answer. The load benchmark's floor (bench/load.py): every signed-in request's
+    cost (session, user, second factor, session limits, access log) with no page behind it."""
+    return HttpResponse("yes", content_type="text/plain; charset=utf-8")
+
+
 def _database_state() -> str:
     try:
         with connection.cursor() as cursor:

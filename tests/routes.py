@@ -135,6 +135,7 @@ def kind_for(key: str) -> str:
 TABLE: dict[str, str] = {
     "home": "200: out sup coo pan dir res com adm | 302: anon",
     "healthz": "200: out sup coo pan dir res com adm anon",
+    "signed_in": "200: out sup coo pan dir res com adm | 302: anon",
     # People (clients)
     "clients:list": "200: out sup coo pan dir | 403: res com adm | 302: anon",
     "clients:create": "200: out sup coo | 403: pan dir res com adm | 302: anon",
