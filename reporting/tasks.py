@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from reporting import services
+from reporting import imports, services
 
 
 @shared_task
@@ -23,3 +23,9 @@ def start_monthly_report() -> int:
 def requeue_stalled_runs() -> list[int]:
     """Every minute: runs whose worker died go back in the queue (or fail after too many tries)."""
     return [run.pk for run in services.requeue_stalled_runs()]
+
+
+@shared_task
+def import_bundle(job_id: int) -> None:
+    """Import one uploaded bundle; a second delivery of the same job does nothing."""
+    imports.run_import(job_id)
