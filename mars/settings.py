@@ -424,6 +424,13 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 MARS_SERVICE_NAME = env.str("MARS_SERVICE_NAME", default="Multi-Agency Rough Sleeper team (MARS)")
 REPORT_RUN_STALE_MINUTES = env.int("REPORT_RUN_STALE_MINUTES", default=30)
 REPORT_RUN_MAX_ATTEMPTS = env.int("REPORT_RUN_MAX_ATTEMPTS", default=3)
+# Bundles uploaded on the page or the API are imported by a worker. The largest accepted: a
+# 100,000-person bundle with its history is about 300 MB, so 1 GB leaves room for a national one
+# twice that (big uploads stream to a temporary file, never into memory: Django's
+# DATA_UPLOAD_MAX_MEMORY_SIZE does not count files). An import showing no progress for this many
+# minutes has lost its worker and is shown as failed (its one transaction rolled back with it).
+BUNDLE_UPLOAD_MAX_BYTES = env.int("BUNDLE_UPLOAD_MAX_BYTES", default=1024 * 1024 * 1024)
+BUNDLE_IMPORT_STALE_MINUTES = env.int("BUNDLE_IMPORT_STALE_MINUTES", default=10)
 # England's rough sleeping return (RSDF): the area's resident population, for the figures per
 # 100,000 residents when a month's return does not give one. Unset: no rate.
 MARS_POPULATION: int | None = env.int("MARS_POPULATION", default=None)

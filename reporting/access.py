@@ -7,7 +7,14 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 
 from mars.access import AnyUser, can, perm, require
-from reporting.models import ReportRun, ReportRunQuerySet, RsdfReturn, RsdfReturnQuerySet
+from reporting.models import (
+    BundleImport,
+    BundleImportQuerySet,
+    ReportRun,
+    ReportRunQuerySet,
+    RsdfReturn,
+    RsdfReturnQuerySet,
+)
 
 
 def can_see_dashboard(user: AnyUser) -> bool:
@@ -17,6 +24,21 @@ def can_see_dashboard(user: AnyUser) -> bool:
 
 def can_import_bundles(user: AnyUser) -> bool:
     return can(user, "reporting.import_bundle")
+
+
+def visible_bundle_imports(user: AnyUser) -> BundleImportQuerySet:
+    """Bundle imports: every one (whoever uploaded it) for those who import bundles; none for
+    anyone else."""
+    jobs = BundleImport.objects.all()
+    return jobs if can_import_bundles(user) else jobs.none()
+
+
+def get_bundle_import(user: AnyUser, pk: int | str) -> BundleImport:
+    """One import: 404 if the user may not see it."""
+    try:
+        return visible_bundle_imports(user).get(pk=pk)
+    except (ValueError, TypeError, ObjectDoesNotExist) as error:
+        raise Http404 from error
 
 
 def visible_report_runs(user: AnyUser) -> ReportRunQuerySet:

@@ -1,7 +1,7 @@
 """REST API for reporting: the contract figures for a month, report runs (start, retry,
-publish, download), targets, and England's monthly return (RSDF: its figures for any month, and
-the month's return records, checked and submitted), under the same services and access rules as
-the pages."""
+publish, download), targets, England's monthly return (RSDF: its figures for any month, and
+the month's return records, checked and submitted), and bundle imports (upload, then follow),
+under the same services and access rules as the pages."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
@@ -31,14 +32,16 @@ from mars.api import AccessPermission, ServiceSerializer, refusals_as_validation
 from mars.dates import MonthError, first_of_month, parse_month
 from mars.openapi import OneObjectSchema
 from mars.text import COMMENTARY, NOTE
-from reporting import documents, kpis, longterm, returns, rsdf, services
+from reporting import documents, imports, kpis, longterm, returns, rsdf, services
 from reporting.access import (
+    can_import_bundles,
     can_see_long_term,
     can_see_rsdf_figures,
+    visible_bundle_imports,
     visible_report_runs,
     visible_rsdf_returns,
 )
-from reporting.models import FileKind, ReportRun, RsdfReturn, Target
+from reporting.models import BundleImport, FileKind, ImportStatus, ReportRun, RsdfReturn, Target
 
 REFUSALS = (services.ReportError,)
 
@@ -644,6 +647,81 @@ class LongTermViewSet(viewsets.ViewSet):
         )
 
 
+class BundleImportSerializer(serializers.ModelSerializer):
+    file = serializers.FileField(
+        write_only=True, help_text="A mars-bundle/1 JSON file, sent as multipart/form-data."
+    )
+    uploaded_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+    status = serializers.ChoiceField(
+        source="outcome",
+        choices=ImportStatus.choices,
+        read_only=True,
+        help_text="checking and writing while a worker has it; failed too when its worker has "
+        "shown no progress for BUNDLE_IMPORT_STALE_MINUTES.",
+    )
+    summary = serializers.ListField(child=serializers.CharField(), read_only=True)
+    problems = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="When refused: every problem, as path: message.",
+    )
+
+    class Meta:
+        model = BundleImport
+        fields = [
+            "id",
+            "file",
+            "file_name",
+            "size",
+            "uploaded_by",
+            "uploaded_at",
+            "status",
+            "done",
+            "total",
+            "rate",
+            "seconds_left",
+            "progress_at",
+            "summary",
+            "changed_anything",
+            "problems",
+            "finished_at",
+        ]
+        read_only_fields = [name for name in fields if name != "file"]
+
+    def create(self, validated_data: dict[str, Any]) -> BundleImport:
+        with refusals_as_validation_errors(imports.ImportRefused):
+            job = imports.queue_import(validated_data["file"], by=self.context["request"].user)
+        job.refresh_from_db()  # without a broker (eager) the worker's part has run already
+        return job
+
+
+class CanImportBundles(permissions.BasePermission):
+    def has_permission(self, request: Any, view: Any) -> bool:
+        return can_import_bundles(request.user)
+
+
+class BundleImportViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Bundle imports, newest first. Creating one uploads the file (multipart/form-data, field
+    `file`) and queues it: a worker imports it all or nothing. Poll the import for its `status`
+    and progress (`done` of `total` records, `rate` a second, `seconds_left`) until it is done
+    (with its `summary`), refused (with every one of its `problems`) or failed."""
+
+    serializer_class = BundleImportSerializer
+    permission_classes = [CanImportBundles]
+    parser_classes = [MultiPartParser]
+    queryset = BundleImport.objects.all()
+
+    def get_queryset(self) -> models.QuerySet[BundleImport]:
+        return visible_bundle_imports(self.request.user).select_related("uploaded_by")
+
+
 def register(router: DefaultRouter) -> None:
     # Before any "rsdf" viewset: its detail route would otherwise take "long-term" for an id.
     router.register("rsdf/long-term", LongTermViewSet, basename="rsdf-long-term")
@@ -652,3 +730,4 @@ def register(router: DefaultRouter) -> None:
     router.register("rsdf-returns", RsdfReturnViewSet)
     router.register("report-runs", ReportRunViewSet)
     router.register("targets", TargetViewSet)
+    router.register("bundle-imports", BundleImportViewSet)

@@ -8,6 +8,8 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 
 from mars.dates import MonthError, parse_month
 from mars.text import NOTE
@@ -120,6 +122,13 @@ class LongTermTargetForm(forms.Form):
 class BundleForm(forms.Form):
     file = forms.FileField(
         label="Bundle file",
-        help_text="A mars-bundle/1 JSON file. Nothing is imported unless all of it can be.",
         widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        largest = filesizeformat(settings.BUNDLE_UPLOAD_MAX_BYTES)
+        self.fields["file"].help_text = (
+            f"A mars-bundle/1 JSON file, up to {largest}. Nothing is imported unless all of it "
+            "can be."
+        )

@@ -470,3 +470,141 @@ class KeptMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m}"
+
+
+class ImportStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting for a worker"
+    CHECKING = "checking", "Checking the file"
+    WRITING = "writing", "Writing the records"
+    DONE = "done", "Imported"
+    REFUSED = "refused", "Refused"
+    FAILED = "failed", "Failed"
+
+
+# A worker is busy with these; the others are waiting for one or have ended.
+IMPORT_WORKING = (ImportStatus.CHECKING, ImportStatus.WRITING)
+IMPORT_ENDED = (ImportStatus.DONE, ImportStatus.REFUSED, ImportStatus.FAILED)
+
+
+def imports_storage() -> Storage:
+    return storages["imports"]
+
+
+def import_stale_before() -> datetime:
+    return timezone.now() - timedelta(minutes=settings.BUNDLE_IMPORT_STALE_MINUTES)
+
+
+class BundleImportQuerySet(models.QuerySet["BundleImport"]):
+    def stalled(self) -> BundleImportQuerySet:
+        """Taken by a worker that has shown no progress for BUNDLE_IMPORT_STALE_MINUTES: it died
+        (killed, out of memory, machine gone), and its transaction with it."""
+        return self.filter(status__in=IMPORT_WORKING, progress_at__lt=import_stale_before())
+
+
+class BundleImport(models.Model):
+    """One bundle uploaded to be imported by a worker: who sent which file, how far the import
+    has gone, and how it ended (the summary's lines, or every problem that refused it).
+
+    It keeps no history: it holds no case data (counts, file name, problem texts), and it is
+    itself the record of who imported what and when; the records an import writes keep their
+    own history. The file, which holds people's details, is deleted when the import ends."""
+
+    uploaded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    file_name = models.CharField("file name", max_length=255)
+    size = models.PositiveBigIntegerField(help_text="Bytes.")
+    file = models.FileField(storage=imports_storage, upload_to="bundles/", blank=True)
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.WAITING
+    )
+    # The worker's claim (a conditional UPDATE sets it): later writes of progress and the end
+    # name it, so a second delivery of the task touches nothing.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    done = models.PositiveBigIntegerField("records done", default=0)
+    total = models.PositiveBigIntegerField("records in the file", null=True, blank=True)
+    rate = models.FloatField("records a second", null=True, blank=True)
+    seconds_left = models.FloatField(null=True, blank=True)
+    # The last sign of life: written with the progress (through a connection of its own, so it is
+    # seen while the import's transaction is open) at most about once a second.
+    progress_at = models.DateTimeField(null=True, blank=True)
+    summary = models.JSONField(default=list, blank=True, help_text="The summary's lines.")
+    changed_anything = models.BooleanField(null=True, blank=True)
+    problems = models.JSONField(default=list, blank=True, help_text="Each as path: message.")
+    error = models.TextField(blank=True, help_text="What went wrong, for the administrator.")
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = BundleImportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="refused") | ~Q(problems=[]),
+                name="bundle_import_refusal_lists_problems",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Import of {self.file_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reporting:bundle_import_detail", args=[self.pk])
+
+    @property
+    def is_stalled(self) -> bool:
+        """Taken by a worker that has shown no progress for BUNDLE_IMPORT_STALE_MINUTES."""
+        seen = self.progress_at or self.claimed_at
+        return self.status in IMPORT_WORKING and seen is not None and seen < import_stale_before()
+
+    @property
+    def outcome(self) -> str:
+        """Its status as a person should read it: a job whose worker died has failed."""
+        return ImportStatus.FAILED if self.is_stalled else self.status
+
+    @property
+    def outcome_label(self) -> str:
+        return ImportStatus(self.outcome).label
+
+    @property
+    def is_finished(self) -> bool:
+        return self.outcome in IMPORT_ENDED
+
+    @property
+    def percent(self) -> int | None:
+        if not self.total:
+            return None
+        return min(100, self.done * 100 // self.total)
+
+    @property
+    def progress_text(self) -> str:
+        """The progress bar in words: "Checking the file: 120,000 of 1,300,000 records, 6,100
+        a second, about 3 minutes left"."""
+        if self.status == ImportStatus.WAITING:
+            return "Waiting for a worker to take the file"
+        parts = [
+            f"{self.done:,} of {self.total:,} records" if self.total else f"{self.done:,} records"
+        ]
+        if self.rate:
+            parts.append(f"{_about(self.rate):,} a second")
+        if self.seconds_left is not None:
+            parts.append(_time_left(self.seconds_left))
+        return f"{ImportStatus(self.status).label}: {', '.join(parts)}"
+
+
+def _about(rate: float) -> int:
+    """A rate to two significant figures (6,123 reads as 6,100): it moves every second."""
+    whole = round(rate)
+    if whole < 100:
+        return whole
+    step = 10 ** (len(str(whole)) - 2)
+    return round(whole / step) * step
+
+
+def _time_left(seconds: float) -> str:
+    minutes = round(seconds / 60)
+    if minutes < 1:
+        return "less than a minute left"
+    if minutes < 60:
+        return f"about {minutes} minute{'s' if minutes != 1 else ''} left"
+    hours, minutes = divmod(minutes, 60)
+    return f"about {hours} hour{'s' if hours != 1 else ''} {minutes} minutes left"

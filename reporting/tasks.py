@@ -6,7 +6,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from mars.dates import first_of_month, parse_month
-from reporting import kept, services
+from reporting import imports, kept, services
 
 
 @shared_task
@@ -36,3 +36,9 @@ def keep_past_months(months: list[str] | None = None) -> list[str]:
     today = timezone.localdate()
     wanted = [parse_month(month) for month in months] if months else None
     return [f"{month:%Y-%m}" for month in kept.refill(first_of_month(today), today, wanted)]
+
+
+@shared_task
+def import_bundle(job_id: int) -> None:
+    """Import one uploaded bundle; a second delivery of the same job does nothing."""
+    imports.run_import(job_id)

@@ -24,5 +24,6 @@ urlpatterns = [
     path("targets/<int:pk>/", targets.target_detail, name="target_detail"),
     path("targets/<int:pk>/edit/", targets.target_edit, name="target_edit"),
     path("import/", bundles.bundle_import, name="bundle_import"),
+    path("import/<int:pk>/", bundles.bundle_import_detail, name="bundle_import_detail"),
     path("export/", bundles.bundle_export, name="bundle_export"),
 ]

@@ -69,7 +69,7 @@ def build_data_set() -> dict[str, Any]:
     from privacy import services as privacy
     from privacy.models import RunTrigger as RetentionTrigger
     from reporting import returns
-    from reporting.models import ReportRun, RunTrigger, Target
+    from reporting.models import BundleImport, ImportStatus, ReportRun, RunTrigger, Target
     from rights.models import AccessStatus, RightsKind, RightsRequest, SubjectAccessRequest
     from risk.models import PlanAction, SafeguardingConcern
     from tests import factories as f
@@ -153,6 +153,14 @@ def build_data_set() -> dict[str, Any]:
     d["reportrun"].pdf.save("route-table.pdf", ContentFile(pdf()))
     # Last month's return, a draft: commissioners see submitted returns only.
     d["rsdfreturn"] = returns.open_return(d["reportrun"].period, by=coordinator)
+    # An import that ended (its file deleted, as every ended import's is).
+    d["bundleimport"] = BundleImport.objects.create(
+        uploaded_by=coordinator,
+        file_name="route-table.json",
+        size=2,
+        status=ImportStatus.DONE,
+        summary=["clients: 0 new"],
+    )
     d["target"] = Target.objects.create(
         measure="rough_sleepers.new", year=timezone.localdate().year, value=1
     )

@@ -1,48 +1,72 @@
-"""Importing a bundle in the browser (the same import as the command), and exporting one."""
+"""Importing a bundle in the browser (the same import as the command, run by a worker), and
+exporting one."""
 
 from __future__ import annotations
 
 import json
 import logging
+from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from clients.access import sees_all_special_category
-from reporting.access import can_import_bundles
-from reporting.bundle import BundleError, export_bundle, import_bundle, parse
+from mars.pages import HtmxHttpRequest, refusal_into_form
+from reporting import imports
+from reporting.access import can_import_bundles, get_bundle_import, visible_bundle_imports
+from reporting.bundle import export_bundle
 from reporting.forms import BundleForm
+from reporting.models import BundleImport, ImportStatus
 
-MAX_BUNDLE_BYTES = 50 * 1024 * 1024
 logger = logging.getLogger(__name__)
+
+RECENT_IMPORTS = 10
 
 
 @login_required
 def bundle_import(request: HttpRequest) -> HttpResponse:
-    """Upload a bundle: imported whole, or refused with every problem listed beside the file."""
+    """Upload a bundle: kept and queued for a worker, then followed on its own page; the recent
+    imports below the form."""
     if not can_import_bundles(request.user):
         raise PermissionDenied
     form = BundleForm(request.POST or None, request.FILES or None)
-    summary = None
-    problems: list[str] = []
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        if upload.size > MAX_BUNDLE_BYTES:
-            form.add_error("file", "The file is larger than 50 MB: split it into several bundles.")
+        try:
+            job = imports.queue_import(form.cleaned_data["file"], by=request.user)
+        except imports.ImportRefused as error:
+            refusal_into_form(form, error)
         else:
-            try:
-                summary = import_bundle(parse(upload.read()), by=request.user)
-            except BundleError as error:
-                form.add_error("file", f"Nothing was imported: {len(error.problems)} problem(s).")
-                problems = error.problems
-    return render(
-        request,
-        "reporting/bundle_import.html",
-        {"form": form, "summary": summary, "problems": problems},
-    )
+            return redirect(job)
+    recent = visible_bundle_imports(request.user).select_related("uploaded_by")[:RECENT_IMPORTS]
+    return render(request, "reporting/bundle_import.html", {"form": form, "recent": recent})
+
+
+@login_required
+def bundle_import_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """One import: its progress while a worker has it (the status part polls), then its summary,
+    or every problem that refused it beside a form for the corrected file."""
+    job = get_bundle_import(request.user, pk)
+    if request.htmx and request.GET.get("part") == "status":
+        response = render(request, "reporting/_bundle_import_status.html", _context(job))
+        if job.is_finished:
+            # The summary or the problems, and the form, are outside the status part.
+            response["HX-Refresh"] = "true"
+        return response
+    form = None
+    if job.outcome == ImportStatus.REFUSED:
+        # The refusal beside the file field, as it reads when a file is chosen again.
+        form = BundleForm(data={}, files={})
+        form.errors.clear()
+        form.add_error("file", f"Nothing was imported: {len(job.problems)} problem(s).")
+    return render(request, "reporting/bundle_import_detail.html", {**_context(job), "form": form})
+
+
+def _context(job: BundleImport) -> dict[str, Any]:
+    return {"job": job, "stale_minutes": settings.BUNDLE_IMPORT_STALE_MINUTES}
 
 
 @login_required

@@ -246,13 +246,15 @@ def test_a_receipt_over_the_size_limit_is_refused(as_role: Any, sam: Any) -> Non
     ],
 )
 def test_a_bundle_too_deep_or_with_a_null_character_is_refused_with_its_problem(
-    as_role: Any, body: bytes, message: bytes
+    as_role: Any, body: bytes, message: bytes, django_capture_on_commit_callbacks: Any
 ) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     browser = as_role(Role.COORDINATOR)
     upload = SimpleUploadedFile("bundle.json", body, content_type="application/json")
-    answer = browser.post(reverse("reporting:bundle_import"), {"file": upload})
-    # The page's form shows the problem beside the file, as for any bundle refused.
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = browser.post(reverse("reporting:bundle_import"), {"file": upload})
+    answer = browser.get(queued["Location"])
+    # The import's page shows the problem beside the file, as for any bundle refused.
     assert answer.status_code == 200
     assert b"Nothing was imported" in answer.content and message in answer.content
