@@ -8,26 +8,41 @@ again changes nothing. Two imports at once take turns.
 
 from __future__ import annotations
 
+import codecs
+import io
+import json
+import shutil
+import tempfile
+import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO, Any
 
+import ijson
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
+from django.db.models import Q
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from accommodation.models import EndReason, Placement, Property, PropertyType, Unit, UnitKind
+from accommodation.models import (
+    EndReason,
+    Placement,
+    Property,
+    PropertyType,
+    Unavailability,
+    Unit,
+    UnitKind,
+)
 from accommodation.services import (
     AccommodationError,
-    check_free,
-    check_in_use_on,
     check_stay_dates,
     follow_status,
     unit_kind_for,
@@ -55,13 +70,14 @@ from clients.models import (
     Gender,
     HealthAccess,
     HealthAccessKind,
+    PersonName,
     PolicyApplies,
     PublicFunds,
     SupportNeed,
     SupportPlan,
     YesNoUnknown,
+    name_rows,
 )
-from clients.services import index_names
 from mars import input_guards, reads
 from mars.access import AnyUser
 from mars.dates import NoSuchLocalTime, local_date, local_instant, uk_date
@@ -395,54 +411,391 @@ FIELDS: dict[str, set[str]] = {
 }
 
 
-class _Import:
-    """One import in one transaction: each section read, matched and written in turn."""
+# How many records are matched against the database together (one query a section a batch) and
+# written together (one INSERT, one UPDATE and their history rows a model a batch).
+BATCH = 2000
+# How often, in records, progress is told.
+PROGRESS_EVERY = 5000
+CHECKING, WRITING = "checking", "writing"
 
-    def __init__(self, data: dict[str, Any], by: User) -> None:
-        self.data, self.by = data, by
+
+class _Stream:
+    """The bundle on a seekable binary file, parsed again for each section so that only one
+    record is held at a time (the C parser reads a file far faster than records are checked)."""
+
+    def __init__(self, source: IO[bytes]) -> None:
+        self.source = source
+        # A byte-order mark (Notepad and Excel write one) is not part of the JSON.
+        self.start = 3 if source.read(3) == codecs.BOM_UTF8 else 0
+
+    def outline(self) -> tuple[Any, dict[str, str]]:
+        """The format named, and how each top-level value begins (start_array for a list)."""
+        self.source.seek(self.start)
+        events = ijson.parse(self.source, use_float=False)
+        try:
+            _, first, _ = next(events)
+        except StopIteration as error:
+            raise BundleError(["file: not JSON (empty)"]) from error
+        if first != "start_map":
+            raise BundleError(["file: a bundle is a JSON object"])
+        key, kinds, format_ = "", {}, None
+        for prefix, event, value in events:
+            if prefix == "" and event == "map_key":
+                key = value
+            elif prefix == key and key not in kinds:
+                kinds[key] = event
+                if key == "format":
+                    format_ = value
+        return format_, kinds
+
+    def entries(self, section: str) -> Iterator[Any]:
+        self.source.seek(self.start)
+        return ijson.items(self.source, f"{section}.item", use_float=False)
+
+
+def _not_json(error: Exception) -> BundleError:
+    return BundleError([f"file: not JSON ({error})"])
+
+
+def _overlaps(start: date, end: date | None, other_start: date, other_end: date | None) -> bool:
+    """Whether two stays share a day ([start, end), end None: open-ended), as
+    Placement.objects.overlapping reads it."""
+    return (other_end is None or other_end > start) and (end is None or other_start < end)
+
+
+@dataclass
+class _Stay:
+    """A placement the checking pass has met (in the file or in the database), to check the
+    next ones against without writing any."""
+
+    start: date
+    end: date | None
+    who: str  # the person's MARS reference (or, for someone the file adds, their ref)
+    where: str  # "MARS House, Room 1"
+    client: int
+    unit: tuple[str, str]
+
+
+class _Import:
+    """One pass over the file: `checking` reads every record, matches it and applies every rule
+    without writing; `writing` (after a clean check) writes what is new or changed, in batches."""
+
+    def __init__(
+        self,
+        stream: _Stream,
+        by: User,
+        *,
+        stage: str,
+        started: float,
+        progress: Callable[[Progress], None] | None = None,
+        total: int | None = None,
+    ) -> None:
+        self.stream, self.by, self.stage = stream, by, stage
+        self.writing = stage == WRITING
+        self.started, self.progress, self.total = started, progress, total
+        self.done = 0
         self.problems: list[str] = []
         self.summary = ImportSummary()
-        self.agencies: dict[str, Agency] = {}
-        self.properties: dict[str, Property] = {}
-        # Units the file's properties hold, by property key and name, so placements need not
-        # look each up again.
+        self.agencies: dict[str, Agency] = {a.key: a for a in Agency.objects.all()}
+        self.properties: dict[str, Property] = {p.key: p for p in Property.objects.all()}
+        by_pk = {p.pk: p for p in self.properties.values()}
         self.units: dict[tuple[str, str], Unit] = {}
-        self.clients: dict[str, Client | None] = {}
+        for unit in Unit.objects.all():
+            unit.property = by_pk[unit.property_id]
+            self.units[(unit.property.key, unit.name)] = unit
+        self.out_of_use: dict[int, list[Unavailability]] = {}
+        for period in Unavailability.objects.all():
+            self.out_of_use.setdefault(period.unit_id, []).append(period)
+        # Each ref the file or the database knows, to the person's pk (None: the file lists them
+        # with a problem, so their records are not reported as unknown too). While checking, a
+        # person the file adds has a stand-in negative pk.
+        self.refs: dict[str, int | None] = {}
+        self.references: dict[int, str] = {}
+        self.added = 0
+        self.status_given: set[int] = set()
         self.placed: set[int] = set()
-        # Per person, the fields the file gave (a status given wins over one from placements).
-        self.client_fields: dict[int, set[str]] = {}
-        # People the file adds, with where they stand in it and the aliases it gives them.
+        self.follow_gp: set[int] = set()
+        # Anyone here before the import whom a new person might duplicate (else none is sought).
+        self.others_here = self.writing and Client.objects.active().exists()
         self.new_people: list[tuple[str, str, Client, list[str]]] = []
+        # Placements met so far while checking, by unit and by person, for overlaps.
+        self.stays_by_unit: dict[tuple[str, str], list[_Stay]] = {}
+        self.stays_by_person: dict[int, list[_Stay]] = {}
+        self.matched_stays: set[int] = set()
+        self.stays_here: dict[int, _Stay] = {}
+        self.unit_keys: dict[int, tuple[str, str]] = {u.pk: k for k, u in self.units.items()}
+        # The batch in hand: records already here that it may match, and what it writes.
+        self.people: dict[str, Client] = {}
+        self.existing: dict[Any, Any] = {}
+        self.pending_new: dict[type[models.Model], list[models.Model]] = {}
+        self.pending_changed: dict[type[models.Model], dict[int, models.Model]] = {}
+        self.changed_fields: dict[type[models.Model], set[str]] = {}
+        self.new_pks: list[int] = []
+        self.reindex: list[Client] = []
+        self.changed = False
 
     def run(self) -> ImportSummary:
-        if self.data.get("format") != FORMAT:
+        try:
+            format_, kinds = self.stream.outline()
+        except ijson.JSONError as error:
+            raise _not_json(error) from error
+        if format_ != FORMAT:
             self.problems.append(f'format: must be "{FORMAT}"')
-        for name in sorted(set(self.data) - {"format", *SECTIONS}):
+        for name in sorted(set(kinds) - {"format", *SECTIONS}):
             self.problems.append(f"{name}: unknown section")
         for section in SECTIONS:
-            entries = self.data.get(section, [])
-            if not isinstance(entries, list):
+            if section not in kinds or kinds[section] == "null":
+                continue
+            if kinds[section] != "start_array":
                 self.problems.append(f"{section}: must be a list")
                 continue
-            reader = getattr(self, f"_{section}")
-            seen: dict[Any, int] = {}
-            for index, entry in enumerate(entries):
-                path = f"{section}[{index}]"
-                item = _Item(entry, path, FIELDS[section], self.problems)
-                key = reader(item)
-                if key is None:
-                    continue
-                if key in seen:
-                    self.problems.append(f"{path}: the same record as {section}[{seen[key]}]")
-                    continue
-                seen[key] = index
+            try:
+                self._section(section)
+            except ijson.JSONError as error:
+                raise _not_json(error) from error
         if self.problems:
             raise BundleError(self.problems)
-        for client in Client.objects.filter(pk__in=self.placed):
-            if "status" not in self.client_fields.get(client.pk, set()):
-                follow_status(client, by=self.by, reason=REASON)
-        self._report_possible_duplicates()
+        self._tell(final=True)
+        if self.writing:
+            self._after()
         return self.summary
+
+    def _tell(self, *, final: bool = False) -> None:
+        if self.progress is not None and (final or self.done % PROGRESS_EVERY == 0):
+            total = self.done if final and self.total is None else self.total
+            self.progress(Progress(self.stage, self.done, total, time.monotonic() - self.started))
+
+    def _section(self, section: str) -> None:
+        reader = getattr(self, f"_{section}")
+        # While checking, each record's key (a hash of it: memory stays flat), to its place.
+        seen: dict[int, int] = {}
+        batch: list[tuple[int, Any]] = []
+        for index, entry in enumerate(self.stream.entries(section)):
+            batch.append((index, entry))
+            if len(batch) == BATCH:
+                self._batch(section, batch, reader, seen)
+                batch = []
+        if batch:
+            self._batch(section, batch, reader, seen)
+
+    def _batch(
+        self,
+        section: str,
+        batch: list[tuple[int, Any]],
+        reader: Callable[[_Item], Any],
+        seen: dict[int, int],
+    ) -> None:
+        self._prefetch(section, [entry for _, entry in batch])
+        for index, entry in batch:
+            path = f"{section}[{index}]"
+            if input_guards.holds_nul(entry):
+                self.problems.append(f"{path}: {input_guards.NUL_MESSAGE}")
+                entry = {}
+            item = _Item(entry, path, FIELDS[section], self.problems)
+            key = reader(item)
+            self.done += 1
+            self._tell()
+            if key is None or self.writing:
+                continue
+            # A 64-bit hash stands for the key: two different records sharing one is a chance
+            # of about one in 10^7 at a national bundle's size, and only ever refuses a file.
+            hashed = hash(key)
+            if hashed in seen:
+                self.problems.append(f"{path}: the same record as {section}[{seen[hashed]}]")
+                continue
+            seen[hashed] = index
+        if self.writing:
+            self._flush()
+
+    # Matching a batch against the database: one query a kind of record.
+
+    def _prefetch(self, section: str, entries: list[Any]) -> None:
+        self.existing = {}
+        field_name = "ref" if section == "clients" else "client"
+        refs = {
+            e.get(field_name)
+            for e in entries
+            if isinstance(e, dict) and isinstance(e.get(field_name), str)
+        }
+        if section == "clients":
+            self.people = {}
+            found = Client.objects.active().filter(Q(external_ref__in=refs) | Q(reference__in=refs))
+            for person in found.prefetch_related("aliases"):
+                for ref in (person.reference, person.external_ref):
+                    # Imported under the ref wins over the MARS reference (as _find_person).
+                    if ref in refs and (ref not in self.people or ref == person.external_ref):
+                        self.people[ref] = person
+            missing = len(refs - set(self.people))
+            if self.writing and missing:
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT nextval(pg_get_serial_sequence('clients_client', 'id')) "
+                        "FROM generate_series(1, %s)",
+                        [missing],
+                    )
+                    # Handed out from the end: the file's order, lowest first.
+                    self.new_pks = sorted((row[0] for row in cursor.fetchall()), reverse=True)
+            pks = [p.pk for p in self.people.values()]
+            for consent in Consent.objects.filter(client_id__in=pks, outcome=ConsentOutcome.GIVEN):
+                self.existing[("consent", consent.client_id, consent.given_on, consent.outcome)] = (
+                    consent
+                )
+            return
+        self._resolve(refs - set(self.refs))
+        pks = {self.refs.get(ref) for ref in refs} - {None}
+        people = [pk for pk in pks if pk is not None and pk > 0]
+        model, key = _MATCHED_ON.get(section, (None, ()))
+        if model is None:
+            return
+        records = model.objects.filter(client_id__in=people)
+        if section == "contacts":
+            moments = [m for m in (_rough_instant(e) for e in entries) if m is not None]
+            if not moments:
+                return
+            low, high = min(moments) - timedelta(days=1), max(moments) + timedelta(days=1)
+            records = model.objects.filter(
+                Q(client_id__in=people) | Q(client__isnull=True), at__range=(low, high)
+            )
+        if section in ("support_plans", "consents"):
+            records = records.prefetch_related("agencies")
+        if section == "placements" and not self.writing:
+            self._stays_here(entries, people)
+        for record in records.order_by("pk"):
+            self.existing.setdefault((section, *(getattr(record, name) for name in key)), record)
+
+    def _stays_here(self, entries: list[Any], people: list[int]) -> None:
+        """The placements already here that the batch's could overlap: of its units or its
+        people."""
+        units = [
+            unit.pk
+            for unit in (
+                self.units.get((e.get("property"), e.get("unit")))
+                for e in entries
+                if isinstance(e, dict)
+                and isinstance(e.get("property"), str)
+                and isinstance(e.get("unit"), str)
+            )
+            if unit is not None and unit.pk is not None
+        ]
+        self.stays_here = {}
+        found = Placement.objects.filter(Q(client_id__in=people) | Q(unit_id__in=units))
+        for pk, client_id, unit_id, start, end, reference in found.values_list(
+            "pk", "client_id", "unit_id", "start", "end", "client__reference"
+        ):
+            key = self.unit_keys[unit_id]
+            self.stays_here[pk] = _Stay(start, end, reference, str(self.units[key]), client_id, key)
+
+    def _resolve(self, refs: set[str]) -> None:
+        """Look up, together, the people these refs name who are here but not in the file."""
+        if not refs:
+            return
+        found = Client.objects.active().filter(Q(external_ref__in=refs) | Q(reference__in=refs))
+        for pk, external_ref, reference in found.values_list("pk", "external_ref", "reference"):
+            if external_ref in refs:
+                self.refs[external_ref] = pk
+                self.references[pk] = reference
+            if reference in refs and reference not in self.refs:
+                self.refs[reference] = pk
+                self.references[pk] = reference
+
+    def _match(self, section: str, *key: Any) -> Any:
+        return self.existing.get((section, *key))
+
+    # Writing one record: validate (checking) or note it to write (writing), count it.
+
+    def _save(
+        self,
+        section: str,
+        item: _Item,
+        record: models.Model,
+        values: dict[str, Any],
+        *,
+        also_changed: bool = False,
+        now: bool = False,
+    ) -> bool:
+        """Set the given values; check the record (checking) or write it when it is new or
+        they (or, as the caller says, its related rows) change it (writing): at once when `now`
+        (a record others in its batch hang from, or one with related rows), else with its
+        batch."""
+        adding = record._state.adding
+        changed = adding or also_changed
+        fields: set[str] = set()
+        for name, value in values.items():
+            if getattr(record, name) != value:
+                setattr(record, name, value)
+                fields.add(name)
+        changed = changed or bool(fields)
+        self.changed = changed
+        if not item.ok:
+            return False
+        if not self.writing:
+            try:
+                # Foreign keys are the file's refs, checked above; uniqueness is what records
+                # are matched on: neither needs a query a record.
+                record.clean_fields(exclude=_NOT_CHECKED[type(record)])
+                record.clean()
+            except ValidationError as error:
+                for name, messages in error.message_dict.items():
+                    label = "" if name == "__all__" else name
+                    for message in messages:
+                        item.problem(label, message)
+                return False
+        if not changed:
+            self.summary.unchanged[section] += 1
+            return True
+        (self.summary.created if adding else self.summary.updated)[section] += 1
+        if not self.writing:
+            return True
+        model = type(record)
+        if now:
+            note_change(record, by=self.by, reason=REASON)
+            record.save(force_insert=adding)
+        elif adding:
+            self.pending_new.setdefault(model, []).append(record)
+        else:
+            self.pending_changed.setdefault(model, {})[id(record)] = record
+            self.changed_fields.setdefault(model, set()).update(fields)
+        return True
+
+    def _flush(self) -> None:
+        """Write the batch: new rows and changed rows a model at a time, with their history
+        (who, when, why) as each record's own save would have written it."""
+        for model, records in self.pending_new.items():
+            bulk_create_with_history(
+                records, model, default_user=self.by, default_change_reason=REASON
+            )
+        for model, changed in self.pending_changed.items():
+            bulk_update_with_history(
+                list(changed.values()),
+                model,
+                sorted(self.changed_fields[model]),
+                default_user=self.by,
+                default_change_reason=REASON,
+            )
+        self.pending_new, self.pending_changed, self.changed_fields = {}, {}, {}
+        if self.reindex:
+            # index_names for the batch's new and changed people, at once.
+            people = {person.pk: person for person in self.reindex}
+            aliases: dict[int, list[str]] = {}
+            for client_id, name in ClientAlias.objects.filter(client_id__in=people).values_list(
+                "client_id", "name"
+            ):
+                aliases.setdefault(client_id, []).append(name)
+            PersonName.objects.filter(client_id__in=people).delete()
+            PersonName.objects.bulk_create(
+                [row for pk, p in people.items() for row in name_rows(p, aliases.get(pk, []))]
+            )
+            self.reindex = []
+
+    def _after(self) -> None:
+        """What a person's records leave them with, once a person: registered with a GP, their
+        status from their placements, and who among the new may already be here."""
+        if self.follow_gp:
+            for person in Client.objects.filter(pk__in=self.follow_gp, gp_registered=False):
+                client_services.follow_health_access(person, by=self.by)
+        for person in Client.objects.filter(pk__in=self.placed - self.status_given):
+            follow_status(person, by=self.by, reason=REASON)
+        self._report_possible_duplicates()
 
     def _report_possible_duplicates(self) -> None:
         """Say which new people may be someone already here: imported all the same (a file is
@@ -468,61 +821,20 @@ class _Import:
                     + ": check, and merge if so"
                 )
 
-    # Writing one record: validate, save if new or changed, count it.
-
-    def _save(
-        self,
-        section: str,
-        item: _Item,
-        record: models.Model,
-        values: dict[str, Any],
-        *,
-        also_changed: bool = False,
-    ) -> bool:
-        """Set the given values; save the record when it is new or they (or, as the caller
-        says, its related rows) change it."""
-        adding = record._state.adding
-        changed = adding or also_changed
-        for name, value in values.items():
-            if getattr(record, name) != value:
-                setattr(record, name, value)
-                changed = True
-        if not item.ok:
-            return False
-        try:
-            record.full_clean()
-        except ValidationError as error:
-            for name, messages in error.message_dict.items():
-                label = "" if name == "__all__" else name
-                for message in messages:
-                    item.problem(label, message)
-            return False
-        if not changed:
-            self.summary.unchanged[section] += 1
-            return True
-        (self.summary.created if adding else self.summary.updated)[section] += 1
-        note_change(record, by=self.by, reason=REASON)
-        record.save(force_insert=adding)
-        return True
-
     def _given(self, item: _Item, values: dict[str, Any]) -> dict[str, Any]:
         """Only what the file gives: a field left out keeps what the record already holds."""
         return {
             name: value for name, value in values.items() if item.given(name) and value is not None
         }
 
-    def _client(self, item: _Item, *, required: bool = True) -> Client | None:
+    def _client(self, item: _Item, *, required: bool = True) -> int | None:
         ref = item.raw("client", required=required)
         if ref is None:
             return None
-        if ref not in self.clients:
-            # Someone already here, not listed in the file: their records may still come.
-            found = _find_person(ref) if isinstance(ref, str) else None
-            if found is None:
-                item.problem("client", f'unknown client ref "{ref}"')
-                return None
-            self.clients[ref] = found
-        return self.clients[ref]
+        if not isinstance(ref, str) or ref not in self.refs:
+            item.problem("client", f'unknown client ref "{ref}"')
+            return None
+        return self.refs[ref]
 
     # The sections, in the order their references need.
 
@@ -541,8 +853,8 @@ class _Import:
         )
         if key is None:
             return None
-        agency = Agency.objects.filter(key=key).first() or Agency(key=key)
-        if self._save("agencies", item, agency, values):
+        agency = self.agencies.get(key) or Agency(key=key)
+        if self._save("agencies", item, agency, values, now=True):
             self.agencies[key] = agency
         return key
 
@@ -560,12 +872,12 @@ class _Import:
         units = self._units(item)
         if key is None:
             return None
-        prop = Property.objects.filter(key=key).first() or Property(key=key)
-        if not self._save("properties", item, prop, values):
+        prop = self.properties.get(key) or Property(key=key)
+        if not self._save("properties", item, prop, values, now=True):
             return key
         self.properties[key] = prop
         for index, (name, kind, active) in enumerate(units):
-            unit = Unit.objects.filter(property=prop, name=name).first() or Unit(
+            unit = self.units.get((key, name)) or Unit(
                 property=prop, name=name, kind=kind or unit_kind_for(prop.type)
             )
             unit_values: dict[str, Any] = {"kind": kind} if kind else {}
@@ -637,15 +949,21 @@ class _Import:
             item.problem("care_leaver", 'false, but support_needs lists "care_leaver"')
         if ref is None:
             return None
-        self.clients[ref] = None  # known to the file, so its records do not report it unknown
-        person = _find_person(ref)
+        self.refs[ref] = None  # known to the file, so its records do not report it unknown
+        person = self.people.get(ref)
         adding = person is None
         if person is None:
-            pk = Client.next_id()
-            person = Client(pk=pk, reference=Client.reference_for(pk), external_ref=ref)
+            if self.writing:
+                pk = self.new_pks.pop()
+            else:
+                self.added += 1
+                pk = -self.added
+            person = Client(external_ref=ref)
+            person.pk = pk
+            person.reference = Client.reference_for(pk) if pk > 0 else ""
             known: set[str] = set()
         else:
-            known = {name.upper() for name in person.aliases.values_list("name", flat=True)}
+            known = {alias.name.upper() for alias in person.aliases.all()}
         if values.get("nationality") and "nationality_as_recorded" not in values:
             # The free text kept until a country was set has done its job.
             values["nationality_as_recorded"] = ""
@@ -660,16 +978,20 @@ class _Import:
         ]
         if not self._save("clients", item, person, values, also_changed=bool(new_aliases)):
             return ref
-        client_services.follow_health_access(person, by=self.by)
-        self.clients[ref] = person
-        self.client_fields[person.pk] = set(values)
-        for name in new_aliases:
-            alias = ClientAlias(client=person, name=name)
-            note_change(alias, by=self.by, reason=REASON)
-            alias.save()
-        index_names(person)
-        if adding:
-            self.new_people.append((item.path, ref, person, list(aliases or [])))
+        self.refs[ref] = person.pk
+        self.references[person.pk] = person.reference or ref
+        if "status" in values:
+            self.status_given.add(person.pk)
+        if self.writing and self.changed:
+            # New or changed: the names a person is found by follow, and "registered with a GP".
+            self.follow_gp.add(person.pk)
+            for name in new_aliases:
+                self.pending_new.setdefault(ClientAlias, []).append(
+                    ClientAlias(client=person, name=name)
+                )
+            self.reindex.append(person)
+            if adding and self.others_here:
+                self.new_people.append((item.path, ref, person, list(aliases or [])))
         if old_given or old_withdrawn:
             self._old_consent(item, person, old_given, old_withdrawn)
         return ref
@@ -684,9 +1006,7 @@ class _Import:
             return
         given_on = given or withdrawn
         assert given_on is not None
-        consent = Consent.objects.filter(
-            client=person, given_on=given_on, outcome=ConsentOutcome.GIVEN
-        ).first() or Consent(
+        consent = self._match("consent", person.pk, given_on, ConsentOutcome.GIVEN) or Consent(
             client=person,
             outcome=ConsentOutcome.GIVEN,
             how=ConsentHow.NOT_RECORDED,
@@ -699,6 +1019,16 @@ class _Import:
         consent_item = _Item({}, item.path, set(), self.problems)
         self._save("consents", consent_item, consent, values)
 
+    def _agency_list(self, item: _Item) -> list[Agency]:
+        agencies = []
+        for key in item.strings("agencies") or []:
+            agency = self.agencies.get(key)
+            if agency is None:
+                item.problem("agencies", f'unknown agency key "{key}"')
+            else:
+                agencies.append(agency)
+        return agencies
+
     def _consents(self, item: _Item) -> Any:
         person = self._client(item)
         outcome = item.choice("outcome", ConsentOutcome, required=True)
@@ -707,13 +1037,7 @@ class _Import:
         for scope in scopes:
             if scope not in SharingScope.values:
                 item.problem("scopes", f'unknown value "{scope}"')
-        agencies = []
-        for key in item.strings("agencies") or []:
-            agency = self.agencies.get(key) or Agency.objects.filter(key=key).first()
-            if agency is None:
-                item.problem("agencies", f'unknown agency key "{key}"')
-            else:
-                agencies.append(agency)
+        agencies = self._agency_list(item)
         review_by = item.day("review_by")
         values: dict[str, Any] = {
             "how": item.choice("how", ConsentHow, required=True),
@@ -733,17 +1057,19 @@ class _Import:
                 item.problem("scopes", "a consent given covers at least one kind or agency")
             values["scopes"] = sorted(set(scopes))
             values["review_by"] = review_by or default_review_by(given_on)
-        consent = Consent.objects.filter(
-            client=person, given_on=given_on, outcome=outcome
-        ).first() or Consent(client=person, outcome=outcome, given_on=given_on, recorded_by=self.by)
+        consent = self._match("consents", person, given_on, outcome) or Consent(
+            client_id=person, outcome=outcome, given_on=given_on, recorded_by=self.by
+        )
         wanted = {agency.pk for agency in agencies}
         agencies_change = item.given("agencies") and (
             consent.pk is None or {a.pk for a in consent.agencies.all()} != wanted
         )
-        saved = self._save("consents", item, consent, values, also_changed=agencies_change)
-        if saved and agencies_change:
+        saved = self._save(
+            "consents", item, consent, values, also_changed=agencies_change, now=agencies_change
+        )
+        if saved and agencies_change and self.writing:
             consent.agencies.set(agencies)
-        return (person.pk, given_on, outcome)
+        return (person, given_on, outcome)
 
     def _contacts(self, item: _Item) -> Any:
         person = self._client(item, required=False)
@@ -771,10 +1097,8 @@ class _Import:
             return None
         if at is None or not kind:
             return None
-        contact = Contact.objects.filter(
-            client=person, at=at, kind=kind, description=description
-        ).first() or Contact(
-            client=person, at=at, kind=kind, description=description, worker=self.by
+        contact = self._match("contacts", person, at, kind, description) or Contact(
+            client_id=person, at=at, kind=kind, description=description, worker=self.by
         )
         if (
             values.get("bedded_down")
@@ -784,7 +1108,7 @@ class _Import:
             # Older systems record only that someone was bedded down: seen by the worker.
             values["verification"] = Verification.SEEN_BY_WORKER
         self._save("contacts", item, contact, values)
-        return (person.pk if person else None, at, kind, description)
+        return (person, at, kind, description)
 
     def _placements(self, item: _Item) -> Any:
         person = self._client(item)
@@ -793,12 +1117,10 @@ class _Import:
         start = item.day("start", required=True)
         end = item.day("end")
         reason = item.choice("end_reason", EndReason)
-        prop = self.properties.get(prop_key or "") or Property.objects.filter(key=prop_key).first()
+        prop = self.properties.get(prop_key or "")
         if prop_key and prop is None:
             item.problem("property", f'unknown property key "{prop_key}"')
         unit = self.units.get((prop_key or "", unit_name or ""))
-        if unit is None and prop is not None:
-            unit = Unit.objects.filter(property=prop, name=unit_name).first()
         if prop and unit_name and unit is None:
             item.problem("unit", f'"{prop_key}" has no unit "{unit_name}"')
         if start is not None:
@@ -806,7 +1128,7 @@ class _Import:
                 check_stay_dates(start, end, reason)
             except AccommodationError as error:
                 item.refused(error)
-        if person is None or unit is None or start is None:
+        if person is None or unit is None or start is None or prop_key is None:
             return None
         values = self._given(
             item,
@@ -818,19 +1140,100 @@ class _Import:
             },
         )
         values.update(end=end, end_reason=reason)
-        placement = Placement.objects.filter(client=person, unit=unit, start=start).first()
-        if item.ok:
+        placement = (
+            self._match("placements", person, unit.pk, start) if unit.pk is not None else None
+        )
+        if item.ok and not self.writing:
             try:
                 # A stay already here was placed under the rules: matching it again refuses nothing.
-                if placement is None:
-                    check_in_use_on(unit, start)
-                check_free(person, unit, start, end, exclude_pk=placement.pk if placement else None)
+                if placement is None and unit.pk is not None:
+                    self._check_in_use_on(unit, start)
+                self._check_free(person, (prop_key, unit.name), unit, start, end, placement)
             except AccommodationError as error:
                 item.refused(error)
-        placement = placement or Placement(client=person, unit=unit, start=start)
-        if self._save("placements", item, placement, values):
-            self.placed.add(person.pk)
-        return (person.pk, unit.pk, start)
+        placement = placement or Placement(client_id=person, unit=unit, start=start)
+        if self._save("placements", item, placement, values) and self.changed:
+            self.placed.add(person)
+        return (person, prop_key, unit.name, start)
+
+    def _check_in_use_on(self, unit: Unit, day: date) -> None:
+        """accommodation.services.check_in_use_on, on the periods read once for the import."""
+        for period in self.out_of_use.get(unit.pk, []):
+            if period.start <= day and (period.end is None or period.end > day):
+                raise AccommodationError(
+                    f"{unit} is out of use on {uk_date(day)}: {period.reason}."
+                )
+
+    def _check_free(
+        self,
+        person: int,
+        unit_key: tuple[str, str],
+        unit: Unit,
+        start: date,
+        end: date | None,
+        matched: Placement | None,
+    ) -> None:
+        """accommodation.services.check_free against the stays already here and those met
+        earlier in the file (nothing is written while checking, so these are kept)."""
+        if matched is not None:
+            self.matched_stays.add(matched.pk)
+        where = str(unit)
+        theirs = next(
+            (
+                stay
+                for stay in self._stays(unit=unit_key, matched=matched)
+                + self.stays_by_unit.get(unit_key, [])
+                if _overlaps(start, end, stay.start, stay.end)
+            ),
+            None,
+        )
+        mine = next(
+            (
+                stay
+                for stay in self._stays(client=person, matched=matched)
+                + self.stays_by_person.get(person, [])
+                if _overlaps(start, end, stay.start, stay.end)
+            ),
+            None,
+        )
+        stay = _Stay(start, end, self.references.get(person, ""), where, person, unit_key)
+        self.stays_by_unit.setdefault(unit_key, []).append(stay)
+        self.stays_by_person.setdefault(person, []).append(stay)
+        if theirs is not None:
+            until = f" to {uk_date(theirs.end)}" if theirs.end else ""
+            raise AccommodationError(
+                f"{where} is not free: {theirs.who} is placed there from "
+                f"{uk_date(theirs.start)}{until}."
+            )
+        if mine is not None:
+            name = (
+                Client.objects.get(pk=person).display_name
+                if person > 0
+                else self.references.get(person, "")
+            )
+            raise AccommodationError(
+                f"{name} already has a placement at {mine.where} from "
+                f"{uk_date(mine.start)}: end it or move them instead."
+            )
+
+    def _stays(
+        self,
+        *,
+        unit: tuple[str, str] | None = None,
+        client: int | None = None,
+        matched: Placement | None,
+    ) -> list[_Stay]:
+        """The batch's placements already here in this unit or of this person, less those the
+        file matches (the file's version of them is checked instead)."""
+        found = []
+        for stay_pk, stay in self.stays_here.items():
+            if stay_pk in self.matched_stays or (matched is not None and stay_pk == matched.pk):
+                continue
+            if (unit is not None and stay.unit == unit) or (
+                client is not None and stay.client == client
+            ):
+                found.append(stay)
+        return found
 
     def _interventions(self, item: _Item) -> Any:
         person = self._client(item)
@@ -852,23 +1255,16 @@ class _Import:
         }
         if person is None or not kind or opened is None:
             return None
-        intervention = Intervention.objects.filter(
-            client=person, kind=kind, opened=opened
-        ).first() or Intervention(client=person, kind=kind, opened=opened, worker=self.by)
+        intervention = self._match("interventions", person, kind, opened) or Intervention(
+            client_id=person, kind=kind, opened=opened, worker=self.by
+        )
         self._save("interventions", item, intervention, values)
-        return (person.pk, kind, opened)
+        return (person, kind, opened)
 
     def _support_plans(self, item: _Item) -> Any:
         person = self._client(item)
         start = item.day("start", required=True)
-        keys = item.strings("agencies") or []
-        agencies = []
-        for key in keys:
-            agency = self.agencies.get(key) or Agency.objects.filter(key=key).first()
-            if agency is None:
-                item.problem("agencies", f'unknown agency key "{key}"')
-            else:
-                agencies.append(agency)
+        agencies = self._agency_list(item)
         values = {
             "end": item.day("end"),
             **self._given(
@@ -881,18 +1277,21 @@ class _Import:
         }
         if person is None or start is None:
             return None
-        plan = SupportPlan.objects.filter(client=person, start=start).first() or SupportPlan(
-            client=person, start=start, created_by=self.by
+        plan = self._match("support_plans", person, start) or SupportPlan(
+            client_id=person, start=start, created_by=self.by
         )
         wanted = {agency.pk for agency in agencies}
         agencies_change = item.given("agencies") and (
             plan.pk is None or {a.pk for a in plan.agencies.all()} != wanted
         )
-        saved = self._save("support_plans", item, plan, values, also_changed=agencies_change)
-        if saved and agencies_change:
+        # A plan's agencies are kept in its history with it: such a plan is saved on its own.
+        saved = self._save(
+            "support_plans", item, plan, values, also_changed=agencies_change, now=agencies_change
+        )
+        if saved and agencies_change and self.writing:
             note_change(plan, by=self.by)
             plan.agencies.set(agencies)
-        return (person.pk, start)
+        return (person, start)
 
     def _health_access(self, item: _Item) -> Any:
         person = self._client(item)
@@ -907,12 +1306,12 @@ class _Import:
         )
         if person is None or not kind or day is None:
             return None
-        record = HealthAccess.objects.filter(
-            client=person, kind=kind, date=day
-        ).first() or HealthAccess(client=person, kind=kind, date=day, created_by=self.by)
-        if self._save("health_access", item, record, values):
-            client_services.follow_health_access(person, by=self.by)
-        return (person.pk, kind, day)
+        record = self._match("health_access", person, kind, day) or HealthAccess(
+            client_id=person, kind=kind, date=day, created_by=self.by
+        )
+        if self._save("health_access", item, record, values) and self.changed:
+            self.follow_gp.add(person)
+        return (person, kind, day)
 
     def _discharges(self, item: _Item) -> Any:
         person = self._client(item)
@@ -927,11 +1326,59 @@ class _Import:
         )
         if person is None or not kind or day is None:
             return None
-        record = Discharge.objects.filter(client=person, kind=kind, date=day).first() or Discharge(
-            client=person, kind=kind, date=day, created_by=self.by
+        record = self._match("discharges", person, kind, day) or Discharge(
+            client_id=person, kind=kind, date=day, created_by=self.by
         )
         self._save("discharges", item, record, values)
-        return (person.pk, kind, day)
+        return (person, kind, day)
+
+
+# What each section's records are matched on (with the person), as the batch looks them up.
+_MATCHED_ON: dict[str, tuple[Any, tuple[str, ...]]] = {
+    "consents": (Consent, ("client_id", "given_on", "outcome")),
+    "contacts": (Contact, ("client_id", "at", "kind", "description")),
+    "placements": (Placement, ("client_id", "unit_id", "start")),
+    "interventions": (Intervention, ("client_id", "kind", "opened")),
+    "support_plans": (SupportPlan, ("client_id", "start")),
+    "health_access": (HealthAccess, ("client_id", "kind", "date")),
+    "discharges": (Discharge, ("client_id", "kind", "date")),
+}
+
+
+def _not_checked(model: type[models.Model]) -> list[str]:
+    """Fields a record's check leaves to the import: its relations (the file's refs and keys)
+    and a new person's reference (given when written)."""
+    return [f.name for f in model._meta.fields if f.is_relation] + (
+        ["reference"] if model is Client else []
+    )
+
+
+_NOT_CHECKED: dict[type[models.Model], list[str]] = {
+    model: _not_checked(model)
+    for model in (
+        Agency,
+        Property,
+        Unit,
+        Client,
+        ClientAlias,
+        Consent,
+        Contact,
+        Placement,
+        Intervention,
+        SupportPlan,
+        HealthAccess,
+        Discharge,
+    )
+}
+
+
+def _rough_instant(entry: Any) -> datetime | None:
+    """A contact's time as near as matching it needs (a day either side is looked at)."""
+    try:
+        moment = datetime.fromisoformat(entry["at"])
+    except (TypeError, ValueError, KeyError):
+        return None
+    return moment if timezone.is_aware(moment) else moment.replace(tzinfo=UTC)
 
 
 def _needs(person: Client, given: list[str] | None, care_leaver: bool | None) -> list[str]:
@@ -944,12 +1391,6 @@ def _needs(person: Client, given: list[str] | None, care_leaver: bool | None) ->
         if care_leaver:
             needs.append(SupportNeed.CARE_LEAVER)
     return list(person.support_needs) if set(needs) == set(person.support_needs) else needs
-
-
-def _find_person(ref: str) -> Client | None:
-    """The person a ref names: one imported under it, or one whose MARS reference it is."""
-    people = Client.objects.active()
-    return people.filter(external_ref=ref).first() or people.filter(reference=ref).first()
 
 
 @dataclass(frozen=True)
@@ -982,22 +1423,45 @@ def import_bundle_file(
     progress: Callable[[Progress], None] | None = None,
 ) -> ImportSummary:
     """Load a bundle from a file (a path or a binary file object): all of it, or (raising
-    BundleError with every problem) none of it; `progress` is called as records are done."""
+    BundleError with every problem) none of it; `progress` is called as records are done.
+
+    The file is read as a stream, twice: first every record is checked (matched against the
+    database in batches, every rule applied, nothing written), then, only if nothing was
+    wrong, the new and changed records are written in batches with their history. Both passes
+    run in one transaction under the import lock, so what was checked is what is written.
+    """
     if isinstance(source, (str, Path)):
         with open(source, "rb") as stream:
-            raw = stream.read()
-    else:
-        raw = source.read()
-    return import_bundle(parse(raw), by=by)
+            return _import_stream(stream, by=by, progress=progress)
+    if not source.seekable():
+        # An upload read once (a pipe): kept aside so that it can be read a second time.
+        with tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024) as copy:
+            shutil.copyfileobj(source, copy)
+            return _import_stream(copy, by=by, progress=progress)  # type: ignore[arg-type]
+    return _import_stream(source, by=by, progress=progress)
+
+
+def _import_stream(
+    source: IO[bytes], *, by: AnyUser | None, progress: Callable[[Progress], None] | None
+) -> ImportSummary:
+    user = by if isinstance(by, User) and by.is_authenticated else importer_account()
+    started = time.monotonic()
+    stream = _Stream(source)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+        checked = _Import(stream, user, stage=CHECKING, started=started, progress=progress)
+        checked.run()
+        total = checked.done
+        del checked
+        return _Import(
+            stream, user, stage=WRITING, started=started, progress=progress, total=total
+        ).run()
 
 
 def import_bundle(data: dict[str, Any], *, by: AnyUser | None = None) -> ImportSummary:
     """Load a bundle: all of it, or (raising BundleError with every problem) none of it."""
-    user = by if isinstance(by, User) and by.is_authenticated else importer_account()
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
-        return _Import(data, user).run()
+    return import_bundle_file(io.BytesIO(json.dumps(data).encode()), by=by)
 
 
 # Export
