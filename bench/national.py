@@ -144,6 +144,10 @@ def main() -> int:
         if migrated.returncode:
             print("migrate failed: nothing measured")
             return 1
+        print(
+            f"database {urlsplit(url).path.lstrip('/')}: made and migrated in "
+            f"{migrated.seconds:.0f} s"
+        )
         empty = table_counts(url)
 
         print(f"import of {bundle.path.name}:")

@@ -27,7 +27,7 @@ from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 # Bump when the generator changes what it writes: older files are then made again, not reused.
-VERSION = 1
+VERSION = 2
 FIRST_DAY = date(2020, 12, 1)
 LAST_DAY = date(2026, 11, 30)
 DAYS = (LAST_DAY - FIRST_DAY).days + 1
@@ -599,7 +599,8 @@ class _Maker:
         start = rng.choice(days[:5]) + rng.randint(0, 20)
         if start >= DAYS:
             return
-        end = start + rng.randint(90, 500) if rng.random() < 0.55 else None
+        # Plans run for months, not for ever: only recent ones are still in force.
+        end = start + rng.randint(90, 500)
         agencies = rng.sample(AGENCIES, rng.choices([0, 1, 2, 3], [8, 40, 35, 17])[0])
         record: dict[str, Any] = {
             "client": ref,
@@ -614,8 +615,11 @@ class _Maker:
         rng = self.rng
         add = self.sections["health_access"].add
         kinds = []
-        if rng.random() < 0.33:
-            kinds.append("gp_registration")
+        if rng.random() < 0.42:
+            # Registered with a GP soon after first being seen: outreach teams put it first.
+            day = days[0] + rng.randint(0, 45)
+            if day < DAYS:
+                add(f'{{"client": "{ref}", "kind": "gp_registration", "date": "{DAY_ISO[day]}"}}')
         if rng.random() < 0.22:
             kinds.append("gp_appointment")
         if rng.random() < 0.18:
