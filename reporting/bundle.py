@@ -762,7 +762,10 @@ class _Import:
         (who, when, why) as each record's own save would have written it."""
         for model, records in self.pending_new.items():
             bulk_create_with_history(
-                records, model, default_user=self.by, default_change_reason=REASON
+                records,
+                model,
+                default_user=self.by,
+                default_change_reason=REASON,
             )
         for model, changed in self.pending_changed.items():
             bulk_update_with_history(
@@ -790,9 +793,26 @@ class _Import:
     def _after(self) -> None:
         """What a person's records leave them with, once a person: registered with a GP, their
         status from their placements, and who among the new may already be here."""
-        if self.follow_gp:
-            for person in Client.objects.filter(pk__in=self.follow_gp, gp_registered=False):
-                client_services.follow_health_access(person, by=self.by)
+        # client_services.follow_health_access's rule, for everyone at once: a GP registration
+        # on record means registered with a GP.
+        pks = sorted(self.follow_gp)
+        for start in range(0, len(pks), BATCH):
+            registered = list(
+                Client.objects.filter(
+                    pk__in=pks[start : start + BATCH],
+                    gp_registered=False,
+                    health_access__kind=HealthAccessKind.GP_REGISTRATION,
+                ).distinct()
+            )
+            for person in registered:
+                person.gp_registered = True
+            bulk_update_with_history(
+                registered,
+                Client,
+                ["gp_registered"],
+                default_user=self.by,
+                default_change_reason="GP registration on record",
+            )
         for person in Client.objects.filter(pk__in=self.placed - self.status_given):
             follow_status(person, by=self.by, reason=REASON)
         self._report_possible_duplicates()
@@ -1062,7 +1082,7 @@ class _Import:
         )
         wanted = {agency.pk for agency in agencies}
         agencies_change = item.given("agencies") and (
-            consent.pk is None or {a.pk for a in consent.agencies.all()} != wanted
+            {a.pk for a in consent.agencies.all()} != wanted if consent.pk else bool(wanted)
         )
         saved = self._save(
             "consents", item, consent, values, also_changed=agencies_change, now=agencies_change
@@ -1282,7 +1302,7 @@ class _Import:
         )
         wanted = {agency.pk for agency in agencies}
         agencies_change = item.given("agencies") and (
-            plan.pk is None or {a.pk for a in plan.agencies.all()} != wanted
+            {a.pk for a in plan.agencies.all()} != wanted if plan.pk else bool(wanted)
         )
         # A plan's agencies are kept in its history with it: such a plan is saved on its own.
         saved = self._save(
