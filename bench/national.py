@@ -79,7 +79,7 @@ def child_env(url: str, **extra: str) -> dict[str, str]:
     return env
 
 
-def run_child(args: list[str], env: dict[str, str], *, echo: int = 40) -> Run:
+def run_child(args: list[str], env: dict[str, str], *, echo: int) -> Run:
     """Run a child to the end, echoing (up to `echo` lines of) its output; its wall time and its
     own peak memory (wait4's, so no earlier child counts)."""
     began = time.perf_counter()
@@ -140,7 +140,7 @@ def main() -> int:
     manage = [sys.executable, "manage.py"]
     with bench_database() as url:
         env = child_env(url)
-        migrated = run_child([*manage, "migrate", "--noinput", "-v0"], env)
+        migrated = run_child([*manage, "migrate", "--noinput", "-v0"], env, echo=40)
         if migrated.returncode:
             print("migrate failed: nothing measured")
             return 1
@@ -151,7 +151,7 @@ def main() -> int:
         empty = table_counts(url)
 
         print(f"import of {bundle.path.name}:")
-        good = run_child([*manage, "import_bundle", str(bundle.path)], env)
+        good = run_child([*manage, "import_bundle", str(bundle.path)], env, echo=400)
         if good.returncode:
             print(f"the import failed (exit {good.returncode}): nothing more measured")
             return 1
@@ -164,7 +164,7 @@ def main() -> int:
             failures.append("the import wrote nothing")
 
         print(f"import of the copy with one future-dated contact ({bundle.bad_path.name}):")
-        bad = run_child([*manage, "import_bundle", str(bundle.bad_path)], env, echo=10)
+        bad = run_child([*manage, "import_bundle", str(bundle.bad_path)], env, echo=20)
         expected = f"contacts[{bundle.bad_index}].at: "
         problems = [line for line in bad.output if line.startswith(expected)]
         after_bad = table_counts(url)
@@ -176,7 +176,7 @@ def main() -> int:
             failures.append(f"the refused copy changed: {', '.join(changed)}")
 
         print("the same file again:")
-        again = run_child([*manage, "import_bundle", str(bundle.path)], env, echo=10)
+        again = run_child([*manage, "import_bundle", str(bundle.path)], env, echo=400)
         after_again = table_counts(url)
         print(
             f"  {again.seconds:.1f} s ({again.seconds / good.seconds:.2f} x the first import), "
@@ -194,7 +194,7 @@ def main() -> int:
                 print(f"{script}: not there yet, skipped")
                 continue
             print(f"{script} on the national data:", flush=True)
-            ran = run_child([sys.executable, script], following, echo=1_000)
+            ran = run_child([sys.executable, script], following, echo=1_000_000)
             if ran.returncode:
                 failures.append(f"{script} failed (exit {ran.returncode})")
             print(f"  ({ran.seconds:.0f} s)")
