@@ -612,8 +612,8 @@ class _Import:
     def _prefetch(self, section: str, entries: list[Any]) -> None:
         self.existing = {}
         field_name = "ref" if section == "clients" else "client"
-        refs = {
-            e.get(field_name)
+        refs: set[str] = {
+            e[field_name]
             for e in entries
             if isinstance(e, dict) and isinstance(e.get(field_name), str)
         }
@@ -642,8 +642,7 @@ class _Import:
                 )
             return
         self._resolve(refs - set(self.refs))
-        pks = {self.refs.get(ref) for ref in refs} - {None}
-        people = [pk for pk in pks if pk is not None and pk > 0]
+        people = [pk for pk in {self.refs.get(ref) for ref in refs} if pk is not None and pk > 0]
         model, key = _MATCHED_ON.get(section, (None, ()))
         if model is None:
             return
@@ -669,7 +668,7 @@ class _Import:
         units = [
             unit.pk
             for unit in (
-                self.units.get((e.get("property"), e.get("unit")))
+                self.units.get((e["property"], e["unit"]))
                 for e in entries
                 if isinstance(e, dict)
                 and isinstance(e.get("property"), str)
