@@ -51,7 +51,6 @@ format: install
 bench: install
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py migrate --noinput -v0
 	$(PY) bench/search.py
-	$(PY) bench/kpis.py
 	$(PY) bench/rsdf.py
 	$(PY) bench/long_term.py
 	$(PY) bench/phone_list.py
