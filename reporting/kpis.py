@@ -15,6 +15,7 @@ kpis.py checks them against a hand-written statement of the same figures.
 from __future__ import annotations
 
 import zoneinfo
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ from outreach.models import Contact, Intervention, InterventionKind, Interventio
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 WINDOW_DAYS = 14
 LOOKBACK_DAYS = 365
+RUN_MONTHS = 60
 SUPPORTED_TYPES = [
     PropertyType.HOSTEL,
     PropertyType.SUPPORTED_HOUSING,
@@ -166,10 +168,15 @@ def _cohorts_of_months(months: Sequence[date], as_of: date) -> dict[date, Cohort
 def _runs(months: list[date]) -> list[list[date]]:
     """Sorted months in runs read together: a month's figures read the month before it too, so a
     gap of one month costs nothing, and a longer gap starts a new run (no reading the years
-    between two far-apart months)."""
+    between two far-apart months). A run spans at most RUN_MONTHS months, so that its buckets
+    are bits of a 64-bit integer."""
     runs: list[list[date]] = []
     for month in months:
-        if runs and month <= add_months(runs[-1][-1], 2):
+        if (
+            runs
+            and month <= add_months(runs[-1][-1], 2)
+            and month < add_months(runs[-1][0], RUN_MONTHS)
+        ):
             runs[-1].append(month)
         else:
             runs.append([month])
@@ -182,7 +189,10 @@ class _Run:
 
     The window is every month from the one before the first to the last. Each month of it is a
     bucket (1 for the month before the first), found by the database from the instants the
-    months begin, so the local (Europe/London) month of a contact costs one comparison.
+    months begin, so the local (Europe/London) month of a contact costs one comparison. A set of
+    buckets is an integer's bits (bucket b is 1 << b), so the database hands over, per person,
+    the months they were seen or contacted in, and the people who share a set of months (most
+    do: seen in one month, or two in a row) are added to each month's figures together.
     """
 
     def __init__(self, months: list[date], as_of: date) -> None:
@@ -194,6 +204,8 @@ class _Run:
             span.append(month)
             month = next_month(month)
         self.bounds = [day_start(month) for month in [*span, next_month(months[-1])]]
+        # The last day of each bucket's month, bucket b at b - 1.
+        self.ends = [month_bounds(month)[1] for month in span]
         self.result = {
             span.index(month) + 1: Cohorts(period=month, as_of=as_of) for month in months
         }
@@ -201,46 +213,65 @@ class _Run:
         self.last = month_bounds(months[-1])[1]
         # Exits count up to 14 days after a first-seen day, and only once they have happened.
         self.exits_until = min(self.last + timedelta(days=WINDOW_DAYS), as_of)
+        self.known: dict[int, list[int]] = {}
 
     def cohorts(self) -> dict[date, Cohorts]:
-        self._contacts()
-        self._records()
+        self._count_contacts(self._contacts())
+        self._count_records(self._records())
         return {result.period: result for result in self.result.values()}
 
-    def _contacts(self) -> None:
-        # One statement. One pass over the window's contacts gives, per person and month, the
-        # first bedded-down local day (none: contacted, not seen) and, for no one, the
-        # unidentified sightings. Then, per person, probes by index (scalar subqueries, which the
-        # planner keeps as probes; a join would read the whole people table): whether someone
-        # first seen in the window after its first month had a bedded-down contact before it
-        # ("new" in a month means none before it: within the window the buckets say so), their
-        # primary-care relevance and their first GP registration or appointment. Nobody's whole
-        # history is read.
-        bedded_down: dict[int, dict[int, date]] = defaultdict(dict)
-        contacted: dict[int, set[int]] = defaultdict(set)
-        seen_before: set[int] = set()
-        relevant: set[int] = set()
-        first_gp: dict[int, date] = {}
+    def _buckets(self, months: int) -> list[int]:
+        """The buckets of the run's months among a set's bits."""
+        found = self.known.get(months)
+        if found is None:
+            found = self.known[months] = [bucket for bucket in self.result if months >> bucket & 1]
+        return found
+
+    def _add(self, members: dict[int, list[int]], figure: str) -> None:
+        """Add the people of each set of months to the figure of each of those months."""
+        for months, people in members.items():
+            for bucket in self._buckets(months):
+                getattr(self.result[bucket], figure).update(people)
+
+    def _contacts(self) -> list[tuple[Any, ...]]:
+        # One statement, one row per person contacted in the window (not one per contact, nor
+        # per person and month): the buckets they were contacted in and seen in, and the instant
+        # they were first seen in the window. Each row then carries probes by index, scalar
+        # subqueries (the planner may turn an EXISTS into a hashed read of a whole table, and a
+        # join into a read of every person): whether someone first seen in the window after its
+        # first bucket had a bedded-down contact before it ("new" in a month means none before
+        # it: within the window the buckets say so), their primary-care relevance and, for the
+        # relevant, their first GP registration or appointment. Nobody's whole history is read.
+        # OFFSET 0 keeps a subquery's column computed once (inlined, each use would repeat it).
+        # The unidentified sightings, counted per bucket, come from their own small index.
         with connection.cursor() as cursor:
             cursor.execute(
-                "WITH months AS MATERIALIZED ("
-                " SELECT client_id, width_bucket(at, %(bounds)s::timestamptz[]) AS bucket,"
-                " (min(at) FILTER (WHERE bedded_down) AT TIME ZONE %(zone)s)::date AS first_day,"
-                " count(*) FILTER (WHERE bedded_down) AS sightings"
-                f" FROM {CONTACT} WHERE at >= %(since)s AND at < %(until)s GROUP BY 1, 2"
-                "), people AS ("
-                " SELECT client_id, max(bucket) AS latest,"
-                " min(bucket) FILTER (WHERE first_day IS NOT NULL) AS earliest"
-                " FROM months WHERE client_id IS NOT NULL GROUP BY client_id)"
-                " SELECT client_id, bucket, first_day, sightings, NULL, NULL, NULL FROM months"
+                "WITH people AS ("
+                " SELECT client_id, bit_or(bit) AS contacted,"
+                " bit_or(bit) FILTER (WHERE bedded_down) AS seen,"
+                " min(at) FILTER (WHERE bedded_down) AS first_at"
+                " FROM (SELECT client_id, bedded_down, at,"
+                " 1::bigint << width_bucket(at, %(bounds)s::timestamptz[]) AS bit"
+                f" FROM {CONTACT} WHERE client_id IS NOT NULL AND at >= %(since)s"
+                " AND at < %(until)s OFFSET 0) window_contacts"
+                # Someone contacted only in the month before the first counts in no month.
+                " GROUP BY client_id HAVING bit_or(bit) > 3)"
+                " SELECT client_id, contacted, seen, first_day, relevant, before,"
+                f" CASE WHEN relevant THEN (SELECT min(h.date) FROM {HEALTH_ACCESS} h"
+                " WHERE h.client_id = probed.client_id AND h.kind = ANY(%(gp)s)) END"
+                " FROM (SELECT client_id, contacted, seen,"
+                " (first_at AT TIME ZONE %(zone)s)::date AS first_day,"
+                f" (SELECT c.primary_care_relevant FROM {CLIENT} c WHERE c.id = p.client_id)"
+                " AS relevant,"
+                f" CASE WHEN seen & 2 = 0 THEN (SELECT true FROM {CONTACT} e"
+                " WHERE e.client_id = p.client_id AND e.bedded_down AND e.at < %(since)s"
+                " LIMIT 1) END AS before"
+                " FROM people p OFFSET 0) probed"
                 " UNION ALL"
-                " SELECT p.client_id, NULL, NULL, NULL,"
-                f" (SELECT c.primary_care_relevant FROM {CLIENT} c WHERE c.id = p.client_id),"
-                f" CASE WHEN p.earliest > 1 THEN EXISTS (SELECT 1 FROM {CONTACT} e"
-                " WHERE e.client_id = p.client_id AND e.bedded_down AND e.at < %(since)s) END,"
-                f" (SELECT min(h.date) FROM {HEALTH_ACCESS} h"
-                " WHERE h.client_id = p.client_id AND h.kind = ANY(%(gp)s))"
-                " FROM people p WHERE p.latest > 1",
+                " SELECT NULL, width_bucket(at, %(bounds)s::timestamptz[]), count(*),"
+                " NULL, NULL, NULL, NULL"
+                f" FROM {CONTACT} WHERE client_id IS NULL AND bedded_down"
+                " AND at >= %(since)s AND at < %(until)s GROUP BY 2",
                 {
                     "bounds": self.bounds,
                     "zone": LONDON.key,
@@ -249,53 +280,44 @@ class _Run:
                     "gp": GP_KINDS,
                 },
             )
-            for (
-                client_id,
-                bucket,
-                first_day,
-                sightings,
-                is_relevant,
-                before,
-                gp_on,
-            ) in cursor.fetchall():
-                if bucket is None:
-                    if before:
-                        seen_before.add(client_id)
-                    if is_relevant:
-                        relevant.add(client_id)
-                    if gp_on is not None:
-                        first_gp[client_id] = gp_on
-                elif client_id is None:
-                    if bucket in self.result:
-                        self.result[bucket].unidentified_sightings = sightings
-                else:
-                    contacted[bucket].add(client_id)
-                    if first_day is not None:
-                        bedded_down[client_id][bucket] = first_day
-        earliest = {client_id: min(seen) for client_id, seen in bedded_down.items()}
-        for client_id, seen in bedded_down.items():
-            for bucket, first_day in seen.items():
-                result = self.result.get(bucket)
-                if result is None:
-                    continue
-                result.seen.add(client_id)
-                if earliest[client_id] == bucket and client_id not in seen_before:
-                    result.new.add(client_id)
-                    result.first_seen[client_id] = first_day
-                elif bucket - 1 in seen:
-                    result.stock.add(client_id)
-                else:
-                    result.returners.add(client_id)
-        for bucket, result in self.result.items():
-            last = month_bounds(result.period)[1]
-            result.primary_care_relevant_contacted = contacted[bucket] & relevant
-            result.primary_care_accessed = {
-                client_id
-                for client_id in result.primary_care_relevant_contacted
-                if client_id in first_gp and first_gp[client_id] <= last
-            }
+            return cursor.fetchall()
 
-    def _records(self) -> None:
+    def _count_contacts(self, rows: list[tuple[Any, ...]]) -> None:
+        ends = self.ends
+        seen: dict[int, list[int]] = defaultdict(list)
+        stock: dict[int, list[int]] = defaultdict(list)
+        relevant_contacted: dict[int, list[int]] = defaultdict(list)
+        accessed: dict[int, list[int]] = defaultdict(list)
+        for client_id, contacted_in, seen_in, first_day, relevant, before, first_gp in rows:
+            if client_id is None:
+                if contacted_in in self.result:
+                    self.result[contacted_in].unidentified_sightings = seen_in
+                continue
+            if relevant:
+                relevant_contacted[contacted_in].append(client_id)
+                if first_gp is not None:
+                    # Contacted in a month that ends on or after the first GP access.
+                    by_then = -(2 << bisect_left(ends, first_gp))
+                    accessed[contacted_in & by_then].append(client_id)
+            if not seen_in:
+                continue
+            seen[seen_in].append(client_id)
+            # Seen in a month and in the month before it.
+            stock[seen_in & seen_in << 1].append(client_id)
+            if not before:
+                # First seen in the earliest bucket seen in, when nothing before the window.
+                found = self.result.get((seen_in & -seen_in).bit_length() - 1)
+                if found is not None:
+                    found.new.add(client_id)
+                    found.first_seen[client_id] = first_day
+        self._add(seen, "seen")
+        self._add(stock, "stock")
+        self._add(relevant_contacted, "primary_care_relevant_contacted")
+        self._add(accessed, "primary_care_accessed")
+        for result in self.result.values():
+            result.returners = result.seen - result.new - result.stock
+
+    def _records(self) -> list[tuple[Any, ...]]:
         # The other records dated in the window, in one statement: placements starting in it
         # (exits of any type; supported ones with whether the person has a bedded-down contact in
         # the 365 days up to and including the start, start - 364 .. start, one index probe
@@ -335,19 +357,24 @@ class _Run:
                     "counted": RECONNECTION_COUNTED,
                 },
             )
-            rows = cursor.fetchall()
+            return cursor.fetchall()
+
+    def _count_records(self, rows: list[tuple[Any, ...]]) -> None:
+        ends, last, exits_until = self.ends, self.last, self.exits_until
         exits: dict[int, list[date]] = defaultdict(list)
-        by_month = {result.period: result for result in self.result.values()}
-        month_ends = [(result, month_bounds(result.period)[1]) for result in self.result.values()]
+        plans: dict[int, list[int]] = defaultdict(list)
         for kind, client_id, day, end, flag in rows:
             if kind == "plan":
-                for result, last in month_ends:
-                    if day <= last and (end is None or end >= last):
-                        result.support_plans.add(client_id)
+                # In force on the last day of each month from the first to end on or after its
+                # start to the last to end on or before its end.
+                months = -(2 << bisect_left(ends, day))
+                if end is not None:
+                    months &= (2 << bisect_right(ends, end)) - 1
+                plans[months].append(client_id)
                 continue
-            if day <= self.exits_until and (kind == "placement" or flag):
+            if day <= exits_until and (kind == "placement" or flag):
                 exits[client_id].append(day)
-            found = by_month.get(first_of_month(day)) if day <= self.last else None
+            found = self.result.get(bisect_left(ends, day) + 1) if day <= last else None
             if found is None:
                 continue
             if kind == "placement":
@@ -357,15 +384,19 @@ class _Run:
                 found.reconnection_closed.add(client_id)
                 if flag:
                     found.reconnected.add(client_id)
+        self._add(plans, "support_plans")
         # Left the streets: a placement of any type starts, or a reconnection closes as
         # reconnected, on a day in [d, d + 14], d being the person's first-seen day, and only
         # once it has happened (a placement booked to start after the as-of date has not yet
-        # taken anyone off the streets).
+        # taken anyone off the streets). The window is open at the as-of date while
+        # as_of < d + 14.
+        opened_after = self.as_of - timedelta(days=WINDOW_DAYS)
         for result in self.result.values():
             for client_id, seen_on in result.first_seen.items():
-                if _left_within_window(seen_on, exits[client_id]):
+                days = exits.get(client_id)
+                if days and _left_within_window(seen_on, days):
                     result.left.add(client_id)
-                elif self.as_of < seen_on + timedelta(days=WINDOW_DAYS):
+                elif seen_on > opened_after:
                     result.window_open.add(client_id)
 
 

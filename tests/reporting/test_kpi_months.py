@@ -170,3 +170,10 @@ def test_watch_list_leaves_out_someone_seen_the_day_before_the_window() -> None:
     ContactFactory(client=sam, at=at(date(2026, 11, 5), 23))
     ContactFactory(client=sam, at=at(date(2026, 11, 19)))
     assert kpis.watch_list(date(2026, 11, 20)) == []
+
+
+def test_years_of_months_computed_together_give_each_months_own_figures() -> None:
+    a_busy_service(5)
+    months = [add_months(OCTOBER, -back) for back in range(kpis.RUN_MONTHS + 13, -1, -1)]
+    together = kpis.figures_for_months(months, AS_OF)
+    assert together == {month: kpis.figures(month, AS_OF) for month in months}
