@@ -486,6 +486,12 @@ IMPORT_WORKING = (ImportStatus.CHECKING, ImportStatus.WRITING)
 IMPORT_ENDED = (ImportStatus.DONE, ImportStatus.REFUSED, ImportStatus.FAILED)
 
 
+# The error kept on a job the beat task (reporting.imports.sweep_imports) ended: the page says
+# each in words of its own.
+WORKER_STOPPED = "Its worker stopped: no progress for BUNDLE_IMPORT_STALE_MINUTES."
+NEVER_TAKEN = "No worker took it within BUNDLE_IMPORT_WAIT_MINUTES."
+
+
 def imports_storage() -> Storage:
     return storages["imports"]
 
@@ -499,6 +505,17 @@ class BundleImportQuerySet(models.QuerySet["BundleImport"]):
         """Taken by a worker that has shown no progress for BUNDLE_IMPORT_STALE_MINUTES: it died
         (killed, out of memory, machine gone), and its transaction with it."""
         return self.filter(status__in=IMPORT_WORKING, progress_at__lt=import_stale_before())
+
+    def lost(self) -> BundleImportQuerySet:
+        """Waiting for a worker for longer than BUNDLE_IMPORT_WAIT_MINUTES: its task never
+        reached one (the outbox sends every task, so the broker lost it, or no worker runs)."""
+        waited = timezone.now() - timedelta(minutes=settings.BUNDLE_IMPORT_WAIT_MINUTES)
+        return self.filter(status=ImportStatus.WAITING, uploaded_at__lt=waited)
+
+    def past_keeping(self) -> BundleImportQuerySet:
+        """Ended more than BUNDLE_IMPORT_KEEP_DAYS ago: no longer worth keeping."""
+        kept = timezone.now() - timedelta(days=settings.BUNDLE_IMPORT_KEEP_DAYS)
+        return self.filter(status__in=IMPORT_ENDED, finished_at__lt=kept)
 
 
 class BundleImport(models.Model):
@@ -539,7 +556,7 @@ class BundleImport(models.Model):
         ordering = ["-uploaded_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(status="refused") | ~Q(problems=[]),
+                condition=~Q(status=ImportStatus.REFUSED) | ~Q(problems=[]),
                 name="bundle_import_refusal_lists_problems",
             ),
         ]
@@ -560,6 +577,27 @@ class BundleImport(models.Model):
     def outcome(self) -> str:
         """Its status as a person should read it: a job whose worker died has failed."""
         return ImportStatus.FAILED if self.is_stalled else self.status
+
+    @property
+    def stopped(self) -> bool:
+        """Its worker died: seen so now, or ended for it by the beat task."""
+        return self.is_stalled or (
+            self.status == ImportStatus.FAILED and self.error == WORKER_STOPPED
+        )
+
+    @property
+    def never_taken(self) -> bool:
+        return self.status == ImportStatus.FAILED and self.error == NEVER_TAKEN
+
+    @property
+    def imported(self) -> bool:
+        return self.outcome == ImportStatus.DONE
+
+    @property
+    def failed(self) -> bool:
+        """Failed, or taken for failed (its worker died): for templates, which cannot name the
+        statuses."""
+        return self.outcome == ImportStatus.FAILED
 
     @property
     def outcome_label(self) -> str:
