@@ -433,8 +433,9 @@ REPORT_RUN_MAX_ATTEMPTS = env.int("REPORT_RUN_MAX_ATTEMPTS", default=3)
 # Bundles uploaded on the page or the API are imported by a worker. The largest accepted: a
 # 100,000-person bundle with its history is about 300 MB, so 1 GB leaves room for a national one
 # twice that (big uploads stream to a temporary file, never into memory: Django's
-# DATA_UPLOAD_MAX_MEMORY_SIZE does not count files). An import showing no progress for this many
-# minutes has lost its worker and is shown as failed (its one transaction rolled back with it).
+# DATA_UPLOAD_MAX_MEMORY_SIZE does not count files). An import showing no sign of life (progress,
+# or its worker's heartbeat every 30 seconds) for this many minutes has lost its worker: it is
+# shown as failed (its one transaction rolled back with it), and beat fails it and deletes its file.
 BUNDLE_UPLOAD_MAX_BYTES = env.int("BUNDLE_UPLOAD_MAX_BYTES", default=1024 * 1024 * 1024)
 BUNDLE_IMPORT_STALE_MINUTES = env.int("BUNDLE_IMPORT_STALE_MINUTES", default=10)
 # A job still waiting for a worker after this many minutes has lost its task (the outbox sends

@@ -659,7 +659,7 @@ class BundleImportSerializer(serializers.ModelSerializer):
         choices=ImportStatus.choices,
         read_only=True,
         help_text="checking and writing while a worker has it; failed too when its worker has "
-        "shown no progress for BUNDLE_IMPORT_STALE_MINUTES.",
+        "shown no sign of life for BUNDLE_IMPORT_STALE_MINUTES.",
     )
     summary = serializers.ListField(child=serializers.CharField(), read_only=True)
     problems = serializers.ListField(

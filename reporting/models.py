@@ -502,8 +502,9 @@ def import_stale_before() -> datetime:
 
 class BundleImportQuerySet(models.QuerySet["BundleImport"]):
     def stalled(self) -> BundleImportQuerySet:
-        """Taken by a worker that has shown no progress for BUNDLE_IMPORT_STALE_MINUTES: it died
-        (killed, out of memory, machine gone), and its transaction with it."""
+        """Taken by a worker that has shown no sign of life (progress or heartbeat) for
+        BUNDLE_IMPORT_STALE_MINUTES: it died (killed, out of memory, machine gone), and its
+        transaction with it."""
         return self.filter(status__in=IMPORT_WORKING, progress_at__lt=import_stale_before())
 
     def lost(self) -> BundleImportQuerySet:
@@ -524,7 +525,11 @@ class BundleImport(models.Model):
 
     It keeps no history: it holds no case data (counts, file name, problem texts), and it is
     itself the record of who imported what and when; the records an import writes keep their
-    own history. The file, which holds people's details, is deleted when the import ends."""
+    own history. The file, which holds people's details, is deleted when the import ends (or
+    when beat finds its worker dead or its task lost). Its summary keeps no one's name
+    (reporting.imports.kept_lines); a refusal's problems may name a person already here, so the
+    job is deleted BUNDLE_IMPORT_KEEP_DAYS after it ends, and retention and erasure (privacy)
+    need not look here."""
 
     uploaded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
@@ -542,7 +547,8 @@ class BundleImport(models.Model):
     rate = models.FloatField("records a second", null=True, blank=True)
     seconds_left = models.FloatField(null=True, blank=True)
     # The last sign of life: written with the progress (through a connection of its own, so it is
-    # seen while the import's transaction is open) at most about once a second.
+    # seen while the import's transaction is open) at most about once a second, and by the
+    # worker's heartbeat every 30 seconds however long a step shows no progress.
     progress_at = models.DateTimeField(null=True, blank=True)
     summary = models.JSONField(default=list, blank=True, help_text="The summary's lines.")
     changed_anything = models.BooleanField(null=True, blank=True)
@@ -569,7 +575,7 @@ class BundleImport(models.Model):
 
     @property
     def is_stalled(self) -> bool:
-        """Taken by a worker that has shown no progress for BUNDLE_IMPORT_STALE_MINUTES."""
+        """Taken by a worker that has shown no sign of life for BUNDLE_IMPORT_STALE_MINUTES."""
         seen = self.progress_at or self.claimed_at
         return self.status in IMPORT_WORKING and seen is not None and seen < import_stale_before()
 
