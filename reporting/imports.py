@@ -236,7 +236,10 @@ def run_import(job_id: int) -> None:
         _end(job_id, claim, ImportStatus.REFUSED, problems=list(error.problems))
     except Exception as error:
         logger.exception("Bundle import %s failed", job_id)
-        _end(job_id, claim, ImportStatus.FAILED, error=f"{type(error).__name__}: {error}"[:2000])
+        # Its first line only: PostgreSQL's DETAIL ("Failing row contains (...)") that follows
+        # may hold a person's name and details; the log above has all of it.
+        first = next(iter(str(error).splitlines()), "")
+        _end(job_id, claim, ImportStatus.FAILED, error=f"{type(error).__name__}: {first}"[:2000])
     else:
         _end(
             job_id,

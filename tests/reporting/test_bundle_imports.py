@@ -467,3 +467,18 @@ def test_a_summary_line_of_a_shape_not_known_is_left_out() -> None:
         "clients: 1 new, 0 changed, 0 unchanged",
         "a new person: a line of the summary left out (it may name a person)",
     ]
+
+
+def test_a_failed_job_keeps_only_the_first_line_of_its_error(
+    coordinator: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> ImportSummary:
+        raise RuntimeError(
+            "new row violates check constraint\nDETAIL:  Failing row contains (Sam, Ash)"
+        )
+
+    monkeypatch.setattr(imports, "import_bundle_file", broken)
+    job = queued(coordinator)
+    imports.run_import(job.pk)
+    job.refresh_from_db()
+    assert job.error == "RuntimeError: new row violates check constraint"
