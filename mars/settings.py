@@ -172,6 +172,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "reporting.tasks.requeue_stalled_runs",
         "schedule": 60.0,
     },
+    # Bundle imports whose worker died or whose task was lost are failed and their files (people's
+    # details) deleted; ended imports past BUNDLE_IMPORT_KEEP_DAYS are deleted.
+    "sweep-bundle-imports": {
+        "task": "reporting.tasks.sweep_bundle_imports",
+        "schedule": 300.0,
+    },
     # Overnight, so the reminders are there when the early shift starts at six.
     "risk-reminders": {
         "task": "risk.tasks.send_risk_reminders",
@@ -427,10 +433,16 @@ REPORT_RUN_MAX_ATTEMPTS = env.int("REPORT_RUN_MAX_ATTEMPTS", default=3)
 # Bundles uploaded on the page or the API are imported by a worker. The largest accepted: a
 # 100,000-person bundle with its history is about 300 MB, so 1 GB leaves room for a national one
 # twice that (big uploads stream to a temporary file, never into memory: Django's
-# DATA_UPLOAD_MAX_MEMORY_SIZE does not count files). An import showing no progress for this many
-# minutes has lost its worker and is shown as failed (its one transaction rolled back with it).
+# DATA_UPLOAD_MAX_MEMORY_SIZE does not count files). An import showing no sign of life (progress,
+# or its worker's heartbeat every 30 seconds) for this many minutes has lost its worker: it is
+# shown as failed (its one transaction rolled back with it), and beat fails it and deletes its file.
 BUNDLE_UPLOAD_MAX_BYTES = env.int("BUNDLE_UPLOAD_MAX_BYTES", default=1024 * 1024 * 1024)
 BUNDLE_IMPORT_STALE_MINUTES = env.int("BUNDLE_IMPORT_STALE_MINUTES", default=10)
+# A job still waiting for a worker after this many minutes has lost its task (the outbox sends
+# every task, so the broker lost it, or no worker runs): beat fails it and deletes its file. An
+# ended job (its counts, and a refusal's problems) is deleted after BUNDLE_IMPORT_KEEP_DAYS.
+BUNDLE_IMPORT_WAIT_MINUTES = env.int("BUNDLE_IMPORT_WAIT_MINUTES", default=60)
+BUNDLE_IMPORT_KEEP_DAYS = env.int("BUNDLE_IMPORT_KEEP_DAYS", default=30)
 # England's rough sleeping return (RSDF): the area's resident population, for the figures per
 # 100,000 residents when a month's return does not give one. Unset: no rate.
 MARS_POPULATION: int | None = env.int("MARS_POPULATION", default=None)

@@ -34,7 +34,7 @@ from mars.openapi import OneObjectSchema
 from mars.text import COMMENTARY, NOTE
 from reporting import documents, imports, kpis, longterm, returns, rsdf, services
 from reporting.access import (
-    can_import_bundles,
+    IMPORT_BUNDLES,
     can_see_long_term,
     can_see_rsdf_figures,
     visible_bundle_imports,
@@ -659,7 +659,7 @@ class BundleImportSerializer(serializers.ModelSerializer):
         choices=ImportStatus.choices,
         read_only=True,
         help_text="checking and writing while a worker has it; failed too when its worker has "
-        "shown no progress for BUNDLE_IMPORT_STALE_MINUTES.",
+        "shown no sign of life for BUNDLE_IMPORT_STALE_MINUTES.",
     )
     summary = serializers.ListField(child=serializers.CharField(), read_only=True)
     problems = serializers.ListField(
@@ -697,9 +697,11 @@ class BundleImportSerializer(serializers.ModelSerializer):
         return job
 
 
-class CanImportBundles(permissions.BasePermission):
-    def has_permission(self, request: Any, view: Any) -> bool:
-        return can_import_bundles(request.user)
+class BundleImportPermission(ActionPermission):
+    """Uploading a bundle and reading the imports both need the right to import bundles."""
+
+    needs = {"create": IMPORT_BUNDLES}
+    readers = (IMPORT_BUNDLES,)
 
 
 class BundleImportViewSet(
@@ -714,7 +716,7 @@ class BundleImportViewSet(
     (with its `summary`), refused (with every one of its `problems`) or failed."""
 
     serializer_class = BundleImportSerializer
-    permission_classes = [CanImportBundles]
+    permission_classes = [BundleImportPermission]
     parser_classes = [MultiPartParser]
     queryset = BundleImport.objects.all()
 

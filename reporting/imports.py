@@ -5,12 +5,14 @@ the import ends. Pages, API and the task call these."""
 from __future__ import annotations
 
 import logging
+import re
+import threading
 import uuid
 from datetime import datetime
 
 from django.conf import settings
 from django.core.files import File
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -18,8 +20,14 @@ from django.utils import timezone
 from mars import outbox
 from mars.access import AnyUser
 from mars.records import Refusal, acting
-from reporting.bundle import BundleError, Progress, import_bundle_file
-from reporting.models import IMPORT_WORKING, BundleImport, ImportStatus
+from reporting.bundle import BundleError, ImportSummary, Progress, import_bundle_file
+from reporting.models import (
+    IMPORT_WORKING,
+    NEVER_TAKEN,
+    WORKER_STOPPED,
+    BundleImport,
+    ImportStatus,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +37,11 @@ IMPORT_BUNDLE = "reporting.tasks.import_bundle"
 # Progress is written at most this often (seconds of the import): enough for a bar polled every
 # two seconds, and a few hundred statements an hour at most.
 PROGRESS_EVERY = 1.0
+
+# The worker's sign of life while it imports, however long a step writes no progress (the final
+# duplicate search and commit, or waiting for another import's lock): far inside
+# BUNDLE_IMPORT_STALE_MINUTES, so only a worker that died goes stale.
+HEARTBEAT_EVERY = 30.0
 
 
 class ImportRefused(Refusal):
@@ -136,6 +149,57 @@ class ProgressWriter:
             self._connection = None
 
 
+class Heartbeat:
+    """Touches the job's progress_at every HEARTBEAT_EVERY seconds while the import runs, from a
+    thread of its own with a connection of its own (in autocommit, as ProgressWriter's, which
+    belongs to the import's thread). Progress alone is no proof of life: the import's last step
+    (a duplicate search per new person, then the commit) and the wait for another import's lock
+    write none for as long as they take. The thread lives and dies with the worker's process,
+    so a job whose worker died goes stale, and one whose worker is slow does not."""
+
+    def __init__(self, job_id: int, claim: datetime) -> None:
+        self.job_id, self.claim = job_id, claim
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._run, name=f"bundle-import-{job_id}-heartbeat", daemon=True
+        )
+
+    def __enter__(self) -> Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        connection = connections.create_connection(DEFAULT_DB_ALIAS)
+        try:
+            while not self._stop.wait(HEARTBEAT_EVERY):
+                self.beat(connection)
+        finally:
+            connection.close()
+
+    def beat(self, connection: BaseDatabaseWrapper) -> None:
+        table = BundleImport._meta.db_table
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {table} SET progress_at = %s"
+                    " WHERE id = %s AND claimed_at = %s AND status = ANY(%s)",
+                    [
+                        timezone.now(),
+                        self.job_id,
+                        self.claim,
+                        [str(working) for working in IMPORT_WORKING],
+                    ],
+                )
+        except DatabaseError:
+            # Tried again at the next beat, on a new connection.
+            logger.warning("Bundle import %s: heartbeat not written", self.job_id, exc_info=True)
+            connection.close()
+
+
 def _claim(job_id: int) -> datetime | None:
     """Take a waiting job for this worker in one conditional UPDATE: a second delivery of the
     task (or a second worker) finds it taken and does nothing."""
@@ -163,19 +227,25 @@ def run_import(job_id: int) -> None:
     job = BundleImport.objects.select_related("uploaded_by").get(pk=job_id)
     progress = ProgressWriter(job_id, claim)
     try:
-        with job.file.storage.open(str(job.file.name), "rb") as source:
+        with Heartbeat(job_id, claim), job.file.storage.open(str(job.file.name), "rb") as source:
             summary = import_bundle_file(source, by=job.uploaded_by, progress=progress)
     except BundleError as error:
+        # Kept as they are, though one may name a person already here (a placement clash): a
+        # person must be able to fix the file from them. The job is deleted with its problems
+        # BUNDLE_IMPORT_KEEP_DAYS after it ends (sweep_imports), so no name outlives that.
         _end(job_id, claim, ImportStatus.REFUSED, problems=list(error.problems))
     except Exception as error:
         logger.exception("Bundle import %s failed", job_id)
-        _end(job_id, claim, ImportStatus.FAILED, error=f"{type(error).__name__}: {error}"[:2000])
+        # Its first line only: PostgreSQL's DETAIL ("Failing row contains (...)") that follows
+        # may hold a person's name and details; the log above has all of it.
+        first = next(iter(str(error).splitlines()), "")
+        _end(job_id, claim, ImportStatus.FAILED, error=f"{type(error).__name__}: {first}"[:2000])
     else:
         _end(
             job_id,
             claim,
             ImportStatus.DONE,
-            summary=summary.lines(),
+            summary=kept_lines(summary),
             changed_anything=summary.changed_anything,
         )
     finally:
@@ -194,3 +264,67 @@ def _forget_file(job: BundleImport) -> None:
         logger.exception("Bundle import %s: its file %s could not be deleted", job.pk, name)
         return
     BundleImport.objects.filter(pk=job.pk).update(file="")
+
+
+# A summary's count line ("clients: 9 new, 0 changed, 0 unchanged"): the only shape kept as it is.
+COUNTS = re.compile(r"\w+: \d+ new, \d+ changed, \d+ unchanged")
+# Where in the file a line points ("clients[12]"), and the MARS references it names.
+PATH = re.compile(r"[a-z_]+\[\d+\]")
+REFERENCE = re.compile(r"\bMARS-\d{6,}\b")
+
+
+def kept_lines(summary: ImportSummary) -> list[str]:
+    """The summary's lines as the job keeps them: without anyone's name. Its count lines are
+    kept; any other line (a possible duplicate names the new person and those they may be) is
+    rewritten to where it points in the file and the MARS references it names, whatever else it
+    says: the job outlives the people it mentions, and erasure does not look for them here."""
+    kept = []
+    for line in summary.lines():
+        if COUNTS.fullmatch(line):
+            kept.append(line)
+            continue
+        path = PATH.match(line)
+        references = list(dict.fromkeys(REFERENCE.findall(line)))
+        where = path.group() if path else "a new person"
+        if references:
+            kept.append(
+                f"{where}: may be someone already here ({', '.join(references)}): check, and "
+                "merge if so"
+            )
+        else:
+            kept.append(f"{where}: a line of the summary left out (it may name a person)")
+    return kept
+
+
+def sweep_imports() -> dict[str, list[int]]:
+    """The beat task's round: fail the jobs whose worker died (no sign of life for
+    BUNDLE_IMPORT_STALE_MINUTES: the heartbeat keeps a living worker's fresh) or whose task was
+    lost (waiting for longer than BUNDLE_IMPORT_WAIT_MINUTES), deleting their files; delete the
+    jobs ended more than BUNDLE_IMPORT_KEEP_DAYS ago. Each a conditional UPDATE or DELETE: a
+    second round, or a worker ending its job at the same time, finds nothing to do.
+
+    A lost task is failed, not queued again: the outbox has already sent it (the relay retries
+    until the broker takes it), so one still waiting an hour on means the broker lost it or no
+    worker runs, which a second send hides rather than mends; and the uploader, told, sends the
+    file again at once, while the file (people's details) is not kept waiting for a worker."""
+    now = timezone.now()
+    stopped = _fail(BundleImport.objects.stalled(), WORKER_STOPPED, now)
+    lost = _fail(BundleImport.objects.lost(), NEVER_TAKEN, now)
+    old = BundleImport.objects.past_keeping()
+    forgotten = []
+    for job in old:
+        _forget_file(job)  # normally gone already: deleted when the import ended
+        if old.filter(pk=job.pk).delete()[0]:
+            forgotten.append(job.pk)
+    return {"stopped": stopped, "lost": lost, "deleted": forgotten}
+
+
+def _fail(jobs: models.QuerySet[BundleImport], why: str, now: datetime) -> list[int]:
+    failed = []
+    for job in jobs:
+        # Only if it is still as found: a worker that showed life since keeps its job.
+        still = jobs.filter(pk=job.pk)
+        if still.update(status=ImportStatus.FAILED, error=why, finished_at=now, seconds_left=None):
+            _forget_file(job)
+            failed.append(job.pk)
+    return failed

@@ -486,6 +486,12 @@ IMPORT_WORKING = (ImportStatus.CHECKING, ImportStatus.WRITING)
 IMPORT_ENDED = (ImportStatus.DONE, ImportStatus.REFUSED, ImportStatus.FAILED)
 
 
+# The error kept on a job the beat task (reporting.imports.sweep_imports) ended: the page says
+# each in words of its own.
+WORKER_STOPPED = "Its worker stopped: no progress for BUNDLE_IMPORT_STALE_MINUTES."
+NEVER_TAKEN = "No worker took it within BUNDLE_IMPORT_WAIT_MINUTES."
+
+
 def imports_storage() -> Storage:
     return storages["imports"]
 
@@ -496,9 +502,21 @@ def import_stale_before() -> datetime:
 
 class BundleImportQuerySet(models.QuerySet["BundleImport"]):
     def stalled(self) -> BundleImportQuerySet:
-        """Taken by a worker that has shown no progress for BUNDLE_IMPORT_STALE_MINUTES: it died
-        (killed, out of memory, machine gone), and its transaction with it."""
+        """Taken by a worker that has shown no sign of life (progress or heartbeat) for
+        BUNDLE_IMPORT_STALE_MINUTES: it died (killed, out of memory, machine gone), and its
+        transaction with it."""
         return self.filter(status__in=IMPORT_WORKING, progress_at__lt=import_stale_before())
+
+    def lost(self) -> BundleImportQuerySet:
+        """Waiting for a worker for longer than BUNDLE_IMPORT_WAIT_MINUTES: its task never
+        reached one (the outbox sends every task, so the broker lost it, or no worker runs)."""
+        waited = timezone.now() - timedelta(minutes=settings.BUNDLE_IMPORT_WAIT_MINUTES)
+        return self.filter(status=ImportStatus.WAITING, uploaded_at__lt=waited)
+
+    def past_keeping(self) -> BundleImportQuerySet:
+        """Ended more than BUNDLE_IMPORT_KEEP_DAYS ago: no longer worth keeping."""
+        kept = timezone.now() - timedelta(days=settings.BUNDLE_IMPORT_KEEP_DAYS)
+        return self.filter(status__in=IMPORT_ENDED, finished_at__lt=kept)
 
 
 class BundleImport(models.Model):
@@ -507,7 +525,11 @@ class BundleImport(models.Model):
 
     It keeps no history: it holds no case data (counts, file name, problem texts), and it is
     itself the record of who imported what and when; the records an import writes keep their
-    own history. The file, which holds people's details, is deleted when the import ends."""
+    own history. The file, which holds people's details, is deleted when the import ends (or
+    when beat finds its worker dead or its task lost). Its summary keeps no one's name
+    (reporting.imports.kept_lines); a refusal's problems may name a person already here, so the
+    job is deleted BUNDLE_IMPORT_KEEP_DAYS after it ends, and retention and erasure (privacy)
+    need not look here."""
 
     uploaded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
@@ -525,7 +547,8 @@ class BundleImport(models.Model):
     rate = models.FloatField("records a second", null=True, blank=True)
     seconds_left = models.FloatField(null=True, blank=True)
     # The last sign of life: written with the progress (through a connection of its own, so it is
-    # seen while the import's transaction is open) at most about once a second.
+    # seen while the import's transaction is open) at most about once a second, and by the
+    # worker's heartbeat every 30 seconds however long a step shows no progress.
     progress_at = models.DateTimeField(null=True, blank=True)
     summary = models.JSONField(default=list, blank=True, help_text="The summary's lines.")
     changed_anything = models.BooleanField(null=True, blank=True)
@@ -539,7 +562,7 @@ class BundleImport(models.Model):
         ordering = ["-uploaded_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(status="refused") | ~Q(problems=[]),
+                condition=~Q(status=ImportStatus.REFUSED) | ~Q(problems=[]),
                 name="bundle_import_refusal_lists_problems",
             ),
         ]
@@ -552,7 +575,7 @@ class BundleImport(models.Model):
 
     @property
     def is_stalled(self) -> bool:
-        """Taken by a worker that has shown no progress for BUNDLE_IMPORT_STALE_MINUTES."""
+        """Taken by a worker that has shown no sign of life for BUNDLE_IMPORT_STALE_MINUTES."""
         seen = self.progress_at or self.claimed_at
         return self.status in IMPORT_WORKING and seen is not None and seen < import_stale_before()
 
@@ -560,6 +583,27 @@ class BundleImport(models.Model):
     def outcome(self) -> str:
         """Its status as a person should read it: a job whose worker died has failed."""
         return ImportStatus.FAILED if self.is_stalled else self.status
+
+    @property
+    def stopped(self) -> bool:
+        """Its worker died: seen so now, or ended for it by the beat task."""
+        return self.is_stalled or (
+            self.status == ImportStatus.FAILED and self.error == WORKER_STOPPED
+        )
+
+    @property
+    def never_taken(self) -> bool:
+        return self.status == ImportStatus.FAILED and self.error == NEVER_TAKEN
+
+    @property
+    def imported(self) -> bool:
+        return self.outcome == ImportStatus.DONE
+
+    @property
+    def failed(self) -> bool:
+        """Failed, or taken for failed (its worker died): for templates, which cannot name the
+        statuses."""
+        return self.outcome == ImportStatus.FAILED
 
     @property
     def outcome_label(self) -> str:

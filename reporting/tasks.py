@@ -42,3 +42,11 @@ def keep_past_months(months: list[str] | None = None) -> list[str]:
 def import_bundle(job_id: int) -> None:
     """Import one uploaded bundle; a second delivery of the same job does nothing."""
     imports.run_import(job_id)
+
+
+@shared_task
+def sweep_bundle_imports() -> dict[str, list[int]]:
+    """Every five minutes: imports whose worker died or whose task was lost are failed and their
+    files deleted; ended imports past BUNDLE_IMPORT_KEEP_DAYS are deleted. A second run does
+    nothing."""
+    return imports.sweep_imports()

@@ -66,7 +66,11 @@ def bundle_import_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 def _context(job: BundleImport) -> dict[str, Any]:
-    return {"job": job, "stale_minutes": settings.BUNDLE_IMPORT_STALE_MINUTES}
+    return {
+        "job": job,
+        "stale_minutes": settings.BUNDLE_IMPORT_STALE_MINUTES,
+        "wait_minutes": settings.BUNDLE_IMPORT_WAIT_MINUTES,
+    }
 
 
 @login_required

@@ -5,11 +5,13 @@ the task is idempotent, its progress is seen from other connections, its file is
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+import time
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -18,11 +20,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clients.models import Client
+from mars.celery import app
 from mars.roles import Role
-from reporting import imports
+from reporting import imports, tasks
 from reporting.bundle import BundleError, ImportSummary, Progress
-from reporting.models import BundleImport, ImportStatus
+from reporting.models import NEVER_TAKEN, WORKER_STOPPED, BundleImport, ImportStatus
 from tests.concurrency import at_once
+from tests.factories import ClientFactory
 from tests.reporting.conftest import DATA
 
 pytestmark = pytest.mark.django_db
@@ -327,3 +331,154 @@ def test_the_openapi_schema_describes_the_upload_and_the_job(client: Any) -> Non
     name = body.rsplit("/", 1)[1]
     assert schema["components"]["schemas"][name]["properties"]["file"]["format"] == "binary"
     assert "/api/bundle-imports/{id}/" in schema["paths"]
+
+
+def test_the_page_of_a_failed_import_says_so_without_naming_the_status(
+    client: Any, coordinator: Any
+) -> None:
+    job = in_progress(coordinator, status=ImportStatus.FAILED, error="RuntimeError: full")
+    assert job.failed and not job.stopped and not job.imported
+    client.force_login(coordinator)
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "The import failed on something other than the file" in page
+
+
+# The beat task: jobs whose worker died or whose task was lost, and jobs long ended.
+
+
+def test_beat_sweeps_the_bundle_imports_every_five_minutes() -> None:
+    entry = settings.CELERY_BEAT_SCHEDULE["sweep-bundle-imports"]
+    assert entry == {"task": "reporting.tasks.sweep_bundle_imports", "schedule": 300.0}
+    assert entry["task"] in app.tasks
+
+
+def test_a_job_whose_worker_died_is_failed_and_its_file_deleted_once(
+    client: Any, coordinator: Any
+) -> None:
+    job = in_progress(coordinator, progress_at=timezone.now() - timedelta(minutes=11))
+    job.file.save("taken.json", ContentFile(b"{}"), save=True)
+    storage, name = job.file.storage, job.file.name
+    swept = tasks.sweep_bundle_imports()
+    assert swept == {"stopped": [job.pk], "lost": [], "deleted": []}
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED and job.error == WORKER_STOPPED
+    assert job.finished_at is not None and job.seconds_left is None
+    assert not storage.exists(name) and job.file.name == ""
+    assert tasks.sweep_bundle_imports() == {"stopped": [], "lost": [], "deleted": []}
+    client.force_login(coordinator)
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "The import stopped without finishing: no progress for 10 minutes" in page
+    assert "hx-trigger" not in page
+
+
+def test_a_job_showing_progress_within_the_stale_minutes_is_left_alone(coordinator: Any) -> None:
+    job = in_progress(coordinator, progress_at=timezone.now() - timedelta(minutes=9))
+    assert imports.sweep_imports()["stopped"] == []
+    job.refresh_from_db()
+    assert job.status == ImportStatus.WRITING
+
+
+def test_a_job_still_waiting_after_the_wait_minutes_is_failed_and_its_file_deleted(
+    client: Any, coordinator: Any
+) -> None:
+    lost = queued(coordinator)
+    BundleImport.objects.filter(pk=lost.pk).update(
+        uploaded_at=timezone.now() - timedelta(minutes=61)
+    )
+    fresh = queued(coordinator)
+    storage, name = lost.file.storage, lost.file.name
+    assert imports.sweep_imports()["lost"] == [lost.pk]
+    lost.refresh_from_db()
+    fresh.refresh_from_db()
+    assert lost.status == ImportStatus.FAILED and lost.error == NEVER_TAKEN
+    assert not storage.exists(name) and lost.file.name == ""
+    assert fresh.status == ImportStatus.WAITING and storage.exists(fresh.file.name)
+    # Its task, should it come after all, finds the job taken and does nothing.
+    imports.run_import(lost.pk)
+    lost.refresh_from_db()
+    assert lost.status == ImportStatus.FAILED
+    client.force_login(coordinator)
+    page = client.get(lost.get_absolute_url()).content.decode()
+    assert "No worker took the file within 60 minutes" in page
+
+
+def test_jobs_ended_more_than_the_keep_days_ago_are_deleted(coordinator: Any) -> None:
+    now = timezone.now()
+    old = in_progress(
+        coordinator,
+        status=ImportStatus.REFUSED,
+        problems=["clients[0].placements[0]: a problem naming someone"],
+        finished_at=now - timedelta(days=31),
+    )
+    recent = in_progress(
+        coordinator, status=ImportStatus.DONE, finished_at=now - timedelta(days=29)
+    )
+    working = in_progress(coordinator)
+    assert imports.sweep_imports()["deleted"] == [old.pk]
+    assert set(BundleImport.objects.values_list("pk", flat=True)) == {recent.pk, working.pk}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_living_worker_slow_at_the_end_is_not_taken_for_dead(
+    coordinator: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(imports, "HEARTBEAT_EVERY", 0.01)
+    swept: list[dict[str, list[int]]] = []
+
+    def slow_at_the_end(source: Any, *, by: Any, progress: Any) -> ImportSummary:
+        progress(Progress("writing", 1000, 1000, 1.0))
+        with time_machine.travel(timezone.now() + timedelta(minutes=11)):
+            # The duplicate search and the commit: no progress, but the worker lives.
+            now = timezone.now()
+            for _ in range(500):
+                if at_once(lambda: BundleImport.objects.get().progress_at)[0] >= now:
+                    break
+                time.sleep(0.01)
+            swept.append(at_once(imports.sweep_imports)[0])
+        return ImportSummary()
+
+    monkeypatch.setattr(imports, "import_bundle_file", slow_at_the_end)
+    job = queued(coordinator)
+    imports.run_import(job.pk)
+    assert swept == [{"stopped": [], "lost": [], "deleted": []}]
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE
+
+
+def test_the_job_keeps_no_one_s_name_from_the_summary(coordinator: Any) -> None:
+    here = ClientFactory(first_name="Sam", last_name="Ash", date_of_birth=date(1985, 2, 1))
+    job = queued(coordinator, example())
+    imports.run_import(job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE
+    assert "clients: 9 new, 0 changed, 0 unchanged" in job.summary
+    new = Client.objects.get(external_ref="C01")
+    assert (
+        f"clients[0]: may be someone already here ({new.reference}, {here.reference}): check, "
+        "and merge if so"
+    ) in job.summary
+    assert "Sam" not in json.dumps(job.summary) and "Ash" not in json.dumps(job.summary)
+
+
+def test_a_summary_line_of_a_shape_not_known_is_left_out() -> None:
+    summary = ImportSummary(possible_duplicates=["Sam Ash may be here"])
+    summary.created["clients"] = 1
+    assert imports.kept_lines(summary) == [
+        "clients: 1 new, 0 changed, 0 unchanged",
+        "a new person: a line of the summary left out (it may name a person)",
+    ]
+
+
+def test_a_failed_job_keeps_only_the_first_line_of_its_error(
+    coordinator: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> ImportSummary:
+        raise RuntimeError(
+            "new row violates check constraint\nDETAIL:  Failing row contains (Sam, Ash)"
+        )
+
+    monkeypatch.setattr(imports, "import_bundle_file", broken)
+    job = queued(coordinator)
+    imports.run_import(job.pk)
+    job.refresh_from_db()
+    assert job.error == "RuntimeError: new row violates check constraint"
