@@ -61,7 +61,8 @@ def bundle_import_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         # The refusal beside the file field, as it reads when a file is chosen again.
         form = BundleForm(data={}, files={})
         form.errors.clear()
-        form.add_error("file", f"Nothing was imported: {len(job.problems)} problem(s).")
+        count = len(job.problems)
+        form.add_error("file", f"Nothing was imported: {count} problem{'' if count == 1 else 's'}.")
     return render(request, "reporting/bundle_import_detail.html", {**_context(job), "form": form})
 
 

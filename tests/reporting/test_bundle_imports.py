@@ -111,7 +111,7 @@ def test_a_refused_bundle_lists_every_problem_beside_the_file_field(
     assert job.status == ImportStatus.REFUSED and job.file.name == ""
     assert len(job.problems) == 2
     html = client.get(answer["Location"]).content.decode()
-    assert "Nothing was imported: 2 problem(s)." in html
+    assert "Nothing was imported: 2 problems." in html
     assert "contacts[3].client: unknown client ref &quot;C99&quot;" in html
     assert "clients[9].first_name: required" in html
     assert "Import the corrected file" in html

@@ -222,7 +222,7 @@ def test_bundle_upload_imports_or_lists_every_problem(
             {"file": SimpleUploadedFile("b.json", json.dumps(bad).encode())},
         )
     html = client.get(queued["Location"]).content.decode()
-    assert "Nothing was imported: 2 problem(s)." in html
+    assert "Nothing was imported: 2 problems." in html
     assert "contacts[3].client: unknown client ref &quot;C99&quot;" in html
     assert "clients[9].first_name: required" in html
     assert Client.objects.count() == 9
