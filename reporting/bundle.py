@@ -30,7 +30,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from accommodation.models import (
     EndReason,
@@ -760,12 +760,7 @@ class _Import:
         """Write the batch: new rows and changed rows a model at a time, with their history
         (who, when, why) as each record's own save would have written it."""
         for model, records in self.pending_new.items():
-            bulk_create_with_history(
-                records,
-                model,
-                default_user=self.by,
-                default_change_reason=REASON,
-            )
+            _copy_new(model, records, self.by)
         for model, changed in self.pending_changed.items():
             bulk_update_with_history(
                 list(changed.values()),
@@ -1350,6 +1345,78 @@ class _Import:
         )
         self._save("discharges", item, record, values)
         return (person, kind, day)
+
+
+# Writing new records with COPY: one statement a model a batch for the rows and one for their
+# history (a statement-level trigger runs once a statement, and COPY is PostgreSQL's fastest way
+# in). The values are those bulk_create_with_history would write: each field's pre_save (the
+# time added) and database form, and a history row per record as simple-history's own.
+
+# Fields whose value goes to the database as it is held (no conversion worth a call a row).
+_AS_HELD = (
+    models.CharField,
+    models.TextField,
+    models.BooleanField,
+    models.IntegerField,
+    models.ForeignKey,
+)
+
+
+def _columns(model: type[models.Model], fields: list[models.Field[Any, Any]]) -> str:
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    return f"COPY {table} ({names}) FROM STDIN"
+
+
+def _db_value(field: models.Field[Any, Any], value: Any) -> Any:
+    if value is None or isinstance(field, _AS_HELD):
+        return value
+    return field.get_db_prep_save(value, connection)
+
+
+def _copy_new(model: type[models.Model], records: list[models.Model], by: User) -> None:
+    """Insert the new records and their "+" history rows, each with a pk from the model's
+    sequence (one query for the batch) so that the history rows carry it."""
+    opts = model._meta
+    numbered = [record for record in records if record.pk is None]
+    if numbered:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [opts.db_table, opts.pk.column, len(numbered)],
+            )
+            for record, (pk,) in zip(numbered, cursor.fetchall(), strict=True):
+                record.pk = pk
+    fields = list(opts.concrete_fields)
+    connection.ensure_connection()
+    raw = connection.connection  # psycopg's own connection, for COPY
+    with raw.cursor() as cursor:
+        with cursor.copy(_columns(model, fields)) as copy:
+            for record in records:
+                copy.write_row([_db_value(f, f.pre_save(record, True)) for f in fields])
+        for record in records:
+            record._state.adding = False
+            record._state.db = connection.alias
+        history = model.history.model  # type: ignore[attr-defined]
+        tracked = list(history.tracked_fields)
+        by_name = {f.attname: f for f in history._meta.concrete_fields}
+        tracked_fields = [by_name[f.attname] for f in tracked]
+        extra = [
+            by_name[n]
+            for n in ("history_date", "history_user_id", "history_change_reason", "history_type")
+        ]
+        with cursor.copy(_columns(history, tracked_fields + extra)) as copy:
+            for record in records:
+                user = getattr(record, "_history_user", by)
+                copy.write_row(
+                    [_db_value(f, getattr(record, f.attname)) for f in tracked_fields]
+                    + [
+                        getattr(record, "_history_date", None) or timezone.now(),
+                        user.pk if user is not None else None,
+                        getattr(record, "_change_reason", None) or REASON,
+                        "+",
+                    ]
+                )
 
 
 # What each section's records are matched on (with the person), as the batch looks them up.
