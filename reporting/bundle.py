@@ -229,7 +229,7 @@ class _Item:
             if required and value == "":
                 self.problem(name, "required")
             return ""
-        if value not in choices.values:
+        if value not in _values_of(choices):
             allowed = ", ".join(choices.values)
             self.problem(name, f'unknown value "{value}" (one of: {allowed})')
             return ""
@@ -1111,7 +1111,11 @@ class _Import:
             return None
         if at is None or not kind:
             return None
-        contact = self._match("contacts", person, at, kind, description) or Contact(
+        matched = self._match("contacts", person, at, kind, description)
+        if matched is None and not self.writing:
+            self._check_new_contact(item, person, at, description, values)
+            return (person, at, kind, description)
+        contact = matched or Contact(
             client_id=person, at=at, kind=kind, description=description, worker=self.by
         )
         if (
@@ -1123,6 +1127,51 @@ class _Import:
             values["verification"] = Verification.SEEN_BY_WORKER
         self._save("contacts", item, contact, values)
         return (person, at, kind, description)
+
+    def _check_new_contact(
+        self,
+        item: _Item,
+        person: int | None,
+        at: datetime,
+        description: str,
+        values: dict[str, Any],
+    ) -> None:
+        """_save's check of a new contact, without making one (most of a file is contacts):
+        the same field checks, less those the readers have made (a choice that is one of the
+        model's, a true or false), then Contact.clean's rules on what the contact would hold."""
+        if values.get("bedded_down") and not values.get("verification"):
+            values["verification"] = Verification.SEEN_BY_WORKER
+        if not item.ok:
+            return
+        failed = False
+        for name, value in values.items():
+            if (name in _CONTACT_CHOICES and value) or isinstance(value, bool):
+                continue
+            try:
+                _CONTACT_FIELDS[name].clean(value, None)
+            except ValidationError as error:
+                failed = True
+                for message in error.messages:
+                    item.problem(name, message)
+        if failed:
+            return
+        draft = _ContactDraft(
+            client_id=person,
+            description=description,
+            at=at,
+            bedded_down=values.get("bedded_down", False),
+            verification=values.get("verification", ""),
+            latitude=values.get("latitude"),
+            longitude=values.get("longitude"),
+        )
+        try:
+            Contact.clean(draft)  # type: ignore[arg-type]
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                for message in messages:
+                    item.problem("" if name == "__all__" else name, message)
+            return
+        self.summary.created["contacts"] += 1
 
     def _placements(self, item: _Item) -> Any:
         person = self._client(item)
@@ -1456,6 +1505,32 @@ _NOT_CHECKED: dict[type[models.Model], list[str]] = {
         Discharge,
     )
 }
+
+
+@dataclass
+class _ContactDraft:
+    """What Contact.clean reads of a contact, for checking one the file adds without making it."""
+
+    client_id: int | None
+    description: str
+    at: datetime
+    bedded_down: bool
+    verification: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+
+
+_CONTACT_FIELDS: dict[str, Any] = {f.name: f for f in Contact._meta.concrete_fields}
+# The contact's fields a reader has checked against the model's choices (a value not empty).
+_CONTACT_CHOICES = {name for name, f in _CONTACT_FIELDS.items() if f.choices} | {"needs_observed"}
+_CHOICE_VALUES: dict[type[models.TextChoices], frozenset[str]] = {}
+
+
+def _values_of(choices: type[models.TextChoices]) -> frozenset[str]:
+    """The choices' values, worked out once (TextChoices.values makes a new list each time)."""
+    if choices not in _CHOICE_VALUES:
+        _CHOICE_VALUES[choices] = frozenset(choices.values)
+    return _CHOICE_VALUES[choices]
 
 
 def _rough_instant(entry: Any) -> datetime | None:
