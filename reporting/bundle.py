@@ -493,6 +493,8 @@ class _Import:
         self.stream, self.by, self.stage = stream, by, stage
         self.writing = stage == WRITING
         self.started, self.progress, self.total = started, progress, total
+        # Each stage's rate is its own: checking reads far faster than writing writes.
+        self.stage_started = time.monotonic()
         self.done = 0
         self.problems: list[str] = []
         self.summary = ImportSummary()
@@ -563,7 +565,16 @@ class _Import:
     def _tell(self, *, final: bool = False) -> None:
         if self.progress is not None and (final or self.done % PROGRESS_EVERY == 0):
             total = self.done if final and self.total is None else self.total
-            self.progress(Progress(self.stage, self.done, total, time.monotonic() - self.started))
+            now = time.monotonic()
+            self.progress(
+                Progress(
+                    self.stage,
+                    self.done,
+                    total,
+                    now - self.started,
+                    stage_elapsed=now - self.stage_started,
+                )
+            )
 
     def _section(self, section: str) -> None:
         reader = getattr(self, f"_{section}")
@@ -1557,17 +1568,21 @@ def _needs(person: Client, given: list[str] | None, care_leaver: bool | None) ->
 @dataclass(frozen=True)
 class Progress:
     """How far an import has gone: `stage` is "checking" (reading the file, writing nothing) or
-    "writing"; `total` is the records in the file once the first pass has counted them."""
+    "writing"; `done` counts the records of this stage, `total` the records in the file once
+    the first pass has counted them."""
 
     stage: str
     done: int
     total: int | None
     elapsed: float  # seconds since the import began
+    # Seconds since this stage began (None: since the import began).
+    stage_elapsed: float | None = None
 
     @property
     def rate(self) -> float:
-        """Records a second so far."""
-        return self.done / self.elapsed if self.elapsed > 0 else 0.0
+        """Records a second in this stage so far, from the stage's own start."""
+        seconds = self.elapsed if self.stage_elapsed is None else self.stage_elapsed
+        return self.done / seconds if seconds > 0 else 0.0
 
     @property
     def seconds_left(self) -> float | None:
