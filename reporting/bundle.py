@@ -1436,7 +1436,7 @@ _AS_HELD = (
 
 def _columns(model: type[models.Model], fields: list[models.Field[Any, Any]]) -> str:
     table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    names = ", ".join(connection.ops.quote_name(f.column or f.name) for f in fields)
     return f"COPY {table} ({names}) FROM STDIN"
 
 

@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import models
 from simple_history.utils import bulk_create_with_history
 
 from clients.models import Client, HealthAccess, HealthAccessKind
@@ -48,12 +47,12 @@ def contacts(person: Client, worker: Any) -> list[Contact]:
     ]
 
 
-def values(model: type[models.Model], pks: list[int]) -> list[dict[str, Any]]:
+def values(model: Any, pks: list[int]) -> list[dict[str, Any]]:
     rows = model.objects.filter(pk__in=pks).order_by("pk").values()
     return [{k: v for k, v in row.items() if k not in OWN_NUMBERS} for row in rows]
 
 
-def history(model: type[models.Model], pks: list[int]) -> list[dict[str, Any]]:
+def history(model: Any, pks: list[int]) -> list[dict[str, Any]]:
     rows = model.history.filter(id__in=pks).order_by("id").values()  # type: ignore[attr-defined]
     return [{k: v for k, v in row.items() if k not in OWN_NUMBERS} for row in rows]
 
@@ -62,7 +61,9 @@ def test_a_contact_copied_in_has_the_row_and_history_row_bulk_create_with_histor
     time_machine: Any,
 ) -> None:
     time_machine.move_to(datetime(2026, 4, 1, 9, 0, tzinfo=UTC), tick=False)
-    person, worker, by = ClientFactory(), UserFactory(), UserFactory()
+    person: Any = ClientFactory()
+    worker: Any = UserFactory()
+    by: Any = UserFactory()
     bulk = bulk_create_with_history(
         contacts(person, worker), Contact, default_user=by, default_change_reason=bundle.REASON
     )
@@ -83,7 +84,7 @@ def test_a_person_copied_in_has_the_row_and_history_row_bulk_create_with_history
     time_machine: Any,
 ) -> None:
     time_machine.move_to(datetime(2026, 4, 1, 9, 0, tzinfo=UTC), tick=False)
-    by = UserFactory()
+    by: Any = UserFactory()
 
     def people(batch: str) -> list[Client]:
         return [
@@ -111,7 +112,9 @@ def test_a_person_copied_in_has_the_row_and_history_row_bulk_create_with_history
 
 
 def test_a_record_noted_with_its_own_author_keeps_them_in_its_history() -> None:
-    person, by, author = ClientFactory(), UserFactory(), UserFactory()
+    person: Any = ClientFactory()
+    by: Any = UserFactory()
+    author: Any = UserFactory()
     record = HealthAccess(
         client=person,
         kind=HealthAccessKind.GP_REGISTRATION,
