@@ -1639,7 +1639,10 @@ def _import_stream(
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
         checked = _Import(stream, user, stage=CHECKING, started=started, progress=progress)
-        checked.run()
+        summary = checked.run()
+        if not summary.changed_anything:
+            # The check met every record already here as the file has it: nothing to write.
+            return summary
         total = checked.done
         del checked
         return _Import(
