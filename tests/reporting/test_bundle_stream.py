@@ -180,3 +180,29 @@ def test_progress_is_told_while_checking_then_while_writing(small_batches: None)
 def test_a_progress_line_gives_records_done_rate_and_time_left() -> None:
     line = progress_line(Progress("writing", 120_000, 1_320_000, 12.0))
     assert line == "writing: 120,000 of 1,320,000 records, 10,000 a second, 2m00s left"
+
+
+def test_the_writing_stage_s_rate_and_time_left_are_its_own_not_the_checking_s() -> None:
+    # Checked 100,000 records in 10 s, then wrote 20,000 in the 20 s since writing began.
+    writing = Progress("writing", 20_000, 100_000, 30.0, stage_elapsed=20.0)
+    assert writing.rate == 1_000
+    assert writing.seconds_left == 80
+
+
+def test_progress_told_while_writing_counts_from_the_writing_stage_s_start(
+    small_batches: None, time_machine: Any
+) -> None:
+    monkeypatch = pytest.MonkeyPatch()
+    monkeypatch.setattr(bundle, "PROGRESS_EVERY", 10)
+    told: list[Progress] = []
+    try:
+        import_bundle_file(io.BytesIO(json.dumps(scenario_data()).encode()), progress=told.append)
+    finally:
+        monkeypatch.undo()
+    for progress in told:
+        assert progress.stage_elapsed is not None
+        assert 0 <= progress.stage_elapsed <= progress.elapsed
+    last_checking = [p for p in told if p.stage == "checking"][-1]
+    first_writing = next(p for p in told if p.stage == "writing")
+    assert first_writing.stage_elapsed is not None
+    assert first_writing.stage_elapsed <= first_writing.elapsed - last_checking.elapsed
