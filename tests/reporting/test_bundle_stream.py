@@ -96,6 +96,57 @@ def test_a_placement_overlapping_one_already_here_is_refused(scenario: Any) -> N
     assert refused.value.problems[0].startswith(f"placements[0]: {unit} is not free")
 
 
+def test_a_placement_planned_to_end_before_it_starts_is_refused_before_writing(
+    scenario: Any,
+) -> None:
+    unit = UnitFactory()
+    data = {
+        "format": "mars-bundle/1",
+        "placements": [
+            {
+                "client": "C02",
+                "property": unit.property.key,
+                "unit": unit.name,
+                "start": "2026-10-01",
+                "planned_end": "2026-09-30",
+            }
+        ],
+    }
+    with CaptureQueriesContext(connection) as queries, pytest.raises(BundleError) as refused:
+        import_bundle(data)
+    assert refused.value.problems == [
+        "placements[0].planned_end: The planned end cannot be before the start."
+    ]
+    assert writes(queries) == []
+
+
+def test_a_rule_only_the_database_holds_refuses_the_file_naming_the_rule_not_the_row(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A check that missed a rule: the database's constraint still refuses the whole file, and
+    # the problem names the rule, not the row's values (a person's details).
+    monkeypatch.setattr(bundle._Item, "problem", lambda self, name, message: None)
+    data = {
+        "format": "mars-bundle/1",
+        "clients": [{"ref": "Z1", "first_name": "Zed"}],
+        "contacts": [
+            {
+                "client": "Z1",
+                "at": "2026-10-03T06:30:00+01:00",
+                "kind": "street_outreach",
+                "latitude": "50.37",
+            }
+        ],
+    }
+    with pytest.raises(BundleError) as refused:
+        import_bundle(data)
+    assert refused.value.problems == [
+        'file: a record breaks the rule "contact_coordinates_both_or_neither" in the database; '
+        "nothing was imported"
+    ]
+    assert not Client.objects.filter(external_ref="Z1").exists()
+
+
 def test_a_second_run_of_the_same_file_writes_nothing(small_batches: None) -> None:
     import_bundle(scenario_data())
     before, history_before = counts(), history_counts()
