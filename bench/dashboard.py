@@ -178,7 +178,8 @@ def main() -> None:
                 f"{recomputed_queries:4d} queries; "
                 f"past months read back {read_ms:8.1f} ms {read_queries:4d} queries"
             )
-            goal("dashboard queries", warm_queries, QUERY_LIMIT)
+            # The first view works out the forgotten months too: the goal holds for every view.
+            goal("dashboard queries", max(cold_queries, warm_queries), QUERY_LIMIT)
             raise Rollback
     except Rollback:
         print("rolled back: the database is as it was")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -26,7 +27,16 @@ USER = settings.AUTH_USER_MODEL
 class TargetQuerySet(models.QuerySet["Target"]):
     def for_period(self, period: date) -> dict[str, Target]:
         """The targets of the contract year a month falls in, by measure."""
-        return {target.measure: target for target in self.filter(year=financial_year(period))}
+        return self.for_periods([period])[financial_year(period)]
+
+    def for_periods(self, periods: Iterable[date]) -> dict[int, dict[str, Target]]:
+        """The targets of the contract years some months fall in, by year and measure, in one
+        query (a year without targets maps to none)."""
+        years = {financial_year(period) for period in periods}
+        found: dict[int, dict[str, Target]] = {year: {} for year in years}
+        for target in self.filter(year__in=years):
+            found[target.year][target.measure] = target
+        return found
 
 
 class Target(models.Model):

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import BadRequest, EmptyResultSet, PermissionDenied
-from django.db import connection
-from django.db.models import QuerySet
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -34,6 +31,7 @@ from outreach.figures import active_swep
 from reporting import kept, kpis, longterm, report
 from reporting.access import can_see_dashboard, can_set_long_term_target
 from reporting.charts import course_chart, trend_charts
+from reporting.counting import counts
 from reporting.measures import BY_KEY
 from reporting.models import LongTermTarget, Target
 from reporting.views.longterm import target_form
@@ -44,25 +42,6 @@ from risk.models import PlanStatus, RiskAssessment, RiskPlan
 def _require_dashboard(request: HttpRequest) -> None:
     if not can_see_dashboard(request.user):
         raise PermissionDenied
-
-
-def counts(**querysets: QuerySet[Any]) -> dict[str, int]:
-    """How many rows each queryset has, in one query (the dashboard's tiles, whatever their
-    number, cost one round trip)."""
-    columns: list[str] = []
-    params: list[Any] = []
-    for name, queryset in querysets.items():
-        try:
-            sql, values = queryset.order_by().values("pk").query.sql_with_params()
-        except EmptyResultSet:  # .none(): nothing to count
-            columns.append(f'0 AS "{name}"')
-            continue
-        columns.append(f'(SELECT count(*) FROM ({sql}) AS counted) AS "{name}"')
-        params.extend(values)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(columns)}", params)
-        found = cursor.fetchone()
-    return dict(zip(querysets, found, strict=True))
 
 
 def people_url(key: str, period: date, part: str, as_of: date) -> str:
@@ -76,9 +55,7 @@ def _figure_rows(months: list[dict[str, Any]], today: date) -> list[dict[str, An
     target, with links to the people behind each part."""
     shown = [parse_month(entry["period"]) for entry in (months[-1], months[-2])]
     # Both months' contract years in one query (they differ in April).
-    targets: dict[int, dict[str, Target]] = defaultdict(dict)
-    for target in Target.objects.filter(year__in={financial_year(month) for month in shown}):
-        targets[target.year][target.measure] = target
+    targets = Target.objects.for_periods(shown)
     both = []
     for entry, month in zip((months[-1], months[-2]), shown, strict=True):
         rows = report.kpi_rows(entry["figures"], targets[financial_year(month)])

@@ -8,19 +8,21 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+import psycopg
 import pytest
 from django.contrib.auth.models import User
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accommodation.models import Placement
-from clients.models import Client
+from accommodation.models import Placement, Property, PropertyType, Unit
+from clients.models import Client, SupportPlan
 from clients.services import merge_clients
 from mars.dates import add_months
-from outreach.models import Contact
+from outreach.models import Contact, Intervention, InterventionKind, InterventionOutcome
 from outreach.services import log_contact
 from reporting import kept, kpis
+from reporting.bundle import import_bundle
 from reporting.models import KeptMonth
 from reporting.tasks import keep_past_months
 from tests import clock
@@ -32,10 +34,12 @@ from tests.factories import (
     InterventionFactory,
     PaymentRequestFactory,
     PlacementFactory,
+    PropertyFactory,
     SupportPlanFactory,
     UnitFactory,
     UserFactory,
 )
+from tests.reporting.conftest import scenario_data
 
 pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(clock.ORDINARY_DAY)]
 
@@ -148,6 +152,38 @@ def _plan_cleared(scene: Scene) -> None:
     scene.sam.support_plans.get().agencies.clear()
 
 
+def _rekept(scene: Scene) -> None:
+    """Keep the months again after a change made to set a scene up."""
+    KeptMonth.objects.all().delete()
+    kept.figures_for_months(MONTHS, TODAY)
+
+
+def _unit_moved(scene: Scene) -> None:
+    Unit.objects.filter(pk=scene.placement.unit_id).update(property=PropertyFactory())
+
+
+def _property_type_changed(scene: Scene) -> None:
+    Property.objects.filter(units__placements=scene.placement).update(type=PropertyType.MARS_HOUSE)
+
+
+def _plan_end_changed(scene: Scene) -> None:
+    SupportPlan.objects.filter(client=scene.sam).update(end=date(2027, 4, 30))
+
+
+def _plan_deleted(scene: Scene) -> None:
+    scene.sam.support_plans.get().delete()
+
+
+def _reconnection_outcome_changed(scene: Scene) -> None:
+    InterventionFactory(
+        client=scene.sam, closed=date(2027, 3, 3), outcome=InterventionOutcome.RECONNECTED
+    )
+    _rekept(scene)
+    Intervention.objects.filter(client=scene.sam, kind=InterventionKind.RECONNECTION).update(
+        outcome=InterventionOutcome.DECLINED
+    )
+
+
 def _primary_care_off(scene: Scene) -> None:
     Client.objects.filter(pk=scene.petra.pk).update(primary_care_relevant=False)
 
@@ -200,6 +236,13 @@ def _primary_care_off(scene: Scene) -> None:
             id="dental-visit-read-by-no-figure",
         ),
         pytest.param(_primary_care_off, date(2026, 10, 1), id="primary-care-flag-updated"),
+        pytest.param(_unit_moved, MONTHS[0], id="unit-moved-to-another-property"),
+        pytest.param(_property_type_changed, MONTHS[0], id="property-type-changed"),
+        pytest.param(_plan_end_changed, date(2026, 12, 1), id="support-plan-end-changed"),
+        pytest.param(_plan_deleted, date(2026, 12, 1), id="support-plan-deleted"),
+        pytest.param(
+            _reconnection_outcome_changed, date(2027, 2, 1), id="reconnection-outcome-changed"
+        ),
         pytest.param(
             lambda s: Client.objects.filter(pk=s.petra.pk).update(known_as="P"),
             None,
@@ -294,8 +337,6 @@ def test_the_dashboard_runs_at_most_30_queries_whatever_the_data(
 def test_months_are_not_kept_while_another_transaction_is_changing_their_records(
     scene: Scene,
 ) -> None:
-    import psycopg
-
     # Another session's change has gone through a trigger and is not yet committed: what this
     # view works out may miss it, so it is shown but not kept.
     writer = psycopg.connect(**connection.get_connection_params())
@@ -309,3 +350,82 @@ def test_months_are_not_kept_while_another_transaction_is_changing_their_records
         assert kept_months() == set(PAST)
     finally:
         writer.close()
+
+
+def test_a_bundle_import_forgets_from_its_earliest_new_record_and_a_second_run_nothing(
+    scene: Scene,
+) -> None:
+    data = scenario_data()
+    import_bundle(data)
+    _rekept(scene)
+    import_bundle(data)
+    assert kept_months() == set(PAST)
+    data["contacts"].append(
+        {
+            "client": "C01",
+            "at": "2027-02-14T06:30:00+00:00",
+            "kind": "street_outreach",
+            "bedded_down": True,
+            "location": "Royal Parade",
+        }
+    )
+    import_bundle(data)
+    assert kept_months() == {m for m in PAST if m < date(2027, 2, 1)}
+    assert kept.figures_for_months(MONTHS, TODAY) == kpis.figures_for_months(MONTHS, TODAY)
+
+
+def test_months_kept_by_other_definitions_are_ignored_and_replaced(scene: Scene) -> None:
+    kept.figures_for_months(MONTHS, TODAY)
+    KeptMonth.objects.update(version="contract-v0", figures={"wrong": True})
+    assert kept.figures_for_months(MONTHS, TODAY) == kpis.figures_for_months(MONTHS, TODAY)
+    assert set(KeptMonth.objects.values_list("version", flat=True)) == {kept.KEPT_VERSION}
+    assert KeptMonth.objects.count() == len(PAST)
+
+
+def test_a_write_dated_in_a_month_not_yet_keepable_waits_for_nobody_and_forgets_nothing(
+    scene: Scene,
+) -> None:
+    kept.figures_for_months(MONTHS, TODAY)
+    storer = psycopg.connect(**connection.get_connection_params())
+    try:
+        storer.execute("SELECT pg_advisory_lock(%s)", [kept.LOCK_KEY])
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '2s'")
+        # June is this month: no month from June on can be kept before 14 July.
+        ContactFactory(client=scene.sam, at=clock.london(2027, 6, 15, 7), worker=scene.worker)
+        assert kept_months() == set(PAST)
+        # On 13 June, May settles tomorrow: a write dated in May takes the lock (and so waits).
+        _database_today(date(2027, 6, 13))
+        with pytest.raises(OperationalError), transaction.atomic():
+            ContactFactory(client=scene.sam, at=clock.london(2027, 5, 20, 7), worker=scene.worker)
+    finally:
+        storer.close()
+
+
+def test_the_overnight_refill_waits_a_while_for_an_open_write_then_says_it_kept_nothing(
+    scene: Scene, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(kept, "REFILL_LOCK_TIMEOUT", "200ms")
+    writer = psycopg.connect(**connection.get_connection_params())
+    try:
+        writer.execute("SELECT pg_advisory_xact_lock_shared(%s)", [kept.LOCK_KEY])
+        assert keep_past_months() == []
+        assert "nothing kept" in caplog.text
+        writer.commit()
+        assert keep_past_months() == [f"{month:%Y-%m}" for month in PAST]
+    finally:
+        writer.close()
+
+
+def test_the_installed_triggers_watch_the_kinds_the_figures_read() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT proname, prosrc FROM pg_proc WHERE proname IN "
+            "('reporting_kept_intervention_changed', 'reporting_kept_health_access_changed')"
+        )
+        source = dict(cursor.fetchall())
+    assert (
+        f"'{InterventionKind.RECONNECTION.value}'" in source["reporting_kept_intervention_changed"]
+    )
+    for kind in kpis.GP_KINDS:
+        assert f"'{kind.value}'" in source["reporting_kept_health_access_changed"]
