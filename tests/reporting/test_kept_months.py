@@ -11,7 +11,7 @@ from typing import Any
 import psycopg
 import pytest
 from django.contrib.auth.models import User
-from django.db import OperationalError, connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -372,49 +372,6 @@ def test_a_bundle_import_forgets_from_its_earliest_new_record_and_a_second_run_n
     import_bundle(data)
     assert kept_months() == {m for m in PAST if m < date(2027, 2, 1)}
     assert kept.figures_for_months(MONTHS, TODAY) == kpis.figures_for_months(MONTHS, TODAY)
-
-
-def test_months_kept_by_other_definitions_are_ignored_and_replaced(scene: Scene) -> None:
-    kept.figures_for_months(MONTHS, TODAY)
-    KeptMonth.objects.update(version="contract-v0", figures={"wrong": True})
-    assert kept.figures_for_months(MONTHS, TODAY) == kpis.figures_for_months(MONTHS, TODAY)
-    assert set(KeptMonth.objects.values_list("version", flat=True)) == {kept.KEPT_VERSION}
-    assert KeptMonth.objects.count() == len(PAST)
-
-
-def test_a_write_dated_in_a_month_not_yet_keepable_waits_for_nobody_and_forgets_nothing(
-    scene: Scene,
-) -> None:
-    kept.figures_for_months(MONTHS, TODAY)
-    storer = psycopg.connect(**connection.get_connection_params())
-    try:
-        storer.execute("SELECT pg_advisory_lock(%s)", [kept.LOCK_KEY])
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL lock_timeout = '2s'")
-        # June is this month: no month from June on can be kept before 14 July.
-        ContactFactory(client=scene.sam, at=clock.london(2027, 6, 15, 7), worker=scene.worker)
-        assert kept_months() == set(PAST)
-        # On 13 June, May settles tomorrow: a write dated in May takes the lock (and so waits).
-        _database_today(date(2027, 6, 13))
-        with pytest.raises(OperationalError), transaction.atomic():
-            ContactFactory(client=scene.sam, at=clock.london(2027, 5, 20, 7), worker=scene.worker)
-    finally:
-        storer.close()
-
-
-def test_the_overnight_refill_waits_a_while_for_an_open_write_then_says_it_kept_nothing(
-    scene: Scene, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
-    monkeypatch.setattr(kept, "REFILL_LOCK_TIMEOUT", "200ms")
-    writer = psycopg.connect(**connection.get_connection_params())
-    try:
-        writer.execute("SELECT pg_advisory_xact_lock_shared(%s)", [kept.LOCK_KEY])
-        assert keep_past_months() == []
-        assert "nothing kept" in caplog.text
-        writer.commit()
-        assert keep_past_months() == [f"{month:%Y-%m}" for month in PAST]
-    finally:
-        writer.close()
 
 
 def test_the_installed_triggers_watch_the_kinds_the_figures_read() -> None:
