@@ -147,6 +147,18 @@ def test_a_rule_only_the_database_holds_refuses_the_file_naming_the_rule_not_the
     assert not Client.objects.filter(external_ref="Z1").exists()
 
 
+def test_a_big_import_refreshes_the_statistics_of_the_tables_it_filled(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # ANALYZE sets pg_class.reltuples within the transaction: the planner sees the rows now.
+    monkeypatch.setattr(bundle, "ANALYZE_AFTER", 1)
+    import_bundle(scenario_data())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'outreach_contact'")
+        (estimated,) = cursor.fetchone()
+    assert estimated == Contact.objects.count() > 0
+
+
 def test_a_second_run_of_the_same_file_writes_nothing(small_batches: None) -> None:
     import_bundle(scenario_data())
     before, history_before = counts(), history_counts()
