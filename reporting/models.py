@@ -563,7 +563,9 @@ class BundleImport(models.Model):
     summary = models.JSONField(default=list, blank=True, help_text="The summary's lines.")
     changed_anything = models.BooleanField(null=True, blank=True)
     problems = models.JSONField(default=list, blank=True, help_text="Each as path: message.")
-    error = models.TextField(blank=True, help_text="What went wrong, for the administrator.")
+    error = limited_text(
+        blank=True, max_length=2000, help_text="What went wrong, for the administrator."
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
 
     objects = BundleImportQuerySet.as_manager()

@@ -42,7 +42,9 @@ def test_a_worker_reads_a_long_timeline_fifty_entries_at_a_time(open_page, axe_s
     expect(entries.nth(50)).to_contain_text("Place 50")
     expect(entries.nth(69)).to_contain_text("Place 69")
     # Focus went to the first new entry; the live region says how many came; no more to show.
-    assert page.evaluate("document.activeElement.closest('li')?.textContent").count("Place 50")
+    page.wait_for_function(
+        "document.activeElement?.closest('li')?.textContent.includes('Place 50') === true"
+    )
     expect(page.locator("#timeline-status")).to_have_text("20 older entries added, 70 shown.")
     expect(page.get_by_role("link", name="Show more")).to_have_count(0)
     assert page.url.endswith(sam.get_absolute_url())

@@ -6,6 +6,7 @@ that this process and the others it starts talk to, as web and worker machines w
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
@@ -74,7 +75,12 @@ def s3_server() -> Iterator[str]:
     host, port = server.get_host_and_port()
     endpoint = f"http://{host}:{port}"
     s3 = boto3.client("s3", endpoint_url=endpoint, region_name="eu-west-2")
-    s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
+    # moto keeps its buckets in the process: pytest-django runs this module's transactional
+    # tests after the others, so this fixture may start a second server that already has it.
+    with contextlib.suppress(s3.exceptions.BucketAlreadyOwnedByYou):
+        s3.create_bucket(
+            Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-2"}
+        )
     yield endpoint
     server.stop()
 

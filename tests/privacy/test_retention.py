@@ -200,6 +200,9 @@ def another_run_under_way() -> Iterator[None]:
         other.execute("SELECT pg_advisory_lock(%s)", [RUN_LOCK])
         yield
     finally:
+        # Released before the connection closes: a closed connection's backend may still hold
+        # it for a moment, and the next run would find it taken.
+        other.execute("SELECT pg_advisory_unlock(%s)", [RUN_LOCK])
         other.close()
 
 
