@@ -60,6 +60,10 @@ USERS = [
     ("resettlement", "Rosa", "Kemp", Role.RESETTLEMENT_MANAGER),
     ("commissioner", "Claire", "Moss", Role.COMMISSIONER),
     ("admin", "Ada", "Wright", Role.ADMINISTRATOR),
+    # More of the team, so that caseloads, supervision, leave and cover have someone to share with.
+    ("support2", "Tom", "Baker", Role.SUPPORT),
+    ("support3", "Priya", "Shah", Role.SUPPORT),
+    ("outreach2", "Jess", "Lowe", Role.OUTREACH),
 ]
 
 AGENCIES = [

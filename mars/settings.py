@@ -51,12 +51,15 @@ INSTALLED_APPS = [
     "mars",
     "accounts",
     "audit",
+    "staffing",
+    "strategy",
     "clients",
     "outreach",
     "accommodation",
     "risk",
     "funds",
     "reporting",
+    "team",
     "rights",
     "privacy",
     "demo",
@@ -333,6 +336,29 @@ RISK_REVIEW_MONTHS = {
     "low": env.int("RISK_REVIEW_MONTHS_LOW", default=6),
 }
 RISK_REVIEW_NOTICE_DAYS = env.int("RISK_REVIEW_NOTICE_DAYS", default=7)
+
+# The coordinator's own work. Weeks from one supervision to the next: past it the worker and the
+# coordinator are reminded.
+SUPERVISION_WEEKS = env.int("SUPERVISION_WEEKS", default=6)
+# Days a referral may wait for its answer, by kind, before it is past its time ("in=2,out=10"
+# changes those two): a partner's referral in, answered by MARS; MARS's referral out, answered by
+# the partner; an A2A referral, decided by the panel; a MARS House referral, decided by the
+# coordinator. mars.checks refuses an unknown kind or a number below 1.
+REFERRAL_RESPONSE_DAYS: dict[str, int] = {
+    "in": 2,
+    "out": 10,
+    "a2a": 7,
+    "mars_house": 7,
+} | env.dict("REFERRAL_RESPONSE_DAYS", cast={"value": int}, default={})
+# Days an item may be past its time (its owner told) before the coordinators are told too.
+WAITING_ESCALATE_DAYS = env.int("WAITING_ESCALATE_DAYS", default=3)
+# The largest paper for a Strategy Group meeting (PDF, DOCX, XLSX or ODT), in bytes.
+STRATEGY_PAPER_MAX_BYTES = env.int("STRATEGY_PAPER_MAX_BYTES", default=20 * 1024 * 1024)
+# The map tiles behind the hotspot map, as a URL template ("https://tile.example.org/{z}/{x}/{y}.png")
+# and the credit the tiles' licence asks for. The page's CSP allows images from that server only.
+# Empty: the hotspots are listed without a map.
+MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
+MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="")
 
 # Special category data: how long an urgent "break glass" reading lasts, and the shortest reason.
 BREAK_GLASS_MINUTES = env.int("BREAK_GLASS_MINUTES", default=30)

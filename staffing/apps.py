@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class StaffingConfig(AppConfig):
+    """Who is at work: planned absences (leave, training, sickness) and cover, a worker's
+    caseload handed to another for a period. Below the case apps, so their reminders can ask who
+    covers whom."""
+
+    name = "staffing"
+    verbose_name = "Attendance and cover"
