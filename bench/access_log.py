@@ -22,12 +22,10 @@ django.setup()
 
 from django.contrib.auth.models import Group, User  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
-from django.test import Client as Browser  # noqa: E402
 from django.test import override_settings  # noqa: E402
-from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
-from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from audit.models import AccessEvent  # noqa: E402
+from bench.signing_in import signed_in_browser  # noqa: E402
 from clients.models import Client  # noqa: E402
 from mars.roles import Role  # noqa: E402
 
@@ -85,10 +83,10 @@ def main() -> None:
             with connection.cursor() as cursor:
                 cursor.execute(
                     """INSERT INTO audit_accessevent
-                         (at, user_id, username, people, what, path, method, ip, device)
+                         (at, user_id, username, people, what, path, method, ip, device, reason)
                        SELECT now() - make_interval(secs => g), %s, 'bench-coordinator',
                               ARRAY[%s + g %% %s]::bigint[], 'person page', '/people/', 'GET',
-                              '127.0.0.1', 'bench'
+                              '127.0.0.1', 'bench', ''
                        FROM generate_series(1, %s) g""",
                     [user.pk, people[0].pk, PEOPLE, LOG_ROWS],
                 )
@@ -97,13 +95,7 @@ def main() -> None:
                 f"seeded {PEOPLE} people and {LOG_ROWS} log rows "
                 f"in {time.perf_counter() - started:.1f} s; {REQUESTS} requests each way"
             )
-            browser = Browser(HTTP_HOST="127.0.0.1")
-            browser.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-            # Signed in with both factors, as every member of staff is in production.
-            device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
-            session = browser.session
-            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-            session.save()
+            browser = signed_in_browser(user, HTTP_HOST="127.0.0.1")
             person = people[len(people) // 2]
             for url in (f"/people/{person.pk}/", "/api/clients/"):
                 answer = browser.get(url).status_code

@@ -46,6 +46,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.goals import goal  # noqa: E402
 from bench.load_requests import BARE, DASHBOARD, PAGES, Plan, page_requests  # noqa: E402
+from bench.signing_in import sign_in  # noqa: E402
 
 USERS = int(os.environ.get("BENCH_LOAD_USERS", "30"))
 SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "120"))
@@ -327,30 +328,6 @@ def person_with_history() -> int | None:
         .first()
     )
     return near["client"] if near else None
-
-
-def sign_in(user: Any) -> str:
-    """A server-side session as the two sign-in steps leave it: Django's login (which records the
-    signed-in session, accounts.sessions) and then the authenticator (django-otp's login)."""
-    from django.conf import settings
-    from django.contrib.auth import login
-    from django.test import RequestFactory
-    from django_otp import login as otp_login
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from accounts import sessions
-
-    device = TOTPDevice.objects.create(user=user, name="Phone", confirmed=True)
-    store = __import__(settings.SESSION_ENGINE, fromlist=["SessionStore"]).SessionStore
-    request = RequestFactory().get("/", HTTP_USER_AGENT="Mozilla/5.0 (X11; Linux) Firefox/128.0")
-    request.session = store()
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    request.user = user
-    request.session.cycle_key()
-    sessions.follow_new_key(request)
-    otp_login(request, device)
-    request.session.save()
-    return str(request.session.session_key)
 
 
 def prepare(plan_path: Path) -> None:

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from django.contrib.auth.models import User
 from django.test import Client as HttpClient
 
-from bench.load import sign_in
 from bench.load_requests import LOG_CONTACT, Plan, contact_post, page_requests
+from bench.signing_in import sign_in
 from mars.roles import Role
 from outreach.models import Contact
 from tests.factories import (
