@@ -239,7 +239,9 @@ class HotspotMonth(TypedDict):
     unidentified: int
 
 
-def hotspot_months(hotspot: Hotspot, months: int = 12, today: date | None = None) -> list[HotspotMonth]:
+def hotspot_months(
+    hotspot: Hotspot, months: int = 12, today: date | None = None
+) -> list[HotspotMonth]:
     """The last `months` calendar months at a hotspot, oldest first, this month last (one query).
 
     Rules: as the KPIs count, a month is a local (Europe/London) calendar month; people are the

@@ -5,34 +5,87 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('outreach', '0006_index_bedded_down_by_person'),
+        ("outreach", "0006_index_bedded_down_by_person"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalhotspot',
-            name='latitude',
-            field=models.DecimalField(blank=True, decimal_places=5, help_text='For the map, in decimal degrees (50.37139). Leave empty if not known.', max_digits=7, null=True, validators=[django.core.validators.MinValueValidator(-90), django.core.validators.MaxValueValidator(90)]),
+            model_name="historicalhotspot",
+            name="latitude",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=5,
+                help_text="For the map, in decimal degrees (50.37139). Leave empty if not known.",
+                max_digits=7,
+                null=True,
+                validators=[
+                    django.core.validators.MinValueValidator(-90),
+                    django.core.validators.MaxValueValidator(90),
+                ],
+            ),
         ),
         migrations.AddField(
-            model_name='historicalhotspot',
-            name='longitude',
-            field=models.DecimalField(blank=True, decimal_places=5, help_text='For the map, in decimal degrees (-4.14256).', max_digits=8, null=True, validators=[django.core.validators.MinValueValidator(-180), django.core.validators.MaxValueValidator(180)]),
+            model_name="historicalhotspot",
+            name="longitude",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=5,
+                help_text="For the map, in decimal degrees (-4.14256).",
+                max_digits=8,
+                null=True,
+                validators=[
+                    django.core.validators.MinValueValidator(-180),
+                    django.core.validators.MaxValueValidator(180),
+                ],
+            ),
         ),
         migrations.AddField(
-            model_name='hotspot',
-            name='latitude',
-            field=models.DecimalField(blank=True, decimal_places=5, help_text='For the map, in decimal degrees (50.37139). Leave empty if not known.', max_digits=7, null=True, validators=[django.core.validators.MinValueValidator(-90), django.core.validators.MaxValueValidator(90)]),
+            model_name="hotspot",
+            name="latitude",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=5,
+                help_text="For the map, in decimal degrees (50.37139). Leave empty if not known.",
+                max_digits=7,
+                null=True,
+                validators=[
+                    django.core.validators.MinValueValidator(-90),
+                    django.core.validators.MaxValueValidator(90),
+                ],
+            ),
         ),
         migrations.AddField(
-            model_name='hotspot',
-            name='longitude',
-            field=models.DecimalField(blank=True, decimal_places=5, help_text='For the map, in decimal degrees (-4.14256).', max_digits=8, null=True, validators=[django.core.validators.MinValueValidator(-180), django.core.validators.MaxValueValidator(180)]),
+            model_name="hotspot",
+            name="longitude",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=5,
+                help_text="For the map, in decimal degrees (-4.14256).",
+                max_digits=8,
+                null=True,
+                validators=[
+                    django.core.validators.MinValueValidator(-180),
+                    django.core.validators.MaxValueValidator(180),
+                ],
+            ),
         ),
         migrations.AddConstraint(
-            model_name='hotspot',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('latitude__isnull', True), ('longitude__isnull', True)), models.Q(('latitude__gte', -90), ('latitude__isnull', False), ('latitude__lte', 90), ('longitude__gte', -180), ('longitude__isnull', False), ('longitude__lte', 180)), _connector='OR'), name='hotspot_coordinates_both_or_neither'),
+            model_name="hotspot",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("latitude__isnull", True), ("longitude__isnull", True)),
+                    models.Q(
+                        ("latitude__gte", -90),
+                        ("latitude__isnull", False),
+                        ("latitude__lte", 90),
+                        ("longitude__gte", -180),
+                        ("longitude__isnull", False),
+                        ("longitude__lte", 180),
+                    ),
+                    _connector="OR",
+                ),
+                name="hotspot_coordinates_both_or_neither",
+            ),
         ),
     ]

@@ -52,14 +52,18 @@ def test_the_coordinator_sees_a_hotspots_months_and_the_hotspots_on_a_map(
     bus = HotspotFactory(
         name="Bus station", latitude=Decimal("50.37490"), longitude=Decimal("-4.13520")
     )
-    HotspotFactory(name="Pannier market", latitude=Decimal("50.37230"), longitude=Decimal("-4.14360"))
+    HotspotFactory(
+        name="Pannier market", latitude=Decimal("50.37230"), longitude=Decimal("-4.14360")
+    )
     HotspotFactory(name="Old quarry")  # no coordinates: in the list, not on the map
     sam = ClientFactory(first_name="Sam", last_name="Example")
     alex = ClientFactory(first_name="Alex", last_name="Hart")
     ContactFactory(client=sam, hotspot=bus, at=london(2027, 4, 3, 6))
     ContactFactory(client=sam, hotspot=bus, at=london(2027, 5, 3, 6))
     ContactFactory(client=alex, hotspot=bus, at=london(2027, 5, 9, 6))
-    ContactFactory(client=None, description="woman with a grey dog", hotspot=bus, at=london(2027, 5, 10, 6))
+    ContactFactory(
+        client=None, description="woman with a grey dog", hotspot=bus, at=london(2027, 5, 10, 6)
+    )
     ContactFactory(client=alex, hotspot=bus, at=london(2027, 6, 14, 6))
 
     # At her desk, the list shows the two hotspots with coordinates on the map.

@@ -12,8 +12,8 @@ from clients.models import Client
 from outreach import figures, phone
 from outreach.models import (
     Contact,
-    Hotspot,
     CountedPerson,
+    Hotspot,
     Intervention,
     OutreachSession,
     PublicReport,

@@ -37,7 +37,9 @@ def test_with_no_tile_server_the_list_shows_without_a_map(as_role, settings):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role", [Role.OUTREACH, Role.SUPPORT, Role.COORDINATOR, Role.DIRECTOR, Role.ADMINISTRATOR])
+@pytest.mark.parametrize(
+    "role", [Role.OUTREACH, Role.SUPPORT, Role.COORDINATOR, Role.DIRECTOR, Role.ADMINISTRATOR]
+)
 def test_with_a_tile_server_the_list_shows_its_hotspots_on_a_map(as_role, settings, role):
     settings.MAP_TILE_URL = TILES
     settings.MAP_TILE_ATTRIBUTION = "© Test <tiles>"
@@ -52,7 +54,10 @@ def test_with_a_tile_server_the_list_shows_its_hotspots_on_a_map(as_role, settin
     assert 'data-name="Car park"' not in html
     assert "not on the map (no coordinates)" in html
     # The map is not the only way to the places: the list is its text alternative.
-    assert 'aria-label="Map of the hotspots on this page (the list below gives the same places)"' in html
+    assert (
+        'aria-label="Map of the hotspots on this page (the list below gives the same places)"'
+        in html
+    )
 
 
 @pytest.mark.django_db
@@ -64,7 +69,12 @@ def test_no_map_when_no_hotspot_has_coordinates(as_role, settings):
 
 
 def test_leaflet_is_served_by_mars_itself():
-    for name in ("leaflet/leaflet.js", "leaflet/leaflet.css", "leaflet/images/marker-icon.png", "js/hotspot-map.js"):
+    for name in (
+        "leaflet/leaflet.js",
+        "leaflet/leaflet.css",
+        "leaflet/images/marker-icon.png",
+        "js/hotspot-map.js",
+    ):
         assert finders.find(name), name
 
 
@@ -81,7 +91,14 @@ def test_the_tile_servers_origin_comes_from_the_url(url, origin):
     assert tile_origin(url) == origin
 
 
-@pytest.mark.parametrize("url", ["tile.example.org/{z}/{x}/{y}.png", "ftp://tiles.example.org/{z}", "https://{z}.example.org/x"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "tile.example.org/{z}/{x}/{y}.png",
+        "ftp://tiles.example.org/{z}",
+        "https://{z}.example.org/x",
+    ],
+)
 def test_a_tile_url_that_names_no_server_is_refused(url):
     with pytest.raises(ImproperlyConfigured):
         tile_origin(url)

@@ -55,8 +55,8 @@ def test_the_twelve_months_end_with_this_one_and_leave_older_ones_out():
     ContactFactory(hotspot=hotspot, at=london(2026, 6, 30, 6))  # thirteen months back
     ContactFactory(hotspot=hotspot, at=london(2027, 6, 16, 6))  # this morning
     months = figures.hotspot_months(hotspot, today=TODAY)
-    assert [m["label"] for m in months][0] == "July 2026"
-    assert [m["label"] for m in months][-1] == "June 2027"
+    assert months[0]["label"] == "July 2026"
+    assert months[-1]["label"] == "June 2027"
     assert len(months) == 12
     assert months[0]["people"] == 1 and months[-1]["people"] == 1
     assert sum(m["people"] for m in months) == 2
