@@ -6,10 +6,12 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import environ
+import xstatic.pkg.leaflet
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from mars import file_store
+from mars.map_tiles import tile_origin
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("MARS_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -359,6 +361,8 @@ STRATEGY_PAPER_MAX_BYTES = env.int("STRATEGY_PAPER_MAX_BYTES", default=20 * 1024
 # Empty: the hotspots are listed without a map.
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
 MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="")
+if MAP_TILE_ORIGIN := tile_origin(MAP_TILE_URL):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(MAP_TILE_ORIGIN)
 
 # Special category data: how long an urgent "break glass" reading lasts, and the shortest reason.
 BREAK_GLASS_MINUTES = env.int("BREAK_GLASS_MINUTES", default=30)
@@ -374,7 +378,11 @@ DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d/%m/%y", "%d-%m-%Y"]
 # Static files, served by the app itself (whitenoise), never from a CDN.
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # Leaflet's own files (XStatic-Leaflet) for the hotspot map, served as static/leaflet/.
+    ("leaflet", xstatic.pkg.leaflet.BASE_DIR),
+]
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # Files: receipts and invoices (funds.views), report runs' PDF, CSV and XLSX, bundles uploaded for a
 # background import (read by whichever worker runs the job) and anything else stored. All private:

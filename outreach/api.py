@@ -45,7 +45,7 @@ class ServiceSerializer(BaseServiceSerializer):
 class HotspotSerializer(ServiceSerializer):
     class Meta:
         model = Hotspot
-        fields = ["id", "name", "area", "description", "active"]
+        fields = ["id", "name", "area", "description", "active", "latitude", "longitude"]
 
     def service(self, record: Hotspot, *, by: Any) -> Hotspot:
         return services.save_hotspot(record, by=by)

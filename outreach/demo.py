@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 
 from clients.models import Agency, Client, ClientStatus
-from mars.dates import day_start, local_date
+from mars.dates import add_months, day_start, first_of_month, local_date
 from outreach import services
 from outreach.models import (
     AgeBand,
@@ -37,13 +37,39 @@ from outreach.models import (
 )
 
 HOTSPOTS = [
-    ("Royal Parade doorways", "City centre", "Shop doorways between the Guildhall and Boots."),
-    ("Bus station", "City centre", "Side entrance and the covered bays."),
-    ("Hoe shelters", "The Hoe", "The seafront shelters below Smeaton's Tower."),
-    ("Drake Circus car park", "City centre", "Stairwells on levels 2 and 3."),
-    ("St Andrew's churchyard", "City centre", "Behind the church; often a tent."),
-    ("Barbican steps", "Barbican", "Under the Mayflower steps arches."),
+    (
+        "Royal Parade doorways",
+        "City centre",
+        "Shop doorways between the Guildhall and Boots.",
+        ("50.37070", "-4.14180"),
+    ),
+    ("Bus station", "City centre", "Side entrance and the covered bays.", ("50.37060", "-4.13650")),
+    (
+        "Hoe shelters",
+        "The Hoe",
+        "The seafront shelters below Smeaton's Tower.",
+        ("50.36470", "-4.14200"),
+    ),
+    (
+        "Drake Circus car park",
+        "City centre",
+        "Stairwells on levels 2 and 3.",
+        ("50.37430", "-4.13900"),
+    ),
+    (
+        "St Andrew's churchyard",
+        "City centre",
+        "Behind the church; often a tent.",
+        ("50.36950", "-4.14360"),
+    ),
+    ("Barbican steps", "Barbican", "Under the Mayflower steps arches.", ("50.36660", "-4.13350")),
 ]
+# How many people each hotspot sees in an ordinary month of the year before the sessions above,
+# and how the months of the year move it (busier in late summer and at Christmas): the hotspot
+# pages' twelve months have a shape.
+HOTSPOT_PEOPLE = (4, 3, 2, 2, 1, 1)
+SEASON = {1: 0.9, 2: 0.8, 3: 0.7, 4: 0.8, 5: 1.0, 6: 1.2, 7: 1.4, 8: 1.5, 9: 1.2, 10: 1.0}
+SEASON |= {11: 0.9, 12: 1.2}
 NATIONALITY_MIX = [
     NationalityGroup.UK,
     NationalityGroup.UK,
@@ -69,8 +95,16 @@ def load(today: date, users: dict[str, User], agencies: dict[str, Agency]) -> di
     rng = random.Random(3)
     outreach, support, coordinator = users["outreach"], users["support"], users["coordinator"]
     hotspots = [
-        Hotspot.objects.get_or_create(name=n, defaults={"area": a, "description": d})[0]
-        for n, a, d in HOTSPOTS
+        Hotspot.objects.get_or_create(
+            name=n,
+            defaults={
+                "area": a,
+                "description": d,
+                "latitude": Decimal(lat),
+                "longitude": Decimal(lng),
+            },
+        )[0]
+        for n, a, d, (lat, lng) in HOTSPOTS
     ]
     sessions = _sessions(today, outreach, support, agencies)
     out = list(Client.objects.active().filter(status=ClientStatus.ROUGH_SLEEPING))
@@ -113,6 +147,7 @@ def load(today: date, users: dict[str, User], agencies: dict[str, Agency]) -> di
         )
         services.log_contact(office, by=support)
         contacts += 2
+    contacts += _hotspot_year(today, hotspots, random.Random(12), outreach)
     reports = _reports(today, sessions, hotspots, outreach, coordinator)
     interventions = _interventions(today, out + others, support, outreach)
     swep = _swep(today, out, coordinator, outreach)
@@ -126,6 +161,54 @@ def load(today: date, users: dict[str, User], agencies: dict[str, Agency]) -> di
         "SWEP offers": swep,
         "counted people": counts,
     }
+
+
+def _hotspot_year(today: date, hotspots: list[Hotspot], rng: random.Random, worker: User) -> int:
+    """Bedded-down contacts at the hotspots in the nine months before the sessions' three, and
+    some sightings of people not identified. The people are those now off the street whom the
+    sessions did not see, so that none of them is seen in a month a report is about (nor becomes
+    long-term in one)."""
+    people = list(
+        Client.objects.active()
+        .exclude(status=ClientStatus.ROUGH_SLEEPING)
+        .exclude(contacts__bedded_down=True)
+        .order_by("pk")
+    )
+    if not people:
+        return 0
+    made = 0
+    for back in range(11, 2, -1):
+        month = add_months(first_of_month(today), -back)
+        for index, (hotspot, usual) in enumerate(zip(hotspots, HOTSPOT_PEOPLE, strict=True)):
+            seen = round(usual * SEASON[month.month] + rng.choice([-1, 0, 0, 1]))
+            for n, person in enumerate(rng.sample(people, k=max(0, min(seen, len(people))))):
+                day = month + timedelta(days=rng.randint(0, 26))
+                contact = Contact(
+                    client=person,
+                    at=day_start(day) + timedelta(hours=6, minutes=10 + index * 5 + n),
+                    kind=ContactKind.STREET_OUTREACH,
+                    bedded_down=True,
+                    verification=Verification.SEEN_BY_WORKER,
+                    engagement=Engagement.ENGAGED,
+                    location=hotspot.name,
+                    hotspot=hotspot,
+                )
+                services.log_contact(contact, by=worker)
+                made += 1
+            if rng.random() < 0.4:
+                sighting = Contact(
+                    description=rng.choice(SIGHTINGS),
+                    at=day_start(month + timedelta(days=rng.randint(0, 26)))
+                    + timedelta(hours=6, minutes=50),
+                    kind=ContactKind.STREET_OUTREACH,
+                    bedded_down=True,
+                    verification=Verification.SEEN_BY_WORKER,
+                    engagement=Engagement.ASLEEP,
+                    hotspot=hotspot,
+                )
+                services.log_contact(sighting, by=worker)
+                made += 1
+    return made
 
 
 def _at(session: OutreachSession, minutes: int) -> datetime:

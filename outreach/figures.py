@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING, Literal, TypedDict
 
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from clients.models import Client
 from mars.access import AnyUser
-from mars.dates import day_bounds, local_date
+from mars.dates import add_months, day_bounds, first_of_month, local_date, month_bounds
 from mars.registry import Part
 from outreach.models import (
     OFF_THE_STREET,
@@ -226,6 +227,51 @@ def hotspot_sightings(days: int = 28, today: date | None = None) -> dict[int, in
         .annotate(n=Count("pk"))
     )
     return {row["hotspot"]: row["n"] for row in rows}
+
+
+class HotspotMonth(TypedDict):
+    """One month at a hotspot: the people seen bedded down there, and the sightings of people not
+    yet identified (who count in no person figure)."""
+
+    month: date
+    label: str
+    people: int
+    unidentified: int
+
+
+def hotspot_months(
+    hotspot: Hotspot, months: int = 12, today: date | None = None
+) -> list[HotspotMonth]:
+    """The last `months` calendar months at a hotspot, oldest first, this month last (one query).
+
+    Rules: as the KPIs count, a month is a local (Europe/London) calendar month; people are the
+    distinct identified people with a bedded-down contact there in the month; unidentified
+    bedded-down contacts are their own figure.
+    """
+    this_month = first_of_month(today or timezone.localdate())
+    firsts = [add_months(this_month, -back) for back in range(months - 1, -1, -1)]
+    start, end = day_bounds(firsts[0], month_bounds(this_month)[1])
+    rows = (
+        Contact.objects.bedded_down()
+        .filter(hotspot=hotspot, at__gte=start, at__lt=end)
+        .annotate(month=TruncMonth("at", tzinfo=timezone.get_current_timezone()))
+        .order_by()
+        .values("month")
+        .annotate(
+            people=Count("client", distinct=True),
+            unidentified=Count("pk", filter=Q(client__isnull=True)),
+        )
+    )
+    by_month = {local_date(row["month"]): row for row in rows}
+    return [
+        HotspotMonth(
+            month=first,
+            label=f"{first:%B %Y}",
+            people=by_month[first]["people"] if first in by_month else 0,
+            unidentified=by_month[first]["unidentified"] if first in by_month else 0,
+        )
+        for first in firsts
+    ]
 
 
 def swep_banner(user: AnyUser) -> Part | None:

@@ -40,8 +40,12 @@ def _no_blank(field: Any) -> None:
 class HotspotForm(forms.ModelForm):
     class Meta:
         model = Hotspot
-        fields = ["name", "area", "description", "active"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        fields = ["name", "area", "description", "active", "latitude", "longitude"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "latitude": forms.NumberInput(attrs={"step": "0.00001", "inputmode": "decimal"}),
+            "longitude": forms.NumberInput(attrs={"step": "0.00001", "inputmode": "decimal"}),
+        }
 
 
 class SessionForm(forms.ModelForm):

@@ -39,16 +39,56 @@ class Hotspot(models.Model):
     area = models.CharField(max_length=120, blank=True, help_text="Ward or part of the city.")
     description = limited_text(blank=True, help_text="How to find it; what to look out for.")
     active = models.BooleanField(default=True)
+    # Where it is on the hotspot map: five decimal places is about a metre.
+    latitude = models.DecimalField(
+        max_digits=7,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        help_text="For the map, in decimal degrees (50.37139). Leave empty if not known.",
+    )
+    longitude = models.DecimalField(
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+        help_text="For the map, in decimal degrees (-4.14256).",
+    )
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(
+                    latitude__isnull=False,
+                    longitude__isnull=False,
+                    latitude__gte=-90,
+                    latitude__lte=90,
+                    longitude__gte=-180,
+                    longitude__lte=180,
+                ),
+                name="hotspot_coordinates_both_or_neither",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
     def get_absolute_url(self) -> str:
         return reverse("outreach:hotspot_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if (self.latitude is None) != (self.longitude is None):
+            field = "longitude" if self.longitude is None else "latitude"
+            raise ValidationError({field: "Give both latitude and longitude, or neither."})
+
+    @property
+    def on_map(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
 
 
 class OutreachSession(models.Model):

@@ -47,8 +47,8 @@ def _person(client_id: int | None) -> Client | None:
 def save_hotspot(hotspot: Hotspot, *, by: AnyUser | None) -> Hotspot:
     """Add a hotspot or change one.
 
-    Rules: the model's own validation applies (names are unique); who made the change is kept in
-    its history.
+    Rules: the model's own validation applies (names are unique; the map's coordinates come as a
+    pair, in range); who made the change is kept in its history.
     """
     return save_record(hotspot, by=by)
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -34,6 +34,7 @@ from mars.history import history_entries
 from mars.home import HomePart
 from mars.pages import HtmxHttpRequest, form_page, history_of, page_of, record_page, safe_next
 from outreach import figures, services
+from outreach.charts import hotspot_chart
 from outreach.forms import (
     ContactForm,
     HotspotForm,
@@ -477,10 +478,18 @@ def hotspot_list(request: HttpRequest) -> HttpResponse:
     )
     for h in hotspots:
         h.recent = sightings.get(h.pk, 0)  # type: ignore[attr-defined]  # for the page
+    # The map shows the page's hotspots (the list is its text alternative), and only when there
+    # is a tile server to draw it on and something to put on it.
+    show_map = bool(settings.MAP_TILE_URL) and any(h.on_map for h in hotspots)
     return render(
         request,
         "outreach/hotspot_list.html",
-        {"hotspots": hotspots, "can_add": access.can_add_for(request.user, Hotspot)},
+        {
+            "hotspots": hotspots,
+            "can_add": access.can_add_for(request.user, Hotspot),
+            "map_tiles": settings.MAP_TILE_URL if show_map else "",
+            "map_attribution": settings.MAP_TILE_ATTRIBUTION,
+        },
     )
 
 
@@ -492,16 +501,25 @@ def hotspot_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ("Area", hotspot.area),
         ("Description", hotspot.description),
         ("In use", "Yes" if hotspot.active else "No"),
+        (
+            "Latitude, longitude",
+            f"{hotspot.latitude}, {hotspot.longitude}" if hotspot.on_map else "Not given",
+        ),
         ("Bedded-down sightings, last 7 days", str(counts[7])),
         ("Last 28 days", str(counts[28])),
         ("Last 90 days", str(counts[90])),
     ]
-    contacts: Iterable[Contact] = []
+    months = figures.hotspot_months(hotspot)
+    sightings = None
     if can_see_people(request.user):
-        contacts = (
+        # page_of notes the people on the page as read (the access log's).
+        month_start, _ = day_bounds(months[-1]["month"], months[-1]["month"])
+        sightings = page_of(
+            request,
             access.visible(request.user, Contact.objects.all())
-            .filter(hotspot=hotspot)
-            .select_related("client", "worker")[:20]
+            .filter(hotspot=hotspot, at__gte=month_start)
+            .select_related("client", "worker")
+            .order_by("-at", "-id"),
         )
     return record_page(
         request,
@@ -509,7 +527,10 @@ def hotspot_detail(request: HttpRequest, pk: int) -> HttpResponse:
         rows,
         edit_url=reverse("outreach:hotspot_edit", args=[pk]),
         template="outreach/hotspot_detail.html",
-        contacts=contacts,
+        months=months,
+        chart=hotspot_chart(months),
+        this_month=months[-1]["label"],
+        sightings=sightings,
         client=None,
     )
 

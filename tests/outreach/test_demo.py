@@ -13,6 +13,7 @@ from outreach import figures, phone
 from outreach.models import (
     Contact,
     CountedPerson,
+    Hotspot,
     Intervention,
     OutreachSession,
     PublicReport,
@@ -46,3 +47,16 @@ def test_demo_data_shows_outreach(settings):
     call_command("load_demo", stdout=out)
     assert (OutreachSession.objects.count(), Contact.objects.count()) == (sessions, contacts)
     assert "contacts" not in out.getvalue()
+
+
+def test_demo_hotspots_are_on_the_map_with_a_year_of_shape(settings):
+    settings.DEBUG = True
+    call_command("load_demo", stdout=StringIO())
+    hotspots = list(Hotspot.objects.all())
+    assert len(hotspots) == 6 and all(h.on_map for h in hotspots)
+    busiest = Hotspot.objects.get(name="Royal Parade doorways")
+    months = figures.hotspot_months(busiest)
+    people = [m["people"] for m in months]
+    assert sum(1 for n in people if n) >= 10, people
+    assert len(set(people)) >= 3, people
+    assert sum(m["unidentified"] for h in hotspots for m in figures.hotspot_months(h)) > 0
