@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mars.charts import scale_top
 from outreach.figures import HotspotMonth
 
 BAR = 11
@@ -13,16 +14,6 @@ MONTH_GAP = 8
 HEIGHT = 100
 LEFT = 26  # the scale's labels
 RIGHT = 4
-NICE = (1, 2, 4, 5, 10)
-
-
-def scale_top(largest: int) -> int:
-    """The top of the scale: the first of 1, 2, 4, 5 or 10 times a power of ten that is at least
-    the largest value (and at least 1, so that an empty year still draws its axis)."""
-    power = 1
-    while power * 10 < largest:
-        power *= 10
-    return next(step * power for step in NICE if step * power >= max(largest, 1))
 
 
 def _y(value: float, top: int) -> float:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from mars.charts import scale_top
 from reporting.measures import BY_KEY, TARGETABLE
 
 BAR = 22
@@ -12,19 +13,9 @@ GAP = 6
 HEIGHT = 100
 LEFT = 26  # the scale's labels
 RIGHT = 38  # the target's label
-NICE = (1, 2, 4, 5, 10)
 
 
 Link = Callable[[str, str], str | None]
-
-
-def scale_top(largest: float) -> float:
-    """The top of a count's scale: the first of 1, 2, 4, 5 or 10 times a power of ten that is
-    at least the largest value, so the scale's half-way mark is a round number too."""
-    power = 1.0
-    while power * 10 < largest:
-        power *= 10
-    return next(step * power for step in NICE if step * power >= largest)
 
 
 def _number(value: float, unit: str) -> str:

@@ -9,10 +9,11 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AccessEvent
+from mars.charts import scale_top
 from mars.pages import PAGE_SIZE
 from mars.roles import Role
 from outreach import figures
-from outreach.charts import hotspot_chart, scale_top
+from outreach.charts import hotspot_chart
 from outreach.models import Hotspot
 from tests.clock import ORDINARY_DAY, london
 from tests.factories import ClientFactory, ContactFactory, HotspotFactory

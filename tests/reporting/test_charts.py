@@ -10,8 +10,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from mars.charts import scale_top
 from mars.dates import financial_year
-from reporting.charts import scale_top, trend_chart
+from reporting.charts import trend_chart
 from reporting.models import Target
 
 PERCENT = "left_streets_within_14_days"
