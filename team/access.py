@@ -54,8 +54,13 @@ def can_record_supervision(user: AnyUser) -> bool:
 
 
 def can_see_supervision_list(user: AnyUser) -> bool:
-    """Everyone signed in may keep their own supervision; the page is theirs to read."""
-    return bool(user.is_authenticated)
+    """The team (who are supervised) and the coordinator; anyone else who has been supervised
+    or supervises someone."""
+    if not user.is_authenticated:
+        return False
+    if can(user, "team.view_teammeeting") or can(user, EVERY_SUPERVISION):
+        return True
+    return Supervision.objects.filter(Q(worker_id=user.pk) | Q(supervisor_id=user.pk)).exists()
 
 
 def can_see_meetings(user: AnyUser) -> bool:
