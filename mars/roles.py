@@ -156,6 +156,18 @@ RETENTION = _each("privacy", ["view", "add", "change"], "legalhold") | {
 }
 PROCESSING_REGISTER = frozenset({"privacy.view_processing_register"})
 
+# team: supervision, team meetings and the caseloads (issue 23). A supervision is read by its
+# worker and supervisor without any of these (team.access); the coordinator reads every one.
+TEAM_READ = _each("team", ["view"], "teammeeting", "teamaction")
+RUNNING_THE_TEAM = _each(
+    "team",
+    ["view", "add", "change"],
+    "supervision",
+    "supervisionaction",
+    "teammeeting",
+    "teamaction",
+) | {"team.view_every_supervision", "team.view_caseloads"}
+
 
 def _all(*parts: str | Iterable[str]) -> frozenset[str]:
     return frozenset(name for part in parts for name in ([part] if isinstance(part, str) else part))
@@ -183,6 +195,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         RISK_WORK,
         FUNDS_READ,
         ASK_FOR_MONEY,
+        TEAM_READ,
     ),
     Role.SUPPORT: _all(
         PEOPLE_READ,
@@ -200,6 +213,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         RISK_WORK,
         FUNDS_READ,
         ASK_FOR_MONEY,
+        TEAM_READ,
     ),
     Role.COORDINATOR: _all(
         PEOPLE_READ,
@@ -263,6 +277,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         DATA_SUBJECT_RIGHTS,
         RETENTION,
         PROCESSING_REGISTER,
+        RUNNING_THE_TEAM,
     ),
     # Need to know: only the people whose A2A referral is before the panel (accommodation puts
     # them there), and of them the referral, the risk level and the alerts, a restricted one's

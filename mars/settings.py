@@ -209,6 +209,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "reporting.tasks.keep_past_months",
         "schedule": crontab(hour=3, minute=45),
     },
+    # team: a worker whose one-to-one supervision is overdue is told, before the day starts.
+    "supervision-reminders": {
+        "task": "team.tasks.remind_supervision_overdue",
+        "schedule": crontab(hour=2, minute=40),
+    },
 }
 
 # No duplicates on retry (mars.idempotency): how long a create's key replays its first answer

@@ -24,6 +24,7 @@ from clients.models import (
 from clients.services import index_names
 from funds.models import Fund, FundKind, PaymentRequest
 from mars.dates import financial_year
+from mars.roles import Role
 
 PASSWORD = "a-long-test-password-2026"
 
@@ -440,3 +441,35 @@ class PaymentRequestFactory(factory.django.DjangoModelFactory):
     purpose = "Clothes and shoes for a job interview"
     payee = "High Street Outfitters"
     requested_by = factory.SubFactory(UserFactory)
+
+
+# team: supervision and team meetings.
+
+
+class SupervisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "team.Supervision"
+
+    worker = factory.SubFactory(UserFactory, role=Role.SUPPORT)
+    supervisor = factory.SubFactory(UserFactory, role=Role.COORDINATOR)
+    held_on = factory.LazyFunction(timezone.localdate)
+    caseload_discussed = "Each person on the caseload, in turn."
+    wellbeing = "Well."
+
+
+class TeamMeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "team.TeamMeeting"
+
+    held_on = factory.LazyFunction(timezone.localdate)
+    notes = "Rota, cover, the week ahead."
+
+
+class TeamActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "team.TeamAction"
+
+    meeting = factory.SubFactory(TeamMeetingFactory)
+    description = "Update the rota"
+    owner = factory.SubFactory(UserFactory, role=Role.SUPPORT)
+    due = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=7))

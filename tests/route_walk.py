@@ -189,5 +189,18 @@ def build_data_set() -> dict[str, Any]:
     d["retentionrun"] = privacy.run_retention(
         by=coordinator, trigger=RetentionTrigger.PAGE, dry_run=True
     )
+    # Team: a supervision of the worker by the coordinator, a team meeting with the worker's action.
+    from team.models import Supervision, TeamAction, TeamMeeting
+
+    d["supervision"] = Supervision.objects.create(
+        worker=worker, supervisor=coordinator, held_on=timezone.localdate()
+    )
+    d["teammeeting"] = TeamMeeting.objects.create(held_on=timezone.localdate())
+    d["teamaction"] = TeamAction.objects.create(
+        meeting=d["teammeeting"],
+        description="Route table",
+        owner=worker,
+        due=timezone.localdate() + dt.timedelta(days=7),
+    )
     assert isinstance(coordinator, User)
     return d

@@ -110,6 +110,10 @@ KINDS: list[tuple[str, str]] = [
     (r"^privacy:(hold_create|anonymise)$", "client"),
     (r"^privacy:hold_", "legalhold"),
     (r"^privacy:run_", "retentionrun"),
+    (r"^team:worker_supervisions$", "user"),
+    (r"^team:supervision_", "supervision"),
+    (r"^team:meeting_", "teammeeting"),
+    (r"^team:action_", "teamaction"),
 ]
 
 
@@ -538,4 +542,21 @@ TABLE: dict[str, str] = {
     "retentionrun-list": "200: coo | 403: out sup pan dir res com adm anon",
     "retentionrun-detail": "200: coo | 403: anon | 404: out sup pan dir res com adm",
     "processing-register-list": "200: coo adm | 403: out sup pan dir res com anon",
+    # Team: supervision (its worker, supervisor and the coordinator), team meetings, caseloads
+    "team:supervision_list": "200: out sup coo | 403: pan dir res com adm | 302: anon",
+    "team:supervision_create": "200: coo | 403: out sup pan dir res com adm | 302: anon",
+    "team:supervision_detail": "200: coo | 404: out sup pan dir res com adm | 302: anon",
+    "team:supervision_edit": "200: coo | 404: out sup pan dir res com adm | 302: anon",
+    "team:worker_supervisions": "200: coo | 404: out sup pan dir res com adm | 302: anon",
+    "team:meeting_list": "200: out sup coo | 403: pan dir res com adm | 302: anon",
+    "team:meeting_create": "200: coo | 403: out sup pan dir res com adm | 302: anon",
+    "team:meeting_detail": "200: out sup coo | 404: pan dir res com adm | 302: anon",
+    "team:meeting_edit": "200: coo | 403: out sup | 404: pan dir res com adm | 302: anon",
+    "team:action_done": "200: coo | 403: out sup | 404: pan dir res com adm | 302: anon",
+    "team:caseloads": "200: coo | 403: out sup pan dir res com adm | 302: anon",
+    "supervision-list": "200: out sup coo pan dir res com adm | 403: anon",
+    "supervision-detail": "200: coo | 403: anon | 404: out sup pan dir res com adm",
+    "teammeeting-list": "200: out sup coo | 403: pan dir res com adm anon",
+    "teammeeting-detail": "200: out sup coo | 403: anon | 404: pan dir res com adm",
+    "caseload-list": "200: coo | 403: out sup pan dir res com adm anon",
 }
