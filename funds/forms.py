@@ -226,7 +226,10 @@ class AssessmentForm(forms.ModelForm):
         labels = {
             "amount": "Amount (£)",
             **{help_name: label for help_name, label in OTHER_HELP},
-            **{f"{help_name}_note": "What happened (optional)" for help_name, _ in OTHER_HELP},
+            **{
+                f"{help_name}_note": f"{label.split(' (')[0]}: what happened (optional)"
+                for help_name, label in OTHER_HELP
+            },
             "reason": "Why you recommend this",
         }
 
@@ -235,7 +238,8 @@ class AssessmentForm(forms.ModelForm):
         funds = Fund.objects.taking_requests(timezone.localdate()).filter(kind=FundKind.HARDSHIP)
         choices_of(self, "fund").queryset = funds.order_by("year", "name")
         if not self.is_bound and funds.count() == 1:
-            self.fields["fund"].initial = funds.get()
+            # The instance's empty fund would win over the field's initial.
+            self.initial["fund"] = funds.get().pk
         for help_name, _ in OTHER_HELP:
             # A radio list with no empty choice: the model's blank "---------" is not an answer.
             field_of(self, help_name, forms.TypedChoiceField).choices = Tried.choices
