@@ -243,7 +243,7 @@ class AssessmentForm(forms.ModelForm):
         for help_name, _ in OTHER_HELP:
             # A radio list with no empty choice: the model's blank "---------" is not an answer.
             field_of(self, help_name, forms.TypedChoiceField).choices = Tried.choices
-        self.fields["recommendation"].choices = Recommendation.choices
+        field_of(self, "recommendation", forms.TypedChoiceField).choices = Recommendation.choices
         self.questions = questions
         for question in questions:
             self.fields[f"question_{question.pk}"] = forms.CharField(

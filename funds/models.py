@@ -601,11 +601,11 @@ class HardshipAssessment(models.Model):
         """What else was tried: (label, tried or not, note) for each kind of help."""
         return [
             (
-                str(self._meta.get_field(name).verbose_name).capitalize(),
+                label.split(" (")[0],
                 getattr(self, f"get_{name}_display")(),
                 getattr(self, f"{name}_note"),
             )
-            for name, _ in OTHER_HELP
+            for name, label in OTHER_HELP
         ]
 
 

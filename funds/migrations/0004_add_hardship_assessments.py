@@ -9,157 +9,617 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clients', '0015_index_kpi_lookups'),
-        ('funds', '0003_limit_free_text'),
+        ("clients", "0015_index_kpi_lookups"),
+        ("funds", "0003_limit_free_text"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HardshipQuestion',
+            name="HardshipQuestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.CharField(max_length=300)),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('active', models.BooleanField(default=True, help_text='Asked on new assessments.')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.CharField(max_length=300)),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "active",
+                    models.BooleanField(default=True, help_text="Asked on new assessments."),
+                ),
             ],
             options={
-                'ordering': ['order', 'id'],
+                "ordering": ["order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='HardshipAssessment',
+            name="HardshipAssessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('circumstances', models.TextField(help_text='What has happened and why the money is needed now.', max_length=5000, validators=[django.core.validators.MaxLengthValidator(5000)])),
-                ('benefits', models.CharField(choices=[('tried', 'Tried'), ('not_tried', 'Not tried'), ('not_applicable', 'Not applicable')], max_length=16, verbose_name='benefits')),
-                ('benefits_note', models.TextField(blank=True, max_length=5000, validators=[django.core.validators.MaxLengthValidator(5000)], verbose_name='note')),
-                ('local_welfare', models.CharField(choices=[('tried', 'Tried'), ('not_tried', 'Not tried'), ('not_applicable', 'Not applicable')], max_length=16, verbose_name='local welfare assistance')),
-                ('local_welfare_note', models.TextField(blank=True, max_length=5000, validators=[django.core.validators.MaxLengthValidator(5000)], verbose_name='note')),
-                ('food_bank', models.CharField(choices=[('tried', 'Tried'), ('not_tried', 'Not tried'), ('not_applicable', 'Not applicable')], max_length=16, verbose_name='food bank')),
-                ('food_bank_note', models.TextField(blank=True, max_length=5000, validators=[django.core.validators.MaxLengthValidator(5000)], verbose_name='note')),
-                ('other_funds', models.CharField(choices=[('tried', 'Tried'), ('not_tried', 'Not tried'), ('not_applicable', 'Not applicable')], max_length=16, verbose_name='other funds')),
-                ('other_funds_note', models.TextField(blank=True, max_length=5000, validators=[django.core.validators.MaxLengthValidator(5000)], verbose_name='note')),
-                ('amount', models.DecimalField(decimal_places=2, help_text='In pounds, for example 45.50.', max_digits=10)),
-                ('purpose', models.TextField(max_length=5000, validators=[django.core.validators.MaxLengthValidator(5000)], verbose_name='what it is for')),
-                ('payee', models.CharField(help_text='Who is paid: a supplier, shop, utility.', max_length=200)),
-                ('rules', models.TextField(blank=True, help_text="The fund's hardship rules and what the person had had, as they stood.", max_length=5000, validators=[django.core.validators.MaxLengthValidator(5000)], verbose_name="the fund's rules that applied")),
-                ('recommendation', models.CharField(choices=[('authorise', 'Authorise'), ('director', 'Recommend to the director'), ('decline', 'Decline')], max_length=10)),
-                ('reason', models.TextField(help_text='Why: the approver, or the person declined, reads it.', max_length=5000, validators=[django.core.validators.MaxLengthValidator(5000)])),
-                ('assessed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('assessed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='hardship_assessments', to='clients.client', verbose_name='person')),
-                ('fund', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='funds.fund')),
-                ('request', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='hardship_assessment', to='funds.paymentrequest', verbose_name='payment request')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "circumstances",
+                    models.TextField(
+                        help_text="What has happened and why the money is needed now.",
+                        max_length=5000,
+                        validators=[django.core.validators.MaxLengthValidator(5000)],
+                    ),
+                ),
+                (
+                    "benefits",
+                    models.CharField(
+                        choices=[
+                            ("tried", "Tried"),
+                            ("not_tried", "Not tried"),
+                            ("not_applicable", "Not applicable"),
+                        ],
+                        max_length=16,
+                        verbose_name="benefits",
+                    ),
+                ),
+                (
+                    "benefits_note",
+                    models.TextField(
+                        blank=True,
+                        max_length=5000,
+                        validators=[django.core.validators.MaxLengthValidator(5000)],
+                        verbose_name="note",
+                    ),
+                ),
+                (
+                    "local_welfare",
+                    models.CharField(
+                        choices=[
+                            ("tried", "Tried"),
+                            ("not_tried", "Not tried"),
+                            ("not_applicable", "Not applicable"),
+                        ],
+                        max_length=16,
+                        verbose_name="local welfare assistance",
+                    ),
+                ),
+                (
+                    "local_welfare_note",
+                    models.TextField(
+                        blank=True,
+                        max_length=5000,
+                        validators=[django.core.validators.MaxLengthValidator(5000)],
+                        verbose_name="note",
+                    ),
+                ),
+                (
+                    "food_bank",
+                    models.CharField(
+                        choices=[
+                            ("tried", "Tried"),
+                            ("not_tried", "Not tried"),
+                            ("not_applicable", "Not applicable"),
+                        ],
+                        max_length=16,
+                        verbose_name="food bank",
+                    ),
+                ),
+                (
+                    "food_bank_note",
+                    models.TextField(
+                        blank=True,
+                        max_length=5000,
+                        validators=[django.core.validators.MaxLengthValidator(5000)],
+                        verbose_name="note",
+                    ),
+                ),
+                (
+                    "other_funds",
+                    models.CharField(
+                        choices=[
+                            ("tried", "Tried"),
+                            ("not_tried", "Not tried"),
+                            ("not_applicable", "Not applicable"),
+                        ],
+                        max_length=16,
+                        verbose_name="other funds",
+                    ),
+                ),
+                (
+                    "other_funds_note",
+                    models.TextField(
+                        blank=True,
+                        max_length=5000,
+                        validators=[django.core.validators.MaxLengthValidator(5000)],
+                        verbose_name="note",
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2, help_text="In pounds, for example 45.50.", max_digits=10
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.TextField(
+                        max_length=5000,
+                        validators=[django.core.validators.MaxLengthValidator(5000)],
+                        verbose_name="what it is for",
+                    ),
+                ),
+                (
+                    "payee",
+                    models.CharField(
+                        help_text="Who is paid: a supplier, shop, utility.", max_length=200
+                    ),
+                ),
+                (
+                    "rules",
+                    models.TextField(
+                        blank=True,
+                        help_text="The fund's hardship rules and what the person had had, as they stood.",
+                        max_length=5000,
+                        validators=[django.core.validators.MaxLengthValidator(5000)],
+                        verbose_name="the fund's rules that applied",
+                    ),
+                ),
+                (
+                    "recommendation",
+                    models.CharField(
+                        choices=[
+                            ("authorise", "Authorise"),
+                            ("director", "Recommend to the director"),
+                            ("decline", "Decline"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "reason",
+                    models.TextField(
+                        help_text="Why: the approver, or the person declined, reads it.",
+                        max_length=5000,
+                        validators=[django.core.validators.MaxLengthValidator(5000)],
+                    ),
+                ),
+                ("assessed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "assessed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="hardship_assessments",
+                        to="clients.client",
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "fund",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assessments",
+                        to="funds.fund",
+                    ),
+                ),
+                (
+                    "request",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="hardship_assessment",
+                        to="funds.paymentrequest",
+                        verbose_name="payment request",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-assessed_at', '-id'],
+                "ordering": ["-assessed_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='HardshipAnswer',
+            name="HardshipAnswer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('question_text', models.CharField(max_length=300, verbose_name='question')),
-                ('answer', models.TextField(max_length=5000, validators=[django.core.validators.MaxLengthValidator(5000)])),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='answers', to='funds.hardshipassessment')),
-                ('question', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='funds.hardshipquestion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("question_text", models.CharField(max_length=300, verbose_name="question")),
+                (
+                    "answer",
+                    models.TextField(
+                        max_length=5000,
+                        validators=[django.core.validators.MaxLengthValidator(5000)],
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="answers",
+                        to="funds.hardshipassessment",
+                    ),
+                ),
+                (
+                    "question",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="funds.hardshipquestion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order', 'id'],
+                "ordering": ["order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalHardshipAnswer',
+            name="HistoricalHardshipAnswer",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('question_text', models.CharField(max_length=300, verbose_name='question')),
-                ('answer', models.TextField(max_length=5000, validators=[django.core.validators.MaxLengthValidator(5000)])),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('assessment', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='funds.hardshipassessment')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('question', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='funds.hardshipquestion')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("question_text", models.CharField(max_length=300, verbose_name="question")),
+                (
+                    "answer",
+                    models.TextField(
+                        max_length=5000,
+                        validators=[django.core.validators.MaxLengthValidator(5000)],
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="funds.hardshipassessment",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "question",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="funds.hardshipquestion",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical hardship answer',
-                'verbose_name_plural': 'historical hardship answers',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical hardship answer",
+                "verbose_name_plural": "historical hardship answers",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalHardshipAssessment',
+            name="HistoricalHardshipAssessment",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('circumstances', models.TextField(help_text='What has happened and why the money is needed now.', max_length=5000, validators=[django.core.validators.MaxLengthValidator(5000)])),
-                ('benefits', models.CharField(choices=[('tried', 'Tried'), ('not_tried', 'Not tried'), ('not_applicable', 'Not applicable')], max_length=16, verbose_name='benefits')),
-                ('benefits_note', models.TextField(blank=True, max_length=5000, validators=[django.core.validators.MaxLengthValidator(5000)], verbose_name='note')),
-                ('local_welfare', models.CharField(choices=[('tried', 'Tried'), ('not_tried', 'Not tried'), ('not_applicable', 'Not applicable')], max_length=16, verbose_name='local welfare assistance')),
-                ('local_welfare_note', models.TextField(blank=True, max_length=5000, validators=[django.core.validators.MaxLengthValidator(5000)], verbose_name='note')),
-                ('food_bank', models.CharField(choices=[('tried', 'Tried'), ('not_tried', 'Not tried'), ('not_applicable', 'Not applicable')], max_length=16, verbose_name='food bank')),
-                ('food_bank_note', models.TextField(blank=True, max_length=5000, validators=[django.core.validators.MaxLengthValidator(5000)], verbose_name='note')),
-                ('other_funds', models.CharField(choices=[('tried', 'Tried'), ('not_tried', 'Not tried'), ('not_applicable', 'Not applicable')], max_length=16, verbose_name='other funds')),
-                ('other_funds_note', models.TextField(blank=True, max_length=5000, validators=[django.core.validators.MaxLengthValidator(5000)], verbose_name='note')),
-                ('amount', models.DecimalField(decimal_places=2, help_text='In pounds, for example 45.50.', max_digits=10)),
-                ('purpose', models.TextField(max_length=5000, validators=[django.core.validators.MaxLengthValidator(5000)], verbose_name='what it is for')),
-                ('payee', models.CharField(help_text='Who is paid: a supplier, shop, utility.', max_length=200)),
-                ('rules', models.TextField(blank=True, help_text="The fund's hardship rules and what the person had had, as they stood.", max_length=5000, validators=[django.core.validators.MaxLengthValidator(5000)], verbose_name="the fund's rules that applied")),
-                ('recommendation', models.CharField(choices=[('authorise', 'Authorise'), ('director', 'Recommend to the director'), ('decline', 'Decline')], max_length=10)),
-                ('reason', models.TextField(help_text='Why: the approver, or the person declined, reads it.', max_length=5000, validators=[django.core.validators.MaxLengthValidator(5000)])),
-                ('assessed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('assessed_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('client', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='clients.client', verbose_name='person')),
-                ('fund', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='funds.fund')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='funds.paymentrequest', verbose_name='payment request')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "circumstances",
+                    models.TextField(
+                        help_text="What has happened and why the money is needed now.",
+                        max_length=5000,
+                        validators=[django.core.validators.MaxLengthValidator(5000)],
+                    ),
+                ),
+                (
+                    "benefits",
+                    models.CharField(
+                        choices=[
+                            ("tried", "Tried"),
+                            ("not_tried", "Not tried"),
+                            ("not_applicable", "Not applicable"),
+                        ],
+                        max_length=16,
+                        verbose_name="benefits",
+                    ),
+                ),
+                (
+                    "benefits_note",
+                    models.TextField(
+                        blank=True,
+                        max_length=5000,
+                        validators=[django.core.validators.MaxLengthValidator(5000)],
+                        verbose_name="note",
+                    ),
+                ),
+                (
+                    "local_welfare",
+                    models.CharField(
+                        choices=[
+                            ("tried", "Tried"),
+                            ("not_tried", "Not tried"),
+                            ("not_applicable", "Not applicable"),
+                        ],
+                        max_length=16,
+                        verbose_name="local welfare assistance",
+                    ),
+                ),
+                (
+                    "local_welfare_note",
+                    models.TextField(
+                        blank=True,
+                        max_length=5000,
+                        validators=[django.core.validators.MaxLengthValidator(5000)],
+                        verbose_name="note",
+                    ),
+                ),
+                (
+                    "food_bank",
+                    models.CharField(
+                        choices=[
+                            ("tried", "Tried"),
+                            ("not_tried", "Not tried"),
+                            ("not_applicable", "Not applicable"),
+                        ],
+                        max_length=16,
+                        verbose_name="food bank",
+                    ),
+                ),
+                (
+                    "food_bank_note",
+                    models.TextField(
+                        blank=True,
+                        max_length=5000,
+                        validators=[django.core.validators.MaxLengthValidator(5000)],
+                        verbose_name="note",
+                    ),
+                ),
+                (
+                    "other_funds",
+                    models.CharField(
+                        choices=[
+                            ("tried", "Tried"),
+                            ("not_tried", "Not tried"),
+                            ("not_applicable", "Not applicable"),
+                        ],
+                        max_length=16,
+                        verbose_name="other funds",
+                    ),
+                ),
+                (
+                    "other_funds_note",
+                    models.TextField(
+                        blank=True,
+                        max_length=5000,
+                        validators=[django.core.validators.MaxLengthValidator(5000)],
+                        verbose_name="note",
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2, help_text="In pounds, for example 45.50.", max_digits=10
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.TextField(
+                        max_length=5000,
+                        validators=[django.core.validators.MaxLengthValidator(5000)],
+                        verbose_name="what it is for",
+                    ),
+                ),
+                (
+                    "payee",
+                    models.CharField(
+                        help_text="Who is paid: a supplier, shop, utility.", max_length=200
+                    ),
+                ),
+                (
+                    "rules",
+                    models.TextField(
+                        blank=True,
+                        help_text="The fund's hardship rules and what the person had had, as they stood.",
+                        max_length=5000,
+                        validators=[django.core.validators.MaxLengthValidator(5000)],
+                        verbose_name="the fund's rules that applied",
+                    ),
+                ),
+                (
+                    "recommendation",
+                    models.CharField(
+                        choices=[
+                            ("authorise", "Authorise"),
+                            ("director", "Recommend to the director"),
+                            ("decline", "Decline"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "reason",
+                    models.TextField(
+                        help_text="Why: the approver, or the person declined, reads it.",
+                        max_length=5000,
+                        validators=[django.core.validators.MaxLengthValidator(5000)],
+                    ),
+                ),
+                ("assessed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "assessed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="clients.client",
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "fund",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="funds.fund",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="funds.paymentrequest",
+                        verbose_name="payment request",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical hardship assessment',
-                'verbose_name_plural': 'historical hardship assessments',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical hardship assessment",
+                "verbose_name_plural": "historical hardship assessments",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalHardshipQuestion',
+            name="HistoricalHardshipQuestion",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('text', models.CharField(max_length=300)),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('active', models.BooleanField(default=True, help_text='Asked on new assessments.')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.CharField(max_length=300)),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "active",
+                    models.BooleanField(default=True, help_text="Asked on new assessments."),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical hardship question',
-                'verbose_name_plural': 'historical hardship questions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical hardship question",
+                "verbose_name_plural": "historical hardship questions",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddConstraint(
-            model_name='hardshipassessment',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='hardship_assessment_amount_positive', violation_error_message='The amount must be more than £0.'),
+            model_name="hardshipassessment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)),
+                name="hardship_assessment_amount_positive",
+                violation_error_message="The amount must be more than £0.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='hardshipassessment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('recommendation', 'decline'), _negated=True), ('request__isnull', True), _connector='OR'), name='hardship_decline_makes_no_request', violation_error_message='A declined assessment asks for no payment.'),
+            model_name="hardshipassessment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("recommendation", "decline"), _negated=True),
+                    ("request__isnull", True),
+                    _connector="OR",
+                ),
+                name="hardship_decline_makes_no_request",
+                violation_error_message="A declined assessment asks for no payment.",
+            ),
         ),
     ]

@@ -31,7 +31,7 @@ def assessment_create(request: HttpRequest, client_pk: int) -> HttpResponse:
         instance=HardshipAssessment(client=client),
         questions=list(hardship.questions()),
     )
-    messages = {
+    messages: dict[str, str] = {
         Recommendation.AUTHORISE: "Assessment saved: the payment request waits for approval.",
         Recommendation.DIRECTOR: "Assessment saved: the payment request waits for the "
         "coordinator and the director.",

@@ -19,7 +19,7 @@ def test_a_support_worker_assesses_a_hardship_payment_and_the_coordinator_author
         username="support", role=Role.SUPPORT, first_name="Sophie", last_name="Marsh"
     )
     UserFactory(username="coordinator", role=Role.COORDINATOR, first_name="Cora", last_name="Reid")
-    fund = FundFactory(
+    FundFactory(
         name="Hardship",
         kind=FundKind.HARDSHIP,
         budget=Decimal("1200.00"),
@@ -68,7 +68,9 @@ def test_a_support_worker_assesses_a_hardship_payment_and_the_coordinator_author
     desk.get_by_role("link", name=re.compile(request.reference)).click()
     expect(desk.get_by_role("link", name=assessment.reference)).to_be_visible()
     desk.get_by_role("link", name=assessment.reference).click()
-    expect(desk.get_by_role("definition").filter(has_text="Yes: no credit on the meter.")).to_be_visible()
+    expect(
+        desk.get_by_role("definition").filter(has_text="Yes: no credit on the meter.")
+    ).to_be_visible()
     assert axe_violations(desk, axe_script) == []
     desk.get_by_role("link", name=f"Go to {request.reference}").click()
     desk.get_by_role("link", name="Approve", exact=True).click()

@@ -203,7 +203,8 @@ def test_the_form_shows_the_funds_rules_and_what_the_person_has_had(
     client.force_login(support)
     page = client.get(reverse("funds:assessment_create", args=[sam.pk])).content.decode()
     assert "Largest single payment: £50.00" in page
-    assert f"Most payments a person in 12 months: 2 (more needs the director); {sam.reference} has had 1." in page
+    assert "Most payments a person in 12 months: 2 (more needs the director)" in page
+    assert f"{sam.reference} has had 1." in page
     assert f"{sam.reference} has had £30.00 from {hardship}" in page
 
 
