@@ -157,11 +157,22 @@ def request_payment(
     if request.client_id is not None:
         client_services.lock_unmerged_person(request.client_id, refusal=FundsError)
     _check_request_shape(request, today)
-    assessed = assessment is not None or (
-        not new and HardshipAssessment.objects.filter(request_id=request.pk).exists()
+    assessed = assessment or (
+        None if new else HardshipAssessment.objects.filter(request_id=request.pk).first()
     )
-    if request.fund.is_hardship and not assessed:
+    if request.fund.is_hardship and assessed is None:
         raise FundsError(HARDSHIP_NEEDS_ASSESSMENT, field="fund")
+    if assessed is not None and (
+        request.fund_id != assessed.fund_id
+        or request.client_id != assessed.client_id
+        or request.amount != assessed.amount
+    ):
+        # The approvers decide on what was assessed: another sum or fund is assessed again.
+        raise FundsError(
+            f"{assessed.reference} assessed {assessed.amount_label} from {assessed.fund}: "
+            "to ask for another amount or fund, cancel this request and assess it again.",
+            field="amount" if request.amount != assessed.amount else "fund",
+        )
     save_record(request, by=by, reason="" if new else "Changed before approval")
     if assessment is not None:
         assessment.request = request

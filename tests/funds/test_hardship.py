@@ -284,3 +284,19 @@ def test_an_assessment_is_kept_as_made(support, hardship):
     assessment = assess_hardship(by=support, fund=hardship)
     with pytest.raises(services.FundsError, match="kept as it was made"):
         funds_hardship.assess_hardship(assessment, answers={}, by=support)
+
+
+def test_an_assessed_request_keeps_the_amount_and_fund_assessed(client, support, hardship):
+    request = assess_hardship(by=support, fund=hardship).request
+    client.force_login(support)
+    response = client.post(
+        reverse("funds:request_edit", args=[request.pk]),
+        {"fund": hardship.pk, "amount": "45.00", "payee": "Tesco", "purpose": "Food"},
+    )
+    assert "cancel this request and assess it again" in response.content.decode()
+    client.post(
+        reverse("funds:request_edit", args=[request.pk]),
+        {"fund": hardship.pk, "amount": "30.00", "payee": "Co-op", "purpose": "Food"},
+    )
+    request.refresh_from_db()
+    assert (request.amount, request.payee) == (Decimal("30.00"), "Co-op")
