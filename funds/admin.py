@@ -5,9 +5,9 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from funds import services
+from funds import hardship, services
 from funds.forms import FundForm
-from funds.models import Fund
+from funds.models import Fund, HardshipQuestion
 from mars.admin import ServiceAdmin
 
 
@@ -24,3 +24,18 @@ class FundAdmin(ServiceAdmin):
 
     def save_model(self, request: HttpRequest, obj: Fund, form: Any, change: bool) -> None:
         services.save_fund(obj, by=request.user)
+
+
+@admin.register(HardshipQuestion)
+class HardshipQuestionAdmin(ServiceAdmin):
+    """The hardship procedure's questions, asked on each new assessment in this order. Untick
+    "active" to stop asking one: the assessments that answered it keep its text."""
+
+    list_display = ["text", "order", "active"]
+    list_editable = ["order", "active"]
+    list_filter = ["active"]
+
+    def save_model(
+        self, request: HttpRequest, obj: HardshipQuestion, form: Any, change: bool
+    ) -> None:
+        hardship.save_question(obj, by=request.user)

@@ -16,13 +16,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from funds import export, services, uploads
+from funds import export, hardship, services, uploads
 from funds.access import can_approve_payments
 from funds.models import (
     Approval,
     DocumentKind,
     Fund,
     FundQuerySet,
+    HardshipAnswer,
+    HardshipAssessment,
+    HardshipQuestion,
     Payment,
     PaymentMethod,
     PaymentRequest,
@@ -34,6 +37,7 @@ from mars.api import (
     AccessPermission,
     NotesReads,
     RecordActionsMixin,
+    RecordedViewSet,
     ScopedViewSet,
     ServiceSerializer,
     refusals_as_validation_errors,
@@ -393,8 +397,105 @@ class PaymentViewSet(NotesReads, mixins.ListModelMixin, viewsets.GenericViewSet)
         )
 
 
+class HardshipAnswerSerializer(serializers.ModelSerializer):
+    question = serializers.PrimaryKeyRelatedField(
+        queryset=HardshipQuestion.objects.filter(active=True),
+        help_text="The question's id (GET /api/hardship-questions/).",
+    )
+    question_text = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = HardshipAnswer
+        fields = ["question", "question_text", "answer"]
+
+
+class HardshipAssessmentSerializer(ServiceSerializer):
+    """An assessment is made once: authorise or director asks for the payment (`request`)."""
+
+    refusals = REFUSALS
+    reference = serializers.CharField(read_only=True)
+    answers = HardshipAnswerSerializer(
+        many=True, help_text="An answer to each active question of the procedure."
+    )
+
+    class Meta:
+        model = HardshipAssessment
+        fields = [
+            "id",
+            "reference",
+            "client",
+            "fund",
+            "circumstances",
+            "benefits",
+            "benefits_note",
+            "local_welfare",
+            "local_welfare_note",
+            "food_bank",
+            "food_bank_note",
+            "other_funds",
+            "other_funds_note",
+            "amount",
+            "purpose",
+            "payee",
+            "rules",
+            "recommendation",
+            "reason",
+            "assessed_by",
+            "assessed_at",
+            "request",
+            "answers",
+        ]
+        read_only_fields = ["rules", "assessed_by", "assessed_at", "request"]
+
+    def create(self, validated_data: dict[str, Any]) -> HardshipAssessment:
+        answers = {a["question"].pk: a["answer"] for a in validated_data.pop("answers")}
+        record = HardshipAssessment(**validated_data)
+        with refusals_as_validation_errors(*self.refusals):
+            return hardship.assess_hardship(
+                record, answers=answers, by=self.context["request"].user
+            )
+
+
+class HardshipAssessmentViewSet(RecordedViewSet):
+    """Hardship assessments, made before a payment from a hardship fund. Each is kept as made:
+    list, retrieve and create only."""
+
+    queryset = HardshipAssessment.objects.all()
+    serializer_class = HardshipAssessmentSerializer
+    filterset_fields = ["client", "fund", "recommendation"]
+
+    def get_queryset(self) -> models.QuerySet[HardshipAssessment]:
+        return super().get_queryset().prefetch_related("answers")
+
+
+class HardshipQuestionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = HardshipQuestion
+        fields = ["id", "text", "order"]
+
+
+class CanAssessHardship(permissions.BasePermission):
+    def has_permission(self, request: Any, view: Any) -> bool:
+        return access.can(request.user, "funds.add_hardshipassessment")
+
+
+class HardshipQuestionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The procedure's questions an assessment answers now, in order (the administrator keeps
+    them in the Django admin)."""
+
+    serializer_class = HardshipQuestionSerializer
+    permission_classes = [CanAssessHardship]
+    queryset = HardshipQuestion.objects.all()
+    pagination_class = None
+
+    def get_queryset(self) -> models.QuerySet[HardshipQuestion]:
+        return hardship.questions()
+
+
 def register(router: DefaultRouter) -> None:
     router.register("funds", FundViewSet)
     router.register("payment-requests", PaymentRequestViewSet)
     router.register("payments", PaymentViewSet)
     router.register("receipts", ReceiptViewSet)
+    router.register("hardship-assessments", HardshipAssessmentViewSet)
+    router.register("hardship-questions", HardshipQuestionViewSet)

@@ -16,6 +16,7 @@ class FundsConfig(AppConfig):
         api.register(router)
         mars_timeline.providers.add(timeline.entries_for)
         person_page.providers.add(person.section, order=30)
+        person_page.providers.add(person.hardship_section, order=31)
         navigation.links.add(
             navigation.NavLink("Funds", "funds:request_list", can_see_requests), order=50
         )

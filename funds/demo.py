@@ -1,6 +1,8 @@
 """Demo funds: this financial year's four funds with spend month by month since April, and
 requests in every state (waiting for each approver, past a hardship rule, approved to pay, paid
-with receipts, rejected, cancelled).
+with receipts, rejected, cancelled). Every hardship payment comes from a hardship assessment, as
+the procedure asks: the paid ones authorised, one recommended to the director (waiting for them),
+and one declined with its reason.
 
 Everything goes through funds.services, as the team's would. Past payments are then backdated
 with a queryset update (their request, approvals and approval date moved to the month they were
@@ -25,15 +27,19 @@ from PIL import Image, ImageDraw
 
 from accommodation.models import HouseIssue, Property, PropertyType
 from clients.models import Client, ClientStatus
-from funds import services
+from funds import hardship, services
 from funds.models import (
     Approval,
     DocumentKind,
     Fund,
     FundKind,
+    HardshipAssessment,
+    HardshipQuestion,
     PaymentMethod,
     PaymentRequest,
+    Recommendation,
     RequestStatus,
+    Tried,
 )
 from mars.dates import add_months, financial_year
 from mars.models import Notification
@@ -81,6 +87,13 @@ METHODS = {
     FundKind.HARDSHIP: (PaymentMethod.VOUCHER, "VCH"),
     FundKind.PROPERTY: (PaymentMethod.BANK_TRANSFER, "BACS"),
 }
+# The hardship procedure's questions, as the administrator first sets them.
+QUESTIONS = [
+    "Is the need immediate (today or in the next two days)?",
+    "Has the person been told this is not a loan and how it will be paid (voucher, top-up)?",
+    "Could the payee be paid directly rather than giving cash?",
+]
+
 PAID_PER_MONTH = {
     FundKind.TEMPORARY_ACCOMMODATION: 8,
     FundKind.PERSONAL_BUDGET: 4,
@@ -104,6 +117,8 @@ def load(today: date, users: dict[str, User]) -> dict[str, int]:
     """Create this year's funds and their requests unless there are funds already."""
     if Fund.objects.exists():
         return {}
+    for order, text in enumerate(QUESTIONS):
+        hardship.save_question(HardshipQuestion(text=text, order=order), by=None)
     coordinator, director = users["coordinator"], users["director"]
     askers = [users["support"], users["outreach"]]
     resettlement = users["resettlement"]
@@ -145,6 +160,8 @@ def load(today: date, users: dict[str, User]) -> dict[str, int]:
             purpose=fields.pop("purpose", purpose),
             **fields,
         )
+        if kind == FundKind.HARDSHIP:
+            return _assess(request, by).request
         return services.request_payment(request, by=by)
 
     def approve_all(request: PaymentRequest, reason: str = "") -> PaymentRequest:
@@ -230,15 +247,36 @@ def load(today: date, users: dict[str, User]) -> dict[str, int]:
         purpose="Deposit and rent in advance for a private let",
     )
     services.approve_payment(big, comment="Tenancy ready to sign on Friday.", by=coordinator)
-    # Past a hardship rule: more than the largest payment; waits for the director's reason.
-    over = ask(
-        FundKind.HARDSHIP,
+    # Past a hardship rule (more than the largest payment) and recommended to the director:
+    # the coordinator has approved; it waits for the director's reason.
+    over = _assess(
+        PaymentRequest(
+            fund=funds[FundKind.HARDSHIP],
+            client=next(turns),
+            amount=Decimal("80.00"),
+            payee="Post Office PayPoint",
+            purpose="Gas and electricity top-up for a family of three after a flood",
+        ),
         outreach,
-        amount=Decimal("80.00"),
-        payee="Post Office PayPoint",
-        purpose="Gas and electricity top-up for a family of three after a flood",
-    )
+        recommendation=Recommendation.DIRECTOR,
+        reason="More than the largest payment, but the flood left them with no heating and a "
+        "baby: I recommend it to the director.",
+    ).request
+    assert over is not None
     services.approve_payment(over, by=coordinator)
+    # Declined, and kept with its reason.
+    _assess(
+        PaymentRequest(
+            fund=funds[FundKind.HARDSHIP],
+            client=next(turns),
+            amount=Decimal("40.00"),
+            payee="Argos",
+            purpose="A mobile phone",
+        ),
+        support,
+        recommendation=Recommendation.DECLINE,
+        reason="Not a hardship need: the phone project at the day centre gives phones free.",
+    )
     # MARS House property spend: one waiting for both approvers, one for the resettlement manager.
     issue = HouseIssue.objects.filter(property=house).first() if house else None
     if house is not None:
@@ -276,10 +314,40 @@ def load(today: date, users: dict[str, User]) -> dict[str, int]:
     services.cancel_payment(dropped, reason="A hostel bed came up the same day.", by=support)
     counts = PaymentRequest.objects.values_list("status", flat=True)
     return {
+        "hardship assessments": HardshipAssessment.objects.count(),
         "funds": len(funds),
         "payment requests": len(counts),
         "payments": sum(1 for s in counts if s == RequestStatus.PAID),
     }
+
+
+def _assess(
+    request: PaymentRequest,
+    by: User,
+    *,
+    recommendation: str = Recommendation.AUTHORISE,
+    reason: str = "Essential, and nothing else could help in time.",
+) -> HardshipAssessment:
+    """A hardship assessment of what `request` asks for (not yet saved): authorised unless
+    told otherwise, in which case the service asks for the payment."""
+    assessment = HardshipAssessment(
+        client=request.client,
+        fund=request.fund,
+        circumstances=f"Needs: {request.purpose.lower()}. No money until the next benefit payment.",
+        benefits=Tried.TRIED,
+        benefits_note="Universal Credit advance asked for: not in time.",
+        local_welfare=Tried.TRIED,
+        local_welfare_note="The council's scheme had no appointment this week.",
+        food_bank=Tried.NOT_APPLICABLE if "food" not in request.purpose.lower() else Tried.TRIED,
+        other_funds=Tried.NOT_TRIED,
+        amount=request.amount,
+        purpose=request.purpose,
+        payee=request.payee,
+        recommendation=recommendation,
+        reason=reason,
+    )
+    answers = {question.pk: "Yes." for question in hardship.questions()}
+    return hardship.assess_hardship(assessment, answers=answers, by=by)
 
 
 def _leaves_too_little(request: PaymentRequest) -> bool:
@@ -296,5 +364,8 @@ def _backdate(request: PaymentRequest, paid_on: date) -> PaymentRequest:
     approved = asked + timedelta(hours=2, minutes=30)
     PaymentRequest.objects.filter(pk=request.pk).update(requested_at=asked, approved_at=approved)
     Approval.objects.filter(request=request).update(approved_at=approved)
+    HardshipAssessment.objects.filter(request=request).update(
+        assessed_at=asked - timedelta(minutes=20)
+    )
     request.refresh_from_db()
     return request

@@ -10,9 +10,20 @@ from django import forms
 from django.utils import timezone
 
 from accommodation.models import HouseIssue, Property, PropertyType
-from funds.models import DocumentKind, Fund, FundKind, PaymentMethod, PaymentRequest
+from funds.models import (
+    OTHER_HELP,
+    DocumentKind,
+    Fund,
+    FundKind,
+    HardshipAssessment,
+    HardshipQuestion,
+    PaymentMethod,
+    PaymentRequest,
+    Recommendation,
+    Tried,
+)
 from mars.dates import financial_year, financial_year_bounds
-from mars.forms import DateInput, choices_of
+from mars.forms import DateInput, choices_of, field_of
 from mars.text import NOTE
 
 MONEY_WIDGET = {"inputmode": "decimal", "step": "0.01", "min": "0"}
@@ -179,3 +190,73 @@ class ExportForm(forms.Form):
         if first and last and last < first:
             self.add_error("paid_to", "The end comes before the start.")
         return data
+
+
+class AssessmentForm(forms.ModelForm):
+    """A hardship assessment for one person (fixed by the page), with a field for each of the
+    procedure's active questions."""
+
+    fund = FundChoice(queryset=Fund.objects.none())
+
+    class Meta:
+        model = HardshipAssessment
+        fields = [
+            "fund",
+            "circumstances",
+            *(name for help_name, _ in OTHER_HELP for name in (help_name, f"{help_name}_note")),
+            "amount",
+            "purpose",
+            "payee",
+            "recommendation",
+            "reason",
+        ]
+        widgets = {
+            "circumstances": forms.Textarea(attrs={"rows": 4}),
+            **{
+                name: forms.Textarea(attrs={"rows": 2})
+                for help_name, _ in OTHER_HELP
+                for name in (f"{help_name}_note",)
+            },
+            **{help_name: forms.RadioSelect for help_name, _ in OTHER_HELP},
+            "amount": forms.NumberInput(attrs=MONEY_WIDGET),
+            "purpose": forms.Textarea(attrs={"rows": 2}),
+            "recommendation": forms.RadioSelect,
+            "reason": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {
+            "amount": "Amount (£)",
+            **{help_name: label for help_name, label in OTHER_HELP},
+            **{
+                f"{help_name}_note": f"{label.split(' (')[0]}: what happened (optional)"
+                for help_name, label in OTHER_HELP
+            },
+            "reason": "Why you recommend this",
+        }
+
+    def __init__(self, *args: Any, questions: list[HardshipQuestion], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        funds = Fund.objects.taking_requests(timezone.localdate()).filter(kind=FundKind.HARDSHIP)
+        choices_of(self, "fund").queryset = funds.order_by("year", "name")
+        if not self.is_bound and funds.count() == 1:
+            # The instance's empty fund would win over the field's initial.
+            self.initial["fund"] = funds.get().pk
+        for help_name, _ in OTHER_HELP:
+            # A radio list with no empty choice: the model's blank "---------" is not an answer.
+            field_of(self, help_name, forms.TypedChoiceField).choices = Tried.choices
+        field_of(self, "recommendation", forms.TypedChoiceField).choices = Recommendation.choices
+        self.questions = questions
+        for question in questions:
+            self.fields[f"question_{question.pk}"] = forms.CharField(
+                label=question.text,
+                max_length=NOTE,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def clean_amount(self) -> Any:
+        amount = self.cleaned_data["amount"]
+        if amount is not None and amount <= 0:
+            raise forms.ValidationError("The amount must be more than £0.")
+        return amount
+
+    def answers(self) -> dict[int, str]:
+        return {q.pk: self.cleaned_data[f"question_{q.pk}"] for q in self.questions}

@@ -479,3 +479,152 @@ class Receipt(models.Model):
     @property
     def size_label(self) -> str:
         return size_label(self.size)
+
+
+# Hardship assessments: before a payment from a hardship fund, in line with the procedure.
+
+
+class HardshipQuestion(models.Model):
+    """One of the procedure's questions, kept by the administrator; answers keep its text."""
+
+    text = models.CharField(max_length=300)
+    order = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(default=True, help_text="Asked on new assessments.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Tried(models.TextChoices):
+    TRIED = "tried", "Tried"
+    NOT_TRIED = "not_tried", "Not tried"
+    NOT_APPLICABLE = "not_applicable", "Not applicable"
+
+
+# What else a person could turn to before a hardship payment: (field, label).
+OTHER_HELP = [
+    ("benefits", "Benefits (an advance, a short-term benefit advance, a budgeting loan)"),
+    ("local_welfare", "Local welfare assistance"),
+    ("food_bank", "Food bank"),
+    ("other_funds", "Other funds or charities"),
+]
+
+
+class Recommendation(models.TextChoices):
+    AUTHORISE = "authorise", "Authorise"
+    DIRECTOR = "director", "Recommend to the director"
+    DECLINE = "decline", "Decline"
+
+
+def _tried_field(label: str) -> models.CharField[str, str]:
+    return models.CharField(label, max_length=16, choices=Tried.choices)
+
+
+class HardshipAssessment(models.Model):
+    """A hardship payment assessed in line with the procedure: what happened, what else was
+    tried, what is asked for and the assessor's recommendation. Authorise and recommend to the
+    director make the payment request; a decline is kept with its reason."""
+
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="hardship_assessments", verbose_name="person"
+    )
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="assessments")
+    circumstances = limited_text(help_text="What has happened and why the money is needed now.")
+    benefits = _tried_field("benefits")
+    benefits_note = limited_text("note", blank=True)
+    local_welfare = _tried_field("local welfare assistance")
+    local_welfare_note = limited_text("note", blank=True)
+    food_bank = _tried_field("food bank")
+    food_bank_note = limited_text("note", blank=True)
+    other_funds = _tried_field("other funds")
+    other_funds_note = limited_text("note", blank=True)
+    amount = models.DecimalField(**MONEY, help_text="In pounds, for example 45.50.")
+    purpose = limited_text("what it is for")
+    payee = models.CharField(max_length=200, help_text="Who is paid: a supplier, shop, utility.")
+    rules = limited_text(
+        "the fund's rules that applied",
+        blank=True,
+        help_text="The fund's hardship rules and what the person had had, as they stood.",
+    )
+    recommendation = models.CharField(max_length=10, choices=Recommendation.choices)
+    reason = limited_text(help_text="Why: the approver, or the person declined, reads it.")
+    assessed_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    assessed_at = models.DateTimeField(default=timezone.now)
+    request = models.OneToOneField(
+        PaymentRequest,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hardship_assessment",
+        verbose_name="payment request",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-assessed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="hardship_assessment_amount_positive",
+                violation_error_message="The amount must be more than £0.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(recommendation=Recommendation.DECLINE) | Q(request__isnull=True),
+                name="hardship_decline_makes_no_request",
+                violation_error_message="A declined assessment asks for no payment.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {pounds(self.amount)} for {self.client.reference}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("funds:assessment_detail", args=[self.pk])
+
+    @property
+    def reference(self) -> str:
+        return f"HA-{self.pk:06d}" if self.pk else "New assessment"
+
+    @property
+    def amount_label(self) -> str:
+        return pounds(self.amount)
+
+    @property
+    def is_declined(self) -> bool:
+        return self.recommendation == Recommendation.DECLINE
+
+    def other_help(self) -> list[tuple[str, str, str]]:
+        """What else was tried: (label, tried or not, note) for each kind of help."""
+        return [
+            (
+                label.split(" (")[0],
+                getattr(self, f"get_{name}_display")(),
+                getattr(self, f"{name}_note"),
+            )
+            for name, label in OTHER_HELP
+        ]
+
+
+class HardshipAnswer(models.Model):
+    """An answer to one of the procedure's questions, with the question as it was asked."""
+
+    assessment = models.ForeignKey(
+        HardshipAssessment, on_delete=models.PROTECT, related_name="answers"
+    )
+    question = models.ForeignKey(
+        HardshipQuestion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    question_text = models.CharField("question", max_length=300)
+    answer = limited_text()
+    order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.question_text

@@ -6,7 +6,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from clients.models import Client
-from funds.models import PaymentRequest, RequestStatus
+from funds.models import HardshipAssessment, PaymentRequest, RequestStatus
 from mars import access
 from mars.dates import financial_year
 from mars.person_page import PersonSection
@@ -30,5 +30,25 @@ def section(client: Client, user: access.AnyUser) -> PersonSection | None:
             "requests": requests[:10],
             "paid_this_year": paid["t"],
             "can_ask": access.can_add_for(user, PaymentRequest) and not client.is_merged,
+        },
+    )
+
+
+def hardship_section(client: Client, user: access.AnyUser) -> PersonSection | None:
+    """The person's hardship assessments: what was recommended and, for a decline, why."""
+    if not access.can(user, access.perm(HardshipAssessment, "view")):
+        return None
+    assessments = (
+        access.visible(user, HardshipAssessment.objects.all())
+        .filter(client=client)
+        .select_related("fund", "request")
+    )
+    return PersonSection(
+        id="hardship",
+        title="Hardship assessments",
+        template="funds/_person_hardship.html",
+        context={
+            "assessments": assessments[:10],
+            "can_assess": access.can_add_for(user, HardshipAssessment) and not client.is_merged,
         },
     )

@@ -28,9 +28,11 @@ from funds.models import (
     DocumentKind,
     Fund,
     FundKind,
+    HardshipAssessment,
     Payment,
     PaymentRequest,
     Receipt,
+    Recommendation,
     RequestStatus,
     pounds,
 )
@@ -109,13 +111,23 @@ def _check_request_shape(request: PaymentRequest, today: date) -> None:
         raise FundsError("The date it is needed by has passed.", field="needed_by")
 
 
+HARDSHIP_NEEDS_ASSESSMENT = (
+    "A hardship payment starts with a hardship assessment: on the person's page choose "
+    "'Assess a hardship payment' (API: POST /api/hardship-assessments/). "
+    "Authorising or recommending it there asks for the payment."
+)
+
+
 @transaction.atomic
-def request_payment(request: PaymentRequest, *, by: AnyUser) -> PaymentRequest:
+def request_payment(
+    request: PaymentRequest, *, by: AnyUser, assessment: HardshipAssessment | None = None
+) -> PaymentRequest:
     """Ask for money from a fund, or change a request nobody has approved yet.
 
     Rules: the fund's year has not ended; a person's request names them (not a house); property
     spend names no one; a request can be changed only before anyone approves it, by the person
-    who asked or a coordinator; a merged person's record takes nothing new.
+    who asked or a coordinator; a merged person's record takes nothing new; a request from a
+    hardship fund comes from a hardship assessment (`assessment`, which it is linked to).
     """
     today = timezone.localdate()
     new = request.pk is None
@@ -145,7 +157,26 @@ def request_payment(request: PaymentRequest, *, by: AnyUser) -> PaymentRequest:
     if request.client_id is not None:
         client_services.lock_unmerged_person(request.client_id, refusal=FundsError)
     _check_request_shape(request, today)
+    assessed = assessment or (
+        None if new else HardshipAssessment.objects.filter(request_id=request.pk).first()
+    )
+    if request.fund.is_hardship and assessed is None:
+        raise FundsError(HARDSHIP_NEEDS_ASSESSMENT, field="fund")
+    if assessed is not None and (
+        request.fund_id != assessed.fund_id
+        or request.client_id != assessed.client_id
+        or request.amount != assessed.amount
+    ):
+        # The approvers decide on what was assessed: another sum or fund is assessed again.
+        raise FundsError(
+            f"{assessed.reference} assessed {assessed.amount_label} from {assessed.fund}: "
+            "to ask for another amount or fund, cancel this request and assess it again.",
+            field="amount" if request.amount != assessed.amount else "fund",
+        )
     save_record(request, by=by, reason="" if new else "Changed before approval")
+    if assessment is not None:
+        assessment.request = request
+        save_record(assessment, by=by, reason=f"Asked for {request.reference}")
     if new:
         _tell_approvers(request, check_rules(request).needed)
     return request
@@ -231,10 +262,18 @@ def check_rules(request: PaymentRequest, *, today: date | None = None) -> Checks
                     f"{person.reference} has had {count} hardship payment{'s' * (count != 1)} "
                     f"in the last 12 months: the most is {most}."
                 )
+    # An assessor may recommend a hardship payment to the director: then it needs them too.
+    recommended = (
+        fund.is_hardship
+        and request.pk is not None
+        and HardshipAssessment.objects.filter(
+            request_id=request.pk, recommendation=Recommendation.DIRECTOR
+        ).exists()
+    )
     needed = [Capacity.COORDINATOR]
     if fund.is_property:
         needed.append(Capacity.RESETTLEMENT_MANAGER)
-    if request.amount > fund.approval_threshold or breaks:
+    if request.amount > fund.approval_threshold or breaks or recommended:
         needed.append(Capacity.DIRECTOR)
     given = {a.capacity: a for a in request.approvals.all()} if request.pk else {}
     return Checks(
@@ -306,11 +345,16 @@ def approval_queue(user: AnyUser) -> QuerySet[PaymentRequest]:
     if access.can(user, CAPACITY_PERMISSIONS[Capacity.DIRECTOR]):
         over = Q(amount__gt=F("fund__approval_threshold"))
         # A hardship request at or under the threshold needs the director only if it breaks a
-        # rule, which takes the person's other payments to tell: checked one by one (few).
+        # rule, which takes the person's other payments to tell, or its assessment recommends
+        # it to them: checked one by one (few).
         hardship = waiting.filter(~over, fund__kind=FundKind.HARDSHIP).exclude(
             given(Capacity.DIRECTOR)
         )
-        breaking = [r.pk for r in hardship.select_related("fund") if check_rules(r).hardship_breaks]
+        breaking = [
+            r.pk
+            for r in hardship.select_related("fund")
+            if Capacity.DIRECTOR in check_rules(r).needed
+        ]
         mine |= ~Q(given(Capacity.DIRECTOR)) & (over | Q(pk__in=breaking))
     return waiting.filter(mine)
 

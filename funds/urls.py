@@ -1,6 +1,6 @@
 from django.urls import path
 
-from funds.views import funds, requests
+from funds.views import funds, hardship, requests
 
 app_name = "funds"
 
@@ -21,4 +21,10 @@ urlpatterns = [
     path("requests/<int:pk>/pay/", requests.request_pay, name="request_pay"),
     path("requests/<int:pk>/receipts/new/", requests.receipt_create, name="receipt_create"),
     path("receipts/<int:pk>/", requests.receipt_download, name="receipt_download"),
+    path(
+        "people/<int:client_pk>/hardship/new/",
+        hardship.assessment_create,
+        name="assessment_create",
+    ),
+    path("hardship/<int:pk>/", hardship.assessment_detail, name="assessment_detail"),
 ]

@@ -138,6 +138,12 @@ ASK_FOR_MONEY = frozenset(
     {"funds.add_paymentrequest", "funds.change_paymentrequest", "funds.add_receipt"}
 )
 SET_UP_FUNDS = _each("funds", ADD_CHANGE, "fund")
+# Hardship payments assessed in line with the procedure: read by those who read requests about
+# people, made by those who ask for money (an assessment is kept as made: no change).
+HARDSHIP_READ = _each("funds", ["view"], "hardshipassessment", "hardshipanswer")
+ASSESS_HARDSHIP = _each("funds", ["add"], "hardshipassessment", "hardshipanswer")
+# The procedure's questions, kept by the administrator in the Django admin.
+HARDSHIP_PROCEDURE = _each("funds", ["view", "add", "change"], "hardshipquestion")
 
 # reporting: targets, report runs, the dashboard and bundles.
 TARGETS = _each("reporting", ["view", "add", "change"], "target")
@@ -196,6 +202,8 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         FUNDS_READ,
         ASK_FOR_MONEY,
         TEAM_READ,
+        HARDSHIP_READ,
+        ASSESS_HARDSHIP,
     ),
     Role.SUPPORT: _all(
         PEOPLE_READ,
@@ -214,6 +222,8 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         FUNDS_READ,
         ASK_FOR_MONEY,
         TEAM_READ,
+        HARDSHIP_READ,
+        ASSESS_HARDSHIP,
     ),
     Role.COORDINATOR: _all(
         PEOPLE_READ,
@@ -255,6 +265,8 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         "risk.approve_coordinators_riskplan",
         FUNDS_READ,
         ASK_FOR_MONEY,
+        HARDSHIP_READ,
+        ASSESS_HARDSHIP,
         SET_UP_FUNDS,
         "funds.approve_paymentrequest",  # never their own request: funds.services
         "funds.pay_paymentrequest",
@@ -298,6 +310,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         RISK_READ,
         "risk.approve_coordinators_riskplan",
         FUNDS_READ,
+        HARDSHIP_READ,
         SET_UP_FUNDS,
         "funds.add_receipt",
         # The second approval above a fund's threshold or past a hardship rule.
@@ -325,6 +338,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         HOUSING_STOCK,
         "funds.view_fund",
         SET_UP_FUNDS,
+        HARDSHIP_PROCEDURE,
         TARGETS,
         "accounts.reset_second_factor",  # never their own: accounts.rules.may_manage
         PROCESSING_REGISTER,  # for the records of processing; no person's record

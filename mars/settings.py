@@ -455,6 +455,7 @@ SPECTACULAR_SETTINGS = {
         "RequestStatusEnum": "funds.models.RequestStatus",
         "DocumentKindEnum": "funds.models.DocumentKind",
         "PaymentMethodEnum": "funds.models.PaymentMethod",
+        "TriedEnum": "funds.models.Tried",  # hardship: what else was tried
         "RightsKindEnum": "rights.models.RightsKind",
         "AccessRequestStatusEnum": "rights.models.AccessStatus",
         "RightsDecisionEnum": "rights.models.Decision",

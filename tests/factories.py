@@ -473,3 +473,52 @@ class TeamActionFactory(factory.django.DjangoModelFactory):
     description = "Update the rota"
     owner = factory.SubFactory(UserFactory, role=Role.SUPPORT)
     due = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=7))
+
+
+# hardship: hardship assessments (funds)
+
+
+class HardshipFundFactory(FundFactory):
+    name = factory.Sequence(lambda n: f"Hardship {n}")
+    kind = FundKind.HARDSHIP
+    approval_threshold = Decimal("100.00")
+    hardship_largest_payment = Decimal("50.00")
+    hardship_most_payments = 3
+
+
+class HardshipQuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "funds.HardshipQuestion"
+
+    text = factory.Sequence(lambda n: f"Question {n} of the procedure?")
+    order = factory.Sequence(lambda n: n)
+
+
+def assess_hardship(
+    *, by: Any, client: Any = None, fund: Any = None, answers: Any = None, **fields: Any
+) -> Any:
+    """An assessment made through the service (the pages' and the API's way): authorise unless
+    `recommendation` says otherwise, every active question answered."""
+    from funds import hardship
+    from funds.models import HardshipAssessment, Tried
+
+    values: dict[str, Any] = {
+        "circumstances": "Benefits sanctioned for four weeks; no food or gas.",
+        "benefits": Tried.TRIED,
+        "benefits_note": "Asked for a hardship payment from the DWP: refused.",
+        "local_welfare": Tried.TRIED,
+        "food_bank": Tried.NOT_TRIED,
+        "other_funds": Tried.NOT_APPLICABLE,
+        "amount": Decimal("30.00"),
+        "purpose": "Food and gas for a week",
+        "payee": "Tesco",
+        "recommendation": "authorise",
+        "reason": "Nothing else is open before the sanction ends.",
+        **fields,
+    }
+    assessment = HardshipAssessment(
+        client=client or ClientFactory(), fund=fund or HardshipFundFactory(), **values
+    )
+    if answers is None:
+        answers = {q.pk: "Yes" for q in hardship.questions()}
+    return hardship.assess_hardship(assessment, answers=answers, by=by)

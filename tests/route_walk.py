@@ -143,6 +143,7 @@ def build_data_set() -> dict[str, Any]:
     d["paymentrequest"] = request
     upload = SimpleUploadedFile("quote.png", image("PNG"), content_type="image/png")
     d["receipt"] = funds.attach_receipt(request, upload, kind="quote", by=worker)
+    d["hardshipassessment"] = f.assess_hardship(by=worker, client=person)
     d["reportrun"] = ReportRun.objects.create(
         period=(timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1),
         as_of=timezone.localdate(),

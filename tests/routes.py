@@ -96,6 +96,7 @@ KINDS: list[tuple[str, str]] = [
     (r"^funds:fund_", "fund"),
     (r"^funds:(request_|receipt_create)", "paymentrequest"),
     (r"^funds:receipt_", "receipt"),
+    (r"^funds:assessment_", "hardshipassessment"),
     (r"^reporting:run_", "reportrun"),
     (r"^reporting:bundle_import_detail$", "bundleimport"),
     (r"^reporting:target_", "target"),
@@ -312,6 +313,9 @@ TABLE: dict[str, str] = {
     "funds:request_pay": "200: coo | 403: out sup dir | 404: pan res com adm | 302: anon",
     "funds:receipt_create": "200: out sup coo dir | 404: pan res com adm | 302: anon",
     "funds:receipt_download": "200: out sup coo dir | 404: pan res com adm | 302: anon",
+    # hardship: hardship assessments
+    "funds:assessment_create": "200: out sup coo | 403: pan dir res com adm | 302: anon",
+    "funds:assessment_detail": "200: out sup coo dir | 404: pan res com adm | 302: anon",
     # Reporting
     "reporting:dashboard": "200: coo | 403: out sup pan dir res com adm | 302: anon",
     "reporting:people": "200: coo | 403: out sup pan dir res com adm | 302: anon",
@@ -497,6 +501,10 @@ TABLE: dict[str, str] = {
     "paymentrequest-pay": "403: anon | 405: out sup coo pan dir res com adm",
     "paymentrequest-receipts": "200: out sup coo dir | 403: anon | 404: pan res com adm",
     "paymentrequest-reject": "403: out sup pan com adm anon | 405: coo dir res",
+    # hardship: hardship assessments
+    "hardshipassessment-list": "200: out sup coo dir | 403: pan res com adm anon",
+    "hardshipassessment-detail": "200: out sup coo dir | 403: anon | 404: pan res com adm",
+    "hardshipquestion-list": "200: out sup coo | 403: pan dir res com adm anon",
     "payment-list": "200: out sup coo dir res | 403: pan com adm anon",
     "payment-export": "200: coo dir | 403: out sup pan res com adm anon",
     "receipt-detail": "200: out sup coo dir | 403: anon | 404: pan res com adm",

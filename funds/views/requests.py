@@ -20,6 +20,7 @@ from funds.models import (
     Approval,
     Capacity,
     Fund,
+    HardshipAssessment,
     Payment,
     PaymentRequest,
     Receipt,
@@ -196,6 +197,10 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ("Needed by", record.needed_by),
         ("Asked for", f"{staff_label(record.requested_by)}, {uk_datetime(record.requested_at)}"),
     ]
+    assessment = HardshipAssessment.objects.filter(request=record).first()
+    if assessment is not None:
+        rows.append(("Hardship assessment", assessment))
+        rows.append(("Assessor's recommendation", assessment.get_recommendation_display()))
     if record.approved_at:
         rows.append(("Approved", uk_datetime(record.approved_at)))
     if record.closed_at:

@@ -11,7 +11,12 @@ from funds.models import Approval, Capacity, RequestStatus
 from mars.dates import local_date
 from mars.models import Notification
 from mars.roles import Role
-from tests.factories import ClientFactory, PaymentRequestFactory, PropertyFactory
+from tests.factories import (
+    ClientFactory,
+    PaymentRequestFactory,
+    PropertyFactory,
+    assess_hardship,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +25,9 @@ def ask(support, fund, amount="40.00", **kwargs):
     """Ask through the service, as the pages and the API do."""
     if "client" not in kwargs:
         kwargs["client"] = ClientFactory()
+    if fund.is_hardship:
+        # A hardship payment is asked for by the assessment that authorises it.
+        return assess_hardship(by=support, fund=fund, amount=Decimal(amount), **kwargs).request
     request = PaymentRequestFactory.build(
         fund=fund, amount=Decimal(amount), requested_by=None, **kwargs
     )

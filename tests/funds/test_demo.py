@@ -10,7 +10,17 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from funds import services
-from funds.models import Capacity, Fund, FundKind, PaymentRequest, Receipt, RequestStatus
+from funds.models import (
+    Capacity,
+    Fund,
+    FundKind,
+    HardshipAssessment,
+    HardshipQuestion,
+    PaymentRequest,
+    Receipt,
+    Recommendation,
+    RequestStatus,
+)
 from mars.dates import financial_year
 from tests.clock import ORDINARY_DAY
 
@@ -45,3 +55,20 @@ def test_demo_data_shows_funds(settings):
     assert services.approval_queue(director).count() == 3
     resettlement = User.objects.get(username="resettlement")
     assert services.approval_queue(resettlement).count() == 2
+
+    # Every hardship payment was assessed: one recommended to the director waits for them, paid
+    # ones were authorised, one was declined with its reason; loading again adds nothing.
+    hardship = PaymentRequest.objects.filter(fund__kind=FundKind.HARDSHIP)
+    assert not hardship.filter(hardship_assessment__isnull=True).exists()
+    assert HardshipQuestion.objects.filter(active=True).exists()
+    recommended = HardshipAssessment.objects.get(recommendation=Recommendation.DIRECTOR)
+    assert recommended.request is not None
+    assert services.check_rules(recommended.request).waiting_for == [Capacity.DIRECTOR]
+    assert HardshipAssessment.objects.filter(
+        recommendation=Recommendation.AUTHORISE, request__status=RequestStatus.PAID
+    ).exists()
+    declined = HardshipAssessment.objects.get(recommendation=Recommendation.DECLINE)
+    assert declined.request is None and declined.reason and declined.answers.exists()
+    assessments = HardshipAssessment.objects.count()
+    call_command("load_demo", stdout=StringIO())
+    assert HardshipAssessment.objects.count() == assessments

@@ -11,7 +11,7 @@ from django.utils import timezone
 from funds import services
 from funds.models import Payment, PaymentRequest, Receipt, RequestStatus
 from mars.roles import Role
-from tests.factories import PaymentRequestFactory
+from tests.factories import PaymentRequestFactory, assess_hardship
 from tests.funds.files import image
 
 pytestmark = pytest.mark.django_db
@@ -102,12 +102,7 @@ def test_a_refusal_keeps_what_was_typed_and_shows_beside_the_field(
 def test_the_director_records_why_past_a_hardship_rule(
     client, support, coordinator, director, hardship, sam
 ):
-    request = services.request_payment(
-        PaymentRequest(
-            fund=hardship, client=sam, amount=Decimal("80"), payee="Shop", purpose="Food"
-        ),
-        by=support,
-    )
+    request = assess_hardship(by=support, fund=hardship, client=sam, amount=Decimal("80")).request
     services.approve_payment(request, by=coordinator)
     client.force_login(director)
     form = client.get(reverse("funds:request_approve", args=[request.pk])).content.decode()
