@@ -156,6 +156,11 @@ RETENTION = _each("privacy", ["view", "add", "change"], "legalhold") | {
 }
 PROCESSING_REGISTER = frozenset({"privacy.view_processing_register"})
 
+# mars.waiting: what waits past its time. Case staff see their own (and those they cover);
+# the coordinator sees everyone's.
+OWN_WAITING = frozenset({"mars.view_waiting"})
+ALL_WAITING = OWN_WAITING | {"mars.view_all_waiting"}
+
 
 def _all(*parts: str | Iterable[str]) -> frozenset[str]:
     return frozenset(name for part in parts for name in ([part] if isinstance(part, str) else part))
@@ -183,6 +188,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         RISK_WORK,
         FUNDS_READ,
         ASK_FOR_MONEY,
+        OWN_WAITING,
     ),
     Role.SUPPORT: _all(
         PEOPLE_READ,
@@ -200,6 +206,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         RISK_WORK,
         FUNDS_READ,
         ASK_FOR_MONEY,
+        OWN_WAITING,
     ),
     Role.COORDINATOR: _all(
         PEOPLE_READ,
@@ -263,6 +270,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         DATA_SUBJECT_RIGHTS,
         RETENTION,
         PROCESSING_REGISTER,
+        ALL_WAITING,
     ),
     # Need to know: only the people whose A2A referral is before the panel (accommodation puts
     # them there), and of them the referral, the risk level and the alerts, a restricted one's
@@ -292,6 +300,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         "reporting.view_target",
         "reporting.view_reportrun",
         "reporting.view_rsdfreturn",  # the return's figures, not the people behind them
+        OWN_WAITING,
     ),
     # Signs off MARS House property spend with the coordinator; which requests they see is
     # narrowed to property spend by the access rules, not here.
