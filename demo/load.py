@@ -42,6 +42,7 @@ from funds import demo as funds_demo
 from mars.dates import add_months, month_bounds
 from mars.records import note_change
 from mars.roles import Role
+from clients import demo as clients_demo
 from outreach import demo as outreach_demo
 from privacy import demo as privacy_demo
 from reporting import demo as reporting_demo
@@ -365,6 +366,7 @@ def load(today: date | None = None) -> dict[str, int]:
             added["people"] += 1
             _case_records(client, index, today, agencies, staff[index % 3], rng)
             added["discharges"] += _discharges(client, today, staff[index % 3])
+        added.update(clients_demo.load(today, users, agencies))
         added.update(outreach_demo.load(today, users, agencies))
         # Before accommodation: MARS House signs up only people with a risk plan in force.
         added.update(risk_demo.load(today, users, agencies))
