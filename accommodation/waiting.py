@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from accommodation.models import A2AReferral, MarsHouseReferral, MARS_HOUSE_UNDECIDED
+from accommodation.models import MARS_HOUSE_UNDECIDED, A2AReferral, MarsHouseReferral
 from mars.waiting import Waiting, response_days
 
 
@@ -30,13 +30,11 @@ def overdue(today: date) -> Iterator[Waiting]:
             client_id=referral.client_id,
         )
     house_received_before = today - timedelta(days=response_days("mars_house"))
-    for house in (
-        MarsHouseReferral.objects.filter(
-            status__in=MARS_HOUSE_UNDECIDED,
-            received_on__lt=house_received_before,
-            client__merged_into__isnull=True,
-        ).select_related("client")
-    ):
+    for house in MarsHouseReferral.objects.filter(
+        status__in=MARS_HOUSE_UNDECIDED,
+        received_on__lt=house_received_before,
+        client__merged_into__isnull=True,
+    ).select_related("client"):
         yield Waiting(
             key=f"mars-house-referral:{house.pk}",
             kind="MARS House referral",

@@ -54,9 +54,9 @@ from clients.models import (
 )
 from mars import access
 from mars.api import (
+    TIMER_FIELDS,
     AccessPermission,
     NotesReads,
-    TIMER_FIELDS,
     RecordedViewSet,
     ReferralTimerFields,
     ScopedClientMixin,

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Case, DateField, ExpressionWrapper, F, Q, Value, When
+from django.db.models import Case, DateField, ExpressionWrapper, F, Value, When
 
 from clients.models import ClientStatus, Referral, ReferralDirection, ReferralStatus, SupportPlan
 from mars.waiting import Waiting

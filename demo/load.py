@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accommodation import demo as accommodation_demo
+from clients import demo as clients_demo
 from clients import services
 from clients.consent import ConsentHow, LawfulBasis, SharingScope, scope_of
 from clients.models import (
@@ -42,7 +43,6 @@ from funds import demo as funds_demo
 from mars.dates import add_months, month_bounds
 from mars.records import note_change
 from mars.roles import Role
-from clients import demo as clients_demo
 from outreach import demo as outreach_demo
 from privacy import demo as privacy_demo
 from reporting import demo as reporting_demo

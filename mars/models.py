@@ -150,3 +150,6 @@ class WaitingList(models.Model):
             ("view_waiting", "Can see what waits past its time on them"),
             ("view_all_waiting", "Can see everything waiting past its time, everyone's"),
         ]
+
+    def __str__(self) -> str:
+        return "The waiting list"

@@ -58,8 +58,12 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
     shown = chosen(items, kind=kind, owner=owner)
     page = page_of(request, rows_of(shown, today))
     reads.note([row.item.client_id for row in page.object_list], "waiting list")
-    owners = sorted({owner_key(item): item.owner_name for item in items}.items(), key=lambda o: o[1])
-    query = urlencode([(name, value) for name, value in (("kind", kind), ("owner", owner)) if value])
+    owners = sorted(
+        {owner_key(item): item.owner_name for item in items}.items(), key=lambda o: o[1]
+    )
+    query = urlencode(
+        [(name, value) for name, value in (("kind", kind), ("owner", owner)) if value]
+    )
     htmx = getattr(request, "htmx", False)
     return render(
         request,

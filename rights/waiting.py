@@ -21,8 +21,8 @@ def overdue(today: date) -> Iterator[Waiting]:
     """Open requests whose deadline is within NOTICE_DAYS or has passed: the coordinators'."""
     requests = (
         SubjectAccessRequest.objects.open()
-        .alias(deadline=Coalesce(F("extended_to"), F("due_on")))
-        .filter(deadline__lt=today + timedelta(days=NOTICE_DAYS))
+        .alias(answer_by=Coalesce(F("extended_to"), F("due_on")))
+        .filter(answer_by__lt=today + timedelta(days=NOTICE_DAYS))
         .select_related("client")
     )
     for request in requests:

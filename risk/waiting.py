@@ -54,18 +54,18 @@ def overdue(today: date) -> Iterator[Waiting]:
         .filter(plan__client__merged_into__isnull=True)
         .select_related("owner", "plan__client")
     )
-    for action in plan_actions:
-        assert action.due is not None
-        plan = action.plan
+    for step in plan_actions:
+        assert step.due is not None
+        plan = step.plan
         yield Waiting(
-            key=f"plan-action:{action.pk}",
+            key=f"plan-action:{step.pk}",
             kind="Risk plan action",
             title=f"{plan.client.reference}: action of risk plan version {plan.version}",
             url=plan.get_absolute_url(),
             since=timezone.localdate(plan.created_at),
-            due=action.due,
-            owner=action.owner,
-            owner_label=action.owner_other,
+            due=step.due,
+            owner=step.owner,
+            owner_label=step.owner_other,
             client_id=plan.client_id,
         )
     submitted_before = day_start(today - timedelta(days=APPROVAL_DAYS))

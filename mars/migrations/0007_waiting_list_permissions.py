@@ -4,21 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('mars', '0006_idempotency_keys'),
+        ("mars", "0006_idempotency_keys"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='WaitingList',
+            name="WaitingList",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
             ],
             options={
-                'permissions': [('view_waiting', 'Can see what waits past its time on them'), ('view_all_waiting', "Can see everything waiting past its time, everyone's")],
-                'managed': False,
-                'default_permissions': (),
+                "permissions": [
+                    ("view_waiting", "Can see what waits past its time on them"),
+                    ("view_all_waiting", "Can see everything waiting past its time, everyone's"),
+                ],
+                "managed": False,
+                "default_permissions": (),
             },
         ),
     ]

@@ -4,7 +4,6 @@ by role, and the nightly escalation (mars.waiting)."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -53,7 +52,7 @@ def keys(items: list[waiting.Waiting]) -> set[str]:
 # Referral timers
 
 
-def test_a_referral_out_waits_ten_days_for_its_answer_then_is_over(support: Any) -> None:
+def test_a_referral_out_waits_ten_days_for_its_answer_then_is_over() -> None:
     referral = ReferralFactory(direction="out", referred_on=days_ago(12))
     assert referral.response_due == days_ago(2)
     assert referral.days_waiting() == 12
@@ -133,9 +132,7 @@ def test_the_check_passes_the_defaults() -> None:
     assert referral_response_days(None) == []
 
 
-@override_settings(
-    REFERRAL_RESPONSE_DAYS={"in": 2, "out": 10, "a2a": 7, "mars_house": 7, "a2b": 3}
-)
+@override_settings(REFERRAL_RESPONSE_DAYS={"in": 2, "out": 10, "a2a": 7, "mars_house": 7, "a2b": 3})
 def test_the_check_refuses_an_unknown_kind() -> None:
     errors = referral_response_days(None)
     assert [e.id for e in errors] == ["mars.E002"]
@@ -282,9 +279,7 @@ def test_a_worker_sees_their_own_and_those_of_whom_they_cover_today(
     assert "Payment approval" not in page
 
 
-def test_the_list_filters_by_kind_and_by_owner(
-    client: Any, coordinator: Any, support: Any
-) -> None:
+def test_the_list_filters_by_kind_and_by_owner(client: Any, coordinator: Any, support: Any) -> None:
     scene = _scene(coordinator, support)
     client.force_login(coordinator)
     by_kind = client.get(reverse("waiting"), {"kind": "Payment approval"}).content.decode()
@@ -421,9 +416,7 @@ def test_something_with_no_owner_in_the_team_goes_to_the_coordinators(
     assert _notified(coordinator) == [f"waiting:payment-request:{payment.pk}:2027-06-09"]
 
 
-def test_an_owner_the_risk_reminders_tell_is_not_told_again(
-    coordinator: Any, support: Any
-) -> None:
+def test_an_owner_the_risk_reminders_tell_is_not_told_again(coordinator: Any, support: Any) -> None:
     review = RiskAssessmentFactory(
         client=ClientFactory(key_worker=support), assessed_on=days_ago(60), review_due=days_ago(5)
     )
@@ -448,4 +441,3 @@ def test_the_escalation_runs_nightly_from_beat() -> None:
 
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "mars.tasks.escalate_waiting" in tasks
-    assert Decimal  # amounts in the scene above are Decimals through the factories
