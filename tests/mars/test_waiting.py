@@ -441,3 +441,12 @@ def test_the_escalation_runs_nightly_from_beat() -> None:
 
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "mars.tasks.escalate_waiting" in tasks
+
+
+def test_the_api_is_in_the_openapi_schema_without_warnings(tmp_path: Any) -> None:
+    from django.core.management import call_command
+
+    out = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
+    schema = out.read_text()
+    assert "/api/waiting/:" in schema and "days_over" in schema and "response_due" in schema
