@@ -33,7 +33,9 @@ from accommodation.models import (
 from clients.access import visible_clients
 from mars import access
 from mars.api import (
+    TIMER_FIELDS,
     RecordActionsMixin,
+    ReferralTimerFields,
     ScopedViewSet,
     ServiceSerializer,
     refusals_as_validation_errors,
@@ -133,7 +135,7 @@ class UnavailabilitySerializer(AccommodationSerializer):
         return services.save_unavailability(record, by=by)
 
 
-class A2AReferralSerializer(AccommodationSerializer):
+class A2AReferralSerializer(ReferralTimerFields, AccommodationSerializer):
     days_waiting = serializers.SerializerMethodField(
         help_text="Days from referral to decision, or to today while it waits."
     )
@@ -156,6 +158,8 @@ class A2AReferralSerializer(AccommodationSerializer):
             "decision_reason",
             "days_waiting",
             "days_to_decision",
+            "response_due",
+            "days_over",
         ]
         read_only_fields = [
             "referred_by",
@@ -268,7 +272,7 @@ class MoveSerializer(StayTermsSerializer):
     on = serializers.DateField()
 
 
-class MarsHouseReferralSerializer(AccommodationSerializer):
+class MarsHouseReferralSerializer(ReferralTimerFields, AccommodationSerializer):
     class Meta:
         model = MarsHouseReferral
         fields = [
@@ -286,6 +290,7 @@ class MarsHouseReferralSerializer(AccommodationSerializer):
             "decision_reason",
             "licence_date",
             "placement",
+            *TIMER_FIELDS,
         ]
         read_only_fields = [
             "referred_by",

@@ -17,6 +17,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from clients.models import Agency, Client, ClientStatus
+from mars import waiting
 from mars.text import ADDRESS, limited_text
 
 USER = settings.AUTH_USER_MODEL
@@ -326,6 +327,17 @@ class A2AReferral(models.Model):
         return (end - self.referred_on).days
 
     @property
+    def response_due(self) -> date:
+        """The day the panel is to decide by (REFERRAL_RESPONSE_DAYS["a2a"])."""
+        return waiting.response_due("a2a", self.referred_on)
+
+    def days_over(self, today: date | None = None) -> int:
+        """Days past the decision's due date while it waits (0 when not past it)."""
+        if not self.is_waiting:
+            return 0
+        return max(0, ((today or timezone.localdate()) - self.response_due).days)
+
+    @property
     def days_to_decision(self) -> int | None:
         decided = self.decided_on
         return (decided - self.referred_on).days if decided else None
@@ -470,6 +482,8 @@ class MarsHouseStatus(models.TextChoices):
 
 
 MARS_HOUSE_LIVE = [MarsHouseStatus.RECEIVED, MarsHouseStatus.ASSESSED, MarsHouseStatus.ACCEPTED]
+# Waiting for the coordinator's decision: accepted or declined.
+MARS_HOUSE_UNDECIDED = [MarsHouseStatus.RECEIVED, MarsHouseStatus.ASSESSED]
 
 
 class MarsHouseReferralQuerySet(models.QuerySet["MarsHouseReferral"]):
@@ -553,6 +567,27 @@ class MarsHouseReferral(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("accommodation:mars_house_referral_detail", args=[self.pk])
+
+    @property
+    def is_waiting(self) -> bool:
+        """Received (or assessed) and not yet decided, nor withdrawn."""
+        return self.status in MARS_HOUSE_UNDECIDED
+
+    @property
+    def response_due(self) -> date:
+        """The day the coordinator is to decide by (REFERRAL_RESPONSE_DAYS["mars_house"])."""
+        return waiting.response_due("mars_house", self.received_on)
+
+    def days_waiting(self, today: date | None = None) -> int:
+        """Days from receipt to the decision, or to today while it waits."""
+        end = self.decided_on or today or timezone.localdate()
+        return (end - self.received_on).days
+
+    def days_over(self, today: date | None = None) -> int:
+        """Days past the decision's due date while it waits (0 when not past it)."""
+        if not self.is_waiting:
+            return 0
+        return max(0, ((today or timezone.localdate()) - self.response_due).days)
 
 
 class IssueKind(models.TextChoices):

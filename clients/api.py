@@ -54,9 +54,11 @@ from clients.models import (
 )
 from mars import access
 from mars.api import (
+    TIMER_FIELDS,
     AccessPermission,
     NotesReads,
     RecordedViewSet,
+    ReferralTimerFields,
     ScopedClientMixin,
     ScopedViewSet,
     ServiceSerializer,
@@ -483,7 +485,7 @@ class SupportPlanSerializer(LawfulBasisFields, ClientRecordSerializer):
         return self._save(instance, validated_data)
 
 
-class ReferralSerializer(LawfulBasisFields, ClientRecordSerializer):
+class ReferralSerializer(LawfulBasisFields, ReferralTimerFields, ClientRecordSerializer):
     class Meta:
         model = Referral
         fields = [
@@ -498,6 +500,7 @@ class ReferralSerializer(LawfulBasisFields, ClientRecordSerializer):
             "notes",
             "basis",
             "basis_reason",
+            *TIMER_FIELDS,
         ]
 
     def update(self, instance: Any, validated_data: dict[str, Any]) -> Any:

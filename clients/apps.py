@@ -6,7 +6,7 @@ class ClientsConfig(AppConfig):
     verbose_name = "People"
 
     def ready(self) -> None:
-        from clients import api, views
+        from clients import api, views, waiting
         from clients.access import (
             can_review_sharing,
             can_see_agencies,
@@ -14,9 +14,11 @@ class ClientsConfig(AppConfig):
             can_see_people,
         )
         from mars import home, navigation
+        from mars import waiting as mars_waiting
         from mars.api import router
 
         api.register(router)
+        mars_waiting.sources.add(waiting.overdue)
         navigation.links.add(navigation.NavLink("People", "clients:list", can_see_people), order=10)
         navigation.links.add(
             navigation.NavLink("Agencies", "clients:agency_list", can_see_agencies), order=90

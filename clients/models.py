@@ -18,6 +18,7 @@ from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from clients import countries, names
+from mars import waiting
 from mars.dates import age_on, not_in_future
 from mars.text import ADDRESS, limited_text
 
@@ -618,6 +619,27 @@ class Referral(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("clients:referral_detail", args=[self.pk])
+
+    @property
+    def is_waiting(self) -> bool:
+        """Sent and not yet answered (accepted, declined or closed)."""
+        return self.status == ReferralStatus.SENT
+
+    @property
+    def response_due(self) -> date:
+        """The day it is to be answered by (REFERRAL_RESPONSE_DAYS for its direction)."""
+        return waiting.response_due(self.direction, self.referred_on)
+
+    def days_waiting(self, today: date | None = None) -> int:
+        """Days from the referral to its answer, or to today while it waits."""
+        end = (None if self.is_waiting else self.status_changed_on) or today or timezone.localdate()
+        return (end - self.referred_on).days
+
+    def days_over(self, today: date | None = None) -> int:
+        """Days past its answer's due date while it waits (0 when not past it)."""
+        if not self.is_waiting:
+            return 0
+        return max(0, ((today or timezone.localdate()) - self.response_due).days)
 
 
 class HealthAccessKind(models.TextChoices):

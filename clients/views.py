@@ -536,6 +536,19 @@ def referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _simple_record_form(request, ReferralForm, referral, referral.client, "Change referral")
 
 
+def _timer_rows(r: Referral) -> list[tuple[str, Any]]:
+    """How long it has waited (or took) and when its answer is due."""
+    if not r.is_waiting:
+        return [("Days to its answer", r.days_waiting())] if r.status_changed_on else []
+    rows: list[tuple[str, Any]] = [
+        ("Days waiting", r.days_waiting()),
+        ("Answer due", r.response_due),
+    ]
+    if over := r.days_over():
+        rows.append(("Days over", over))
+    return rows
+
+
 @login_required
 def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     r = access.get_visible(request.user, Referral, pk)
@@ -547,6 +560,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ("Reason", r.reason),
         ("Status", r.get_status_display()),
         ("Status changed on", r.status_changed_on),
+        *_timer_rows(r),
         ("Notes", r.notes),
         *sharing_rows(request.user, r.sharing_without_consent.all()),
     ]

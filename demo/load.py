@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accommodation import demo as accommodation_demo
+from clients import demo as clients_demo
 from clients import services
 from clients.consent import ConsentHow, LawfulBasis, SharingScope, scope_of
 from clients.models import (
@@ -366,6 +367,7 @@ def load(today: date | None = None) -> dict[str, int]:
             added["people"] += 1
             _case_records(client, index, today, agencies, staff[index % 3], rng)
             added["discharges"] += _discharges(client, today, staff[index % 3])
+        added.update(clients_demo.load(today, users, agencies))
         added.update(outreach_demo.load(today, users, agencies))
         # Before accommodation: MARS House signs up only people with a risk plan in force.
         added.update(risk_demo.load(today, users, agencies))

@@ -7,13 +7,15 @@ class FundsConfig(AppConfig):
 
     def ready(self) -> None:
         from accommodation import mars_house_page
-        from funds import api, figures, mars_house, person, timeline
+        from funds import api, figures, mars_house, person, timeline, waiting
         from funds.access import can_see_funds_only, can_see_requests
         from mars import home, navigation, person_page
         from mars import timeline as mars_timeline
+        from mars import waiting as mars_waiting
         from mars.api import router
 
         api.register(router)
+        mars_waiting.sources.add(waiting.overdue)
         mars_timeline.providers.add(timeline.entries_for)
         person_page.providers.add(person.section, order=30)
         person_page.providers.add(person.hardship_section, order=31)

@@ -23,6 +23,24 @@ class EmptySerializer(serializers.Serializer):
     """The body of an action that takes nothing."""
 
 
+class ReferralTimerFields(serializers.Serializer):
+    """A referral's timer (mars.waiting.response_due): days waiting for its answer (or taken to
+    it), the day it is due by, and days past that while it waits. Read-only."""
+
+    days_waiting = serializers.SerializerMethodField()
+    response_due = serializers.DateField(read_only=True)
+    days_over = serializers.SerializerMethodField()
+
+    def get_days_waiting(self, obj: Any) -> int:
+        return int(obj.days_waiting())
+
+    def get_days_over(self, obj: Any) -> int:
+        return int(obj.days_over())
+
+
+TIMER_FIELDS = ["days_waiting", "response_due", "days_over"]
+
+
 class AccessPermission(permissions.BasePermission):
     """DRF's view of mars.access: list and create need view/add; records come from the scoped
     queryset (404 when not visible); changing one needs the change permission (403)."""

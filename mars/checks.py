@@ -41,3 +41,34 @@ def refuse_to_start_on_errors() -> None:
     ]
     if errors:
         raise SystemCheckError("\n".join(str(error) for error in errors))
+
+
+REFERRAL_KINDS = ("in", "out", "a2a", "mars_house")
+
+
+@checks.register()
+def referral_response_days(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
+    """Every referral kind has a whole number of days, at least 1, to be answered in (the
+    referral timers and the waiting list read them); a kind nobody knows is a typing mistake."""
+    errors: list[checks.CheckMessage] = []
+    days = settings.REFERRAL_RESPONSE_DAYS
+    for kind in sorted(set(days) - set(REFERRAL_KINDS)):
+        errors.append(
+            checks.Error(
+                f"REFERRAL_RESPONSE_DAYS names an unknown referral kind {kind!r}.",
+                hint=f"The kinds are {', '.join(REFERRAL_KINDS)}.",
+                id="mars.E002",
+            )
+        )
+    for kind in REFERRAL_KINDS:
+        value = days.get(kind)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            errors.append(
+                checks.Error(
+                    f"REFERRAL_RESPONSE_DAYS[{kind!r}] is {value!r}: it must be a whole number of "
+                    "days, 1 or more.",
+                    hint="For example REFERRAL_RESPONSE_DAYS=in=2,out=10,a2a=7,mars_house=7.",
+                    id="mars.E003",
+                )
+            )
+    return errors

@@ -138,3 +138,18 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} ({self.key})"
+
+
+class WaitingList(models.Model):
+    """No table: the home of the waiting list's permissions (mars.waiting)."""
+
+    class Meta:
+        managed = False
+        default_permissions = ()
+        permissions = [
+            ("view_waiting", "Can see what waits past its time on them"),
+            ("view_all_waiting", "Can see everything waiting past its time, everyone's"),
+        ]
+
+    def __str__(self) -> str:
+        return "The waiting list"

@@ -173,6 +173,10 @@ RUNNING_THE_TEAM = _each(
     "teammeeting",
     "teamaction",
 ) | {"team.view_every_supervision", "team.view_caseloads"}
+# mars.waiting: what waits past its time. Case staff see their own (and those they cover);
+# the coordinator sees everyone's.
+OWN_WAITING = frozenset({"mars.view_waiting"})
+ALL_WAITING = OWN_WAITING | {"mars.view_all_waiting"}
 
 
 def _all(*parts: str | Iterable[str]) -> frozenset[str]:
@@ -204,6 +208,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         TEAM_READ,
         HARDSHIP_READ,
         ASSESS_HARDSHIP,
+        OWN_WAITING,
     ),
     Role.SUPPORT: _all(
         PEOPLE_READ,
@@ -224,6 +229,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         TEAM_READ,
         HARDSHIP_READ,
         ASSESS_HARDSHIP,
+        OWN_WAITING,
     ),
     Role.COORDINATOR: _all(
         PEOPLE_READ,
@@ -290,6 +296,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         RETENTION,
         PROCESSING_REGISTER,
         RUNNING_THE_TEAM,
+        ALL_WAITING,
     ),
     # Need to know: only the people whose A2A referral is before the panel (accommodation puts
     # them there), and of them the referral, the risk level and the alerts, a restricted one's
@@ -320,6 +327,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         "reporting.view_target",
         "reporting.view_reportrun",
         "reporting.view_rsdfreturn",  # the return's figures, not the people behind them
+        OWN_WAITING,
     ),
     # Signs off MARS House property spend with the coordinator; which requests they see is
     # narrowed to property spend by the access rules, not here.

@@ -203,6 +203,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "mars.tasks.forget_idempotency_keys",
         "schedule": crontab(minute=40),
     },
+    # What is past its time (mars.waiting): its owner told, then the coordinators; after the
+    # risk reminders, so a review they told the key worker of is not told twice.
+    "escalate-waiting": {
+        "task": "mars.tasks.escalate_waiting",
+        "schedule": crontab(hour=2, minute=50),
+    },
     # Past months' contract figures the dashboard reads, worked out again after records
     # dated in them changed (reporting.kept), before anyone opens it.
     "keep-past-months": {

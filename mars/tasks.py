@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import timezone
 
-from mars import idempotency, outbox
+from mars import idempotency, outbox, waiting
 from mars.models import Notification
 
 # A mail server that is down or refuses for a while: the email task tries again, waiting longer
@@ -62,3 +62,10 @@ def relay_outbox() -> int:
 def forget_idempotency_keys() -> int:
     """Forget the idempotency keys past IDEMPOTENCY_KEY_HOURS (run hourly by beat)."""
     return idempotency.forget_expired()
+
+
+@shared_task
+def escalate_waiting() -> int:
+    """Nightly: tell owners of what is past its time, then the coordinators (mars.waiting)."""
+    sent = waiting.escalate(timezone.localdate())
+    return sent.owners + sent.coordinators

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from mars import views
+from mars import views, waiting_views
 from mars.api import router
 
 handler400 = "mars.views.bad_request"
@@ -24,6 +24,7 @@ urlpatterns = [
     path("privacy/", include("privacy.urls")),
     path("team/", include("team.urls")),
     path("notifications/", views.notification_list, name="notifications"),
+    path("waiting/", waiting_views.waiting_list, name="waiting"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
     path("accounts/", include("accounts.urls")),
     path("access-log/", include("audit.urls")),

@@ -8,3 +8,10 @@ class StaffingConfig(AppConfig):
 
     name = "staffing"
     verbose_name = "Attendance and cover"
+
+    def ready(self) -> None:
+        from mars import waiting
+        from staffing import cover
+
+        # The waiting list and its escalation (in the core, below staffing) ask who covers whom.
+        waiting.cover.add(cover.covering)

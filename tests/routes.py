@@ -356,6 +356,8 @@ TABLE: dict[str, str] = {
     # The core and the accounts' pages
     "notifications": "200: out sup coo pan dir res com adm | 302: anon",
     "notifications_read": "302: anon | 405: out sup coo pan dir res com adm",
+    # Waiting past its time (mars.waiting): case staff see their own, the coordinator all.
+    "waiting": "200: out sup coo dir | 403: pan res com adm | 302: anon",
     "login": "200: out sup coo pan dir res com adm anon",
     "logout": "405: out sup coo pan dir res com adm anon",
     "password_change": "200: out sup coo pan dir res com adm | 302: anon",
@@ -403,6 +405,7 @@ TABLE: dict[str, str] = {
     "notification-read-all": "403: anon | 405: out sup coo pan dir res com adm",
     "notification-detail": "403: anon | 404: out sup coo pan dir res com adm",
     "notification-read": "403: anon | 405: out sup coo pan dir res com adm",
+    "waiting-list": "200: out sup coo dir | 403: pan res com adm anon",
     "client-list": "200: out sup coo pan dir | 403: res com adm anon",
     "client-detail": "200: out sup coo pan dir | 403: anon | 404: res com adm",
     "agency-list": "200: out sup coo pan dir adm | 403: res com anon",

@@ -158,6 +158,12 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ("Licence signed", r.licence_date),
         ("Placement", r.placement),
     ]
+    if r.is_waiting:
+        rows += [("Days waiting", r.days_waiting()), ("Decision due", r.response_due)]
+        if over := r.days_over():
+            rows.append(("Days over", over))
+    elif r.decided_on:
+        rows.append(("Days to decision", r.days_waiting()))
     actions = []
     if access.can_change(user, MarsHouseReferral):
         step = {

@@ -113,6 +113,10 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ("Priority", r.priority or "Not set yet"),
         ("Days waiting" if not decided else "Days to decision", r.days_waiting()),
     ]
+    if r.is_waiting:
+        rows.append(("Decision due", r.response_due))
+        if over := r.days_over():
+            rows.append(("Days over", over))
     if decided:
         rows += [
             ("Decided by", staff_label(r.decided_by)),

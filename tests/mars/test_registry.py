@@ -28,6 +28,7 @@ def test_an_entry_added_twice_is_kept_once():
 def test_every_app_has_registered_what_it_shows_elsewhere():
     assert [link.label for link in navigation.links] == [
         "People",
+        "Waiting",
         "Outreach",
         "Public reports",
         "Accommodation",
@@ -63,6 +64,7 @@ def test_every_app_has_registered_what_it_shows_elsewhere():
     }
     assert len(list(alert_sources)) == 1
     assert [p.__module__ for p in home.parts] == [
+        "mars.waiting_views",
         "outreach.views.street",
         "clients.views",
         "risk.figures",
