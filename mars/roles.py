@@ -155,6 +155,10 @@ RETENTION = _each("privacy", ["view", "add", "change"], "legalhold") | {
     "privacy.run_retention",
 }
 PROCESSING_REGISTER = frozenset({"privacy.view_processing_register"})
+# strategy: the Strategy Group. Every member of staff who works with people reads it (outreach
+# and support workers, the coordinator, the director); the coordinator runs it.
+STRATEGY_READ = frozenset({"strategy.view_strategy_group"})
+STRATEGY_MANAGE = frozenset({"strategy.manage_strategy_group"})
 
 
 def _all(*parts: str | Iterable[str]) -> frozenset[str]:
@@ -183,6 +187,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         RISK_WORK,
         FUNDS_READ,
         ASK_FOR_MONEY,
+        STRATEGY_READ,
     ),
     Role.SUPPORT: _all(
         PEOPLE_READ,
@@ -200,6 +205,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         RISK_WORK,
         FUNDS_READ,
         ASK_FOR_MONEY,
+        STRATEGY_READ,
     ),
     Role.COORDINATOR: _all(
         PEOPLE_READ,
@@ -263,6 +269,8 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         DATA_SUBJECT_RIGHTS,
         RETENTION,
         PROCESSING_REGISTER,
+        STRATEGY_READ,
+        STRATEGY_MANAGE,
     ),
     # Need to know: only the people whose A2A referral is before the panel (accommodation puts
     # them there), and of them the referral, the risk level and the alerts, a restricted one's
@@ -292,6 +300,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         "reporting.view_target",
         "reporting.view_reportrun",
         "reporting.view_rsdfreturn",  # the return's figures, not the people behind them
+        STRATEGY_READ,
     ),
     # Signs off MARS House property spend with the coordinator; which requests they see is
     # narrowed to property spend by the access rules, not here.
