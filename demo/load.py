@@ -48,6 +48,7 @@ from reporting import demo as reporting_demo
 from rights import demo as rights_demo
 from risk import demo as risk_demo
 from risk.reminders import send_reminders
+from strategy import demo as strategy_demo
 
 DEMO_PASSWORD = "mars-demo-2026"
 
@@ -376,6 +377,7 @@ def load(today: date | None = None) -> dict[str, int]:
         added.update(rights_demo.load(today, users))
         # Retention: one person the next run anonymises, one as old but under a legal hold.
         added.update(privacy_demo.load(today, users))
+        added.update(strategy_demo.load(today, users))
         added["notifications"] = send_reminders(today).total
     return added
 

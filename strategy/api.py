@@ -77,8 +77,16 @@ class PaperSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Paper
-        fields = ["id", "kind", "title", "original_name", "content_type", "size", "uploaded_at",
-                  "download"]
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "original_name",
+            "content_type",
+            "size",
+            "uploaded_at",
+            "download",
+        ]
 
 
 class SentToSerializer(serializers.ModelSerializer):
@@ -114,14 +122,25 @@ class MeetingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = GroupMeeting
-        fields = ["id", "starts_at", "place", "link", "status", "minutes", "agenda", "papers",
-                  "actions", "sendings"]
+        fields = [
+            "id",
+            "starts_at",
+            "place",
+            "link",
+            "status",
+            "minutes",
+            "agenda",
+            "papers",
+            "actions",
+            "sendings",
+        ]
 
 
 class NewsSerializer(ServiceSerializer):
     refusals = REFUSALS
-    tags = serializers.ListField(child=serializers.ChoiceField(choices=NewsTag.choices),
-                                 required=False)
+    tags = serializers.ListField(
+        child=serializers.ChoiceField(choices=NewsTag.choices), required=False
+    )
 
     class Meta:
         model = NewsItem

@@ -25,7 +25,9 @@ class MemberForm(forms.ModelForm):
         user.label_from_instance = staff_label  # type: ignore[method-assign]
         for name in ("name", "email"):
             self.fields[name].required = False
-            self.fields[name].help_text = "For a member of staff, leave empty to use their account's."
+            self.fields[
+                name
+            ].help_text = "For a member of staff, leave empty to use their account's."
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or self.cleaned_data
@@ -38,6 +40,9 @@ class MemberForm(forms.ModelForm):
 
 class MeetingForm(forms.ModelForm):
     starts_at = LocalDateTimeField(label="Date and time")
+    link = forms.URLField(
+        max_length=500, required=False, assume_scheme="https", help_text="A video call's link."
+    )
 
     class Meta:
         model = GroupMeeting
@@ -100,6 +105,7 @@ class ActionForm(forms.ModelForm):
 
 
 class NewsForm(forms.ModelForm):
+    link = forms.URLField(max_length=500, required=False, assume_scheme="https")
     tags = forms.MultipleChoiceField(
         choices=NewsTag.choices, widget=forms.CheckboxSelectMultiple, required=False
     )

@@ -22,8 +22,8 @@ from strategy.models import (
     NewsItem,
     Paper,
     PaperKind,
-    SendKind,
     Sending,
+    SendKind,
     SentTo,
 )
 from strategy.uploads import PaperRefused, paper_type

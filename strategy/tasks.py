@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils import timezone
 
-from strategy.models import SendKind, Sending, SentTo
+from strategy.models import Sending, SendKind, SentTo
 
 
 def _message(sending: Sending, to: str) -> EmailMessage:

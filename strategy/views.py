@@ -286,7 +286,9 @@ def member_list(request: HttpRequest) -> HttpResponse:
         request,
         "strategy/member_list.html",
         {
-            "page": page_of(request, Member.objects.select_related("user").order_by("-active", "name")),
+            "page": page_of(
+                request, Member.objects.select_related("user").order_by("-active", "name")
+            ),
             "can_manage": access.can_manage(request.user),
         },
     )
@@ -394,4 +396,3 @@ def news_to_agenda(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("strategy:news_list")
     messages.success(request, f"Added to the agenda of the {item.meeting}.")
     return redirect("strategy:news_list")
-

@@ -440,3 +440,25 @@ class PaymentRequestFactory(factory.django.DjangoModelFactory):
     purpose = "Clothes and shoes for a job interview"
     payee = "High Street Outfitters"
     requested_by = factory.SubFactory(UserFactory)
+
+
+# The Strategy Group
+class MemberFactory(factory.django.DjangoModelFactory):
+    """A partner member (no account), active."""
+
+    class Meta:
+        model = "strategy.Member"
+
+    name = factory.Faker("name")
+    organisation = "City Council"
+    email = factory.Sequence(lambda n: f"partner{n}@partner.example")
+
+
+class GroupMeetingFactory(factory.django.DjangoModelFactory):
+    """A planned Strategy Group meeting a week from now."""
+
+    class Meta:
+        model = "strategy.GroupMeeting"
+
+    starts_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=7))
+    place = "Council House, Room 4"

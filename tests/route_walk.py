@@ -193,7 +193,9 @@ def build_data_set() -> dict[str, Any]:
     from strategy import services as strategy
     from strategy.models import Action, AgendaItem, GroupMeeting, Member, NewsItem
 
-    d["member"] = Member.objects.create(name="Route Partner", organisation="Council", email="p@x.org")
+    d["member"] = Member.objects.create(
+        name="Route Partner", organisation="Council", email="p@x.org"
+    )
     d["groupmeeting"] = GroupMeeting.objects.create(starts_at=timezone.now() + dt.timedelta(days=7))
     d["agendaitem"] = AgendaItem.objects.create(meeting=d["groupmeeting"], title="Route item")
     d["paper"] = strategy.upload_paper(
