@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import Http404
 
@@ -47,7 +47,7 @@ def get_record(user: AnyUser, model: type[M], pk: object, *, manage: bool = Fals
         raise Http404
     try:
         record = model._default_manager.get(pk=pk)
-    except (model.DoesNotExist, ValueError, TypeError) as error:
+    except (ObjectDoesNotExist, ValueError, TypeError) as error:
         raise Http404 from error
     if manage:
         require_manage(user)

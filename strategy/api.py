@@ -209,7 +209,7 @@ class ActionViewSet(
     def get_queryset(self) -> QuerySet[Any]:
         actions = super().get_queryset()
         if self.request.query_params.get("open") == "true":
-            actions = actions.open()
+            actions = actions.filter(done_on=None)
         return actions
 
 

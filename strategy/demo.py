@@ -223,12 +223,12 @@ def load(today: date, users: dict[str, User]) -> dict[str, int]:
         ),
         ("Autumn count figures published", 2, "https://www.gov.uk/", "", [NewsTag.DATA]),
     ]
-    items = [
+    news_items = [
         services.save_news(
             NewsItem(title=t, day=today - timedelta(days=ago), link=link, text=text, tags=tags),
             by=coordinator,
         )
         for t, ago, link, text, tags in news
     ]
-    services.add_news_to_agenda(items[0], by=coordinator)
+    services.add_news_to_agenda(news_items[0], by=coordinator)
     return {"strategy meetings": 3, "strategy members": len(members) + 1, "strategy news": 4}

@@ -22,7 +22,7 @@ class MemberForm(forms.ModelForm):
         user = self.fields["user"]
         assert isinstance(user, forms.ModelChoiceField)
         user.queryset = get_user_model().objects.filter(is_active=True).order_by("first_name")
-        user.label_from_instance = staff_label  # type: ignore[method-assign]
+        user.label_from_instance = staff_label  # type: ignore[method-assign,assignment]
         for name in ("name", "email"):
             self.fields[name].required = False
             self.fields[

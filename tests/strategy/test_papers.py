@@ -91,7 +91,11 @@ def test_a_refused_file_is_shown_beside_the_field_and_nothing_is_kept(as_role) -
     meeting = GroupMeetingFactory()
     response = as_role(Role.COORDINATOR).post(
         reverse("strategy:paper_create", args=[meeting.pk]),
-        {"file": SimpleUploadedFile("p.docx", b"not a doc"), "title": "Kept title", "kind": "paper"},
+        {
+            "file": SimpleUploadedFile("p.docx", b"not a doc"),
+            "title": "Kept title",
+            "kind": "paper",
+        },
     )
     assert response.status_code == 200
     assert "Attach a PDF, Word" in response.content.decode()
