@@ -109,7 +109,9 @@ def test_the_coordinator_prepares_the_next_meeting_uploads_a_paper_and_sends_the
     phone = open_page(PHONE, bypass_csp=True)
     sign_in(phone, "support")
     phone.goto(meeting.get_absolute_url())
-    expect(phone.get_by_text("Hospital discharge protocol")).to_be_visible()
+    expect(
+        phone.locator(".strategy-agenda").get_by_text("Hospital discharge protocol")
+    ).to_be_visible()
     expect(phone.get_by_role("link", name="Send papers")).to_have_count(0)
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert _blocking(phone, axe_script) == []
