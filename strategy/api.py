@@ -60,19 +60,19 @@ class GroupViewSet(viewsets.GenericViewSet):
         return records if access.can_read(self.request.user) else records.none()
 
 
-class MemberSerializer(serializers.ModelSerializer):
+class StrategyMemberSerializer(serializers.ModelSerializer):
     class Meta:
         model = Member
         fields = ["id", "user", "name", "organisation", "email", "active"]
 
 
-class AgendaItemSerializer(serializers.ModelSerializer):
+class StrategyAgendaItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = AgendaItem
         fields = ["id", "title", "owner", "order", "news", "notes"]
 
 
-class PaperSerializer(serializers.ModelSerializer):
+class StrategyPaperSerializer(serializers.ModelSerializer):
     download = serializers.CharField(source="get_absolute_url", read_only=True)
 
     class Meta:
@@ -89,21 +89,21 @@ class PaperSerializer(serializers.ModelSerializer):
         ]
 
 
-class SentToSerializer(serializers.ModelSerializer):
+class StrategySentToSerializer(serializers.ModelSerializer):
     class Meta:
         model = SentTo
         fields = ["member", "email", "sent_at"]
 
 
-class SendingSerializer(serializers.ModelSerializer):
-    recipients = SentToSerializer(many=True, read_only=True)
+class StrategySendingSerializer(serializers.ModelSerializer):
+    recipients = StrategySentToSerializer(many=True, read_only=True)
 
     class Meta:
         model = Sending
         fields = ["id", "kind", "requested_by", "requested_at", "papers", "recipients"]
 
 
-class ActionSerializer(ServiceSerializer):
+class StrategyActionSerializer(ServiceSerializer):
     refusals = REFUSALS
 
     class Meta:
@@ -114,11 +114,11 @@ class ActionSerializer(ServiceSerializer):
         return services.save_action(record, by=by)
 
 
-class MeetingSerializer(serializers.ModelSerializer):
-    agenda = AgendaItemSerializer(many=True, read_only=True)
-    papers = PaperSerializer(many=True, read_only=True)
-    actions = ActionSerializer(many=True, read_only=True)
-    sendings = SendingSerializer(many=True, read_only=True)
+class GroupMeetingSerializer(serializers.ModelSerializer):
+    agenda = StrategyAgendaItemSerializer(many=True, read_only=True)
+    papers = StrategyPaperSerializer(many=True, read_only=True)
+    actions = StrategyActionSerializer(many=True, read_only=True)
+    sendings = StrategySendingSerializer(many=True, read_only=True)
 
     class Meta:
         model = GroupMeeting
@@ -136,7 +136,7 @@ class MeetingSerializer(serializers.ModelSerializer):
         ]
 
 
-class NewsSerializer(ServiceSerializer):
+class StrategyNewsSerializer(ServiceSerializer):
     refusals = REFUSALS
     tags = serializers.ListField(
         child=serializers.ChoiceField(choices=NewsTag.choices), required=False
@@ -162,7 +162,7 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GroupViewS
     """The group's members, staff and partners."""
 
     queryset = Member.objects.all()
-    serializer_class = MemberSerializer
+    serializer_class = StrategyMemberSerializer
 
 
 class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GroupViewSet):
@@ -171,7 +171,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GroupView
     queryset = GroupMeeting.objects.prefetch_related(
         "agenda", "papers", "actions", "sendings__recipients", "sendings__papers"
     )
-    serializer_class = MeetingSerializer
+    serializer_class = GroupMeetingSerializer
     filterset_fields = ["status"]
 
     def _send(self, request: Request, send: Any) -> Response:
@@ -180,13 +180,13 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GroupView
             send(meeting, by=request.user)
         return Response(self.get_serializer(self.get_queryset().get(pk=meeting.pk)).data)
 
-    @extend_schema(request=EmptySerializer, responses=MeetingSerializer)
+    @extend_schema(request=EmptySerializer, responses=GroupMeetingSerializer)
     @action(detail=True, methods=["post"], url_path="send-papers")
     def send_papers(self, request: Request, pk: str | None = None) -> Response:
         """Email the papers to every active member (after commit, by a task)."""
         return self._send(request, services.send_papers)
 
-    @extend_schema(request=EmptySerializer, responses=MeetingSerializer)
+    @extend_schema(request=EmptySerializer, responses=GroupMeetingSerializer)
     @action(detail=True, methods=["post"], url_path="send-minutes")
     def send_minutes(self, request: Request, pk: str | None = None) -> Response:
         """Email the minutes to every active member (after commit, by a task)."""
@@ -203,7 +203,7 @@ class ActionViewSet(
     """Actions agreed at meetings; `open=true` lists those not done."""
 
     queryset = Action.objects.all()
-    serializer_class = ActionSerializer
+    serializer_class = StrategyActionSerializer
     filterset_fields = ["meeting", "owner"]
 
     def get_queryset(self) -> QuerySet[Any]:
@@ -223,15 +223,15 @@ class NewsViewSet(
     """News and updates; `to-agenda` puts one on the next meeting's agenda."""
 
     queryset = NewsItem.objects.all()
-    serializer_class = NewsSerializer
+    serializer_class = StrategyNewsSerializer
 
-    @extend_schema(request=EmptySerializer, responses=AgendaItemSerializer)
+    @extend_schema(request=EmptySerializer, responses=StrategyAgendaItemSerializer)
     @action(detail=True, methods=["post"], url_path="to-agenda")
     def to_agenda(self, request: Request, pk: str | None = None) -> Response:
         """Put the item on the next meeting's agenda, at the end."""
         with refusals_as_validation_errors(*REFUSALS):
             item = services.add_news_to_agenda(self.get_object(), by=request.user)
-        return Response(AgendaItemSerializer(item).data, status=201)
+        return Response(StrategyAgendaItemSerializer(item).data, status=201)
 
 
 def register(router: DefaultRouter) -> None:
