@@ -49,6 +49,7 @@ from reporting import demo as reporting_demo
 from rights import demo as rights_demo
 from risk import demo as risk_demo
 from risk.reminders import send_reminders
+from strategy import demo as strategy_demo
 from team import demo as team_demo
 
 DEMO_PASSWORD = "mars-demo-2026"
@@ -381,6 +382,7 @@ def load(today: date | None = None) -> dict[str, int]:
         added.update(privacy_demo.load(today, users))
         # team: supervision (one overdue) and team meetings (an action past due).
         added.update(team_demo.load(today, users))
+        added.update(strategy_demo.load(today, users))
         added["notifications"] = send_reminders(today).total
     return added
 

@@ -161,6 +161,10 @@ RETENTION = _each("privacy", ["view", "add", "change"], "legalhold") | {
     "privacy.run_retention",
 }
 PROCESSING_REGISTER = frozenset({"privacy.view_processing_register"})
+# strategy: the Strategy Group. Every member of staff who works with people reads it (outreach
+# and support workers, the coordinator, the director); the coordinator runs it.
+STRATEGY_READ = frozenset({"strategy.view_strategy_group"})
+STRATEGY_MANAGE = frozenset({"strategy.manage_strategy_group"})
 
 # team: supervision, team meetings and the caseloads (issue 23). A supervision is read by its
 # worker and supervisor without any of these (team.access); the coordinator reads every one.
@@ -209,6 +213,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         HARDSHIP_READ,
         ASSESS_HARDSHIP,
         OWN_WAITING,
+        STRATEGY_READ,
     ),
     Role.SUPPORT: _all(
         PEOPLE_READ,
@@ -230,6 +235,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         HARDSHIP_READ,
         ASSESS_HARDSHIP,
         OWN_WAITING,
+        STRATEGY_READ,
     ),
     Role.COORDINATOR: _all(
         PEOPLE_READ,
@@ -297,6 +303,8 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         PROCESSING_REGISTER,
         RUNNING_THE_TEAM,
         ALL_WAITING,
+        STRATEGY_READ,
+        STRATEGY_MANAGE,
     ),
     # Need to know: only the people whose A2A referral is before the panel (accommodation puts
     # them there), and of them the referral, the risk level and the alerts, a restricted one's
@@ -328,6 +336,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         "reporting.view_reportrun",
         "reporting.view_rsdfreturn",  # the return's figures, not the people behind them
         OWN_WAITING,
+        STRATEGY_READ,
     ),
     # Signs off MARS House property spend with the coordinator; which requests they see is
     # narrowed to property spend by the access rules, not here.

@@ -8,3 +8,15 @@ class StrategyConfig(AppConfig):
 
     name = "strategy"
     verbose_name = "Strategy Group"
+
+    def ready(self) -> None:
+        from mars import navigation
+        from mars import waiting as mars_waiting
+        from mars.api import router
+        from strategy import access, api, waiting
+
+        api.register(router)
+        navigation.links.add(
+            navigation.NavLink("Strategy Group", "strategy:home", access.can_read), order=80
+        )
+        mars_waiting.sources.add(waiting.overdue)

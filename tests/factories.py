@@ -522,3 +522,25 @@ def assess_hardship(
     if answers is None:
         answers = {q.pk: "Yes" for q in hardship.questions()}
     return hardship.assess_hardship(assessment, answers=answers, by=by)
+
+
+# The Strategy Group
+class MemberFactory(factory.django.DjangoModelFactory):
+    """A partner member (no account), active."""
+
+    class Meta:
+        model = "strategy.Member"
+
+    name = factory.Faker("name")
+    organisation = "City Council"
+    email = factory.Sequence(lambda n: f"partner{n}@partner.example")
+
+
+class GroupMeetingFactory(factory.django.DjangoModelFactory):
+    """A planned Strategy Group meeting a week from now."""
+
+    class Meta:
+        model = "strategy.GroupMeeting"
+
+    starts_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=7))
+    place = "Council House, Room 4"

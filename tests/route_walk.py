@@ -203,5 +203,22 @@ def build_data_set() -> dict[str, Any]:
         owner=worker,
         due=timezone.localdate() + dt.timedelta(days=7),
     )
+
+    # The Strategy Group: a meeting with an agenda item, a paper, an action, a member and news.
+    from strategy import services as strategy
+    from strategy.models import Action, AgendaItem, GroupMeeting, Member, NewsItem
+
+    d["member"] = Member.objects.create(
+        name="Route Partner", organisation="Council", email="p@x.org"
+    )
+    d["groupmeeting"] = GroupMeeting.objects.create(starts_at=timezone.now() + dt.timedelta(days=7))
+    d["agendaitem"] = AgendaItem.objects.create(meeting=d["groupmeeting"], title="Route item")
+    d["paper"] = strategy.upload_paper(
+        d["groupmeeting"], SimpleUploadedFile("paper.pdf", pdf()), by=coordinator
+    )
+    d["action"] = Action.objects.create(
+        meeting=d["groupmeeting"], description="Route", owner=d["member"], due=timezone.localdate()
+    )
+    d["newsitem"] = NewsItem.objects.create(title="Route news", day=timezone.localdate(), text="x")
     assert isinstance(coordinator, User)
     return d
