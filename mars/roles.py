@@ -156,6 +156,15 @@ RETENTION = _each("privacy", ["view", "add", "change"], "legalhold") | {
 }
 PROCESSING_REGISTER = frozenset({"privacy.view_processing_register"})
 
+# staffing: attendance and cover. Case staff see who is away and who covers whom (sickness reads
+# as "Away" but to the coordinator and the worker: staffing.access); a worker records their own
+# leave and training; the coordinator records anyone's absence and hands caseloads over.
+ATTENDANCE_READ = _each("staffing", ["view"], "absence", "caseloadcover")
+OWN_LEAVE = _each("staffing", ADD_CHANGE, "absence")
+ATTENDANCE_WORK = (
+    OWN_LEAVE | _each("staffing", ADD_CHANGE, "caseloadcover") | {"staffing.manage_absences"}
+)
+
 
 def _all(*parts: str | Iterable[str]) -> frozenset[str]:
     return frozenset(name for part in parts for name in ([part] if isinstance(part, str) else part))
@@ -183,6 +192,8 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         RISK_WORK,
         FUNDS_READ,
         ASK_FOR_MONEY,
+        ATTENDANCE_READ,
+        OWN_LEAVE,
     ),
     Role.SUPPORT: _all(
         PEOPLE_READ,
@@ -200,6 +211,8 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         RISK_WORK,
         FUNDS_READ,
         ASK_FOR_MONEY,
+        ATTENDANCE_READ,
+        OWN_LEAVE,
     ),
     Role.COORDINATOR: _all(
         PEOPLE_READ,
@@ -263,6 +276,8 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         DATA_SUBJECT_RIGHTS,
         RETENTION,
         PROCESSING_REGISTER,
+        ATTENDANCE_READ,
+        ATTENDANCE_WORK,
     ),
     # Need to know: only the people whose A2A referral is before the panel (accommodation puts
     # them there), and of them the referral, the risk level and the alerts, a restricted one's
@@ -292,6 +307,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         "reporting.view_target",
         "reporting.view_reportrun",
         "reporting.view_rsdfreturn",  # the return's figures, not the people behind them
+        ATTENDANCE_READ,
     ),
     # Signs off MARS House property spend with the coordinator; which requests they see is
     # narrowed to property spend by the access rules, not here.

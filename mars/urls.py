@@ -22,6 +22,7 @@ urlpatterns = [
     path("reports/", include("reporting.urls")),
     path("data-protection/", include("rights.urls")),
     path("privacy/", include("privacy.urls")),
+    path("attendance/", include("staffing.urls")),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
     path("accounts/", include("accounts.urls")),

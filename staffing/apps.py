@@ -8,3 +8,14 @@ class StaffingConfig(AppConfig):
 
     name = "staffing"
     verbose_name = "Attendance and cover"
+
+    def ready(self) -> None:
+        from mars import navigation
+        from mars.api import router
+        from staffing import access, api
+
+        api.register(router)
+        navigation.links.add(
+            navigation.NavLink("Attendance", "staffing:attendance", access.can_see_attendance),
+            order=75,
+        )

@@ -440,3 +440,32 @@ class PaymentRequestFactory(factory.django.DjangoModelFactory):
     purpose = "Clothes and shoes for a job interview"
     payee = "High Street Outfitters"
     requested_by = factory.SubFactory(UserFactory)
+
+
+# Attendance and cover (staffing)
+
+
+class AbsenceFactory(factory.django.DjangoModelFactory):
+    """A week's annual leave starting next Monday."""
+
+    class Meta:
+        model = "staffing.Absence"
+
+    worker = factory.SubFactory(UserFactory)
+    kind = "leave"
+    starts = factory.LazyFunction(
+        lambda: timezone.localdate() + dt.timedelta(days=7 - timezone.localdate().weekday())
+    )
+    ends = factory.LazyAttribute(lambda a: a.starts + dt.timedelta(days=4))
+
+
+class CaseloadCoverFactory(factory.django.DjangoModelFactory):
+    """A worker's caseload covered from today for a week."""
+
+    class Meta:
+        model = "staffing.CaseloadCover"
+
+    worker = factory.SubFactory(UserFactory)
+    covered_by = factory.SubFactory(UserFactory)
+    starts = factory.LazyFunction(lambda: timezone.localdate())
+    ends = factory.LazyAttribute(lambda c: c.starts + dt.timedelta(days=6))

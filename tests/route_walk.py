@@ -189,5 +189,8 @@ def build_data_set() -> dict[str, Any]:
     d["retentionrun"] = privacy.run_retention(
         by=coordinator, trigger=RetentionTrigger.PAGE, dry_run=True
     )
+    # Attendance and cover: the worker's leave to come, their caseload covered by the coordinator.
+    d["absence"] = f.AbsenceFactory(worker=worker)
+    d["caseloadcover"] = f.CaseloadCoverFactory(worker=worker, covered_by=coordinator)
     assert isinstance(coordinator, User)
     return d

@@ -110,6 +110,10 @@ KINDS: list[tuple[str, str]] = [
     (r"^privacy:(hold_create|anonymise)$", "client"),
     (r"^privacy:hold_", "legalhold"),
     (r"^privacy:run_", "retentionrun"),
+    # Attendance and cover (staffing), and the outreach rota's cover on a session.
+    (r"^staffing:absence_", "absence"),
+    (r"^staffing:cover_", "caseloadcover"),
+    (r"^outreach:rota_cover$", "outreachsession"),
 ]
 
 
@@ -538,4 +542,20 @@ TABLE: dict[str, str] = {
     "retentionrun-list": "200: coo | 403: out sup pan dir res com adm anon",
     "retentionrun-detail": "200: coo | 403: anon | 404: out sup pan dir res com adm",
     "processing-register-list": "200: coo adm | 403: out sup pan dir res com anon",
+    # Attendance and cover: case staff see who is away; workers record their own leave and
+    # training; the coordinator records anyone's, hands caseloads over and covers the rota. The
+    # data set's absence and cover are another worker's.
+    "staffing:attendance": "200: out sup coo dir | 403: pan res com adm | 302: anon",
+    "staffing:absence_create": "200: out sup coo | 403: pan dir res com adm | 302: anon",
+    "staffing:absence_detail": "200: out sup coo dir | 404: pan res com adm | 302: anon",
+    "staffing:absence_edit": "200: coo | 403: out sup dir | 404: pan res com adm | 302: anon",
+    "staffing:cover_create": "200: coo | 403: out sup pan dir res com adm | 302: anon",
+    "staffing:cover_detail": "200: out sup coo dir | 404: pan res com adm | 302: anon",
+    "staffing:cover_edit": "200: coo | 403: out sup dir | 404: pan res com adm | 302: anon",
+    "outreach:rota": "200: out sup coo dir | 403: pan res com adm | 302: anon",
+    "outreach:rota_cover": "200: coo | 403: out sup dir | 404: pan res com adm | 302: anon",
+    "absence-list": "200: out sup coo dir | 403: pan res com adm anon",
+    "absence-detail": "200: out sup coo dir | 403: anon | 404: pan res com adm",
+    "caseloadcover-list": "200: out sup coo dir | 403: pan res com adm anon",
+    "caseloadcover-detail": "200: out sup coo dir | 403: anon | 404: pan res com adm",
 }
