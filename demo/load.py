@@ -48,6 +48,7 @@ from reporting import demo as reporting_demo
 from rights import demo as rights_demo
 from risk import demo as risk_demo
 from risk.reminders import send_reminders
+from staffing import demo as staffing_demo
 
 DEMO_PASSWORD = "mars-demo-2026"
 
@@ -376,6 +377,9 @@ def load(today: date | None = None) -> dict[str, int]:
         added.update(rights_demo.load(today, users))
         # Retention: one person the next run anonymises, one as old but under a legal hold.
         added.update(privacy_demo.load(today, users))
+        # Attendance and cover: leave next week with the rota's gap, a past caseload cover.
+        added.update(staffing_demo.load(today, users))
+        added.update(outreach_demo.load_rota(today, users))
         added["notifications"] = send_reminders(today).total
     return added
 

@@ -62,7 +62,8 @@ class Absence(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}, {self.starts:%d/%m/%Y} to {self.ends:%d/%m/%Y}"
+        # Not the kind: sickness is for the coordinator and the worker (staffing.access).
+        return f"Away {self.starts:%d/%m/%Y} to {self.ends:%d/%m/%Y}"
 
     def get_absolute_url(self) -> str:
         return reverse("staffing:absence_detail", args=[self.pk])
