@@ -463,7 +463,9 @@ def cover_session(
     if away.pk not in on_session:
         raise OutreachError(f"{staff_label(away)} is not on this session.", field="away")
     if covering.pk in on_session:
-        raise OutreachError(f"{staff_label(covering)} is already on this session.", field="covering")
+        raise OutreachError(
+            f"{staff_label(covering)} is already on this session.", field="covering"
+        )
     if not covering.is_active:
         raise OutreachError(f"{staff_label(covering)} no longer works here.", field="covering")
     if Absence.objects.on(session.date).filter(worker=covering).exists():

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from mars.forms import DateInput, choices_of, label_choices, staff_label
+from mars.forms import DateInput, choices_of, field_of, label_choices, staff_label
 from staffing import access
 from staffing.models import Absence, AbsenceKind, CaseloadCover
 from staffing.services import staff_choices
@@ -36,7 +36,7 @@ class AbsenceForm(forms.ModelForm):
             # A worker records their own: the field is not offered at all.
             del self.fields["worker"]
         if not access.manages_absences(user):
-            self.fields["kind"].choices = [
+            field_of(self, "kind", forms.ChoiceField).choices = [
                 (value, label) for value, label in AbsenceKind.choices if value in access.OWN_KINDS
             ]
 
@@ -75,8 +75,12 @@ class SessionCoverForm(forms.Form):
     """Cover on one planned outreach session (the rota's): who is away, who covers, and whether
     the covering worker takes their place or joins beside them."""
 
-    away = forms.ModelChoiceField(queryset=None, label="Cover for", empty_label=None)
-    covering = forms.ModelChoiceField(queryset=None, label="Covering worker")
+    away: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        queryset=None, label="Cover for", empty_label=None
+    )
+    covering: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        queryset=None, label="Covering worker"
+    )
     replace = forms.TypedChoiceField(
         label="On the session",
         choices=[

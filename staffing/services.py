@@ -20,7 +20,7 @@ class StaffingError(Refusal):
 
 
 def staff_choices() -> models.QuerySet[Any]:
-    """Staff who go out on sessions or hold a caseload: those who are away, cover and are covered."""
+    """Staff who go out on sessions or hold a caseload: who is away, covers or is covered."""
     return (
         get_user_model()
         .objects.filter(

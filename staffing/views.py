@@ -16,6 +16,7 @@ from django.utils import timezone
 from mars import access as mars_access
 from mars.forms import staff_label
 from mars.pages import history_of, page_of, record_page, service_form
+from mars.records import acting
 from staffing import access, services
 from staffing.forms import AbsenceForm, CoverForm
 from staffing.models import Absence, AbsenceKind, CaseloadCover
@@ -33,9 +34,7 @@ def _away_by_day(user: Any, absences: list[Absence], first: date, last: date) ->
     days = []
     day = first
     while day <= last:
-        away = [
-            (a, access.kind_label(user, a)) for a in absences if a.starts <= day <= a.ends
-        ]
+        away = [(a, access.kind_label(user, a)) for a in absences if a.starts <= day <= a.ends]
         days.append((day, away))
         day += timedelta(days=1)
     return days
@@ -59,8 +58,10 @@ def attendance(request: HttpRequest) -> HttpResponse:
     )
     page = page_of(request, listed)
     covers = CaseloadCover.objects.select_related("worker", "covered_by")
-    covers = covers.filter(ends__lt=today).order_by("-starts") if past else covers.filter(
-        ends__gte=today
+    covers = (
+        covers.filter(ends__lt=today).order_by("-starts")
+        if past
+        else covers.filter(ends__gte=today)
     )
     return render(
         request,
@@ -122,7 +123,7 @@ def absence_create(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not access.may_record_absence(user):
         raise PermissionDenied
-    record = Absence(worker=user) if not access.manages_absences(user) else Absence()
+    record = Absence() if access.manages_absences(user) else Absence(worker=acting(user))
     form = AbsenceForm(request.POST or None, instance=record, user=user)
     return service_form(
         request,

@@ -62,9 +62,11 @@ def rota_rows(user: Any, today: date) -> list[RotaRow]:
     )
     staff_ids = {u.pk for s in sessions for u in s.staff.all()}
     away_days: dict[int, list[tuple[date, date]]] = {}
-    for worker_id, starts, ends in Absence.objects.overlapping(first, last).filter(
-        worker_id__in=staff_ids
-    ).values_list("worker_id", "starts", "ends"):
+    for worker_id, starts, ends in (
+        Absence.objects.overlapping(first, last)
+        .filter(worker_id__in=staff_ids)
+        .values_list("worker_id", "starts", "ends")
+    ):
         away_days.setdefault(worker_id, []).append((starts, ends))
     covers: dict[int, list[str]] = {}
     prefix = services.COVER_REASON.split("{", 1)[0]

@@ -4,14 +4,18 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('staffing', '0001_absences_and_cover'),
+        ("staffing", "0001_absences_and_cover"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='absence',
-            options={'ordering': ['starts', 'id'], 'permissions': [('manage_absences', "Record and change anyone's absences, sickness included")]},
+            name="absence",
+            options={
+                "ordering": ["starts", "id"],
+                "permissions": [
+                    ("manage_absences", "Record and change anyone's absences, sickness included")
+                ],
+            },
         ),
     ]

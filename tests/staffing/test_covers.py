@@ -117,7 +117,9 @@ def test_only_the_coordinator_hands_caseloads_over(as_role, role, tom, priya):
 def test_the_api_refuses_an_overlapping_cover(client, coordinator, tom, priya, support):
     client.force_login(coordinator)
     first = client.post(
-        "/api/caseload-covers/", _form(tom, priya, _day(0), _day(3)), content_type="application/json"
+        "/api/caseload-covers/",
+        _form(tom, priya, _day(0), _day(3)),
+        content_type="application/json",
     )
     assert first.status_code == 201, first.content
     second = client.post(
