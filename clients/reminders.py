@@ -12,11 +12,13 @@ from django.utils import timezone
 
 from clients.consent import CONSENT_NOTICE_DAYS, Consent
 from mars.notifications import coordinators, notify
+from staffing.cover import with_cover
 
 
 def send_consent_reminders(today: date | None = None) -> int:
-    """Notify the person's key worker (the coordinators when they have none) of each deciding
-    consent whose review-by date is within CONSENT_NOTICE_DAYS; return how many were new.
+    """Notify the person's key worker (and whoever covers their caseload today; the coordinators
+    when they have none) of each deciding consent whose review-by date is within
+    CONSENT_NOTICE_DAYS; return how many were new.
 
     Idempotent: each consent is notified once (its own key), however often this runs.
     """
@@ -34,7 +36,7 @@ def send_consent_reminders(today: date | None = None) -> int:
         if client.merged_into_id is not None:
             continue
         if client.key_worker is not None and client.key_worker.is_active:
-            recipients: list[object] = [client.key_worker]
+            recipients: list[object] = with_cover([client.key_worker], today)
         else:
             leads = leads if leads is not None else list(coordinators())
             recipients = leads

@@ -49,6 +49,7 @@ from reporting import demo as reporting_demo
 from rights import demo as rights_demo
 from risk import demo as risk_demo
 from risk.reminders import send_reminders
+from staffing import demo as staffing_demo
 from strategy import demo as strategy_demo
 from team import demo as team_demo
 
@@ -383,6 +384,9 @@ def load(today: date | None = None) -> dict[str, int]:
         # team: supervision (one overdue) and team meetings (an action past due).
         added.update(team_demo.load(today, users))
         added.update(strategy_demo.load(today, users))
+        # Attendance and cover: leave next week with the rota's gap, a past caseload cover.
+        added.update(staffing_demo.load(today, users))
+        added.update(outreach_demo.load_rota(today, users))
         added["notifications"] = send_reminders(today).total
     return added
 

@@ -182,6 +182,15 @@ RUNNING_THE_TEAM = _each(
 OWN_WAITING = frozenset({"mars.view_waiting"})
 ALL_WAITING = OWN_WAITING | {"mars.view_all_waiting"}
 
+# staffing: attendance and cover. Case staff see who is away and who covers whom (sickness reads
+# as "Away" but to the coordinator and the worker: staffing.access); a worker records their own
+# leave and training; the coordinator records anyone's absence and hands caseloads over.
+ATTENDANCE_READ = _each("staffing", ["view"], "absence", "caseloadcover")
+OWN_LEAVE = _each("staffing", ADD_CHANGE, "absence")
+ATTENDANCE_WORK = (
+    OWN_LEAVE | _each("staffing", ADD_CHANGE, "caseloadcover") | {"staffing.manage_absences"}
+)
+
 
 def _all(*parts: str | Iterable[str]) -> frozenset[str]:
     return frozenset(name for part in parts for name in ([part] if isinstance(part, str) else part))
@@ -214,6 +223,8 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         ASSESS_HARDSHIP,
         OWN_WAITING,
         STRATEGY_READ,
+        ATTENDANCE_READ,
+        OWN_LEAVE,
     ),
     Role.SUPPORT: _all(
         PEOPLE_READ,
@@ -236,6 +247,8 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         ASSESS_HARDSHIP,
         OWN_WAITING,
         STRATEGY_READ,
+        ATTENDANCE_READ,
+        OWN_LEAVE,
     ),
     Role.COORDINATOR: _all(
         PEOPLE_READ,
@@ -305,6 +318,8 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         ALL_WAITING,
         STRATEGY_READ,
         STRATEGY_MANAGE,
+        ATTENDANCE_READ,
+        ATTENDANCE_WORK,
     ),
     # Need to know: only the people whose A2A referral is before the panel (accommodation puts
     # them there), and of them the referral, the risk level and the alerts, a restricted one's
@@ -337,6 +352,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
         "reporting.view_rsdfreturn",  # the return's figures, not the people behind them
         OWN_WAITING,
         STRATEGY_READ,
+        ATTENDANCE_READ,
     ),
     # Signs off MARS House property spend with the coordinator; which requests they see is
     # narrowed to property spend by the access rules, not here.

@@ -24,6 +24,7 @@ urlpatterns = [
     path("privacy/", include("privacy.urls")),
     path("team/", include("team.urls")),
     path("strategy-group/", include("strategy.urls")),
+    path("attendance/", include("staffing.urls")),
     path("notifications/", views.notification_list, name="notifications"),
     path("waiting/", waiting_views.waiting_list, name="waiting"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),

@@ -408,3 +408,18 @@ def _counts(today: date, out: list[Client], agencies: dict[str, Agency], coordin
             services.save_counted_person(person, by=coordinator)
             counted += 1
     return counted
+
+
+def load_rota(today: date, users: dict[str, User]) -> dict[str, int]:
+    """The sessions planned for next week (Tuesday and Thursday), Jess Lowe (outreach2) on both:
+    with her on leave that week (staffing.demo) the rota shows its gaps."""
+    monday = today + timedelta(days=7 - today.weekday())
+    jess, owen = users["outreach2"], users["outreach"]
+    if OutreachSession.objects.filter(date__gte=monday, staff=jess).exists():
+        return {}
+    for offset, area in [(1, "City centre"), (3, "Hoe and Barbican")]:
+        session = OutreachSession(
+            date=monday + timedelta(days=offset), start_time=time(6, 0), area=area
+        )
+        services.save_session(session, staff=[jess, owen], partners=[], by=owen)
+    return {"planned sessions": 2}

@@ -13,6 +13,7 @@ from clients import services as client_services
 from clients.models import Agency, Client, ClientStatus
 from mars.access import AnyUser
 from mars.dates import is_future, local_date
+from mars.forms import staff_label
 from mars.records import Refusal, acting, note_change, save_record
 from outreach.models import (
     Contact,
@@ -28,6 +29,7 @@ from outreach.models import (
     SevereWeatherActivation,
     SwepOffer,
 )
+from staffing.models import Absence
 
 
 class OutreachError(Refusal):
@@ -431,3 +433,50 @@ def remove_counted_person(person: CountedPerson, *, by: AnyUser | None) -> None:
     """Take a person out of the count (entered twice, or not out that night)."""
     note_change(person, by=by)
     person.delete()
+
+
+# The rota: cover for a member of staff away on the day of a planned session.
+
+COVER_REASON = "Cover: {covering} for {away}"
+
+
+def cover_reason(*, covering: Any, away: Any) -> str:
+    """What a cover says in the session's history (and on the rota): who covers whom."""
+    return COVER_REASON.format(covering=staff_label(covering), away=staff_label(away))
+
+
+@transaction.atomic
+def cover_session(
+    session: OutreachSession, *, away: Any, covering: Any, replace: bool, by: AnyUser | None
+) -> OutreachSession:
+    """Put a covering worker on a planned session in place of (or beside) a member of staff.
+
+    Rules: only a session to come (today or later) is covered; the worker covered is on the
+    session; the covering worker is someone else, active, not on the session already and not
+    away that day too (two coordinators covering at once: the session's row is locked). The
+    session's history says who covers whom.
+    """
+    session = OutreachSession.objects.select_for_update().get(pk=session.pk)
+    if session.date < timezone.localdate():
+        raise OutreachError("This session has happened: its staff are who went.")
+    on_session = set(session.staff.values_list("pk", flat=True))
+    if away.pk not in on_session:
+        raise OutreachError(f"{staff_label(away)} is not on this session.", field="away")
+    if covering.pk in on_session:
+        raise OutreachError(
+            f"{staff_label(covering)} is already on this session.", field="covering"
+        )
+    if not covering.is_active:
+        raise OutreachError(f"{staff_label(covering)} no longer works here.", field="covering")
+    if Absence.objects.on(session.date).filter(worker=covering).exists():
+        raise OutreachError(
+            f"{staff_label(covering)} is away on {session.date:%d/%m/%Y} too.", field="covering"
+        )
+    note_change(session, by=by, reason=cover_reason(covering=covering, away=away))
+    if replace:
+        # One version in the history for the whole change, not one for each half of it.
+        session.skip_history_when_saving = True  # type: ignore[attr-defined]
+        session.staff.remove(away)
+        del session.skip_history_when_saving  # type: ignore[attr-defined]
+    session.staff.add(covering)
+    return session

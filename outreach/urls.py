@@ -1,6 +1,6 @@
 from django.urls import path
 
-from outreach.views import app, phone, reports, street, swep
+from outreach.views import app, phone, reports, rota, street, swep
 
 app_name = "outreach"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path("sessions/new/", street.session_form, name="session_create"),
     path("sessions/<int:pk>/", street.session_detail, name="session_detail"),
     path("sessions/<int:pk>/edit/", street.session_form, name="session_edit"),
+    path("rota/", rota.rota, name="rota"),
+    path("rota/<int:pk>/cover/", rota.rota_cover, name="rota_cover"),
     path("log/", phone.log, name="log"),
     path("contacts/new/", street.contact_create, name="contact_create"),
     path("contacts/<int:pk>/", street.contact_detail, name="contact_detail"),

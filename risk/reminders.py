@@ -12,6 +12,7 @@ from django.utils import timezone
 from clients.reminders import send_consent_reminders
 from mars.notifications import coordinators, notify
 from risk.models import MeetingAction, RiskAssessment
+from staffing.cover import with_cover
 
 
 @dataclass
@@ -33,7 +34,9 @@ def send_reminders(today: date | None = None) -> Sent:
     """Notify the key worker and the coordinators of each risk review due within the notice
     period (settings.RISK_REVIEW_NOTICE_DAYS) or overdue, and the owner, key worker and
     coordinators of each meeting action past its due date; and (clients.reminders) the key
-    worker of each person whose consent comes up to its review-by date.
+    worker of each person whose consent comes up to its review-by date. Whoever covers a key
+    worker's or an owner's caseload today (staffing.cover) is told too, and no longer once the
+    cover has ended.
 
     Idempotent: each review and action is notified once in each state, so a second run on the
     same day (or the next) sends nothing new.
@@ -51,7 +54,7 @@ def send_reminders(today: date | None = None) -> Sent:
         for a in due:
             reference = a.client.reference
             new = notify(
-                [a.client.key_worker, *leads],
+                [*with_cover([a.client.key_worker], today), *leads],
                 key=f"risk-review-{state}:{a.pk}",
                 subject=f"Risk review {state} {a.review_due:%d/%m/%Y}: {reference}",
                 body=f"The {a.get_level_display().lower()} risk assessment of {reference} "
@@ -69,7 +72,7 @@ def send_reminders(today: date | None = None) -> Sent:
         client = action.meeting.client
         sent.actions_past_due += len(
             notify(
-                [action.owner, client.key_worker, *leads],
+                [*with_cover([action.owner, client.key_worker], today), *leads],
                 key=f"meeting-action-past-due:{action.pk}",
                 subject=f"Meeting action past due: {client.reference}",
                 # The action's own words stay in the app: emails carry no case detail.

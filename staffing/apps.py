@@ -10,8 +10,14 @@ class StaffingConfig(AppConfig):
     verbose_name = "Attendance and cover"
 
     def ready(self) -> None:
-        from mars import waiting
-        from staffing import cover
+        from mars import navigation, waiting
+        from mars.api import router
+        from staffing import access, api, cover
 
+        api.register(router)
+        navigation.links.add(
+            navigation.NavLink("Attendance", "staffing:attendance", access.can_see_attendance),
+            order=75,
+        )
         # The waiting list and its escalation (in the core, below staffing) ask who covers whom.
         waiting.cover.add(cover.covering)

@@ -7,6 +7,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from mars.text import limited_text
@@ -48,6 +49,10 @@ class Absence(models.Model):
 
     class Meta:
         ordering = ["starts", "id"]
+        permissions = [
+            # Without it a worker records and changes only their own leave and training.
+            ("manage_absences", "Record and change anyone's absences, sickness included"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends__gte=F("starts")),
@@ -57,7 +62,15 @@ class Absence(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}, {self.starts:%d/%m/%Y} to {self.ends:%d/%m/%Y}"
+        # Not the kind: sickness is for the coordinator and the worker (staffing.access).
+        return f"Away {self.starts:%d/%m/%Y} to {self.ends:%d/%m/%Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("staffing:absence_detail", args=[self.pk])
+
+    @property
+    def days(self) -> int:
+        return (self.ends - self.starts).days + 1
 
 
 class CoverQuerySet(models.QuerySet["CaseloadCover"]):
@@ -103,3 +116,9 @@ class CaseloadCover(models.Model):
 
     def __str__(self) -> str:
         return f"Cover from {self.starts:%d/%m/%Y} to {self.ends:%d/%m/%Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("staffing:cover_detail", args=[self.pk])
+
+    def is_active_on(self, day: date) -> bool:
+        return self.starts <= day <= self.ends

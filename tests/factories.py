@@ -544,3 +544,32 @@ class GroupMeetingFactory(factory.django.DjangoModelFactory):
 
     starts_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=7))
     place = "Council House, Room 4"
+
+
+# Attendance and cover (staffing)
+
+
+class AbsenceFactory(factory.django.DjangoModelFactory):
+    """A week's annual leave starting next Monday."""
+
+    class Meta:
+        model = "staffing.Absence"
+
+    worker = factory.SubFactory(UserFactory)
+    kind = "leave"
+    starts = factory.LazyFunction(
+        lambda: timezone.localdate() + dt.timedelta(days=7 - timezone.localdate().weekday())
+    )
+    ends = factory.LazyAttribute(lambda a: a.starts + dt.timedelta(days=4))
+
+
+class CaseloadCoverFactory(factory.django.DjangoModelFactory):
+    """A worker's caseload covered from today for a week."""
+
+    class Meta:
+        model = "staffing.CaseloadCover"
+
+    worker = factory.SubFactory(UserFactory)
+    covered_by = factory.SubFactory(UserFactory)
+    starts = factory.LazyFunction(lambda: timezone.localdate())
+    ends = factory.LazyAttribute(lambda c: c.starts + dt.timedelta(days=6))

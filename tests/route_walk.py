@@ -220,5 +220,9 @@ def build_data_set() -> dict[str, Any]:
         meeting=d["groupmeeting"], description="Route", owner=d["member"], due=timezone.localdate()
     )
     d["newsitem"] = NewsItem.objects.create(title="Route news", day=timezone.localdate(), text="x")
+
+    # Attendance and cover: the worker's leave to come, their caseload covered by the coordinator.
+    d["absence"] = f.AbsenceFactory(worker=worker)
+    d["caseloadcover"] = f.CaseloadCoverFactory(worker=worker, covered_by=coordinator)
     assert isinstance(coordinator, User)
     return d

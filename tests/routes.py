@@ -125,6 +125,10 @@ KINDS: list[tuple[str, str]] = [
     (r"^strategy:action_", "action"),
     (r"^strategy:member_", "member"),
     (r"^strategy:news_", "newsitem"),
+    # Attendance and cover (staffing), and the outreach rota's cover on a session.
+    (r"^staffing:absence_", "absence"),
+    (r"^staffing:cover_", "caseloadcover"),
+    (r"^outreach:rota_cover$", "outreachsession"),
 ]
 
 
@@ -612,4 +616,20 @@ TABLE: dict[str, str] = {
     "strategymeeting-send-papers": "403: anon | 405: out sup coo pan dir res com adm",
     "strategymeeting-send-minutes": "403: anon | 405: out sup coo pan dir res com adm",
     "strategynews-to-agenda": "403: anon | 405: out sup coo pan dir res com adm",
+    # Attendance and cover: case staff see who is away; workers record their own leave and
+    # training; the coordinator records anyone's, hands caseloads over and covers the rota. The
+    # data set's absence and cover are another worker's.
+    "staffing:attendance": "200: out sup coo dir | 403: pan res com adm | 302: anon",
+    "staffing:absence_create": "200: out sup coo | 403: pan dir res com adm | 302: anon",
+    "staffing:absence_detail": "200: out sup coo dir | 404: pan res com adm | 302: anon",
+    "staffing:absence_edit": "200: coo | 403: out sup dir | 404: pan res com adm | 302: anon",
+    "staffing:cover_create": "200: coo | 403: out sup pan dir res com adm | 302: anon",
+    "staffing:cover_detail": "200: out sup coo dir | 404: pan res com adm | 302: anon",
+    "staffing:cover_edit": "200: coo | 403: out sup dir | 404: pan res com adm | 302: anon",
+    "outreach:rota": "200: out sup coo dir | 403: pan res com adm | 302: anon",
+    "outreach:rota_cover": "200: coo | 403: out sup dir | 404: pan res com adm | 302: anon",
+    "absence-list": "200: out sup coo dir | 403: pan res com adm anon",
+    "absence-detail": "200: out sup coo dir | 403: anon | 404: pan res com adm",
+    "caseloadcover-list": "200: out sup coo dir | 403: pan res com adm anon",
+    "caseloadcover-detail": "200: out sup coo dir | 403: anon | 404: pan res com adm",
 }
