@@ -102,6 +102,13 @@ class RequestForm(forms.ModelForm):
             funds = funds.exclude(kind=FundKind.PROPERTY)
             del self.fields["house"]
             del self.fields["issue"]
+            if not (self.instance.pk and self.instance.fund.kind == FundKind.HARDSHIP):
+                # A hardship payment is asked for by its assessment (funds.hardship), not here.
+                funds = funds.exclude(kind=FundKind.HARDSHIP)
+                self.fields["fund"].help_text = (
+                    "Hardship payments start with a hardship assessment: choose "
+                    "'Assess a hardship payment' on the person's page."
+                )
         choices_of(self, "fund").queryset = funds.order_by("year", "name")
         if not self.is_bound and not self.instance.pk and funds.count() == 1:
             self.fields["fund"].initial = funds.get()

@@ -95,3 +95,13 @@ def label_choices(form: forms.BaseForm, name: str, label: Callable[[Any], str]) 
     # Django reads label_from_instance for each choice; setting it on the one field is simpler
     # than a field class for each way of labelling.
     choices_of(form, name).label_from_instance = label  # type: ignore[method-assign,assignment]
+
+
+def check_order(
+    form: forms.BaseForm, first: str, then: str, message: str, *, strict: bool = False
+) -> None:
+    """Put a rule between two of a form's values beside the later one (a model's constraint would
+    say it above the form, away from the field): `then` not before `first` (after it if strict)."""
+    start, end = form.cleaned_data.get(first), form.cleaned_data.get(then)
+    if start is not None and end is not None and (end <= start if strict else end < start):
+        form.add_error(then, message)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from mars.forms import DateInput, choices_of, field_of, label_choices, staff_label
+from mars.forms import DateInput, check_order, choices_of, field_of, label_choices, staff_label
 from staffing import access
 from staffing.models import Absence, AbsenceKind, CaseloadCover
 from staffing.services import staff_choices
@@ -40,6 +40,11 @@ class AbsenceForm(forms.ModelForm):
                 (value, label) for value, label in AbsenceKind.choices if value in access.OWN_KINDS
             ]
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or self.cleaned_data
+        check_order(self, "starts", "ends", "The last day away cannot be before the first.")
+        return data
+
 
 class CoverForm(forms.ModelForm):
     class Meta:
@@ -68,6 +73,7 @@ class CoverForm(forms.ModelForm):
         if worker is not None and data.get("covered_by") == worker:
             # Beside the field, before the model's constraint says it above the form.
             self.add_error("covered_by", "A worker cannot cover their own caseload.")
+        check_order(self, "starts", "ends", "The last day of cover cannot be before the first.")
         return data
 
 

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.forms import formset_factory
 
-from mars.forms import DateInput, staff_label
+from mars.forms import DateInput, check_order, staff_label
 from mars.roles import Role
 from team.models import Supervision, TeamMeeting
 from team.schedule import supervised_workers
@@ -55,6 +55,15 @@ class SupervisionForm(forms.ModelForm):
         if self.instance.pk:
             # A supervision stays with its worker (team.services refuses a move too).
             self.fields["worker"].disabled = True
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or self.cleaned_data
+        if data.get("worker") is not None and data.get("worker") == data.get("supervisor"):
+            self.add_error("supervisor", "A worker cannot supervise themselves.")
+        check_order(
+            self, "held_on", "next_on", "The next supervision comes after this one.", strict=True
+        )
+        return data
 
 
 class SupervisionActionForm(forms.Form):

@@ -102,4 +102,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         answers=record.answers.all(),
         rules=record.rules.splitlines(),
         checks=checks,
+        may_decide=checks is not None
+        and payment is not None
+        and services.why_not_approver(payment, user, checks) is None,
     )

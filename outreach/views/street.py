@@ -147,6 +147,14 @@ def session_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     )
 
 
+def _session_time(session: OutreachSession) -> str:
+    if session.end_time is not None:
+        return f"{clock(session.start_time)} to {clock(session.end_time)}"
+    if session.date > timezone.localdate():
+        return f"From {clock(session.start_time)} (planned)"
+    return f"{clock(session.start_time)} to not ended yet"
+
+
 @login_required
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = access.get_visible(request.user, OutreachSession, pk)
@@ -156,7 +164,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         partners.append(session.other_partners)
     rows = [
         ("Date", session.date),
-        ("Time", f"{clock(session.start_time)} to {clock(session.end_time) or 'not ended yet'}"),
+        ("Time", _session_time(session)),
         ("Area or route", session.area),
         ("Staff", staff),
         ("Partners present", ", ".join(partners) or "None"),
