@@ -17,7 +17,7 @@ class StaffingConfig(AppConfig):
         api.register(router)
         navigation.links.add(
             navigation.NavLink("Attendance", "staffing:attendance", access.can_see_attendance),
-            order=75,
+            order=67,
         )
         # The waiting list and its escalation (in the core, below staffing) ask who covers whom.
         waiting.cover.add(cover.covering)

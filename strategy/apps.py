@@ -17,6 +17,6 @@ class StrategyConfig(AppConfig):
 
         api.register(router)
         navigation.links.add(
-            navigation.NavLink("Strategy Group", "strategy:home", access.can_read), order=80
+            navigation.NavLink("Strategy Group", "strategy:home", access.can_read), order=68
         )
         mars_waiting.sources.add(waiting.overdue)

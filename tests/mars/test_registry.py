@@ -39,6 +39,10 @@ def test_every_app_has_registered_what_it_shows_elsewhere():
         "Contract reports",
         "Contract reports",
         "RSDF returns",
+        "Team",
+        "Caseloads",
+        "Attendance",
+        "Strategy Group",
         "Subject access",
         "Sharing without consent",
         "Agencies",
@@ -52,6 +56,7 @@ def test_every_app_has_registered_what_it_shows_elsewhere():
     assert [p.__module__ for p in person_page.providers] == [
         "risk.person",
         "accommodation.person",
+        "funds.person",
         "funds.person",
         "privacy.person",
         "audit.person",
