@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from clients.consent import CONSENT_NOTICE_DAYS, Consent
 from mars.notifications import coordinators, notify
-from staffing.cover import with_cover
+from staffing.cover import add_cover, covering
 
 
 def send_consent_reminders(today: date | None = None) -> int:
@@ -20,7 +20,8 @@ def send_consent_reminders(today: date | None = None) -> int:
     when they have none) of each deciding consent whose review-by date is within
     CONSENT_NOTICE_DAYS; return how many were new.
 
-    Idempotent: each consent is notified once (its own key), however often this runs.
+    Idempotent: each consent is notified once (its own key), however often this runs. Who
+    covers whom is asked once for the run, not once a consent.
     """
     today = today or timezone.localdate()
     due = (
@@ -29,14 +30,14 @@ def send_consent_reminders(today: date | None = None) -> int:
         .filter(review_by__lte=today + timedelta(days=CONSENT_NOTICE_DAYS))
         .select_related("client__key_worker")
     )
+    consents = [consent for consent in due if consent.client.merged_into_id is None]
+    covers = covering((consent.client.key_worker_id for consent in consents), today)
     leads: list[object] | None = None
     sent = 0
-    for consent in due:
+    for consent in consents:
         client = consent.client
-        if client.merged_into_id is not None:
-            continue
         if client.key_worker is not None and client.key_worker.is_active:
-            recipients: list[object] = with_cover([client.key_worker], today)
+            recipients: list[object] = add_cover([client.key_worker], covers)
         else:
             leads = leads if leads is not None else list(coordinators())
             recipients = leads

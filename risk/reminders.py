@@ -12,7 +12,7 @@ from django.utils import timezone
 from clients.reminders import send_consent_reminders
 from mars.notifications import coordinators, notify
 from risk.models import MeetingAction, RiskAssessment
-from staffing.cover import with_cover
+from staffing.cover import add_cover, covering
 
 
 @dataclass
@@ -39,7 +39,8 @@ def send_reminders(today: date | None = None) -> Sent:
     cover has ended.
 
     Idempotent: each review and action is notified once in each state, so a second run on the
-    same day (or the next) sends nothing new.
+    same day (or the next) sends nothing new. Who covers whom is asked once for the run, not
+    once a review or an action.
     """
     today = today or timezone.localdate()
     sent = Sent()
@@ -47,14 +48,23 @@ def send_reminders(today: date | None = None) -> Sent:
     assessments = RiskAssessment.objects.select_related("client__key_worker")
     notice = settings.RISK_REVIEW_NOTICE_DAYS
     reviews = [
-        ("due", assessments.due_within(today, notice), "is due for review on"),
-        ("overdue", assessments.overdue(today), "was due for review on"),
+        ("due", list(assessments.due_within(today, notice)), "is due for review on"),
+        ("overdue", list(assessments.overdue(today)), "was due for review on"),
     ]
+    actions = list(
+        MeetingAction.objects.past_due(today).select_related("owner", "meeting__client__key_worker")
+    )
+    covers = covering(
+        [a.client.key_worker_id for _, due, _ in reviews for a in due]
+        + [a.owner_id for a in actions]
+        + [a.meeting.client.key_worker_id for a in actions],
+        today,
+    )
     for state, due, said in reviews:
         for a in due:
             reference = a.client.reference
             new = notify(
-                [*with_cover([a.client.key_worker], today), *leads],
+                [*add_cover([a.client.key_worker], covers), *leads],
                 key=f"risk-review-{state}:{a.pk}",
                 subject=f"Risk review {state} {a.review_due:%d/%m/%Y}: {reference}",
                 body=f"The {a.get_level_display().lower()} risk assessment of {reference} "
@@ -65,14 +75,11 @@ def send_reminders(today: date | None = None) -> Sent:
                 sent.reviews_due += len(new)
             else:
                 sent.reviews_overdue += len(new)
-    actions = MeetingAction.objects.past_due(today).select_related(
-        "owner", "meeting__client__key_worker"
-    )
     for action in actions:
         client = action.meeting.client
         sent.actions_past_due += len(
             notify(
-                [*with_cover([action.owner, client.key_worker], today), *leads],
+                [*add_cover([action.owner, client.key_worker], covers), *leads],
                 key=f"meeting-action-past-due:{action.pk}",
                 subject=f"Meeting action past due: {client.reference}",
                 # The action's own words stay in the app: emails carry no case detail.

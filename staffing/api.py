@@ -4,14 +4,52 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_filters
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import ResolvedComponent, build_choice_field
 from rest_framework import serializers
 from rest_framework.routers import DefaultRouter
 
 from mars.api import ScopedViewSet, ServiceSerializer
 from staffing import access, services
-from staffing.models import Absence, CaseloadCover
+from staffing.models import Absence, AbsenceKind, AbsenceQuerySet, CaseloadCover
 
 REFUSALS = (services.StaffingError,)
+HIDDEN = (
+    '"away" in place of a kind that is or was sickness, for anyone but the coordinator and '
+    "the worker."
+)
+
+
+class AbsenceKindField(serializers.ChoiceField):
+    """An absence's kind: one of AbsenceKind when written; read as the reader sees it
+    (staffing.access.shown_kind: "away" where it hides sickness)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=AbsenceKind.choices, **kwargs)
+
+
+class AbsenceKindFieldSchema(OpenApiSerializerFieldExtension):
+    """In the schema, the kind written is an AbsenceKind; the kind read may also be "away"."""
+
+    target_class = AbsenceKindField
+
+    def map_serializer_field(self, auto_schema: Any, direction: str) -> dict[str, Any]:
+        if direction == "request":
+            return build_choice_field(self.target)
+        # A component of its own: the enum hook names one choice set per field and component,
+        # and would give the request's kind "away" too.
+        schema = build_choice_field(serializers.ChoiceField(choices=access.SHOWN_KINDS))
+        schema.pop("x-spec-enum-id", None)
+        schema["description"] = f"{HIDDEN}\n\n{schema['description']}"
+        component = ResolvedComponent(
+            name="ShownAbsenceKindEnum",
+            type=ResolvedComponent.SCHEMA,
+            object="ShownAbsenceKindEnum",
+            schema=schema,
+        )
+        auto_schema.registry.register_on_missing(component)
+        return component.ref
 
 
 class AbsenceSerializer(ServiceSerializer):
@@ -21,8 +59,10 @@ class AbsenceSerializer(ServiceSerializer):
         required=False,
         help_text="Whose absence: yourself when left out (only the coordinator names another).",
     )
+    kind = AbsenceKindField()
     kind_label = serializers.SerializerMethodField(
-        help_text='"Away" in place of sickness for anyone but the coordinator and the worker.'
+        help_text='"Away" in place of a kind that is or was sickness, for anyone but the '
+        "coordinator and the worker."
     )
 
     class Meta:
@@ -34,11 +74,11 @@ class AbsenceSerializer(ServiceSerializer):
         return access.kind_label(self.context["request"].user, absence)
 
     def to_representation(self, instance: Absence) -> dict[str, Any]:
+        user = self.context["request"].user
         data: dict[str, Any] = super().to_representation(instance)
-        if not access.reads_details(self.context["request"].user, instance):
+        data["kind"] = access.shown_kind(user, instance)
+        if not access.reads_details(user, instance):
             data["notes"] = ""
-            if data["kind_label"] == access.AWAY:
-                data["kind"] = "away"
         return data
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -66,12 +106,28 @@ class CaseloadCoverSerializer(ServiceSerializer):
         return services.hand_over_caseload(record, by=by)
 
 
+class AbsenceFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(
+        choices=access.SHOWN_KINDS,
+        method="filter_kind",
+        help_text=f"The kind as you read it: {HIDDEN}",
+    )
+
+    class Meta:
+        model = Absence
+        fields = ["worker", "kind"]
+
+    def filter_kind(self, absences: AbsenceQuerySet, name: str, value: str) -> AbsenceQuerySet:
+        # On the kind the reader sees, so that filtering does not tell who is off sick.
+        return access.with_kind_shown(self.request.user, absences, value)
+
+
 class AbsenceViewSet(ScopedViewSet):
     """Planned absences: a worker records their own leave and training, the coordinator anyone's."""
 
-    queryset = Absence.objects.select_related("worker")
+    queryset = Absence.objects.select_related("worker").with_sickness_known()
     serializer_class = AbsenceSerializer
-    filterset_fields = ["worker", "kind"]
+    filterset_class = AbsenceFilter
 
 
 class CaseloadCoverViewSet(ScopedViewSet):

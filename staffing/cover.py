@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
 from staffing.models import CaseloadCover
 
 
-def covering(worker_ids: Iterable[int], day: date) -> dict[int, Any]:
+def covering(worker_ids: Iterable[int | None], day: date) -> dict[int, Any]:
     """The active covering worker of each worker covered on the day (one query), by worker id."""
-    ids = set(worker_ids)
+    ids = {pk for pk in worker_ids if pk is not None}
     if not ids:
         return {}
     covers = CaseloadCover.objects.on(day).filter(worker_id__in=ids, covered_by__is_active=True)
@@ -21,7 +21,13 @@ def covering(worker_ids: Iterable[int], day: date) -> dict[int, Any]:
 def with_cover(users: Iterable[Any], day: date) -> list[Any]:
     """The users, each followed by whoever covers them on the day (once each, in order)."""
     users = [user for user in users if user is not None]
-    covers = covering((user.pk for user in users), day)
+    return add_cover(users, covering((user.pk for user in users), day))
+
+
+def add_cover(users: Iterable[Any], covers: Mapping[int, Any]) -> list[Any]:
+    """The users, each followed by whoever covers them in `covers` (from `covering`, asked once
+    for a whole run's users), once each, in order; no query."""
+    users = [user for user in users if user is not None]
     result: dict[int, Any] = {}
     for user in users:
         result.setdefault(user.pk, user)

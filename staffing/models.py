@@ -6,7 +6,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -30,6 +30,16 @@ class AbsenceQuerySet(models.QuerySet["Absence"]):
     def overlapping(self, starts: date, ends: date) -> AbsenceQuerySet:
         """Absences with at least one day in [starts, ends]."""
         return self.filter(starts__lte=ends, ends__gte=starts)
+
+    def with_sickness_known(self) -> AbsenceQuerySet:
+        """Each absence with `ever_sickness`: whether any version of it was sickness (one
+        subquery), which Absence.was_ever_sickness reads without a query of its own."""
+        if "ever_sickness" in self.query.annotations:
+            return self
+        versions = self.model.history.model.objects.filter(  # type: ignore[attr-defined]
+            id=OuterRef("pk"), kind=AbsenceKind.SICKNESS
+        )
+        return self.annotate(ever_sickness=Exists(versions))
 
 
 class Absence(models.Model):
@@ -71,6 +81,22 @@ class Absence(models.Model):
     @property
     def days(self) -> int:
         return (self.ends - self.starts).days + 1
+
+    def was_ever_sickness(self) -> bool:
+        """Whether the absence is, or ever was, sickness.
+
+        Rules: a kind changed from sickness still tells of it (its history holds the sickness),
+        so it is read as sickness is (staffing.access); from `ever_sickness` when the queryset
+        annotated it (AbsenceQuerySet.with_sickness_known), else one query of the history.
+        """
+        if self.kind == AbsenceKind.SICKNESS:
+            return True
+        known = getattr(self, "ever_sickness", None)
+        if known is not None:
+            return bool(known)
+        if self.pk is None:
+            return False
+        return self.history.filter(kind=AbsenceKind.SICKNESS).exists()  # type: ignore[attr-defined]
 
 
 class CoverQuerySet(models.QuerySet["CaseloadCover"]):

@@ -37,6 +37,14 @@ def _lock_worker(worker_id: int) -> Any:
     return get_user_model().objects.select_for_update().get(pk=worker_id)
 
 
+def _lock_workers(*worker_ids: int) -> dict[int, Any]:
+    # Each worker's row, locked in primary-key order: two coordinators handing A's caseload to B
+    # and B's to A at once would each lock one and deadlock, or (locking only the worker) both
+    # pass the checks that each cover's worker covers no one else.
+    users = get_user_model().objects.select_for_update().filter(pk__in=set(worker_ids))
+    return {user.pk: user for user in users.order_by("pk")}
+
+
 def _days(starts: Any, ends: Any) -> str:
     return f"{starts:%d/%m/%Y} to {ends:%d/%m/%Y}"
 
@@ -90,14 +98,15 @@ def hand_over_caseload(cover: CaseloadCover, *, by: AnyUser | None) -> CaseloadC
     worker's own caseload is not handed over then, nor is the worker covering someone else then
     (their reminders would go to someone away).
     """
-    worker = _lock_worker(cover.worker_id)
+    locked = _lock_workers(cover.worker_id, cover.covered_by_id)
+    worker = locked[cover.worker_id]
     if cover.pk is not None:
         before = CaseloadCover.objects.select_for_update().get(pk=cover.pk)
         if before.worker_id != cover.worker_id:
             raise StaffingError("A cover stays with its worker: hand the caseload over anew.")
     else:
         cover.created_by = acting(by)
-    covering = cover.covered_by
+    covering = locked[cover.covered_by_id]
     if covering.pk == worker.pk:
         raise StaffingError("A worker cannot cover their own caseload.", field="covered_by")
     if not covering.is_active:

@@ -19,7 +19,7 @@ from mars.pages import history_of, page_of, record_page, service_form
 from mars.records import acting
 from staffing import access, services
 from staffing.forms import AbsenceForm, CoverForm
-from staffing.models import Absence, AbsenceKind, CaseloadCover
+from staffing.models import Absence, CaseloadCover
 
 REFUSALS = (services.StaffingError,)
 
@@ -48,7 +48,7 @@ def attendance(request: HttpRequest) -> HttpResponse:
     mars_access.require(user, mars_access.perm(Absence, "view"))
     today = timezone.localdate()
     first, last = fortnight(today)
-    absences = Absence.objects.select_related("worker")
+    absences = Absence.objects.select_related("worker").with_sickness_known()
     fortnight_absences = list(absences.overlapping(first, last))
     past = request.GET.get("show") == "past"
     listed = (
@@ -85,21 +85,23 @@ def attendance(request: HttpRequest) -> HttpResponse:
 
 
 def _absence_mask(user: Any, absence: Absence) -> Any:
-    def mask(record: Any) -> Collection[str]:
-        if access.reads_details(user, absence):
-            return ()
-        return {"kind", "notes"} if record.kind == AbsenceKind.SICKNESS else {"notes"}
-
-    return mask
+    # Decided for the absence, not each version: a change from sickness to leave must not show
+    # "Sickness" on either side of it.
+    if access.reads_details(user, absence):
+        hidden: Collection[str] = ()
+    else:
+        hidden = {"kind", "notes"} if access.hides_kind(user, absence) else {"notes"}
+    return lambda record: hidden
 
 
 @login_required
 def absence_detail(request: HttpRequest, pk: int) -> HttpResponse:
     absence = mars_access.get_visible(request.user, Absence, pk)
+    kind = access.kind_label(request.user, absence)
     details = access.reads_details(request.user, absence)
     rows: list[tuple[str, Any]] = [
         ("Who", staff_label(absence.worker)),
-        ("Kind", access.kind_label(request.user, absence)),
+        ("Kind", kind),
         ("From", absence.starts),
         ("To (the last day away)", absence.ends),
         ("Days", absence.days),
@@ -112,7 +114,7 @@ def absence_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         absence,
         rows,
-        title=f"{staff_label(absence.worker)}: {access.kind_label(request.user, absence)}",
+        title=f"{staff_label(absence.worker)}: {kind}",
         edit_url=reverse("staffing:absence_edit", args=[pk]) if may_change else None,
         history=history_of(absence, mask=_absence_mask(request.user, absence)),
     )

@@ -163,3 +163,85 @@ def test_a_worker_records_their_leave_through_the_api(client, support, coordinat
     )
     assert refused.status_code == 400
     assert Absence.objects.count() == 1
+
+
+def _listed(client, query: str) -> list[tuple[int, str]]:  # type: ignore[no-untyped-def]
+    answer = client.get(f"/api/absences/?{query}")
+    assert answer.status_code == 200, answer.content
+    return [(row["id"], row["kind"]) for row in answer.json()["results"]]
+
+
+@pytest.fixture
+def off_sick(coordinator):  # type: ignore[no-untyped-def]
+    """Tom off sick this week, and Tom's sickness last month recorded again as annual leave."""
+    tom = UserFactory(username="tom", first_name="Tom", last_name="Baker", role=Role.SUPPORT)
+    sick = AbsenceFactory(worker=tom, kind="sickness", starts=_day(0), ends=_day(1), notes="Flu")
+    was_sick = services.record_absence(
+        Absence(worker=tom, kind=AbsenceKind.SICKNESS, starts=_day(-30), ends=_day(-28)),
+        by=coordinator,
+    )
+    was_sick.kind = AbsenceKind.LEAVE
+    was_sick.notes = "Flu after all"
+    services.record_absence(was_sick, by=coordinator)
+    leave = AbsenceFactory(worker=tom, kind="leave", starts=_day(20), ends=_day(21))
+    return {"tom": tom, "sick": sick, "was_sick": was_sick, "leave": leave}
+
+
+def test_filtering_the_api_by_sickness_tells_a_colleague_nothing(client, outreach, off_sick):
+    sick, was_sick, leave = off_sick["sick"], off_sick["was_sick"], off_sick["leave"]
+    client.force_login(outreach)
+    assert _listed(client, "kind=sickness") == []
+    assert _listed(client, "kind=leave") == [(leave.pk, "leave")]
+    # What the colleague reads as "away" is what they find under "away", and only there.
+    assert sorted(_listed(client, "kind=away")) == sorted(
+        [(sick.pk, "away"), (was_sick.pk, "away")]
+    )
+    assert sorted(_listed(client, "")) == sorted(
+        [(sick.pk, "away"), (was_sick.pk, "away"), (leave.pk, "leave")]
+    )
+
+
+def test_the_coordinator_and_the_worker_filter_by_the_kind_itself(client, coordinator, off_sick):
+    sick, was_sick = off_sick["sick"], off_sick["was_sick"]
+    for reader in (coordinator, off_sick["tom"]):
+        client.force_login(reader)
+        assert _listed(client, "kind=sickness") == [(sick.pk, "sickness")]
+        assert (was_sick.pk, "leave") in _listed(client, "kind=leave")
+        assert _listed(client, "kind=away") == []
+
+
+def test_a_kind_that_was_sickness_reads_as_away_to_colleagues_on_every_page(
+    client, outreach, coordinator, off_sick
+):
+    was_sick = off_sick["was_sick"]
+    client.force_login(outreach)
+    page = client.get(was_sick.get_absolute_url()).content.decode()
+    assert "Away" in page
+    assert "Sickness" not in page and "Annual leave" not in page and "Flu" not in page
+    api = client.get(f"/api/absences/{was_sick.pk}/").json()
+    assert (api["kind"], api["kind_label"], api["notes"]) == ("away", "Away", "")
+    past = client.get(reverse("staffing:attendance") + "?show=past")
+    assert [kind for a, kind in past.context["rows"] if a.pk == was_sick.pk] == ["Away"]
+    client.force_login(coordinator)
+    page = client.get(was_sick.get_absolute_url()).content.decode()
+    assert "Sickness" in page and "Annual leave" in page and "Flu after all" in page
+
+
+def test_the_api_schema_says_a_kind_may_read_away_but_not_be_written_so():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    components = schema["components"]["schemas"]
+
+    def enum(component: str) -> set[str]:
+        kind = components[component]["properties"]["kind"]
+        if "$ref" in kind:
+            kind = components[kind["$ref"].rsplit("/", 1)[-1]]
+        return set(kind["enum"])
+
+    kinds = {kind.value for kind in AbsenceKind}
+    assert enum("Absence") == kinds | {"away"}
+    assert enum("AbsenceRequest") == kinds
+    listing = schema["paths"]["/api/absences/"]["get"]["parameters"]
+    (kind_filter,) = [p for p in listing if p["name"] == "kind"]
+    assert set(kind_filter["schema"]["enum"]) == kinds | {"away"}

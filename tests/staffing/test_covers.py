@@ -4,6 +4,7 @@ period; never two covers for one worker on a day."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pytest
 from django.urls import reverse
@@ -142,5 +143,30 @@ def test_two_covers_for_one_worker_at_once_make_one(tom, priya, support, make_us
         )
 
     results = at_once(hand_over(priya), hand_over(support))
+    assert sorted(type(r).__name__ for r in results) == ["CaseloadCover", "StaffingError"]
+    assert CaseloadCover.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_coordinators_handing_over_each_others_workers_at_once_make_one_cover(
+    tom, priya, make_user, monkeypatch
+):
+    coordinator = make_user(Role.COORDINATOR)
+    saving = services.save_record
+
+    def slow_save(*args, **kwargs):  # type: ignore[no-untyped-def]
+        # Each hand-over waits here after its checks: without both rows locked, both pass them.
+        time.sleep(0.5)
+        return saving(*args, **kwargs)
+
+    monkeypatch.setattr(services, "save_record", slow_save)
+
+    def hand_over(worker, covering_worker):  # type: ignore[no-untyped-def]
+        return lambda: services.hand_over_caseload(
+            CaseloadCover(worker=worker, covered_by=covering_worker, starts=_day(0), ends=_day(3)),
+            by=coordinator,
+        )
+
+    results = at_once(hand_over(tom, priya), hand_over(priya, tom))
     assert sorted(type(r).__name__ for r in results) == ["CaseloadCover", "StaffingError"]
     assert CaseloadCover.objects.count() == 1

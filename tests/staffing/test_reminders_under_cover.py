@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from clients.reminders import send_consent_reminders
@@ -100,3 +102,32 @@ def test_a_consent_review_goes_to_the_covering_worker_too(team):
     assert send_consent_reminders(today) == 2
     key = f"consent-review:{consent.pk}"
     assert key in _keys(team["tom"]) and key in _keys(team["priya"])
+
+
+def _cover_lookups(queries) -> int:  # type: ignore[no-untyped-def]
+    return sum('"staffing_caseloadcover"' in query["sql"] for query in queries.captured_queries)
+
+
+def test_who_covers_whom_is_asked_once_a_run_however_many_reminders(team, make_user):
+    today = timezone.localdate()
+    workers = [team["tom"], team["priya"], UserFactory(role=Role.SUPPORT)]
+    _cover(team, today, today + dt.timedelta(days=6))
+    for worker in workers:
+        late = RiskAssessmentFactory(client=ClientFactory(key_worker=worker))
+        RiskAssessment.objects.filter(pk=late.pk).update(
+            assessed_on=today - dt.timedelta(days=200), review_due=today - dt.timedelta(days=3)
+        )
+        MeetingActionFactory(owner=worker, due=today - dt.timedelta(days=1))
+        ConsentFactory(
+            client=ClientFactory(key_worker=worker),
+            given_on=today - dt.timedelta(days=340),
+            review_by=today + dt.timedelta(days=20),
+        )
+    with CaptureQueriesContext(connection) as consent_run:
+        assert send_consent_reminders(today) == 4  # Tom's to Priya too
+    assert _cover_lookups(consent_run) == 1
+    with CaptureQueriesContext(connection) as nightly:
+        sent = send_reminders(today)
+    assert sent.reviews_overdue and sent.actions_past_due
+    # One for the risk reminders, one for the consent reminders (sent already, asked all the same).
+    assert _cover_lookups(nightly) == 2
