@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from mars.waiting import add_cover
 from staffing.models import CaseloadCover
 
 
@@ -21,10 +22,4 @@ def covering(worker_ids: Iterable[int], day: date) -> dict[int, Any]:
 def with_cover(users: Iterable[Any], day: date) -> list[Any]:
     """The users, each followed by whoever covers them on the day (once each, in order)."""
     users = [user for user in users if user is not None]
-    covers = covering((user.pk for user in users), day)
-    result: dict[int, Any] = {}
-    for user in users:
-        result.setdefault(user.pk, user)
-        if user.pk in covers:
-            result.setdefault(covers[user.pk].pk, covers[user.pk])
-    return list(result.values())
+    return add_cover(users, covering((user.pk for user in users), day))
