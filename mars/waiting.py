@@ -2,7 +2,9 @@
 
 Each app registers a source from its AppConfig.ready(): given a day, the source yields a
 `Waiting` for each of its records that is past its time on that day (its due date before the
-day, and still not done). The coordinator's waiting list shows them all, oldest first, and the
+day, and still not done; or listed ahead of it from its show_from day), only those of the
+given owners when a worker's list asks (so a worker's list and home count read only theirs).
+The coordinator's waiting list shows them all, oldest first, and the
 nightly escalation tells each owner, then the coordinators when an item stays past its time.
 A source reads with as few queries as it can (one or two, whatever the number of items).
 """
