@@ -7,8 +7,9 @@ from datetime import date, timedelta
 
 from django.contrib.auth.models import User
 
+from clients.consent import LawfulBasis
 from clients.models import Agency, Client, Referral, ReferralDirection, ReferralStatus
-from mars.records import note_change
+from clients.services import save_person_record
 
 # (direction, days ago, reason): each past its REFERRAL_RESPONSE_DAYS by a few days.
 LATE = [
@@ -37,7 +38,13 @@ def load(today: date, users: dict[str, User], agencies: dict[str, Agency]) -> di
             status=ReferralStatus.SENT,
             created_by=worker,
         )
-        note_change(referral, by=worker)
-        referral.save()
+        # Through the service, as a worker's referral is: where the demo person's consent does
+        # not cover the agency, the basis is recorded as sharing without consent.
+        save_person_record(
+            referral,
+            by=worker,
+            basis=LawfulBasis.SAFEGUARDING,
+            basis_reason="An assessment of the person's mental health is needed urgently.",
+        )
         added += 1
     return {"referrals past their time": added}

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from clients.consent import CONSENT_NOTICE_DAYS, Consent
 from mars.notifications import coordinators, notify
-from staffing.cover import add_cover, covering
+from mars.waiting import add_cover
+from staffing.cover import covering
 
 
 def send_consent_reminders(today: date | None = None) -> int:

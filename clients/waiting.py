@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.db.models import Case, DateField, ExpressionWrapper, F, Value, When
 
 from clients.models import ClientStatus, Referral, ReferralDirection, ReferralStatus, SupportPlan
-from mars.waiting import Waiting
+from mars.waiting import Waiting, owned_by
 
 
 def _answer_due() -> Case:
@@ -31,13 +31,13 @@ def _answer_due() -> Case:
     )
 
 
-def overdue(today: date) -> Iterator[Waiting]:
+def overdue(today: date, owners: Collection[int] | None = None) -> Iterator[Waiting]:
     """Referrals still waiting for their answer after their days; support plans in force whose
     review date has passed (the key worker's, the coordinators' when there is none)."""
     referrals = (
         Referral.objects.filter(status=ReferralStatus.SENT, client__merged_into__isnull=True)
         .alias(answer_due=_answer_due())
-        .filter(answer_due__lt=today)
+        .filter(owned_by(owners, "client__key_worker"), answer_due__lt=today)
         .select_related("client__key_worker", "agency")
     )
     for referral in referrals:
@@ -52,10 +52,15 @@ def overdue(today: date) -> Iterator[Waiting]:
             due=referral.response_due,
             owner=client.key_worker,
             client_id=client.pk,
+            reference=client.reference,
         )
     plans = (
         SupportPlan.objects.in_force_on(today)
-        .filter(review_date__lt=today, client__merged_into__isnull=True)
+        .filter(
+            owned_by(owners, "client__key_worker"),
+            review_date__lt=today,
+            client__merged_into__isnull=True,
+        )
         .exclude(client__status=ClientStatus.DECEASED)
         .select_related("client__key_worker")
     )
@@ -70,4 +75,5 @@ def overdue(today: date) -> Iterator[Waiting]:
             due=plan.review_date,
             owner=plan.client.key_worker,
             client_id=plan.client_id,
+            reference=plan.client.reference,
         )

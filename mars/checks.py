@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core import checks
 from django.core.management.base import SystemCheckError
 
+from mars.waiting import ReferralKind
+
 # Backends that write a message (a password-reset link with it) where people other than its
 # recipient can read it: the server's output or log, or files on its disk.
 MAIL_TO_LOG = {
@@ -43,7 +45,9 @@ def refuse_to_start_on_errors() -> None:
         raise SystemCheckError("\n".join(str(error) for error in errors))
 
 
-REFERRAL_KINDS = ("in", "out", "a2a", "mars_house")
+# clients.ReferralDirection's values and accommodation's two kinds (the core cannot import
+# them: tests/mars/test_waiting.py holds ReferralDirection to these).
+REFERRAL_KINDS: tuple[str, ...] = tuple(ReferralKind.values)
 
 
 @checks.register()

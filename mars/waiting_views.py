@@ -30,6 +30,11 @@ class Row:
     days_waiting: int
     days_over: int
 
+    @property
+    def due_in(self) -> int:
+        """Days until its due date, for an item listed ahead of it."""
+        return -self.days_over
+
 
 def chosen(items: list[Waiting], *, kind: str = "", owner: str = "") -> list[Waiting]:
     """The items of a kind and an owner (each, when given)."""
@@ -83,7 +88,8 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
 
 
 def home_part(request: HttpRequest) -> HomePart | None:
-    """How many things are past their time, for those who see the waiting list."""
+    """How many things are past their time, for those who see the waiting list (a worker's
+    count reads only their own and their covered workers' items: waiting_for)."""
     if not waiting.can_see_waiting(request.user):
         return None
     count = len(waiting.waiting_for(request.user, timezone.localdate()))

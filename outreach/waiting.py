@@ -3,7 +3,7 @@ searched for, REPORT_SEARCH_DAYS after they came in."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import date, timedelta
 
 from django.utils import timezone
@@ -17,9 +17,11 @@ from outreach.models import PublicReport
 REPORT_SEARCH_DAYS = 2
 
 
-def overdue(today: date) -> Iterator[Waiting]:
+def overdue(today: date, owners: Collection[int] | None = None) -> Iterator[Waiting]:
     """Live reports (open or searching) received before the day REPORT_SEARCH_DAYS ago: the
-    outreach team's, so the coordinators', who allocate them to sessions."""
+    outreach team's, so the coordinators', who allocate them to sessions: no worker owns them."""
+    if owners is not None:
+        return
     received_before = day_start(today - timedelta(days=REPORT_SEARCH_DAYS))
     for report in PublicReport.objects.live().filter(received_at__lt=received_before):
         received = timezone.localdate(report.received_at)

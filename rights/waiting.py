@@ -3,7 +3,7 @@ deadline (one month from receipt, or the extension's: UK GDPR Art. 12(3)) or pas
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import date, timedelta
 
 from django.db.models import F
@@ -17,12 +17,15 @@ from rights.models import SubjectAccessRequest
 NOTICE_DAYS = 7
 
 
-def overdue(today: date) -> Iterator[Waiting]:
-    """Open requests whose deadline is within NOTICE_DAYS or has passed: the coordinators'."""
+def overdue(today: date, owners: Collection[int] | None = None) -> Iterator[Waiting]:
+    """Open requests whose deadline is within NOTICE_DAYS or has passed: the coordinators'
+    (no worker owns them). Due on the legal deadline, listed from NOTICE_DAYS before it."""
+    if owners is not None:
+        return
     requests = (
         SubjectAccessRequest.objects.open()
         .alias(answer_by=Coalesce(F("extended_to"), F("due_on")))
-        .filter(answer_by__lt=today + timedelta(days=NOTICE_DAYS))
+        .filter(answer_by__lte=today + timedelta(days=NOTICE_DAYS))
         .select_related("client")
     )
     for request in requests:
@@ -32,6 +35,8 @@ def overdue(today: date) -> Iterator[Waiting]:
             title=f"{request.client.reference}: legal deadline {request.deadline:%d/%m/%Y}",
             url=request.get_absolute_url(),
             since=request.received_on,
-            due=request.deadline - timedelta(days=NOTICE_DAYS),
+            due=request.deadline,
+            show_from=request.deadline - timedelta(days=NOTICE_DAYS),
             client_id=request.client_id,
+            reference=request.client.reference,
         )

@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from clients.reminders import send_consent_reminders
 from mars.notifications import coordinators, notify
+from mars.waiting import add_cover
 from risk.models import MeetingAction, RiskAssessment
-from staffing.cover import add_cover, covering
+from staffing.cover import covering
 
 
 @dataclass

@@ -3,21 +3,22 @@ due date, and risk plans submitted and not decided within mars.waiting.APPROVAL_
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import date, timedelta
 
 from django.utils import timezone
 
 from mars.dates import day_start
-from mars.waiting import APPROVAL_DAYS, Waiting
+from mars.waiting import APPROVAL_DAYS, Waiting, owned_by
 from risk.models import MeetingAction, PlanAction, PlanStatus, RiskAssessment, RiskPlan
 
 
-def overdue(today: date) -> Iterator[Waiting]:
+def overdue(today: date, owners: Collection[int] | None = None) -> Iterator[Waiting]:
     """Each person's overdue review (the key worker's), open actions past due (their owner's),
     submitted plans waiting for a decision (the coordinators'). The nightly risk reminders
-    already tell the key worker of a review and the owner of a meeting action."""
-    for a in RiskAssessment.objects.overdue(today).select_related("client__key_worker"):
+    already tell the key worker and the coordinators of a review and of a meeting action."""
+    reviews = RiskAssessment.objects.overdue(today).filter(owned_by(owners, "client__key_worker"))
+    for a in reviews.select_related("client__key_worker"):
         yield Waiting(
             key=f"risk-review:{a.pk}",
             kind="Risk review",
@@ -27,11 +28,13 @@ def overdue(today: date) -> Iterator[Waiting]:
             due=a.review_due,
             owner=a.client.key_worker,
             client_id=a.client_id,
+            reference=a.client.reference,
             owner_reminded=True,
+            leads_reminded=True,
         )
     meeting_actions = (
         MeetingAction.objects.past_due(today)
-        .filter(meeting__client__merged_into__isnull=True)
+        .filter(owned_by(owners, "owner"), meeting__client__merged_into__isnull=True)
         .select_related("owner", "meeting__client")
     )
     for action in meeting_actions:
@@ -46,12 +49,14 @@ def overdue(today: date) -> Iterator[Waiting]:
             owner=action.owner,
             owner_label=action.owner_other,
             client_id=client.pk,
+            reference=client.reference,
             owner_reminded=True,
+            leads_reminded=True,
         )
     plan_actions = (
         PlanAction.objects.filter(done_on__isnull=True, due__lt=today)
         .exclude(plan__status=PlanStatus.SUPERSEDED)
-        .filter(plan__client__merged_into__isnull=True)
+        .filter(owned_by(owners, "owner"), plan__client__merged_into__isnull=True)
         .select_related("owner", "plan__client")
     )
     for step in plan_actions:
@@ -67,7 +72,10 @@ def overdue(today: date) -> Iterator[Waiting]:
             owner=step.owner,
             owner_label=step.owner_other,
             client_id=plan.client_id,
+            reference=plan.client.reference,
         )
+    if owners is not None:
+        return
     submitted_before = day_start(today - timedelta(days=APPROVAL_DAYS))
     plans = RiskPlan.objects.filter(
         status=PlanStatus.SUBMITTED, submitted_at__lt=submitted_before
@@ -83,4 +91,5 @@ def overdue(today: date) -> Iterator[Waiting]:
             since=submitted,
             due=submitted + timedelta(days=APPROVAL_DAYS),
             client_id=plan.client_id,
+            reference=plan.client.reference,
         )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from mars.waiting import add_cover
 from staffing.models import CaseloadCover
 
 
@@ -22,15 +23,3 @@ def with_cover(users: Iterable[Any], day: date) -> list[Any]:
     """The users, each followed by whoever covers them on the day (once each, in order)."""
     users = [user for user in users if user is not None]
     return add_cover(users, covering((user.pk for user in users), day))
-
-
-def add_cover(users: Iterable[Any], covers: Mapping[int, Any]) -> list[Any]:
-    """The users, each followed by whoever covers them in `covers` (from `covering`, asked once
-    for a whole run's users), once each, in order; no query."""
-    users = [user for user in users if user is not None]
-    result: dict[int, Any] = {}
-    for user in users:
-        result.setdefault(user.pk, user)
-        if user.pk in covers:
-            result.setdefault(covers[user.pk].pk, covers[user.pk])
-    return list(result.values())

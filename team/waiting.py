@@ -3,21 +3,24 @@ their due date."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import date
 
 from django.urls import reverse
 
 from mars.forms import staff_label
-from mars.waiting import Waiting
+from mars.waiting import Waiting, owned_by
 from team import schedule
 from team.models import TeamAction
 
 
-def overdue(today: date) -> Iterator[Waiting]:
+def overdue(today: date, owners: Collection[int] | None = None) -> Iterator[Waiting]:
     """Overdue supervisions (the supervisor's, else the coordinators'; the worker is told by the
-    nightly team reminders) and open team actions past their due date (their owner's)."""
+    nightly team reminders) and open team actions past their due date (their owner's). A
+    supervision is private: nobody covering the supervisor sees it or is told of it."""
     for due in schedule.overdue(today):
+        if owners is not None and (due.supervisor is None or due.supervisor.pk not in owners):
+            continue
         since = due.last.held_on if due.last is not None else due.due
         yield Waiting(
             key=f"supervision:{due.worker.pk}",
@@ -27,8 +30,10 @@ def overdue(today: date) -> Iterator[Waiting]:
             since=since,
             due=due.due,
             owner=due.supervisor,
+            private=True,
         )
-    for action in TeamAction.objects.past_due(today).select_related("owner", "meeting"):
+    actions = TeamAction.objects.past_due(today).filter(owned_by(owners, "owner"))
+    for action in actions.select_related("owner", "meeting"):
         yield Waiting(
             key=f"team-action:{action.pk}",
             kind="Team action",
