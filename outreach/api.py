@@ -334,7 +334,8 @@ class CountedPersonSerializer(ServiceSerializer):
 
 class HotspotMonthSerializer(serializers.Serializer):
     month = serializers.DateField(help_text="The month's first day (Europe/London).")
-    label = serializers.CharField()
+    # A declared field: the metaclass takes it off the class, so Field.label is not shadowed.
+    label = serializers.CharField()  # type: ignore[assignment]
     people = serializers.IntegerField(
         help_text="Distinct identified people with a bedded-down contact there in the month."
     )
