@@ -332,10 +332,30 @@ class CountedPersonSerializer(ServiceSerializer):
         return services.save_counted_person(record, by=by)
 
 
+class HotspotMonthSerializer(serializers.Serializer):
+    month = serializers.DateField(help_text="The month's first day (Europe/London).")
+    # A declared field: the metaclass takes it off the class, so Field.label is not shadowed.
+    label = serializers.CharField()  # type: ignore[assignment]
+    people = serializers.IntegerField(
+        help_text="Distinct identified people with a bedded-down contact there in the month."
+    )
+    unidentified = serializers.IntegerField(
+        help_text="Bedded-down sightings there in the month of people not yet identified."
+    )
+
+
 class HotspotViewSet(ScopedViewSet):
     queryset = Hotspot.objects.all()
     serializer_class = HotspotSerializer
     filterset_fields = ["active"]
+
+    @extend_schema(responses=HotspotMonthSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def months(self, request: Request, pk: str | None = None) -> Response:
+        """The last 12 months at the hotspot, oldest first, this month last (counts: no person
+        named), to whoever may see the hotspot's page."""
+        months = figures.hotspot_months(self.get_object())
+        return Response(HotspotMonthSerializer(months, many=True).data)
 
 
 class SessionViewSet(ScopedViewSet):

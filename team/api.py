@@ -9,12 +9,13 @@ from django.db import models
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from mars import access
-from mars.api import AccessPermission, ServiceSerializer, refusals_as_validation_errors
+from mars.api import AccessPermission, DayField, ServiceSerializer, refusals_as_validation_errors
 from team import access as team_access
 from team import caseloads, services
 from team.models import Supervision, SupervisionAction, TeamAction, TeamMeeting
@@ -133,6 +134,51 @@ class TeamMeetingViewSet(
         return queryset.prefetch_related("present", "actions")
 
 
+class TeamActionDoneSerializer(serializers.Serializer):
+    done = serializers.BooleanField(
+        default=True, help_text="false opens the action again (clears done_on)."
+    )
+    done_on = DayField(required=False, allow_null=True, help_text="Today if left out.")
+
+
+class TeamActionPermission(permissions.BasePermission):
+    """The action must be one the user may see (else 404); its owner or the coordinator marks
+    it done (else 403), as on the page."""
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        return bool(request.user.is_authenticated)
+
+    def has_object_permission(self, request: Any, view: Any, obj: Any) -> bool:
+        return team_access.may_update_action(request.user, obj)
+
+
+class TeamActionViewSet(viewsets.GenericViewSet):
+    """A team meeting's actions, one at a time: marking one done (or open again)."""
+
+    queryset = TeamAction.objects.all()
+    serializer_class = TeamActionSerializer
+    permission_classes = [TeamActionPermission]
+
+    def get_queryset(self) -> models.QuerySet[TeamAction]:
+        return access.visible(self.request.user, TeamAction.objects.all())
+
+    @extend_schema(request=TeamActionDoneSerializer, responses=TeamActionSerializer)
+    @action(detail=True, methods=["post"])
+    def done(self, request: Request, pk: str | None = None) -> Response:
+        """Mark the action done (on done_on, else today), or open again with done false: its
+        owner or the coordinator."""
+        team_action = self.get_object()
+        checked = TeamActionDoneSerializer(data=request.data)
+        checked.is_valid(raise_exception=True)
+        data = checked.validated_data
+        done_on = (data.get("done_on") or timezone.localdate()) if data["done"] else None
+        with refusals_as_validation_errors(*REFUSALS):
+            team_action = services.complete_team_action(
+                team_action, done_on=done_on, by=request.user
+            )
+        return Response(TeamActionSerializer(team_action).data)
+
+
 class CaseloadSerializer(serializers.Serializer):
     worker = serializers.IntegerField(source="worker.pk")
     worker_name = serializers.SerializerMethodField()
@@ -171,4 +217,5 @@ class CaseloadViewSet(viewsets.ViewSet):
 def register(router: DefaultRouter) -> None:
     router.register("supervisions", SupervisionViewSet)
     router.register("team-meetings", TeamMeetingViewSet)
+    router.register("team-actions", TeamActionViewSet)
     router.register("caseloads", CaseloadViewSet, basename="caseload")

@@ -5,25 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
 from django.forms import formset_factory
 
 from mars.forms import DateInput, check_order, staff_label
-from mars.roles import Role
 from team.models import Supervision, TeamMeeting
 from team.schedule import supervised_workers
-
-
-def team_members() -> QuerySet[Any]:
-    """Members of the team who supervise, attend team meetings or own an action."""
-    roles = [Role.OUTREACH, Role.SUPPORT, Role.COORDINATOR, Role.DIRECTOR]
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name__in=roles)
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
+from team.services import team_members
 
 
 class StaffChoice(forms.ModelChoiceField):

@@ -6,16 +6,35 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from mars.access import AnyUser
 from mars.records import Refusal, acting, note_change, save_record
+from mars.roles import Role
 from team.models import Supervision, TeamAction, TeamMeeting
+from team.schedule import supervised_workers
 
 
 class TeamError(Refusal):
     """A supervision or team meeting change the rules refuse."""
+
+
+# Who supervises, attends team meetings and owns their actions. A supervisor reads the worker's
+# supervision notes (team.access), so nobody outside the team may be named one.
+TEAM_ROLES = (Role.OUTREACH, Role.SUPPORT, Role.COORDINATOR, Role.DIRECTOR)
+
+
+def team_members() -> QuerySet[Any]:
+    """Active members of the team: who may supervise, attend a team meeting or own its action."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=TEAM_ROLES)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
 
 
 def _not_future(day: date, field: str, what: str) -> None:
@@ -64,9 +83,12 @@ def record_supervision(
 ) -> Supervision:
     """Record a one-to-one supervision with the actions agreed (or correct one).
 
-    Rules: not dated in the future; the supervisor is someone else; a supervision stays with
-    its worker; actions left out are removed.
+    Rules: not dated in the future; the supervisor is someone else; the worker is one who is
+    supervised (a support or outreach worker) and the supervisor a member of the team (who then
+    reads the worker's supervision notes); a supervision stays with its worker; actions left
+    out are removed. A correction keeps a worker or supervisor who has since left.
     """
+    before = None
     if supervision.pk is not None:
         before = Supervision.objects.select_for_update().get(pk=supervision.pk)
         if before.worker_id != supervision.worker_id:
@@ -76,6 +98,18 @@ def record_supervision(
     _not_future(supervision.held_on, "held_on", "A supervision")
     if supervision.worker_id == supervision.supervisor_id:
         raise TeamError("A worker cannot supervise themselves.", field="supervisor")
+    if before is None and not supervised_workers().filter(pk=supervision.worker_id).exists():
+        raise TeamError(
+            "Supervision is recorded for support and outreach workers: choose one of them.",
+            field="worker",
+        )
+    supervisor_changed = before is None or before.supervisor_id != supervision.supervisor_id
+    if supervisor_changed and not team_members().filter(pk=supervision.supervisor_id).exists():
+        raise TeamError(
+            "The supervisor must be a member of the team (a worker, the coordinator or the "
+            "director).",
+            field="supervisor",
+        )
     save_record(supervision, by=by, exclude=["recorded_by"])
     _sync_rows(supervision.actions, actions, by=by)
     return supervision
@@ -91,19 +125,30 @@ def record_team_meeting(
 ) -> TeamMeeting:
     """Record a team meeting with who was there and the actions agreed (or correct it).
 
-    Rules: not dated in the future; every action has an owner and a due date; actions left out
-    are removed.
+    Rules: not dated in the future; every action has an owner and a due date; those present
+    and the owners are members of the team (an owner is reminded of the action past its due
+    date), or were recorded so before; actions left out are removed.
     """
+    members = set(team_members().values_list("pk", flat=True))
     if meeting.pk is not None:
         TeamMeeting.objects.select_for_update().get(pk=meeting.pk)
+        # A correction keeps whoever was recorded already, though they have since left.
+        members |= set(meeting.present.values_list("pk", flat=True))
+        members |= set(meeting.actions.values_list("owner_id", flat=True))
     else:
         meeting.recorded_by = acting(by)
     _not_future(meeting.held_on, "held_on", "A team meeting")
+    present = list(present)
+    if any(getattr(person, "pk", person) not in members for person in present):
+        raise TeamError("Only members of the team can be recorded as present.", field="present")
     for row in actions:
         if not row.get("owner") or not row.get("due"):
             raise TeamError("Each action needs who will do it and by when.")
+        owner = row["owner"]
+        if getattr(owner, "pk", owner) not in members:
+            raise TeamError("Each action's owner must be a member of the team.", field="owner")
     save_record(meeting, by=by, exclude=["recorded_by"])
-    meeting.present.set(list(present))
+    meeting.present.set(present)
     _sync_rows(meeting.actions, actions, by=by)
     return meeting
 

@@ -441,6 +441,7 @@ TABLE: dict[str, str] = {
     "breakglass-detail": "200: coo | 403: anon | 404: out sup pan dir res com adm",
     "hotspot-list": "200: out sup coo dir adm | 403: pan res com anon",
     "hotspot-detail": "200: out sup coo dir adm | 403: anon | 404: pan res com",
+    "hotspot-months": "200: out sup coo dir adm | 403: anon | 404: pan res com",
     "phone-people-list": "200: out sup coo | 403: pan dir res com adm anon",
     "outreachsession-list": "200: out sup coo dir | 403: pan res com adm anon",
     "outreachsession-detail": "200: out sup coo dir | 403: anon | 404: pan res com adm",
@@ -583,6 +584,7 @@ TABLE: dict[str, str] = {
     "supervision-detail": "200: coo | 403: anon | 404: out sup pan dir res com adm",
     "teammeeting-list": "200: out sup coo | 403: pan dir res com adm anon",
     "teammeeting-detail": "200: out sup coo | 403: anon | 404: pan dir res com adm",
+    "teamaction-done": "403: anon | 405: out sup coo pan dir res com adm",
     "caseload-list": "200: coo | 403: out sup pan dir res com adm anon",
     # The Strategy Group: staff who work with people read it; the coordinator runs it
     "strategy:home": "200: out sup coo dir | 403: pan res com adm | 302: anon",
