@@ -101,6 +101,9 @@ class SessionSerializer(ServiceSerializer):
 
 
 class SessionCoverSerializer(ServiceSerializer):
+    """Cover for one worker's place on a planned session: who is away, who covers, and whether
+    the covering worker took their place. Made once, through outreach.services.cover_session."""
+
     session = serializers.PrimaryKeyRelatedField(queryset=OutreachSession.objects.none())
     away = serializers.PrimaryKeyRelatedField(
         queryset=get_user_model().objects.all(),
