@@ -88,6 +88,7 @@ OUTREACH_READ = _each(
     "swepoffer",
     "roughsleepingcount",
     "countedperson",
+    "sessioncover",  # the rota's cover: those who read the rota read who covers whom
 )
 STREET_WORK = _each(
     "outreach", ADD_CHANGE, "contact", "publicreport", "reportattempt", "intervention", "swepoffer"
@@ -279,6 +280,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = {
             "countedperson",
         ),
         "outreach.delete_countedperson",
+        "outreach.add_sessioncover",  # cover on the rota (outreach.access.may_cover_sessions)
         ACCOMMODATION_READ,
         _each("accommodation", ADD_CHANGE, *ACCOMMODATION_MODELS),
         "accommodation.decide_a2areferral",  # the coordinator sits on the A2A panel

@@ -19,11 +19,17 @@ from rest_framework.routers import DefaultRouter
 from clients.access import may_see_special_category, note_seen_by, visible_clients
 from clients.models import SPECIAL_NEEDS, Agency, Client, SupportNeed, key_worker_choices
 from mars import access
-from mars.api import RecordActionsMixin, ScopedViewSet, refusals_as_validation_errors
+from mars.api import (
+    RecordActionsMixin,
+    RecordedViewSet,
+    ScopedViewSet,
+    refusals_as_validation_errors,
+)
 from mars.api import ServiceSerializer as BaseServiceSerializer
 from mars.openapi import OneObjectSchema
 from mars.text import NOTE
 from outreach import figures, phone, services
+from outreach.access import may_cover_sessions
 from outreach.models import (
     Contact,
     CountedPerson,
@@ -33,9 +39,11 @@ from outreach.models import (
     PublicReport,
     ReportAttempt,
     RoughSleepingCount,
+    SessionCover,
     SevereWeatherActivation,
     SwepOffer,
 )
+from staffing.services import staff_choices
 
 
 class ServiceSerializer(BaseServiceSerializer):
@@ -90,6 +98,43 @@ class SessionSerializer(ServiceSerializer):
                 else (record.partners.all() if record.pk else []),
                 by=self.context["request"].user,
             )
+
+
+class SessionCoverSerializer(ServiceSerializer):
+    """Cover for one worker's place on a planned session: who is away, who covers, and whether
+    the covering worker took their place. Made once, through outreach.services.cover_session."""
+
+    session = serializers.PrimaryKeyRelatedField(queryset=OutreachSession.objects.none())
+    away = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.all(),
+        help_text="The member of the session's staff away that day.",
+    )
+    covering = serializers.PrimaryKeyRelatedField(
+        queryset=staff_choices(), help_text="Who covers: not on the session, not away that day."
+    )
+
+    class Meta:
+        model = SessionCover
+        fields = ["id", "session", "away", "covering", "replaced", "created_by", "created_at"]
+        read_only_fields = ["created_by", "created_at"]
+        # A second cover of one place is the service's to refuse, in its own words.
+        validators: list[Any] = []
+
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            fields["session"].queryset = access.visible(request.user, OutreachSession.objects.all())
+        return fields
+
+    def service(self, record: SessionCover, *, by: Any) -> SessionCover:
+        return services.cover_session(
+            record.session,
+            away=record.away,
+            covering=record.covering,
+            replace=record.replaced,
+            by=by,
+        )
 
 
 class ContactSerializer(ServiceSerializer):
@@ -367,6 +412,20 @@ class SessionViewSet(ScopedViewSet):
         return super().get_queryset().prefetch_related("staff", "partners")
 
 
+class SessionCoverViewSet(RecordedViewSet):
+    """Cover on the rota's planned sessions: who covers whom. The coordinator covers (as on the
+    rota's page); those who read the rota read the covers. Made once, never changed."""
+
+    queryset = SessionCover.objects.all()
+    serializer_class = SessionCoverSerializer
+    filterset_fields = ["session", "away", "covering"]
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if not may_cover_sessions(request.user):
+            raise PermissionDenied
+        return super().create(request, *args, **kwargs)
+
+
 class ContactViewSet(ScopedViewSet):
     queryset = Contact.objects.all()
     serializer_class = ContactSerializer
@@ -530,6 +589,7 @@ def register(router: DefaultRouter) -> None:
     router.register("outreach/people-for-phone", PhonePeopleViewSet, basename="phone-people")
     router.register("hotspots", HotspotViewSet)
     router.register("outreach-sessions", SessionViewSet)
+    router.register("session-covers", SessionCoverViewSet)
     router.register("contacts", ContactViewSet)
     router.register("public-reports", PublicReportViewSet)
     router.register("interventions", InterventionViewSet)

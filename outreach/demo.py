@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.models import User
+from django.db.models import Q
 
 from clients.models import Agency, Client, ClientStatus
 from mars.dates import add_months, day_start, first_of_month, local_date
@@ -412,14 +413,21 @@ def _counts(today: date, out: list[Client], agencies: dict[str, Agency], coordin
 
 def load_rota(today: date, users: dict[str, User]) -> dict[str, int]:
     """The sessions planned for next week (Tuesday and Thursday), Jess Lowe (outreach2) on both:
-    with her on leave that week (staffing.demo) the rota shows its gaps."""
+    with her on leave that week (staffing.demo) the rota shows a gap on Thursday, and Tuesday's
+    gap covered by Priya Shah (support3) in her place."""
     monday = today + timedelta(days=7 - today.weekday())
     jess, owen = users["outreach2"], users["outreach"]
-    if OutreachSession.objects.filter(date__gte=monday, staff=jess).exists():
+    if OutreachSession.objects.filter(
+        Q(staff=jess) | Q(covers__away=jess), date__gte=monday
+    ).exists():
         return {}
+    sessions = []
     for offset, area in [(1, "City centre"), (3, "Hoe and Barbican")]:
         session = OutreachSession(
             date=monday + timedelta(days=offset), start_time=time(6, 0), area=area
         )
-        services.save_session(session, staff=[jess, owen], partners=[], by=owen)
-    return {"planned sessions": 2}
+        sessions.append(services.save_session(session, staff=[jess, owen], partners=[], by=owen))
+    services.cover_session(
+        sessions[0], away=jess, covering=users["support3"], replace=True, by=users["coordinator"]
+    )
+    return {"planned sessions": 2, "session covers": 1}

@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from clients.models import SPECIAL_NEEDS, Agency, Client, ClientStatus, SupportNeed
 from mars.dates import day_bounds, is_future
+from mars.forms import staff_label
 from mars.text import limited_text
 
 USER = settings.AUTH_USER_MODEL
@@ -131,6 +132,49 @@ class OutreachSession(models.Model):
     def clean(self) -> None:
         if self.end_time and self.start_time and self.end_time <= self.start_time:
             raise ValidationError({"end_time": "The session must end after it starts."})
+
+
+class SessionCover(models.Model):
+    """Cover on a planned session for a member of its staff away that day (the rota's): who is
+    covered, by whom, and whether the covering worker took their place or joined them. A worker's
+    place on a session is covered once (outreach.services.cover_session makes it)."""
+
+    session = models.ForeignKey(OutreachSession, on_delete=models.PROTECT, related_name="covers")
+    away = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name="cover for"
+    )
+    covering = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name="covering worker"
+    )
+    replaced = models.BooleanField(
+        "took their place",
+        default=True,
+        help_text="Whether the worker covered was taken off the session (or stayed on it).",
+    )
+    created_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = "session cover"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "away"],
+                name="session_cover_once_per_worker",
+                violation_error_message="This worker's place on the session is already covered.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(away=models.F("covering")),
+                name="session_cover_by_someone_else",
+                violation_error_message="A worker cannot cover for themselves.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Cover: {staff_label(self.covering)} for {staff_label(self.away)}"
 
 
 class ContactKind(models.TextChoices):

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from clients import services as client_services
@@ -26,6 +26,7 @@ from outreach.models import (
     ReportAttempt,
     ReportStatus,
     RoughSleepingCount,
+    SessionCover,
     SevereWeatherActivation,
     SwepOffer,
 )
@@ -437,28 +438,29 @@ def remove_counted_person(person: CountedPerson, *, by: AnyUser | None) -> None:
 
 # The rota: cover for a member of staff away on the day of a planned session.
 
-COVER_REASON = "Cover: {covering} for {away}"
-
-
-def cover_reason(*, covering: Any, away: Any) -> str:
-    """What a cover says in the session's history (and on the rota): who covers whom."""
-    return COVER_REASON.format(covering=staff_label(covering), away=staff_label(away))
-
 
 @transaction.atomic
 def cover_session(
     session: OutreachSession, *, away: Any, covering: Any, replace: bool, by: AnyUser | None
-) -> OutreachSession:
+) -> SessionCover:
     """Put a covering worker on a planned session in place of (or beside) a member of staff.
 
     Rules: only a session to come (today or later) is covered; the worker covered is on the
-    session; the covering worker is someone else, active, not on the session already and not
-    away that day too (two coordinators covering at once: the session's row is locked). The
-    session's history says who covers whom.
+    session, and their place on it is covered once; the covering worker is someone else, active,
+    not on the session already and not away that day too (two coordinators covering at once: the
+    session's row is locked). The cover is kept (the rota reads it) and the session's history
+    says who covers whom.
     """
     session = OutreachSession.objects.select_for_update().get(pk=session.pk)
     if session.date < timezone.localdate():
         raise OutreachError("This session has happened: its staff are who went.")
+    done = SessionCover.objects.filter(session=session, away=away).select_related("covering")
+    if earlier := done.first():
+        raise OutreachError(
+            f"{staff_label(away)}'s place on this session is already covered "
+            f"by {staff_label(earlier.covering)}.",
+            field="away",
+        )
     on_session = set(session.staff.values_list("pk", flat=True))
     if away.pk not in on_session:
         raise OutreachError(f"{staff_label(away)} is not on this session.", field="away")
@@ -472,11 +474,22 @@ def cover_session(
         raise OutreachError(
             f"{staff_label(covering)} is away on {session.date:%d/%m/%Y} too.", field="covering"
         )
-    note_change(session, by=by, reason=cover_reason(covering=covering, away=away))
+    cover = SessionCover(
+        session=session, away=away, covering=covering, replaced=replace, created_by=acting(by)
+    )
+    try:
+        with transaction.atomic():
+            save_record(cover, by=by, exclude=["created_by"])
+    except IntegrityError as error:  # the database's backstop, should the lock ever be bypassed
+        raise OutreachError(
+            f"{staff_label(away)}'s place on this session was covered by someone else just now.",
+            field="away",
+        ) from error
+    note_change(session, by=by, reason=str(cover))
     if replace:
         # One version in the history for the whole change, not one for each half of it.
         session.skip_history_when_saving = True  # type: ignore[attr-defined]
         session.staff.remove(away)
         del session.skip_history_when_saving  # type: ignore[attr-defined]
     session.staff.add(covering)
-    return session
+    return cover

@@ -1,7 +1,7 @@
 """Demo attendance and cover: Jess Lowe (outreach2) on leave next week, Priya Shah (support3) on
 training this week, and Tom Baker's (support2) caseload covered by Priya while he was on leave a
-month ago. The outreach rota's sessions next week, with Jess on them (a gap), are outreach's
-(outreach.demo.load_rota)."""
+month ago. The outreach rota's sessions next week, with Jess on them (one gap covered, one
+open), are outreach's (outreach.demo.load_rota)."""
 
 from __future__ import annotations
 

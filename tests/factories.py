@@ -573,3 +573,25 @@ class CaseloadCoverFactory(factory.django.DjangoModelFactory):
     covered_by = factory.SubFactory(UserFactory)
     starts = factory.LazyFunction(lambda: timezone.localdate())
     ends = factory.LazyAttribute(lambda c: c.starts + dt.timedelta(days=6))
+
+
+# The rota's cover on an outreach session
+
+
+class SessionCoverFactory(factory.django.DjangoModelFactory):
+    """A worker on a session today covered by another, who joins them (as the rota's service
+    leaves a cover: tests of the rules call outreach.services.cover_session)."""
+
+    class Meta:
+        model = "outreach.SessionCover"
+        skip_postgeneration_save = True
+
+    session = factory.SubFactory(OutreachSessionFactory)
+    away = factory.SubFactory(UserFactory)
+    covering = factory.SubFactory(UserFactory)
+    replaced = False
+
+    @factory.post_generation
+    def on_session(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create:
+            self.session.staff.add(self.away, self.covering)

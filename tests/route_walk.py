@@ -224,5 +224,9 @@ def build_data_set() -> dict[str, Any]:
     # Attendance and cover: the worker's leave to come, their caseload covered by the coordinator.
     d["absence"] = f.AbsenceFactory(worker=worker)
     d["caseloadcover"] = f.CaseloadCoverFactory(worker=worker, covered_by=coordinator)
+    # The rota: the worker's place on the data set's session covered by the coordinator.
+    d["sessioncover"] = f.SessionCoverFactory(
+        session=d["outreachsession"], away=worker, covering=coordinator
+    )
     assert isinstance(coordinator, User)
     return d

@@ -634,4 +634,7 @@ TABLE: dict[str, str] = {
     "absence-detail": "200: out sup coo dir | 403: anon | 404: pan res com adm",
     "caseloadcover-list": "200: out sup coo dir | 403: pan res com adm anon",
     "caseloadcover-detail": "200: out sup coo dir | 403: anon | 404: pan res com adm",
+    # The rota's cover on a session: those who read the rota read who covers whom.
+    "sessioncover-list": "200: out sup coo dir | 403: pan res com adm anon",
+    "sessioncover-detail": "200: out sup coo dir | 403: anon | 404: pan res com adm",
 }

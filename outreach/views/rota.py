@@ -15,12 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mars import access
-from mars.forms import staff_label
 from mars.pages import service_form
 from outreach import services
-from outreach.models import OutreachSession
+from outreach.access import may_cover_sessions
+from outreach.models import OutreachSession, SessionCover
 from outreach.views.common import clock
-from staffing import access as staffing_access
 from staffing.forms import SessionCoverForm
 from staffing.models import Absence
 
@@ -29,16 +28,13 @@ from staffing.models import Absence
 class RotaRow:
     session: OutreachSession
     staff: list[tuple[Any, bool]]  # each member of staff, and whether they are away that day
-    covers: list[str] = field(default_factory=list)  # who covers whom, as the history says
+    covers: list[SessionCover] = field(default_factory=list)
 
     @property
     def uncovered(self) -> list[Any]:
         """Staff away that day with no cover recorded for them on the session."""
-        return [
-            user
-            for user, away in self.staff
-            if away and not any(c.endswith(f" for {staff_label(user)}") for c in self.covers)
-        ]
+        covered = {cover.away_id for cover in self.covers}
+        return [user for user, away in self.staff if away and user.pk not in covered]
 
     @property
     def gap(self) -> bool:
@@ -52,7 +48,7 @@ def rota_days(today: date) -> tuple[date, date]:
 
 
 def rota_rows(user: Any, today: date) -> list[RotaRow]:
-    """The planned sessions, each with its staff (away or not) and its covers: three queries."""
+    """The planned sessions, each with its staff (away or not) and its covers: four queries."""
     first, last = rota_days(today)
     sessions = list(
         access.visible(user, OutreachSession.objects.all())
@@ -68,17 +64,11 @@ def rota_rows(user: Any, today: date) -> list[RotaRow]:
         .values_list("worker_id", "starts", "ends")
     ):
         away_days.setdefault(worker_id, []).append((starts, ends))
-    covers: dict[int, list[str]] = {}
-    prefix = services.COVER_REASON.split("{", 1)[0]
-    for session_id, reason in (
-        OutreachSession.history.filter(
-            id__in=[s.pk for s in sessions], history_change_reason__startswith=prefix
-        )
-        .order_by("history_date")
-        .values_list("id", "history_change_reason")
+    covers: dict[int, list[SessionCover]] = {}
+    for cover in SessionCover.objects.filter(session__in=[s.pk for s in sessions]).select_related(
+        "away", "covering"
     ):
-        if reason not in covers.setdefault(session_id, []):
-            covers[session_id].append(reason)
+        covers.setdefault(cover.session_id, []).append(cover)
 
     def is_away(worker_id: int, day: date) -> bool:
         return any(starts <= day <= ends for starts, ends in away_days.get(worker_id, []))
@@ -107,8 +97,7 @@ def rota(request: HttpRequest) -> HttpResponse:
             "first": first,
             "last": last,
             "gaps": sum(1 for row in rows if row.gap),
-            "can_cover": staffing_access.manages_absences(request.user)
-            and access.can_change(request.user, OutreachSession),
+            "can_cover": may_cover_sessions(request.user),
             "clock": clock,
         },
     )
@@ -118,7 +107,7 @@ def rota(request: HttpRequest) -> HttpResponse:
 def rota_cover(request: HttpRequest, pk: int) -> HttpResponse:
     """The coordinator's cover on one session: in place of, or beside, a member of staff."""
     session = access.get_visible(request.user, OutreachSession, pk, write=True)
-    if not staffing_access.manages_absences(request.user):
+    if not may_cover_sessions(request.user):
         raise PermissionDenied
     on_session = session.staff.all()
     initial = {}

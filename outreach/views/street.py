@@ -48,6 +48,7 @@ from outreach.models import (
     Hotspot,
     OutreachSession,
     PublicReport,
+    SessionCover,
     Verification,
 )
 from outreach.views.common import clock
@@ -170,6 +171,9 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ("Partners present", ", ".join(partners) or "None"),
         ("Notes", session.notes),
     ]
+    covers = list(session.covers.select_related("away", "covering"))
+    if covers:
+        rows.append(("Cover", "; ".join(str(cover) for cover in covers)))
     contacts = (
         access.visible(request.user, Contact.objects.all())
         .filter(session=session)
@@ -189,7 +193,13 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(allocated_session=session)
         .live(),
         can_log=access.can_add_for(request.user, Contact),
-        history=history_entries(("", session.history.select_related("history_user"))),
+        history=history_entries(
+            ("", session.history.select_related("history_user")),
+            (
+                "Cover",
+                SessionCover.history.filter(session_id=session.pk).select_related("history_user"),
+            ),
+        ),
     )
 
 

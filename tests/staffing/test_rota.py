@@ -1,19 +1,26 @@
 """The outreach rota: planned sessions this week and next, a gap where someone on a session is
-away that day, and the coordinator's cover, which the session's history keeps."""
+away that day, and the coordinator's cover: a record of who covers whom (the rota reads it), and
+an entry in the session's history."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from mars.roles import Role
 from outreach import services
-from outreach.models import OutreachSession
+from outreach.models import OutreachSession, SessionCover
 from tests.clock import ORDINARY_DAY
-from tests.factories import AbsenceFactory, OutreachSessionFactory, UserFactory
+from tests.factories import (
+    AbsenceFactory,
+    OutreachSessionFactory,
+    SessionCoverFactory,
+    UserFactory,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(ORDINARY_DAY)]
 
@@ -69,8 +76,14 @@ def test_the_coordinator_assigns_cover_in_place_of_the_worker_away(client, scene
     assert latest.history_user == scene["coordinator"]
     # One version for the change, not one for each half of it.
     assert session.history.filter(history_change_reason__startswith="Cover").count() == 1
+    cover = SessionCover.objects.get(session=session)
+    assert (cover.away, cover.covering, cover.replaced) == (scene["jess"], scene["priya"], True)
+    assert cover.created_by == scene["coordinator"]
+    assert cover.history.get().history_user == scene["coordinator"]
     rows = client.get(reverse("outreach:rota")).context["rows"]
-    assert not rows[1].gap and rows[1].covers == ["Cover: Priya Shah for Jess Lowe"]
+    assert not rows[1].gap and [str(c) for c in rows[1].covers] == [
+        "Cover: Priya Shah for Jess Lowe"
+    ]
     page = client.get(session.get_absolute_url()).content.decode()
     assert "Cover: Priya Shah for Jess Lowe" in page
 
@@ -83,8 +96,53 @@ def test_a_covering_worker_who_joins_leaves_the_worker_away_listed_and_covered(c
         {"away": scene["jess"].pk, "covering": scene["priya"].pk, "replace": "no"},
     )
     assert set(session.staff.all()) == {scene["jess"], scene["owen"], scene["priya"]}
+    assert SessionCover.objects.get(session=session).replaced is False
     row = client.get(reverse("outreach:rota")).context["rows"][1]
     assert not row.gap
+
+
+def test_a_covered_gap_stays_covered_after_the_worker_away_is_renamed(client, scene):
+    services.cover_session(
+        scene["gap"],
+        away=scene["jess"],
+        covering=scene["priya"],
+        replace=False,
+        by=scene["coordinator"],
+    )
+    jess = scene["jess"]
+    jess.last_name = "Lowe-Carter"
+    jess.save()
+    client.force_login(scene["coordinator"])
+    row = client.get(reverse("outreach:rota")).context["rows"][1]
+    assert [(user, away) for user, away in row.staff if user == jess] == [(jess, True)]
+    assert not row.gap
+    assert [str(c) for c in row.covers] == ["Cover: Priya Shah for Jess Lowe-Carter"]
+
+
+def test_a_second_cover_for_the_same_gap_is_refused_beside_the_field(client, scene):
+    tom = UserFactory(username="tom", first_name="Tom", last_name="Baker", role=Role.SUPPORT)
+    client.force_login(scene["coordinator"])
+    url = reverse("outreach:rota_cover", args=[scene["gap"].pk])
+    first = {"away": scene["jess"].pk, "covering": scene["priya"].pk, "replace": "no"}
+    assert client.post(url, first).status_code == 302
+    page = client.post(url, {**first, "covering": tom.pk})
+    assert page.status_code == 200
+    assert page.context["form"].errors["away"] == [
+        "Jess Lowe's place on this session is already covered by Priya Shah."
+    ]
+    assert SessionCover.objects.get().covering == scene["priya"]
+    assert tom not in scene["gap"].staff.all()
+
+
+def test_the_database_keeps_one_cover_for_a_place_and_none_by_the_worker_away(scene):
+    made = {"session": scene["gap"], "away": scene["jess"], "covering": scene["priya"]}
+    SessionCover.objects.create(**made)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SessionCover.objects.create(**{**made, "covering": scene["owen"]})
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SessionCover.objects.create(
+            session=scene["gap"], away=scene["owen"], covering=scene["owen"]
+        )
 
 
 def test_a_covering_worker_away_that_day_too_is_refused_beside_the_field(client, scene):
@@ -137,8 +195,11 @@ def test_the_rota_takes_a_few_queries_however_many_sessions(
     for n in range(8):
         worker = UserFactory(username=f"w{n}", role=Role.OUTREACH)
         AbsenceFactory(worker=worker, starts=_day(n), ends=_day(n))
-        OutreachSessionFactory(date=_day(n % 10), staff=[worker, scene["owen"]])
+        session = OutreachSessionFactory(date=_day(n % 10), staff=[worker, scene["owen"]])
+        if n % 2:
+            SessionCoverFactory(session=session, away=worker, covering=scene["priya"])
     client.force_login(scene["coordinator"])
     with django_assert_max_num_queries(16):
         page = client.get(reverse("outreach:rota"))
     assert len(page.context["rows"]) == 10
+    assert sum(row.gap for row in page.context["rows"]) == 1 + 4  # the scene's, and half of these
