@@ -73,6 +73,7 @@ def test_the_coordinator_plans_and_changes_a_meeting_through_the_api(as_role) ->
     url = f"/api/strategy/meetings/{meeting.pk}/"
     assert as_role(Role.DIRECTOR).patch(url, {"place": "x"}, "application/json").status_code == 403
     assert as_role(Role.PANEL).patch(url, {"place": "x"}, "application/json").status_code == 404
+    page = as_role(Role.COORDINATOR)  # as_role signs the one test client in again
     changed = page.patch(url, {"place": "Room 5", "minutes": "ignored"}, "application/json")
     assert changed.status_code == 200 and changed.json()["place"] == "Room 5"
     meeting.refresh_from_db()
