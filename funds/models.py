@@ -19,9 +19,9 @@ from simple_history.models import HistoricalRecords
 
 from accommodation.models import HouseIssue, Property
 from clients.models import Client
-from funds.uploads import size_label
 from mars.dates import financial_year, financial_year_bounds, financial_year_label
 from mars.text import limited_text
+from mars.uploads import size_label
 
 USER = settings.AUTH_USER_MODEL
 

@@ -11,10 +11,11 @@ from PIL import Image, UnidentifiedImageError
 from mars import reads
 from mars.downloads import private_download
 from mars.records import Refusal
+from mars.uploads import PDF, PDF_SIGNATURE, check_pdf_end, check_size
 
 # The opening bytes of each accepted type, and the type it names.
 SIGNATURES = [
-    (b"%PDF-", "application/pdf"),
+    (PDF_SIGNATURE, PDF),
     (b"\xff\xd8\xff", "image/jpeg"),
     (b"\x89PNG\r\n\x1a\n", "image/png"),
 ]
@@ -25,35 +26,20 @@ class UploadRefused(Refusal):
     """A file that is not a PDF, JPEG or PNG, or is too large."""
 
 
-def size_label(size: int) -> str:
-    """A file's size as people read it: 10 MB, 2.5 MB, 340 KB."""
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
-    return f"{max(1, round(size / 1024))} KB"
-
-
 def document_type(upload: IO[bytes], *, size: int, field: str = "file") -> str:
     """The content type of a receipt or invoice, from what it holds (never from its name).
 
     Rules: PDF, JPEG or PNG only; at most settings.RECEIPT_MAX_BYTES; an image must open as the
     image it claims to be, and a PDF must end as a PDF does.
     """
-    limit = settings.RECEIPT_MAX_BYTES
-    if size > limit:
-        raise UploadRefused(
-            f"The file is {size_label(size)}: the most is {size_label(limit)}.", field=field
-        )
-    if size == 0:
-        raise UploadRefused("The file is empty.", field=field)
+    check_size(size, limit=settings.RECEIPT_MAX_BYTES, refusal=UploadRefused, field=field)
     upload.seek(0)
     head = upload.read(16)
     found = next((kind for magic, kind in SIGNATURES if head.startswith(magic)), None)
     if found is None:
         raise UploadRefused("Attach a PDF, JPEG or PNG file.", field=field)
-    if found == "application/pdf":
-        upload.seek(max(0, size - 2048))
-        if b"%%EOF" not in upload.read():
-            raise UploadRefused("This PDF is incomplete or damaged.", field=field)
+    if found == PDF:
+        check_pdf_end(upload, size=size, refusal=UploadRefused, field=field)
     else:
         upload.seek(0)
         try:

@@ -203,6 +203,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "mars.tasks.forget_idempotency_keys",
         "schedule": crontab(minute=40),
     },
+    # Strategy Group papers and minutes not yet emailed to every member (strategy.tasks).
+    "strategy-resend-unsent": {
+        "task": "strategy.tasks.resend_unsent",
+        "schedule": 600.0,
+    },
     # What is past its time (mars.waiting): its owner told, then the coordinators; after the
     # risk reminders, so a review they told the key worker of is not told twice.
     "escalate-waiting": {

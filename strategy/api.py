@@ -1,8 +1,9 @@
 """REST API of the Strategy Group: the same services and access rules as the pages.
 
 Members, meetings (with their agenda, papers, actions and sendings), actions and news are read
-by staff who read the group; the coordinator (manage_strategy_group) records news and actions,
-and sends papers and minutes.
+by staff who read the group; the coordinator (manage_strategy_group) adds and changes members,
+plans and changes meetings, adds agenda items, uploads papers, writes minutes, records news and
+actions, and sends papers and minutes.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
@@ -27,6 +29,7 @@ from strategy.models import (
     NewsItem,
     NewsTag,
     Paper,
+    PaperKind,
     Sending,
     SentTo,
 )
@@ -60,16 +63,33 @@ class GroupViewSet(viewsets.GenericViewSet):
         return records if access.can_read(self.request.user) else records.none()
 
 
-class StrategyMemberSerializer(serializers.ModelSerializer):
+class StrategyMemberSerializer(ServiceSerializer):
+    refusals = REFUSALS
+
     class Meta:
         model = Member
         fields = ["id", "user", "name", "organisation", "email", "active"]
+
+    def service(self, record: Member, *, by: Any) -> Member:
+        return services.save_member(record, by=by)
 
 
 class StrategyAgendaItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = AgendaItem
         fields = ["id", "title", "owner", "order", "news", "notes"]
+        read_only_fields = ["news"]
+        extra_kwargs = {"order": {"required": False}}
+
+
+class StrategyPaperUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    title = serializers.CharField(max_length=300, required=False, default="")
+    kind = serializers.ChoiceField(choices=PaperKind.choices, default=PaperKind.PAPER)
+
+
+class StrategyMinutesSerializer(serializers.Serializer):
+    minutes = serializers.CharField(max_length=50_000, allow_blank=True, trim_whitespace=False)
 
 
 class StrategyPaperSerializer(serializers.ModelSerializer):
@@ -114,7 +134,8 @@ class StrategyActionSerializer(ServiceSerializer):
         return services.save_action(record, by=by)
 
 
-class GroupMeetingSerializer(serializers.ModelSerializer):
+class GroupMeetingSerializer(ServiceSerializer):
+    refusals = REFUSALS
     agenda = StrategyAgendaItemSerializer(many=True, read_only=True)
     papers = StrategyPaperSerializer(many=True, read_only=True)
     actions = StrategyActionSerializer(many=True, read_only=True)
@@ -134,6 +155,11 @@ class GroupMeetingSerializer(serializers.ModelSerializer):
             "actions",
             "sendings",
         ]
+        # The minutes are written through POST minutes/ (a meeting with minutes was held).
+        read_only_fields = ["minutes"]
+
+    def service(self, record: GroupMeeting, *, by: Any) -> GroupMeeting:
+        return services.save_meeting(record, by=by)
 
 
 class StrategyNewsSerializer(ServiceSerializer):
@@ -158,15 +184,28 @@ class StrategyNewsSerializer(ServiceSerializer):
         return services.save_news(record, by=by)
 
 
-class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GroupViewSet):
-    """The group's members, staff and partners."""
+class MemberViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    GroupViewSet,
+):
+    """The group's members, staff and partners; the coordinator adds and changes them."""
 
     queryset = Member.objects.all()
     serializer_class = StrategyMemberSerializer
 
 
-class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GroupViewSet):
-    """Meetings with their agenda, papers, actions and what was sent to whom; sending."""
+class MeetingViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    GroupViewSet,
+):
+    """Meetings with their agenda, papers, actions and what was sent to whom; the coordinator
+    plans and changes them, adds agenda items, uploads papers, writes minutes and sends."""
 
     queryset = GroupMeeting.objects.prefetch_related(
         "agenda", "papers", "actions", "sendings__recipients", "sendings__papers"
@@ -174,11 +213,56 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GroupView
     serializer_class = GroupMeetingSerializer
     filterset_fields = ["status"]
 
+    def _meeting(self, meeting: GroupMeeting, status: int = 200) -> Response:
+        fresh = self.get_queryset().get(pk=meeting.pk)
+        return Response(self.get_serializer(fresh).data, status=status)
+
+    @extend_schema(request=StrategyAgendaItemSerializer, responses={201: GroupMeetingSerializer})
+    @action(detail=True, methods=["post"])
+    def agenda(self, request: Request, pk: str | None = None) -> Response:
+        """Add an item to the agenda (at the end unless an order is given)."""
+        meeting = self.get_object()
+        shape = StrategyAgendaItemSerializer(data=request.data)
+        shape.is_valid(raise_exception=True)
+        item = AgendaItem(meeting=meeting, **shape.validated_data)
+        with refusals_as_validation_errors(*REFUSALS):
+            services.save_agenda_item(item, by=request.user)
+        return self._meeting(meeting, status=201)
+
+    @extend_schema(
+        request={"multipart/form-data": StrategyPaperUploadSerializer},
+        responses={201: GroupMeetingSerializer},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def papers(self, request: Request, pk: str | None = None) -> Response:
+        """Upload a paper or the minutes as a document: PDF, DOCX, XLSX or ODT, judged by its
+        content, at most STRATEGY_PAPER_MAX_BYTES."""
+        meeting = self.get_object()
+        upload = StrategyPaperUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        data = upload.validated_data
+        with refusals_as_validation_errors(*REFUSALS):
+            services.upload_paper(
+                meeting, data["file"], title=data["title"], kind=data["kind"], by=request.user
+            )
+        return self._meeting(meeting, status=201)
+
+    @extend_schema(request=StrategyMinutesSerializer, responses=GroupMeetingSerializer)
+    @action(detail=True, methods=["post"])
+    def minutes(self, request: Request, pk: str | None = None) -> Response:
+        """Write the minutes; a meeting with minutes has been held."""
+        meeting = self.get_object()
+        shape = StrategyMinutesSerializer(data=request.data)
+        shape.is_valid(raise_exception=True)
+        with refusals_as_validation_errors(*REFUSALS):
+            services.save_minutes(meeting, minutes=shape.validated_data["minutes"], by=request.user)
+        return self._meeting(meeting)
+
     def _send(self, request: Request, send: Any) -> Response:
         meeting = self.get_object()
         with refusals_as_validation_errors(*REFUSALS):
             send(meeting, by=request.user)
-        return Response(self.get_serializer(self.get_queryset().get(pk=meeting.pk)).data)
+        return self._meeting(meeting)
 
     @extend_schema(request=EmptySerializer, responses=GroupMeetingSerializer)
     @action(detail=True, methods=["post"], url_path="send-papers")

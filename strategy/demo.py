@@ -20,10 +20,7 @@ from strategy.models import (
     Member,
     NewsItem,
     NewsTag,
-    PaperKind,
-    Sending,
     SendKind,
-    SentTo,
 )
 
 PARTNERS = [
@@ -58,14 +55,9 @@ def _at(day: date, hour: int = 10) -> datetime:
 
 
 def _sent(meeting: GroupMeeting, kind: SendKind, by: User, when: datetime) -> None:
-    """A sending as it was made then. Recorded, not emailed: the demo's partners are made up."""
-    sending = Sending.objects.create(meeting=meeting, kind=kind, requested_by=by, requested_at=when)
-    paper_kind = PaperKind.PAPER if kind == SendKind.PAPERS else PaperKind.MINUTES
-    sending.papers.set(meeting.papers.filter(kind=paper_kind))
-    SentTo.objects.bulk_create(
-        SentTo(sending=sending, member=m, email=m.email, sent_at=when + timedelta(minutes=1))
-        for m in Member.objects.filter(active=True)
-    )
+    """A sending as it was made then: through the service's own checks and choice of members,
+    recorded as sent but not emailed (the demo's partners are made up)."""
+    services.record_past_sending(meeting, kind, at=when, by=by)
 
 
 def load(today: date, users: dict[str, User]) -> dict[str, int]:

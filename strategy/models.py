@@ -4,7 +4,7 @@ sent to whom, and the news and updates brought to it."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -287,13 +287,31 @@ class Sending(models.Model):
         return f"{self.get_kind_display()} sent {timezone.localtime(self.requested_at):%d/%m/%Y}"
 
 
+class SentToQuerySet(models.QuerySet["SentTo"]):
+    def to_send(self, now: datetime) -> SentToQuerySet:
+        """Rows not emailed and not being emailed: never claimed, or claimed by a worker that
+        died (a claim older than SEND_CLAIM_STALE)."""
+        return self.filter(sent_at=None).filter(
+            Q(claimed_at=None) | Q(claimed_at__lt=now - SEND_CLAIM_STALE)
+        )
+
+
+# How long one member's email may take before its claim counts as a dead worker's.
+SEND_CLAIM_STALE = timedelta(minutes=15)
+
+
 class SentTo(models.Model):
-    """A member to whom a sending goes, and when it was emailed (empty until it is)."""
+    """A member to whom a sending goes, and when it was emailed (empty until it is).
+
+    claimed_at is set while a worker emails it; sent_at once the email has gone."""
 
     sending = models.ForeignKey(Sending, on_delete=models.CASCADE, related_name="recipients")
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
     email = models.EmailField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SentToQuerySet.as_manager()
 
     class Meta:
         ordering = ["member__name", "id"]

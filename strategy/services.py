@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import IO
 
 from django.core.files import File
@@ -159,7 +160,7 @@ def upload_paper(
     return save_record(paper, by=by)
 
 
-def _send(meeting: GroupMeeting, kind: SendKind, *, by: AnyUser) -> Sending:
+def _record_sending(meeting: GroupMeeting, kind: SendKind, *, by: AnyUser) -> Sending:
     meeting = GroupMeeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status == MeetingStatus.CANCELLED:
         raise StrategyError("This meeting is cancelled: nothing is sent.")
@@ -175,9 +176,32 @@ def _send(meeting: GroupMeeting, kind: SendKind, *, by: AnyUser) -> Sending:
     sending = Sending.objects.create(meeting=meeting, kind=kind, requested_by=acting(by))
     sending.papers.set(papers)
     SentTo.objects.bulk_create(SentTo(sending=sending, member=m, email=m.email) for m in members)
+    return sending
+
+
+def _send(meeting: GroupMeeting, kind: SendKind, *, by: AnyUser) -> Sending:
+    sending = _record_sending(meeting, kind, by=by)
     # Emailed after commit by a task (through the outbox), never inline: partners' mail
     # servers may be slow, and a send that failed halfway is picked up where it stopped.
     outbox.enqueue(SEND_TASK, sending.pk)
+    return sending
+
+
+@transaction.atomic
+def record_past_sending(
+    meeting: GroupMeeting, kind: SendKind, *, at: datetime, by: AnyUser
+) -> Sending:
+    """Record a sending made outside MARS (or the demo's, whose partners are made up) as sent
+    at a time, emailing nobody.
+
+    Rules: as a send (something to send, not cancelled, to each active member with an email
+    address); each member recorded as sent it a minute after it was asked for.
+    """
+    sending = _record_sending(meeting, kind, by=by)
+    Sending.objects.filter(pk=sending.pk).update(requested_at=at)
+    sent = at + timedelta(minutes=1)
+    sending.recipients.update(claimed_at=sent, sent_at=sent)
+    sending.refresh_from_db()
     return sending
 
 

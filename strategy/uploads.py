@@ -13,21 +13,14 @@ from typing import IO
 from django.conf import settings
 
 from mars.records import Refusal
+from mars.uploads import PDF, check_pdf_end, check_size, is_pdf
 
-PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ODT = "application/vnd.oasis.opendocument.text"
 ACCEPTED = "Attach a PDF, Word (DOCX), Excel (XLSX) or OpenDocument text (ODT) file."
 # The parts that say which Office Open XML document a zip is.
 OOXML_MAIN_PARTS = {"word/document.xml": DOCX, "xl/workbook.xml": XLSX}
-
-
-def size_label(size: int) -> str:
-    """A file's size as people read it: 20 MB, 2.5 MB, 340 KB (as receipts say it)."""
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
-    return f"{max(1, round(size / 1024))} KB"
 
 
 class PaperRefused(Refusal):
@@ -58,19 +51,11 @@ def paper_type(upload: IO[bytes], *, size: int, field: str = "file") -> str:
     Rules: PDF, DOCX, XLSX or ODT only; at most settings.STRATEGY_PAPER_MAX_BYTES; a PDF must
     end as a PDF does; a zip must open and say which of the three documents it is.
     """
-    limit = settings.STRATEGY_PAPER_MAX_BYTES
-    if size > limit:
-        raise PaperRefused(
-            f"The file is {size_label(size)}: the most is {size_label(limit)}.", field=field
-        )
-    if size == 0:
-        raise PaperRefused("The file is empty.", field=field)
+    check_size(size, limit=settings.STRATEGY_PAPER_MAX_BYTES, refusal=PaperRefused, field=field)
     upload.seek(0)
     head = upload.read(8)
-    if head.startswith(b"%PDF-"):
-        upload.seek(max(0, size - 2048))
-        if b"%%EOF" not in upload.read():
-            raise PaperRefused("This PDF is incomplete or damaged.", field=field)
+    if is_pdf(head):
+        check_pdf_end(upload, size=size, refusal=PaperRefused, field=field)
         found = PDF
     elif head.startswith(b"PK\x03\x04"):
         found = _zip_type(upload, field)

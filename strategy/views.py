@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -70,7 +71,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     )
     history = history_entries(
-        ("GroupMeeting", meeting.history.select_related("history_user")),
+        ("Meeting", meeting.history.select_related("history_user")),
         ("Agenda item", AgendaItem.history.filter(meeting_id=meeting.pk)),
         ("Paper", Paper.history.filter(meeting_id=meeting.pk)),
         ("Action", Action.history.filter(meeting_id=meeting.pk)),
@@ -93,18 +94,28 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _form(
-    request: HttpRequest, form: Any, title: str, run: Any, done: Any, message: str, cancel: str
+def _record_form(
+    request: HttpRequest,
+    form: Any,
+    title: str,
+    save: Callable[..., Any],
+    *,
+    done: Callable[[Any], Any],
+    message: str,
+    cancel: str,
+    **extra: Any,
 ) -> HttpResponse:
+    """A model form whose record is saved by one of the group's services (by the person)."""
     return service_form(
         request,
         form,
         title,
-        run=run,
+        run=lambda data: save(form.save(commit=False), by=request.user),
         refusals=REFUSALS,
         done=done,
         message=message,
         cancel_url=cancel,
+        **extra,
     )
 
 
@@ -112,14 +123,14 @@ def _form(
 def meeting_create(request: HttpRequest) -> HttpResponse:
     access.require_manage(request.user)
     form = MeetingForm(request.POST or None)
-    return _form(
+    return _record_form(
         request,
         form,
         "Plan a Strategy Group meeting",
-        lambda d: services.save_meeting(form.save(commit=False), by=request.user),
-        lambda meeting: meeting,
-        "GroupMeeting planned.",
-        reverse("strategy:home"),
+        services.save_meeting,
+        done=lambda meeting: meeting,
+        message="Meeting planned.",
+        cancel=reverse("strategy:home"),
     )
 
 
@@ -127,14 +138,14 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = access.get_record(request.user, GroupMeeting, pk, manage=True)
     form = MeetingForm(request.POST or None, instance=meeting)
-    return _form(
+    return _record_form(
         request,
         form,
         f"Change the {meeting}",
-        lambda d: services.save_meeting(form.save(commit=False), by=request.user),
-        lambda saved: saved,
-        "GroupMeeting changed.",
-        meeting.get_absolute_url(),
+        services.save_meeting,
+        done=lambda saved: saved,
+        message="Meeting changed.",
+        cancel=meeting.get_absolute_url(),
     )
 
 
@@ -142,14 +153,14 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def agenda_create(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = access.get_record(request.user, GroupMeeting, pk, manage=True)
     form = AgendaItemForm(request.POST or None, instance=AgendaItem(meeting=meeting))
-    return _form(
+    return _record_form(
         request,
         form,
         f"Add to the agenda: {meeting}",
-        lambda d: services.save_agenda_item(form.save(commit=False), by=request.user),
-        lambda item: meeting,
-        "Added to the agenda.",
-        meeting.get_absolute_url(),
+        services.save_agenda_item,
+        done=lambda item: meeting,
+        message="Added to the agenda.",
+        cancel=meeting.get_absolute_url(),
     )
 
 
@@ -157,14 +168,14 @@ def agenda_create(request: HttpRequest, pk: int) -> HttpResponse:
 def agenda_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = access.get_record(request.user, AgendaItem, pk, manage=True)
     form = AgendaItemForm(request.POST or None, instance=item)
-    return _form(
+    return _record_form(
         request,
         form,
         "Change an agenda item",
-        lambda d: services.save_agenda_item(form.save(commit=False), by=request.user),
-        lambda saved: saved.meeting,
-        "Agenda item changed.",
-        item.meeting.get_absolute_url(),
+        services.save_agenda_item,
+        done=lambda saved: saved.meeting,
+        message="Agenda item changed.",
+        cancel=item.meeting.get_absolute_url(),
     )
 
 
@@ -172,16 +183,17 @@ def agenda_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def paper_create(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = access.get_record(request.user, GroupMeeting, pk, manage=True)
     form = PaperForm(request.POST or None, request.FILES or None)
-    return _form(
+    return service_form(
         request,
         form,
         f"Upload a paper: {meeting}",
-        lambda d: services.upload_paper(
+        run=lambda d: services.upload_paper(
             meeting, d["file"], title=d["title"], kind=d["kind"], by=request.user
         ),
-        lambda paper: meeting,
-        "Paper uploaded.",
-        meeting.get_absolute_url(),
+        refusals=REFUSALS,
+        done=lambda paper: meeting,
+        message="Paper uploaded.",
+        cancel_url=meeting.get_absolute_url(),
     )
 
 
@@ -196,14 +208,15 @@ def paper_download(request: HttpRequest, pk: int) -> FileResponse:
 def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = access.get_record(request.user, GroupMeeting, pk, manage=True)
     form = MinutesForm(request.POST or None, initial={"minutes": meeting.minutes})
-    return _form(
+    return service_form(
         request,
         form,
         f"Minutes: {meeting}",
-        lambda d: services.save_minutes(meeting, minutes=d["minutes"], by=request.user),
-        lambda saved: saved,
-        "Minutes saved.",
-        meeting.get_absolute_url(),
+        run=lambda d: services.save_minutes(meeting, minutes=d["minutes"], by=request.user),
+        refusals=REFUSALS,
+        done=lambda saved: saved,
+        message="Minutes saved.",
+        cancel_url=meeting.get_absolute_url(),
     )
 
 
@@ -211,14 +224,14 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def action_create(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = access.get_record(request.user, GroupMeeting, pk, manage=True)
     form = ActionForm(request.POST or None, instance=Action(meeting=meeting))
-    return _form(
+    return _record_form(
         request,
         form,
         f"Record an action: {meeting}",
-        lambda d: services.save_action(form.save(commit=False), by=request.user),
-        lambda action: meeting,
-        "Action recorded.",
-        meeting.get_absolute_url(),
+        services.save_action,
+        done=lambda action: meeting,
+        message="Action recorded.",
+        cancel=meeting.get_absolute_url(),
     )
 
 
@@ -227,14 +240,14 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     action = access.get_record(request.user, Action, pk, manage=True)
     form = ActionForm(request.POST or None, instance=action)
     back = safe_back(request, action.meeting.get_absolute_url())
-    return _form(
+    return _record_form(
         request,
         form,
         "Change an action",
-        lambda d: services.save_action(form.save(commit=False), by=request.user),
-        lambda saved: back,
-        "Action changed.",
-        back,
+        services.save_action,
+        done=lambda saved: back,
+        message="Action changed.",
+        cancel=back,
     )
 
 
@@ -298,14 +311,14 @@ def member_list(request: HttpRequest) -> HttpResponse:
 def member_create(request: HttpRequest) -> HttpResponse:
     access.require_manage(request.user)
     form = MemberForm(request.POST or None)
-    return _form(
+    return _record_form(
         request,
         form,
         "Add a member",
-        lambda d: services.save_member(form.save(commit=False), by=request.user),
-        lambda member: "strategy:member_list",
-        "Member added.",
-        reverse("strategy:member_list"),
+        services.save_member,
+        done=lambda member: "strategy:member_list",
+        message="Member added.",
+        cancel=reverse("strategy:member_list"),
     )
 
 
@@ -313,15 +326,14 @@ def member_create(request: HttpRequest) -> HttpResponse:
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     member = access.get_record(request.user, Member, pk, manage=True)
     form = MemberForm(request.POST or None, instance=member)
-    return service_form(
+    return _record_form(
         request,
         form,
         f"Change {member.name}",
-        run=lambda d: services.save_member(form.save(commit=False), by=request.user),
-        refusals=REFUSALS,
+        services.save_member,
         done=lambda saved: "strategy:member_list",
         message="Member changed.",
-        cancel_url=reverse("strategy:member_list"),
+        cancel=reverse("strategy:member_list"),
         template="strategy/member_form.html",
         history=history_entries(("Member", member.history.select_related("history_user"))),
     )
@@ -355,14 +367,14 @@ def news_list(request: HttpRequest) -> HttpResponse:
 def news_create(request: HttpRequest) -> HttpResponse:
     access.require_manage(request.user)
     form = NewsForm(request.POST or None, initial={"day": timezone.localdate()})
-    return _form(
+    return _record_form(
         request,
         form,
         "Add news or an update",
-        lambda d: services.save_news(form.save(commit=False), by=request.user),
-        lambda news: "strategy:news_list",
-        "News added.",
-        reverse("strategy:news_list"),
+        services.save_news,
+        done=lambda news: "strategy:news_list",
+        message="News added.",
+        cancel=reverse("strategy:news_list"),
     )
 
 
@@ -370,15 +382,14 @@ def news_create(request: HttpRequest) -> HttpResponse:
 def news_edit(request: HttpRequest, pk: int) -> HttpResponse:
     news = access.get_record(request.user, NewsItem, pk, manage=True)
     form = NewsForm(request.POST or None, instance=news)
-    return service_form(
+    return _record_form(
         request,
         form,
         f"Change: {news.title}",
-        run=lambda d: services.save_news(form.save(commit=False), by=request.user),
-        refusals=REFUSALS,
+        services.save_news,
         done=lambda saved: "strategy:news_list",
         message="News changed.",
-        cancel_url=reverse("strategy:news_list"),
+        cancel=reverse("strategy:news_list"),
         template="strategy/member_form.html",
         history=history_entries(("News item", news.history.select_related("history_user"))),
     )

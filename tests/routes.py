@@ -618,6 +618,9 @@ TABLE: dict[str, str] = {
     "strategymeeting-send-papers": "403: anon | 405: out sup coo pan dir res com adm",
     "strategymeeting-send-minutes": "403: anon | 405: out sup coo pan dir res com adm",
     "strategynews-to-agenda": "403: anon | 405: out sup coo pan dir res com adm",
+    "strategymeeting-agenda": "403: anon | 405: out sup coo pan dir res com adm",
+    "strategymeeting-papers": "403: anon | 405: out sup coo pan dir res com adm",
+    "strategymeeting-minutes": "403: anon | 405: out sup coo pan dir res com adm",
     # Attendance and cover: case staff see who is away; workers record their own leave and
     # training; the coordinator records anyone's, hands caseloads over and covers the rota. The
     # data set's absence and cover are another worker's.

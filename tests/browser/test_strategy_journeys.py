@@ -63,7 +63,7 @@ def test_the_coordinator_prepares_the_next_meeting_uploads_a_paper_and_sends_the
     desk.get_by_label("Date and time").fill(when.strftime("%Y-%m-%dT10:00"))
     desk.get_by_label("Place").fill("Council House, Room 4")
     desk.get_by_role("button", name="Save").click()
-    expect(desk.get_by_text("Meeting planned.")).to_be_visible()
+    expect(desk.get_by_text("Meeting planned.", exact=True)).to_be_visible()
     # The action not done from the earlier meeting is carried over to this one.
     expect(desk.get_by_text("Bring the discharge figures")).to_be_visible()
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from mars.roles import Role
 from strategy import services
-from strategy.models import AgendaItem, NewsItem
+from strategy.models import AgendaItem, GroupMeeting, Member, NewsItem, Paper
 from tests.factories import GroupMeetingFactory, MemberFactory
 from tests.funds.files import pdf
 
@@ -57,3 +57,76 @@ def test_send_papers_through_the_api(as_role, coordinator, django_capture_on_com
     assert response.status_code == 200
     assert response.json()["sendings"][0]["recipients"][0]["email"] == "helen@council.example"
     assert [m.to for m in mail.outbox] == [["helen@council.example"]]
+
+
+def test_the_coordinator_plans_and_changes_a_meeting_through_the_api(as_role) -> None:
+    body = {"starts_at": "2027-06-16T10:00:00+01:00", "place": "Room 4"}
+    assert (
+        as_role(Role.SUPPORT).post("/api/strategy/meetings/", body, "application/json").status_code
+        == 403
+    )
+    page = as_role(Role.COORDINATOR)
+    response = page.post("/api/strategy/meetings/", body, "application/json")
+    assert response.status_code == 201, response.content
+    meeting = GroupMeeting.objects.get()
+    assert meeting.created_by is not None and meeting.history.count() == 1
+    url = f"/api/strategy/meetings/{meeting.pk}/"
+    assert as_role(Role.DIRECTOR).patch(url, {"place": "x"}, "application/json").status_code == 403
+    assert as_role(Role.PANEL).patch(url, {"place": "x"}, "application/json").status_code == 404
+    page = as_role(Role.COORDINATOR)  # as_role signs the one test client in again
+    changed = page.patch(url, {"place": "Room 5", "minutes": "ignored"}, "application/json")
+    assert changed.status_code == 200 and changed.json()["place"] == "Room 5"
+    meeting.refresh_from_db()
+    assert meeting.minutes == ""
+
+
+def test_the_coordinator_adds_agenda_items_papers_and_minutes_through_the_api(
+    as_role, coordinator
+) -> None:
+    helen = MemberFactory()
+    meeting = GroupMeetingFactory(starts_at=timezone.now() + timezone.timedelta(days=3))
+    base = f"/api/strategy/meetings/{meeting.pk}"
+    page = as_role(Role.COORDINATOR)
+    item = {"title": "Figures", "owner": helen.pk}
+    assert (
+        as_role(Role.SUPPORT).post(f"{base}/agenda/", item, "application/json").status_code == 403
+    )
+    response = page.post(f"{base}/agenda/", item, "application/json")
+    assert response.status_code == 201, response.content
+    assert [(a["title"], a["order"]) for a in response.json()["agenda"]] == [("Figures", 1)]
+
+    refused = page.post(
+        f"{base}/papers/", {"file": SimpleUploadedFile("paper.pdf", b"not a pdf at all")}
+    )
+    assert refused.status_code == 400 and "Attach a PDF, Word" in refused.content.decode()
+    uploaded = page.post(
+        f"{base}/papers/", {"file": SimpleUploadedFile("figures.pdf", pdf()), "title": "Figures"}
+    )
+    assert uploaded.status_code == 201, uploaded.content
+    assert [p["title"] for p in uploaded.json()["papers"]] == ["Figures"]
+    assert Paper.objects.get().uploaded_by is not None
+
+    minutes = page.post(f"{base}/minutes/", {"minutes": "1. Figures."}, "application/json")
+    assert minutes.status_code == 200
+    assert minutes.json()["status"] == "held" and minutes.json()["minutes"] == "1. Figures."
+    assert (
+        as_role(Role.DIRECTOR).post(f"{base}/minutes/", {"minutes": "x"}, "application/json")
+    ).status_code == 403
+
+
+def test_the_coordinator_adds_and_changes_members_through_the_api(as_role) -> None:
+    body = {"name": "Jo Pike", "organisation": "Harbour", "email": "jo@harbour.example"}
+    assert (
+        as_role(Role.OUTREACH).post("/api/strategy/members/", body, "application/json").status_code
+        == 403
+    )
+    page = as_role(Role.COORDINATOR)
+    response = page.post("/api/strategy/members/", body, "application/json")
+    assert response.status_code == 201, response.content
+    member = Member.objects.get()
+    changed = page.patch(
+        f"/api/strategy/members/{member.pk}/", {"active": False}, "application/json"
+    )
+    assert changed.status_code == 200
+    member.refresh_from_db()
+    assert not member.active and member.history.count() == 2

@@ -217,3 +217,22 @@ def test_the_pages_of_the_group_answer_each_role(as_role) -> None:
         assert home == (200 if role in readers else 403), role
         assert detail == (200 if role in readers else 404), role
         assert edit == (200 if role == Role.COORDINATOR else 403 if role in readers else 404)
+
+
+def test_planning_and_changing_a_meeting_says_meeting_not_the_class_name(as_role) -> None:
+    page = as_role(Role.COORDINATOR)
+    response = page.post(
+        reverse("strategy:meeting_create"),
+        {"starts_at": "2026-07-01T10:00", "place": "Room 4", "status": "planned"},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "Meeting planned." in body and "GroupMeeting" not in body
+    meeting = GroupMeeting.objects.get()
+    response = page.post(
+        reverse("strategy:meeting_edit", args=[meeting.pk]),
+        {"starts_at": "2026-07-01T11:00", "place": "Room 5", "status": "planned"},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "Meeting changed." in body and "GroupMeeting" not in body
