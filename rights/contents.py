@@ -68,6 +68,8 @@ EXPORTED: list[Part] = [
     Part(MONEY, "funds.Approval", ("request__client", "request__issue__resident")),
     Part(MONEY, "funds.Payment", ("request__client", "request__issue__resident")),
     Part(MONEY, "funds.Receipt", ("request__client", "request__issue__resident")),
+    Part(MONEY, "funds.HardshipAssessment"),
+    Part(MONEY, "funds.HardshipAnswer", ("assessment__client",)),
     Part(REQUESTS, "rights.SubjectAccessRequest"),
     Part(REQUESTS, "rights.RightsRequest"),
     Part(REQUESTS, "privacy.LegalHold"),
