@@ -102,8 +102,13 @@ def save_news(news: NewsItem, *, by: AnyUser) -> NewsItem:
 def save_action(action: Action, *, by: AnyUser) -> Action:
     """Record an action or change one (marking it done with the day it was done).
 
-    Rules: done on a day no later than today.
+    Rules: due no earlier than the meeting that agreed it; done on a day no later than today.
     """
+    held_on = timezone.localdate(action.meeting.starts_at)
+    if action.due is not None and action.due < held_on:
+        raise StrategyError(
+            f"An action cannot be due before its meeting ({held_on:%d/%m/%Y}).", field="due"
+        )
     if action.done_on is not None and action.done_on > timezone.localdate():
         raise StrategyError("An action cannot be done on a day still to come.", field="done_on")
     return save_record(action, by=by)

@@ -118,14 +118,26 @@ def test_a_meeting_shows_every_action_not_done_from_earlier_meetings(as_role) ->
 
 def test_an_action_cannot_be_done_on_a_day_to_come(coordinator) -> None:
     action = Action(
-        meeting=GroupMeetingFactory(),
+        meeting=GroupMeetingFactory(starts_at=timezone.now() - dt.timedelta(days=7)),
         description="x",
         owner=MemberFactory(),
         due=timezone.localdate(),
         done_on=timezone.localdate() + dt.timedelta(days=1),
     )
-    with pytest.raises(services.StrategyError):
+    with pytest.raises(services.StrategyError) as refused:
         services.save_action(action, by=coordinator)
+    assert refused.value.field == "done_on"
+
+
+def test_an_action_cannot_be_due_before_the_meeting_that_agreed_it(coordinator) -> None:
+    meeting = GroupMeetingFactory(starts_at=timezone.now() + dt.timedelta(days=14))
+    action = Action(
+        meeting=meeting, description="x", owner=MemberFactory(), due=timezone.localdate()
+    )
+    with pytest.raises(services.StrategyError) as refused:
+        services.save_action(action, by=coordinator)
+    assert refused.value.field == "due" and "before its meeting" in str(refused.value)
+    assert not Action.objects.exists()
 
 
 def test_news_goes_on_the_next_meetings_agenda_in_one_click(as_role) -> None:
