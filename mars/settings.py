@@ -467,6 +467,7 @@ SPECTACULAR_SETTINGS = {
         "DocumentKindEnum": "funds.models.DocumentKind",
         "PaymentMethodEnum": "funds.models.PaymentMethod",
         "TriedEnum": "funds.models.Tried",  # hardship: what else was tried
+        "PaperKindEnum": "strategy.models.PaperKind",
         "RightsKindEnum": "rights.models.RightsKind",
         "AccessRequestStatusEnum": "rights.models.AccessStatus",
         "RightsDecisionEnum": "rights.models.Decision",

@@ -72,7 +72,7 @@ def test_a_support_worker_assesses_a_hardship_payment_and_the_coordinator_author
         desk.get_by_role("definition").filter(has_text="Yes: no credit on the meter.")
     ).to_be_visible()
     assert axe_violations(desk, axe_script) == []
-    desk.get_by_role("link", name=f"Go to {request.reference}").click()
+    desk.get_by_role("link", name=f"The payment request, {request.reference}").click()
     desk.get_by_role("link", name="Approve", exact=True).click()
     desk.get_by_role("button", name="Approve as coordinator").click()
     expect(desk.get_by_text("Approved: the money is committed")).to_be_visible()

@@ -86,11 +86,12 @@ def test_the_coordinator_adds_agenda_items_papers_and_minutes_through_the_api(
     helen = MemberFactory()
     meeting = GroupMeetingFactory(starts_at=timezone.now() + timezone.timedelta(days=3))
     base = f"/api/strategy/meetings/{meeting.pk}"
-    page = as_role(Role.COORDINATOR)
     item = {"title": "Figures", "owner": helen.pk}
+    # as_role signs the one test client in: the support worker first, then the coordinator.
     assert (
         as_role(Role.SUPPORT).post(f"{base}/agenda/", item, "application/json").status_code == 403
     )
+    page = as_role(Role.COORDINATOR)
     response = page.post(f"{base}/agenda/", item, "application/json")
     assert response.status_code == 201, response.content
     assert [(a["title"], a["order"]) for a in response.json()["agenda"]] == [("Figures", 1)]
