@@ -117,6 +117,22 @@ ERASED: list[Erase] = [
     Erase("funds.PaymentRequest", ("client", "issue"), ("purpose", "payee", "close_reason")),
     Erase("funds.Approval", ("request",), ("comment", "override_reason")),
     Erase("funds.Receipt", ("request",), ("original_name",), files=("file",)),
+    Erase(
+        "funds.HardshipAssessment",
+        ("client",),
+        (
+            "circumstances",
+            "benefits_note",
+            "local_welfare_note",
+            "food_bank_note",
+            "other_funds_note",
+            "purpose",
+            "payee",
+            "reason",
+            "rules",
+        ),
+    ),
+    Erase("funds.HardshipAnswer", ("assessment",), ("answer",)),
     Erase("privacy.LegalHold", ("client",), ("reason", "lift_reason")),
     # The data protection requests (app rights, a layer above: named here, never imported).
     Erase(
@@ -151,6 +167,7 @@ KEPT: dict[str, dict[str, str]] = {
         "reference": "the bank's reference, to match the payment to the statement for audit",
     },
     "funds.Receipt": {"content_type": "the kind of file (PDF, JPEG), not its content"},
+    "funds.HardshipAnswer": {"question_text": "the procedure's question as it was asked"},
     "privacy.Anonymisation": {"what": 'the kind of the last record ("contact"), not its text'},
 }
 
@@ -371,6 +388,8 @@ HELD: list[Held] = [
     Held("funds.Approval", "money"),
     Held("funds.Payment", "money"),
     Held("funds.Receipt", "money"),
+    Held("funds.HardshipAssessment", "money"),
+    Held("funds.HardshipAnswer", "money"),
     Held("privacy.LegalHold", "retention"),
     Held("privacy.Anonymisation", "retention"),
     Held("privacy.RetentionRun", "retention"),
