@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TypeVar
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
 from django.db import models
@@ -44,3 +44,43 @@ def save_record(
     note_change(record, by=by, reason=reason)
     record.save()
     return record
+
+
+def _fields(row: models.Model) -> tuple[object, ...]:
+    return tuple(getattr(row, f.attname) for f in row._meta.concrete_fields)
+
+
+def sync_rows(
+    related: Any,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    by: AnyUser | None,
+    error: type[Refusal] = Refusal,
+    prepare: Callable[[Any], None] | None = None,
+) -> None:
+    """Make a record's rows (a plan's actions or alerts, a meeting's or supervision's actions)
+    the rows given: rows with an id change that row, rows without one are added, rows left out
+    are removed. A row saves (and gains a history entry) only when it is new or something in it
+    changed; `prepare` checks or completes each row before (raising `error`'s kind)."""
+    existing = {row.pk: row for row in related.all()}
+    kept = set()
+    for data in rows:
+        row_id = data.get("id")
+        if row_id and row_id not in existing:
+            raise error(f"Row {row_id} does not belong to this record.")
+        row = (
+            existing[row_id] if row_id else related.model(**{related.field.name: related.instance})
+        )
+        before = _fields(row)
+        for name, value in data.items():
+            if name != "id":
+                setattr(row, name, value)
+        if prepare is not None:
+            prepare(row)
+        if row.pk is None or _fields(row) != before:
+            save_record(row, by=by)
+        kept.add(row.pk)
+    for pk, row in existing.items():
+        if pk not in kept:
+            note_change(row, by=by)
+            row.delete()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -16,7 +16,7 @@ from clients.models import Agency, Client
 from mars import access
 from mars.access import AnyUser
 from mars.dates import add_months, uk_date
-from mars.records import Refusal, acting, note_change, save_record
+from mars.records import Refusal, acting, save_record, sync_rows
 from risk.access import require_may_read_alerts
 from risk.models import (
     ActionStatus,
@@ -172,40 +172,6 @@ def _fields(row: Any) -> tuple[Any, ...]:
     return tuple(getattr(row, f.attname) for f in row._meta.concrete_fields)
 
 
-def _sync_rows(
-    related: Any,
-    rows: Sequence[Mapping[str, Any]],
-    *,
-    by: AnyUser | None,
-    prepare: Callable[[Any], None] | None = None,
-) -> None:
-    """Make a record's rows (a plan's actions or alerts, a meeting's actions) the rows given:
-    rows with an id change that row, rows without one are added, rows left out are removed.
-    A row saves (and gains a history entry) only when it is new or something in it changed."""
-    existing = {row.pk: row for row in related.all()}
-    kept = set()
-    for data in rows:
-        row_id = data.get("id")
-        if row_id and row_id not in existing:
-            raise RiskError(f"Row {row_id} does not belong to this record.")
-        row = (
-            existing[row_id] if row_id else related.model(**{related.field.name: related.instance})
-        )
-        before = _fields(row)
-        for name, value in data.items():
-            if name != "id":
-                setattr(row, name, value)
-        if prepare is not None:
-            prepare(row)
-        if row.pk is None or _fields(row) != before:
-            save_record(row, by=by)
-        kept.add(row.pk)
-    for pk, row in existing.items():
-        if pk not in kept:
-            note_change(row, by=by)
-            row.delete()
-
-
 def _require_may_read_alerts(plan: RiskPlan, by: AnyUser | None) -> None:
     """Only one who may read every alert a version carries writes over it: a new version
     replaces the alerts in force once approved, so otherwise a restricted one could be dropped
@@ -244,8 +210,8 @@ def draft_plan(
     plan.status = PlanStatus.DRAFT
     plan.drafted_by = acting(by)
     save_record(plan, by=by, reason=f"Version {plan.version} drafted")
-    _sync_rows(plan.actions, actions, by=by)
-    _sync_rows(plan.alerts, alerts, by=by)
+    sync_rows(plan.actions, actions, by=by, error=RiskError)
+    sync_rows(plan.alerts, alerts, by=by, error=RiskError)
     return plan
 
 
@@ -279,8 +245,8 @@ def save_plan(
     _check_assessment(plan)
     plan.status, plan.version, plan.previous_id = before.status, before.version, before.previous_id
     save_record(plan, by=by)
-    _sync_rows(plan.actions, actions, by=by)
-    _sync_rows(plan.alerts, alerts, by=by)
+    sync_rows(plan.actions, actions, by=by, error=RiskError)
+    sync_rows(plan.alerts, alerts, by=by, error=RiskError)
     return plan
 
 
@@ -422,7 +388,7 @@ def save_meeting(
     save_record(meeting, by=by, exclude=["recorded_by"])
     meeting.staff.set(list(staff))
     meeting.agencies.set(list(agencies))
-    _sync_rows(meeting.actions, actions, by=by, prepare=_dated_when_done)
+    sync_rows(meeting.actions, actions, by=by, error=RiskError, prepare=_dated_when_done)
     return meeting
 
 

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from mars.access import AnyUser
-from mars.records import Refusal, acting, note_change, save_record
+from mars.records import Refusal, acting, save_record, sync_rows
 from mars.roles import Role
 from team.models import Supervision, TeamAction, TeamMeeting
 from team.schedule import supervised_workers
@@ -42,36 +42,9 @@ def _not_future(day: date, field: str, what: str) -> None:
         raise TeamError(f"{what} cannot be in the future.", field=field)
 
 
-def _fields(row: Any) -> tuple[Any, ...]:
-    return tuple(getattr(row, f.attname) for f in row._meta.concrete_fields)
-
-
-def _sync_rows(related: Any, rows: Sequence[Mapping[str, Any]], *, by: AnyUser | None) -> None:
-    """Make a record's action rows the rows given: rows with an id change that row, rows
-    without one are added, rows left out are removed. A row saves (and gains a history entry)
-    only when it is new or something in it changed."""
-    existing = {row.pk: row for row in related.all()}
-    kept = set()
-    for data in rows:
-        row_id = data.get("id")
-        if row_id and row_id not in existing:
-            raise TeamError(f"Row {row_id} does not belong to this record.")
-        row = (
-            existing[row_id] if row_id else related.model(**{related.field.name: related.instance})
-        )
-        before = _fields(row)
-        for name, value in data.items():
-            if name != "id":
-                setattr(row, name, value)
-        if row.done_on is not None:
-            _not_future(row.done_on, "done_on", "The date an action was done")
-        if row.pk is None or _fields(row) != before:
-            save_record(row, by=by)
-        kept.add(row.pk)
-    for pk, row in existing.items():
-        if pk not in kept:
-            note_change(row, by=by)
-            row.delete()
+def _done_not_future(row: Any) -> None:
+    if row.done_on is not None:
+        _not_future(row.done_on, "done_on", "The date an action was done")
 
 
 @transaction.atomic
@@ -111,7 +84,7 @@ def record_supervision(
             field="supervisor",
         )
     save_record(supervision, by=by, exclude=["recorded_by"])
-    _sync_rows(supervision.actions, actions, by=by)
+    sync_rows(supervision.actions, actions, by=by, error=TeamError, prepare=_done_not_future)
     return supervision
 
 
@@ -149,7 +122,7 @@ def record_team_meeting(
             raise TeamError("Each action's owner must be a member of the team.", field="owner")
     save_record(meeting, by=by, exclude=["recorded_by"])
     meeting.present.set(present)
-    _sync_rows(meeting.actions, actions, by=by)
+    sync_rows(meeting.actions, actions, by=by, error=TeamError, prepare=_done_not_future)
     return meeting
 
 
